@@ -1,0 +1,139 @@
+"""Command line: `python -m etl refresh|sources|status|parse-une`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+from etl.http import resolve_mirror
+from etl.paths import default_paths
+from etl.publish import read_package
+from etl.registry import all_sources
+from etl.runner import AlreadyRunning, Refresher, load_status
+
+
+def _age_days(ts: str | None, now: datetime) -> float | None:
+    if not ts:
+        return None
+    then = datetime.strptime(ts, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return (now - then).total_seconds() / 86400
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    paths = default_paths()
+    refresher = Refresher(paths, mirror=resolve_mirror(args.mirror), progress=not args.quiet and sys.stderr.isatty())
+    try:
+        report = refresher.refresh(args.source or None)
+    except AlreadyRunning as exc:
+        print(f"refresh: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
+    except KeyError as exc:
+        print(f"refresh: {exc.args[0]}", file=sys.stderr)
+        return 2
+    for r in report.results:
+        if r.status == "failed":
+            print(r.line(), file=sys.stderr)
+        elif not args.quiet:
+            print(r.line())
+    if not args.quiet:
+        print("no change" if not report.changed else "published data changed")
+    return 1 if report.failed else 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    paths = default_paths()
+    status = load_status(paths)
+    package = read_package(paths.datapackage)
+    rows_by_source: dict[str, int] = {}
+    for res in package.get("resources", []):
+        rows_by_source.setdefault(res.get("x_source_id", ""), 0)
+    print(f"{'id':<30} {'licence':<12} {'last success':<21} {'rows':>8}  title / production URL")
+    for src in all_sources():
+        st = status.get(src.id, {})
+        rows = sum((st.get("tables") or {}).values()) if st.get("tables") else _rows_from_files(paths, src)
+        urls = ", ".join(src.meta.urls) or src.meta.homepage
+        print(
+            f"{src.id:<30} {src.meta.licence.get('name', ''):<12} {st.get('last_success_at', '-'):<21} {rows:>8}  "
+            f"{src.meta.title}\n{'':<75}{urls}"
+        )
+    return 0
+
+
+def _rows_from_files(paths, src) -> int:
+    total = 0
+    for name in src.meta.tables:
+        path = paths.data_dir / f"{name}.csv"
+        if path.exists():
+            with open(path, encoding="utf-8") as handle:
+                total += max(sum(1 for _ in handle) - 1, 0)
+    return total
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    paths = default_paths()
+    status = load_status(paths)
+    package = read_package(paths.datapackage)
+    changed = {}
+    for res in package.get("resources", []):
+        sid = res.get("x_source_id")
+        changed[sid] = max(changed.get(sid, ""), res.get("x_last_changed", ""))
+    now = datetime.now(UTC)
+    bad = 0
+    print(f"{'source':<30} {'last attempt':<21} {'result':<10} {'age (d)':>8} {'cadence':>8}  state")
+    for src in all_sources():
+        st = status.get(src.id, {})
+        last_ok = st.get("last_success_at") or changed.get(src.id)
+        age = _age_days(last_ok, now)
+        cadence = src.meta.cadence_days
+        if st.get("last_result") == "failed":
+            state, bad = f"FAILED: {st.get('message', '')}", bad + 1
+        elif st.get("last_result") == "skipped":
+            state = f"skipped: {st.get('message', '')}"
+        elif age is None:
+            state, bad = "never refreshed", bad + 1
+        elif age > 2 * cadence:
+            state, bad = f"STALE (older than 2 × {cadence} days)", bad + 1
+        else:
+            state = "fresh"
+        age_txt = f"{age:8.1f}" if age is not None else f"{'-':>8}"
+        print(
+            f"{src.id:<30} {st.get('last_attempt_at', '-'):<21} {st.get('last_result', '-'):<10} {age_txt} {cadence:>7}d  {state}"
+        )
+    return 1 if bad else 0
+
+
+def cmd_parse_une(args: argparse.Namespace) -> int:
+    from etl.une_parse_command import main
+
+    return main(sys.stdin, sys.stdout, sys.stderr)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("refresh", help="fetch, validate and publish sources")
+    p.add_argument("--source", action="append", metavar="ID", help="only this source (repeatable)")
+    p.add_argument(
+        "--mirror", metavar="BASE_URL", help="fetch https://HOST/PATH from BASE_URL/HOST/PATH (or $CUBA_ETL_MIRROR)"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress or summary; failures still go to stderr")
+    p.set_defaults(func=cmd_refresh)
+    p = sub.add_parser("sources", help="list sources with licence, last success and rows")
+    p.set_defaults(func=cmd_sources)
+    p = sub.add_parser(
+        "status", help="per source: last attempt, result, age, staleness (exit 1 if any is stale or failed)"
+    )
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("parse-une", help="parse UNE notes: JSON lines {date, text} on stdin → records on stdout")
+    p.set_defaults(func=cmd_parse_une)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Table and source metadata: one YAML per source (`etl/sources/<id>.meta.yaml`) feeds the pandera schema,
+the published `datapackage.json`, the dashboard's titles and units, and the CSV column order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+TYPES = {"string", "integer", "number", "date", "boolean"}
+
+
+@dataclass(frozen=True)
+class FieldMeta:
+    name: str
+    type: str
+    description: str = ""
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    required: bool = False  # no missing values allowed
+    enum: tuple[str, ...] | None = None
+    upstream: str | None = None  # the upstream column or label it comes from
+
+    def descriptor(self) -> dict[str, Any]:
+        """A Frictionless Table Schema field."""
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.description:
+            out["description"] = self.description
+        if self.unit:
+            out["unit"] = self.unit
+        constraints: dict[str, Any] = {}
+        if self.required:
+            constraints["required"] = True
+        if self.minimum is not None:
+            constraints["minimum"] = self.minimum
+        if self.maximum is not None:
+            constraints["maximum"] = self.maximum
+        if self.enum:
+            constraints["enum"] = list(self.enum)
+        if constraints:
+            out["constraints"] = constraints
+        if self.type == "boolean":
+            out["trueValues"] = ["true"]
+            out["falseValues"] = ["false"]
+        return out
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    name: str
+    title: str
+    description: str
+    primary_key: tuple[str, ...]
+    fields: tuple[FieldMeta, ...]
+    source_id: str
+    unique: bool = True
+    notes: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> FieldMeta:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    def schema(self) -> pa.DataFrameSchema:
+        """The runtime contract checked before publishing: columns, types, ranges, required keys, uniqueness."""
+        columns = {}
+        for f in self.fields:
+            checks = []
+            if f.minimum is not None:
+                checks.append(pa.Check.ge(f.minimum, error=f"{f.name} below {f.minimum}"))
+            if f.maximum is not None:
+                checks.append(pa.Check.le(f.maximum, error=f"{f.name} above {f.maximum}"))
+            if f.enum:
+                checks.append(pa.Check.isin(list(f.enum)))
+            nullable = not (f.required or f.name in self.primary_key)
+            dtype = {"string": None, "date": None, "boolean": None, "integer": "Int64", "number": float}[f.type]
+            if f.type == "date":
+                checks.append(
+                    pa.Check(
+                        lambda s: s.str.fullmatch(r"\d{4}-\d{2}-\d{2}"), element_wise=False, error="date not YYYY-MM-DD"
+                    )
+                )
+            columns[f.name] = pa.Column(dtype, checks=checks, nullable=nullable, coerce=dtype is not None)
+        return pa.DataFrameSchema(
+            columns,
+            strict=True,
+            ordered=True,
+            unique=list(self.primary_key) if self.unique and self.primary_key else None,
+            report_duplicates="all",
+        )
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    id: str
+    title: str
+    publisher: str
+    homepage: str
+    licence: dict[str, str]
+    citation: str
+    cadence_days: int
+    description: str = ""
+    urls: tuple[str, ...] = ()
+    requires_env: tuple[str, ...] = ()
+    tables: dict[str, TableMeta] = field(default_factory=dict)
+    kind: str = "upstream"  # upstream | curated | derived
+
+
+def load_source_meta(path: Path) -> SourceMeta:
+    """Read `<id>.meta.yaml`, failing loudly on unknown types or missing keys."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    tables = {}
+    for name, table in (raw.get("tables") or {}).items():
+        fields = []
+        for fname, spec in table["fields"].items():
+            spec = spec or {}
+            if spec.get("type", "string") not in TYPES:
+                raise ValueError(f"{path.name}: {name}.{fname} has unknown type {spec.get('type')!r}")
+            fields.append(
+                FieldMeta(
+                    name=fname,
+                    type=spec.get("type", "string"),
+                    description=spec.get("description", ""),
+                    unit=spec.get("unit"),
+                    minimum=spec.get("minimum"),
+                    maximum=spec.get("maximum"),
+                    required=bool(spec.get("required", False)),
+                    enum=tuple(spec["enum"]) if spec.get("enum") else None,
+                    upstream=spec.get("upstream"),
+                )
+            )
+        tables[name] = TableMeta(
+            name=name,
+            title=table["title"],
+            description=table.get("description", "").strip(),
+            primary_key=tuple(table.get("primary_key", [])),
+            fields=tuple(fields),
+            source_id=raw["id"],
+            unique=table.get("unique", True),
+            notes=table.get("notes", "").strip(),
+        )
+    return SourceMeta(
+        id=raw["id"],
+        title=raw["title"],
+        publisher=raw["publisher"],
+        homepage=raw.get("homepage", ""),
+        licence=raw["licence"],
+        citation=raw["citation"].strip(),
+        cadence_days=int(raw["cadence_days"]),
+        description=raw.get("description", "").strip(),
+        urls=tuple(raw.get("urls", [])),
+        requires_env=tuple(raw.get("requires_env", [])),
+        tables=tables,
+        kind=raw.get("kind", "upstream"),
+    )
+
+
+def conform(df: pd.DataFrame, table: TableMeta) -> pd.DataFrame:
+    """Order columns as declared and sort rows by the primary key, so unchanged data gives identical bytes."""
+    missing = [c for c in table.columns if c not in df.columns]
+    extra = [c for c in df.columns if c not in table.columns]
+    if missing or extra:
+        raise ValueError(f"{table.name}: columns differ from its metadata (missing {missing}, unexpected {extra})")
+    out = df[table.columns].copy()
+    for f in table.fields:
+        if f.type == "integer":
+            out[f.name] = pd.to_numeric(out[f.name]).astype("Int64")
+        elif f.type == "number":
+            out[f.name] = pd.to_numeric(out[f.name]).astype("float64")
+        elif f.type == "boolean":
+            out[f.name] = out[f.name].astype("boolean")
+        else:
+            out[f.name] = out[f.name].astype("string")
+    if table.primary_key:
+        out = out.sort_values(list(table.primary_key), kind="mergesort", na_position="first")
+    return out.reset_index(drop=True)

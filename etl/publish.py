@@ -1,0 +1,224 @@
+"""Publishing: validated tables become `data/<table>.csv` (atomic rename, byte-stable formatting) and
+`data/datapackage.json` describes them. Nothing here fetches or parses."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from etl.meta import SourceMeta, TableMeta
+from etl.snapshot import Snapshot, atomic_write_bytes
+
+PACKAGE_NAME = "cuba-energy-crisis"
+PACKAGE_TITLE = "Cuba energy crisis: oil supply, electricity generation and blackouts, with the claims they test"
+MAX_REVISIONS_RECORDED = 200
+
+
+def to_csv_bytes(df: pd.DataFrame, table: TableMeta) -> bytes:
+    """Fixed formatting (column order, row order, `true`/`false`, `\\n` line ends) so that diffs mean something."""
+    out = df.copy()
+    for f in table.fields:
+        if f.type == "boolean":
+            out[f.name] = out[f.name].map({True: "true", False: "false"}).astype("string")
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@dataclass
+class TableChange:
+    """What publishing one table did, for the run log and the changelog."""
+
+    table: str
+    changed: bool
+    rows: int
+    rows_added: int = 0
+    rows_removed: int = 0
+    cells_revised: int = 0
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    added_keys: list[dict[str, Any]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"{self.table}: no change ({self.rows:,} rows)"
+        parts = []
+        if self.rows_added:
+            parts.append(f"{self.rows_added:,} rows added")
+        if self.rows_removed:
+            parts.append(f"{self.rows_removed:,} rows removed")
+        if self.cells_revised:
+            parts.append(f"{self.cells_revised:,} values revised")
+        return f"{self.table}: " + (", ".join(parts) or "rewritten (formatting or metadata)") + f" ({self.rows:,} rows)"
+
+
+def diff_tables(old_csv: bytes | None, new_csv: bytes, table: TableMeta) -> TableChange:
+    """Rows added/removed and cells revised (old → new), keyed by the primary key, compared as text."""
+    new = pd.read_csv(io.BytesIO(new_csv), dtype=str, keep_default_na=False)
+    if old_csv is None:
+        return TableChange(table.name, True, len(new), rows_added=len(new))
+    old = pd.read_csv(io.BytesIO(old_csv), dtype=str, keep_default_na=False)
+    key = [k for k in table.primary_key if k in old.columns and k in new.columns]
+    if not key or old.duplicated(key).any() or new.duplicated(key).any():
+        return TableChange(table.name, True, len(new), rows_added=max(len(new) - len(old), 0))
+    old_i, new_i = old.set_index(key), new.set_index(key)
+    added = new_i.index.difference(old_i.index)
+    removed = old_i.index.difference(new_i.index)
+    common = new_i.index.intersection(old_i.index)
+    revisions: list[dict[str, Any]] = []
+    count = 0
+    shared_cols = [c for c in new_i.columns if c in old_i.columns]
+    if len(common):
+        a, b = old_i.loc[common, shared_cols], new_i.loc[common, shared_cols]
+        mask = a.ne(b)
+        count = int(mask.to_numpy().sum())
+        if count:
+            stacked = mask.stack()
+            for item in stacked[stacked].index[:MAX_REVISIONS_RECORDED]:
+                *keys, col = item
+                idx = tuple(keys) if len(keys) > 1 else keys[0]
+                revisions.append(
+                    {
+                        "key": dict(zip(key, keys, strict=True)),
+                        "field": col,
+                        "old": a.at[idx, col],
+                        "new": b.at[idx, col],
+                    }
+                )
+    added_keys = [
+        dict(zip(key, k if isinstance(k, tuple) else (k,), strict=True)) for k in list(added)[:MAX_REVISIONS_RECORDED]
+    ]
+    return TableChange(
+        table.name, True, len(new), len(added), len(removed), count, revisions=revisions, added_keys=added_keys
+    )
+
+
+def read_package(path: Path) -> dict[str, Any]:
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return {}
+
+
+def package_bytes(package: dict[str, Any]) -> bytes:
+    return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def resource_descriptor(
+    table: TableMeta,
+    source: SourceMeta,
+    content: bytes,
+    snapshots: list[Snapshot],
+    changed_at: str,
+    extra_sources: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A Frictionless resource: path, hash, schema with units, the upstream files it came from, licence."""
+    sources = [
+        {
+            "title": source.title,
+            "publisher": source.publisher,
+            "path": snap.url,
+            "retrieved": snap.retrieved_at,
+            "sha256": snap.sha256,
+            **({"last_modified": snap.last_modified} if snap.last_modified else {}),
+        }
+        for snap in sorted(snapshots, key=lambda s: s.url)
+    ]
+    if not sources:
+        sources = [{"title": source.title, "publisher": source.publisher, "path": source.homepage}]
+    sources.extend(extra_sources or [])
+    descriptor: dict[str, Any] = {
+        "name": table.name.replace("_", "-"),
+        "path": f"{table.name}.csv",
+        "title": table.title,
+        "description": table.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "hash": f"sha256:{sha256(content)}",
+        "bytes": len(content),
+        "schema": {
+            "fields": [f.descriptor() for f in table.fields],
+            **({"primaryKey": list(table.primary_key)} if table.primary_key and table.unique else {}),
+        },
+        "sources": sources,
+        "licenses": [source.licence],
+        "x_source_id": source.id,
+        "x_citation": source.citation,
+        "x_cadence_days": source.cadence_days,
+        "x_last_changed": changed_at,
+    }
+    if table.notes:
+        descriptor["x_notes"] = table.notes
+    return descriptor
+
+
+def publish_table(
+    data_dir: Path,
+    package: dict[str, Any],
+    table: TableMeta,
+    source: SourceMeta,
+    df: pd.DataFrame,
+    snapshots: list[Snapshot],
+    changed_at: str,
+    extra_sources: list[dict[str, Any]] | None = None,
+) -> TableChange:
+    """Write the table if its bytes differ (or the package's recorded hash is stale); update `package` in place."""
+    content = to_csv_bytes(df, table)
+    path = data_dir / f"{table.name}.csv"
+    old = path.read_bytes() if path.exists() else None
+    resources = {r["path"]: r for r in package.setdefault("resources", [])}
+    recorded = resources.get(path.name)
+    digest = f"sha256:{sha256(content)}"
+    if old == content and recorded and recorded.get("hash") == digest:
+        return TableChange(table.name, False, len(df))
+    change = diff_tables(old, content, table) if old != content else TableChange(table.name, True, len(df))
+    if old != content:
+        atomic_write_bytes(path, content)
+    else:
+        # Bytes already in place (an interrupted run): keep the date the content first changed.
+        changed_at = (recorded or {}).get("x_last_changed", changed_at)
+    resources[path.name] = resource_descriptor(table, source, content, snapshots, changed_at, extra_sources)
+    package["resources"] = [resources[k] for k in sorted(resources)]
+    return change
+
+
+def finalize_package(package: dict[str, Any]) -> dict[str, Any]:
+    """Package-level properties; `created`-style timestamps are deliberately absent (no-change runs change nothing)."""
+    package.setdefault("profile", "data-package")
+    package["name"] = PACKAGE_NAME
+    package["title"] = PACKAGE_TITLE
+    package["description"] = (
+        "Public figures on Cuba's oil supply, electricity generation and blackouts, gathered nightly from their "
+        "publishers, validated and published with provenance. Each resource lists its upstream files "
+        "(URL, retrieval time, sha256) and licence; estimates are labelled in field descriptions."
+    )
+    package["licenses"] = [
+        {
+            "name": "CC-BY-4.0",
+            "title": "Creative Commons Attribution 4.0 (our compilation); each resource keeps its source's licence",
+            "path": "https://creativecommons.org/licenses/by/4.0/",
+        }
+    ]
+    resources = package.get("resources", [])
+    package["x_last_changed"] = max((r.get("x_last_changed", "") for r in resources), default="")
+    ordered = {k: package[k] for k in ("profile", "name", "title", "description", "licenses", "x_last_changed")}
+    ordered["resources"] = sorted(resources, key=lambda r: r["path"])
+    return ordered
+
+
+def write_package(path: Path, package: dict[str, Any]) -> bool:
+    """Write datapackage.json only if its bytes change. Returns whether it was written."""
+    content = package_bytes(finalize_package(package))
+    if path.exists() and path.read_bytes() == content:
+        return False
+    atomic_write_bytes(path, content)
+    return True

@@ -1,0 +1,1 @@
+"""One module per source: `<id>.py` (what to fetch, how to parse) beside `<id>.meta.yaml` (who, licence, tables)."""

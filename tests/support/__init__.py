@@ -1,0 +1,1 @@
+"""Test support: a real HTTP server over fixture trees, and fixture builders in upstream formats."""
