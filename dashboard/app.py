@@ -1,0 +1,99 @@
+"""The app factory: Dash pages for journalists, plus plain Flask routes for downloads, embeds, oEmbed, share
+images and health. Bad URLs answer 404/400 with a helpful page before Dash renders anything."""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+from pathlib import Path
+from urllib.parse import urlencode
+
+import dash
+import flask
+from dash import html
+from flask_caching import Cache
+from flask_compress import Compress
+
+from dashboard import data as data_module
+from dashboard import callbacks, pagemeta, routes
+from dashboard.data import DataStore
+from dashboard.i18n import normalize_lang, t
+
+HERE = Path(__file__).resolve().parent
+ASSETS = HERE / "assets"
+STATIC = HERE / "static"
+
+INDEX_TEMPLATE = """<!DOCTYPE html>
+<html lang="{lang}">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+class CubaDash(dash.Dash):
+    """Dash with per-request <title>, <html lang>, description and share-image tags (server-side, so crawlers and
+    link previews see the page's own title and an image of the exact view)."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        request = flask.request
+        lang = normalize_lang(request.args.get("lang"))
+        meta = pagemeta.for_request(request.path, request.args.to_dict(), lang, request.host_url)
+        tags = pagemeta.meta_tags(meta)
+        kwargs["metas"] = tags + "\n" + kwargs.get("metas", "")
+        kwargs["title"] = html_lib.escape(meta["title"])
+        return super().interpolate_index(**kwargs).replace('<html lang="{lang}">', f'<html lang="{lang}">', 1)
+
+
+def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) -> CubaDash:
+    """Build the app around a data store (default: the repository's data/); no data is read at import time."""
+    store = store or DataStore()
+    data_module.configure(store)
+    server = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html", "text/css", "text/csv", "text/plain", "application/json", "application/javascript",
+        "text/javascript", "image/svg+xml", "application/geo+json",
+    ]
+    server.config["COMPRESS_MIN_SIZE"] = 500
+    server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 31536000  # fingerprinted static files
+    Compress(server)
+    cache_type = os.environ.get("CUBA_CACHE_TYPE", "FileSystemCache" if cache_dir else "SimpleCache")
+    cache_config = {"CACHE_TYPE": cache_type, "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 2000}
+    if cache_type == "FileSystemCache":
+        cache_config["CACHE_DIR"] = cache_dir or str(store.paths.cache_dir / "figures")
+    cache = Cache(server, config=cache_config)
+
+    app = CubaDash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(ASSETS),
+        include_pages_meta=False,
+        title=t("site_title", "en"),
+        update_title=None,
+        suppress_callback_exceptions=True,
+        compress=False,  # Flask-Compress above handles every route, not only Dash's
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX_TEMPLATE
+    app.layout = html.Div([dash.page_container, html.Div(id="page-title-sync", hidden=True)])
+    routes.register(server, store, cache)
+    callbacks.register(app)
+    return app
+
+
+def page_url(path: str, query: dict[str, str]) -> str:
+    return f"{path}?{urlencode(query)}" if query else path

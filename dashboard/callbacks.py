@@ -1,0 +1,108 @@
+"""All callbacks, registered on the app by `create_app` (thin: read inputs, call chart builders, return)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import ALL, Input, Output, State, no_update
+
+from dashboard import charts, components, ids
+from dashboard.charts import BadParameter
+from dashboard.chartdefs.explore import numeric_series
+from dashboard.data import store
+from dashboard.figures.common import for_screen
+from dashboard.pagekit import _state_from_controls, _views_for, base_url
+
+
+def register(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.chart("graph", ALL), "figure"),
+        Output(ids.chart("table", ALL), "children"),
+        Output(ids.chart("summary", ALL), "children"),
+        Output(ids.chart("graph-wrap", ALL), "hidden"),
+        Output(ids.chart("table", ALL), "hidden"),
+        Output(ids.chart("csv", ALL), "href"),
+        Output(ids.chart("png", ALL), "href"),
+        Output(ids.chart("svg", ALL), "href"),
+        Output(ids.chart("share", ALL), "value"),
+        Output(ids.chart("embed", ALL), "value"),
+        Output(ids.URL_SYNC, "children"),
+        Input(ids.CONTROL_COUNTRIES, "value"),
+        Input(ids.CONTROL_START, "value"),
+        Input(ids.CONTROL_END, "value"),
+        Input(ids.CONTROL_TAB, "value"),
+        Input(ids.CONTROL_TABLE, "value"),
+        Input(ids.CONTROL_SERIES, "value"),
+        State(ids.PAGE_STATE, "data"),
+        State(ids.chart("graph", ALL), "id"),
+        prevent_initial_call=True,
+    )
+    def update_page_charts(countries, start, end, tab, table, series, page, graph_ids):
+        """Thin: controls → state → the same chart builders the server used → outputs, plus the URL to write."""
+        n = len(graph_ids)
+        try:
+            state, query = _state_from_controls(page, countries, start or None, end or None, tab, table, series)
+        except BadParameter:
+            return ([no_update] * n,) * 10 + (no_update,)
+        url = base_url()
+        figures, tables, summaries, graph_hidden, table_hidden = [], [], [], [], []
+        csvs, pngs, svgs, shares, embeds = [], [], [], [], []
+        chart_ids = [g["chart"] for g in graph_ids]
+        for spec, chart_state, view in _views_for(chart_ids, state):
+            figures.append(for_screen(view.figure))
+            tables.append(components.data_table(view.frame, state.lang, view.title))
+            summaries.append(view.summary)
+            graph_hidden.append(state.tab == "table")
+            table_hidden.append(state.tab != "table")
+            csvs.append(charts.download_path(spec, chart_state, "csv"))
+            pngs.append(charts.download_path(spec, chart_state, "png"))
+            svgs.append(charts.download_path(spec, chart_state, "svg"))
+            shares.append(f"{url.rstrip('/')}{charts.share_path(spec, chart_state)}")
+            embeds.append(components.embed_code(spec, view, chart_state, url))
+        search = urlencode({k: v for k, v in query.items() if not (k == "lang" and v == "en")})
+        return (figures, tables, summaries, graph_hidden, table_hidden, csvs, pngs, svgs, shares, embeds,
+                f"?{search}" if search else "")
+
+
+    # Write the view into the address bar without reloading or re-rendering the page (Dash's router listens to
+    # dcc.Location, not to history.replaceState).
+    app.clientside_callback(
+        """
+        function(search) {
+            if (search === undefined || search === null) { return window.dash_clientside.no_update; }
+            var url = window.location.pathname + search + window.location.hash;
+            window.history.replaceState(null, "", url);
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output(ids.URL_SYNC, "title"),
+        Input(ids.URL_SYNC, "children"),
+        prevent_initial_call=True,
+    )
+
+    # Localized document title after in-app navigation (Dash's router only knows the English one).
+    app.clientside_callback(
+        """
+        function(data) {
+            setTimeout(function() { var el = document.getElementById('page-title-text');
+            if (el && el.textContent) { document.title = el.textContent; } }, 50);
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output("page-title-sync", "children"),
+        Input("_pages_store", "data"),
+    )
+
+    @app.callback(
+        Output(ids.CONTROL_SERIES, "options"),
+        Output(ids.CONTROL_SERIES, "value"),
+        Input(ids.CONTROL_TABLE, "value"),
+        State(ids.CONTROL_SERIES, "value"),
+        prevent_initial_call=True,
+    )
+    def explore_series_options(table, series):
+        """Series follow the chosen dataset; keep the current series if the new dataset has it."""
+        choices = numeric_series(store(), table)
+        value = series if series in choices else (choices[0] if choices else None)
+        return [{"label": c, "value": c} for c in choices], value

@@ -1,0 +1,1 @@
+"""Chart definitions by page; each module registers its charts with `dashboard.charts.register`."""

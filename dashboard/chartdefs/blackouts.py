@@ -1,0 +1,1 @@
+"""Placeholder until the blackouts data are published."""

@@ -1,0 +1,1 @@
+"""Placeholder until the claims data are published."""

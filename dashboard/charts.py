@@ -1,0 +1,264 @@
+"""The chart registry: every chart has a stable id, the URL parameters it accepts, and a builder that turns the
+published data and a view state into a figure, the numbers shown, a one-sentence summary and its sources.
+
+Pages, downloads (CSV/PNG/SVG), embeds, share images and the static export all go through `build()`, so a
+chart looks and cites the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.data import DataStore, SourceRef
+from dashboard.figures.common import wrap
+from dashboard.i18n import LANGS, fmt_date, normalize_lang, t
+
+TABS = ("chart", "table")
+YEAR = re.compile(r"^\d{4}$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MONTH = re.compile(r"^\d{4}-\d{2}$")
+MAX_PARAM_LENGTH = 200
+COMMON_PARAMS = ("lang", "tab")
+
+
+class BadParameter(ValueError):
+    """A URL parameter with a value the chart does not accept (→ HTTP 400 with a helpful page)."""
+
+
+@dataclass(frozen=True)
+class ChartState:
+    """What the URL says about a view. Empty values mean the chart's defaults."""
+
+    countries: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    series: str | None = None
+    table: str | None = None
+    tab: str = "chart"
+    lang: str = "en"
+
+    def query(self, spec: ChartSpec, include_lang: bool = True) -> dict[str, str]:
+        """Query parameters that reproduce this view (defaults omitted)."""
+        out: dict[str, str] = {}
+        if self.table and "table" in spec.params:
+            out["table"] = self.table
+        if self.series and "series" in spec.params:
+            out["series"] = self.series
+        if self.countries and "country" in spec.params and tuple(self.countries) != tuple(spec.default_countries):
+            out["country"] = "~".join(self.countries)
+        if self.start and "start" in spec.params:
+            out["start"] = self.start
+        if self.end and "end" in spec.params:
+            out["end"] = self.end
+        if self.tab != "chart":
+            out["tab"] = self.tab
+        if include_lang and self.lang != "en":
+            out["lang"] = self.lang
+        return out
+
+
+@dataclass
+class ChartView:
+    """A built chart: the figure, the numbers it shows, a sentence for screen readers, and its citations."""
+
+    figure: go.Figure
+    frame: pd.DataFrame
+    summary: str
+    title: str
+    subtitle: str
+    sources: list[SourceRef]
+    as_of: str
+    notes: list[str] = field(default_factory=list)
+    method_link: str | None = None
+
+
+Builder = Callable[[DataStore, ChartState], ChartView]
+ChoiceFn = Callable[[DataStore], list[str]]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    id: str
+    page: str
+    title: Mapping[str, str]
+    build: Builder
+    params: tuple[str, ...] = ()
+    default_countries: tuple[str, ...] = ()
+    country_choices: ChoiceFn | None = None
+    series_choices: Callable[[DataStore, str | None], list[str]] | None = None
+    table_choices: ChoiceFn | None = None
+    description: Mapping[str, str] = field(default_factory=dict)
+
+    def title_in(self, lang: str) -> str:
+        return self.title[normalize_lang(lang)]
+
+
+REGISTRY: dict[str, ChartSpec] = {}
+
+
+def register(spec: ChartSpec) -> ChartSpec:
+    if spec.id in REGISTRY and REGISTRY[spec.id] is not spec:
+        raise ValueError(f"chart id {spec.id!r} registered twice")
+    REGISTRY[spec.id] = spec
+    return spec
+
+
+def get(chart_id: str) -> ChartSpec:
+    _ensure_loaded()
+    return REGISTRY[chart_id]
+
+
+def all_charts() -> list[ChartSpec]:
+    _ensure_loaded()
+    return list(REGISTRY.values())
+
+
+def _ensure_loaded() -> None:
+    # Chart definitions register themselves on import; import them lazily to avoid cycles.
+    from dashboard.chartdefs import blackouts, claims, explore, generation, oil  # noqa: F401
+
+
+def parse_state(spec: ChartSpec, store: DataStore, params: Mapping[str, str], strict: bool = True) -> ChartState:
+    """Validate URL parameters against what the chart accepts; raise BadParameter with a readable reason."""
+    allowed = set(spec.params) | set(COMMON_PARAMS)
+    state = ChartState()
+    for key, raw in params.items():
+        if key not in allowed:
+            if strict:
+                raise BadParameter(f"unknown parameter {key!r} (this view accepts: {', '.join(sorted(allowed))})")
+            continue
+        value = str(raw)
+        if len(value) > MAX_PARAM_LENGTH:
+            raise BadParameter(f"parameter {key!r} is too long")
+        if key == "lang":
+            if value not in LANGS:
+                raise BadParameter(f"lang must be one of {', '.join(LANGS)}")
+            state = replace(state, lang=value)
+        elif key == "tab":
+            if value not in TABS:
+                raise BadParameter(f"tab must be one of {', '.join(TABS)}")
+            state = replace(state, tab=value)
+        elif key == "country":
+            codes = tuple(c for c in value.split("~") if c)
+            choices = set(spec.country_choices(store)) if spec.country_choices else set()
+            bad = [c for c in codes if c not in choices]
+            if bad or not codes or len(codes) > 12:
+                raise BadParameter(f"unknown country code(s): {', '.join(bad) or value!r}")
+            state = replace(state, countries=codes)
+        elif key in ("start", "end"):
+            if not (YEAR.match(value) or MONTH.match(value) or DAY.match(value)):
+                raise BadParameter(f"{key} must be a year (2024), a month (2024-06) or a date (2024-06-30)")
+            if DAY.match(value):
+                try:
+                    date.fromisoformat(value)
+                except ValueError as exc:
+                    raise BadParameter(f"{key} is not a real date") from exc
+            if not 1900 <= int(value[:4]) <= 2100:
+                raise BadParameter(f"{key} is out of range")
+            state = replace(state, **{key: value})
+        elif key == "table":
+            choices = spec.table_choices(store) if spec.table_choices else []
+            if value not in choices:
+                raise BadParameter(f"unknown dataset {value!r}")
+            state = replace(state, table=value)
+        elif key == "series":
+            choices = spec.series_choices(store, state.table or params.get("table")) if spec.series_choices else []
+            if value not in choices:
+                raise BadParameter(f"unknown series {value!r}")
+            state = replace(state, series=value)
+    if state.start and state.end and state.start > state.end:
+        raise BadParameter("start is after end")
+    if not state.countries and spec.default_countries:
+        state = replace(state, countries=spec.default_countries)
+    return state
+
+
+def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
+    return get(chart_id).build(store, state)
+
+
+def share_path(spec: ChartSpec, state: ChartState) -> str:
+    """The page URL that shows this chart in this state (anchor on the chart)."""
+    query = state.query(spec)
+    return f"{spec.page}{'?' + urlencode(query) if query else ''}#{spec.id}"
+
+
+def embed_path(spec: ChartSpec, state: ChartState, **flags: str) -> str:
+    query = {**state.query(spec), **{k: v for k, v in flags.items() if v}}
+    return f"/embed/{spec.id}{'?' + urlencode(query) if query else ''}"
+
+
+def download_path(spec: ChartSpec, state: ChartState, ext: str) -> str:
+    query = state.query(spec)
+    return f"/download/{spec.id}.{ext}{'?' + urlencode(query) if query else ''}"
+
+
+# -- helpers shared by chart definitions -----------------------------------------------------------------------------
+def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = "") -> str:
+    """'Source: Ember via OWID (CC-BY-4.0), retrieved 2026-11-27 · Data as of 2024'."""
+    names = []
+    for s in sources:
+        name = s.publisher or s.title
+        if name and name not in names:
+            names.append(name)
+    text = f"{t('source', lang)}: {'; '.join(names)}"
+    if as_of:
+        text += f" · {t('data_as_of', lang)} {as_of}"
+    if extra:
+        text += f" · {extra}"
+    return wrap(text, 110)
+
+
+def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | None) -> pd.DataFrame:
+    """Keep rows within [start, end]; works on integer years and on datetime columns."""
+    if df.empty:
+        return df
+    col = df[column]
+    if pd.api.types.is_datetime64_any_dtype(col):
+        if start:
+            df = df[col >= pd.Timestamp(start if len(start) > 4 else f"{start}-01-01")]
+            col = df[column]
+        if end:
+            end_ts = pd.Timestamp(end) if len(end) == 10 else (
+                pd.Timestamp(f"{end}-12-31") if len(end) == 4 else pd.Timestamp(f"{end}-01") + pd.offsets.MonthEnd(0)
+            )
+            df = df[col <= end_ts]
+        return df
+    if start:
+        df = df[col >= int(start[:4])]
+        col = df[column]
+    if end:
+        df = df[col <= int(end[:4])]
+    return df
+
+
+def as_of_text(value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return fmt_date(value.date(), lang)
+    return str(value)
+
+
+def narrow(spec: ChartSpec, store: DataStore, state: ChartState) -> ChartState:
+    """A page-level state adapted to one chart: keep only the countries it knows and the params it takes."""
+    countries: tuple[str, ...] = ()
+    if "country" in spec.params and spec.country_choices:
+        known = set(spec.country_choices(store))
+        countries = tuple(c for c in state.countries if c in known) or spec.default_countries
+    return ChartState(
+        countries=countries,
+        start=state.start if "start" in spec.params else None,
+        end=state.end if "end" in spec.params else None,
+        series=state.series if "series" in spec.params else None,
+        table=state.table if "table" in spec.params else None,
+        tab=state.tab,
+        lang=state.lang,
+    )

@@ -1,0 +1,386 @@
+"""Reusable pieces of pages: the shell (header, navigation, language switch, stale-data banner, footer), the
+view controls, and the chart card (figure, table, summary, sources, downloads, share, embed, cite)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.charts import ChartSpec, ChartState, ChartView, download_path, embed_path, share_path
+from dashboard.data import DataStore
+from dashboard.figures.common import for_screen
+from dashboard.i18n import fmt_date, fmt_num, t
+
+NAV = [
+    ("/", "nav_claims"),
+    ("/blackouts", "nav_blackouts"),
+    ("/oil", "nav_oil"),
+    ("/generation", "nav_generation"),
+    ("/explore", "nav_explore"),
+    ("/data", "nav_data"),
+    ("/methodology", "nav_methodology"),
+]
+# The modebar's own image export would lack title and source: our PNG/SVG links carry them instead.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
+    "topojsonURL": "/static/topojson/",
+}
+MAX_TABLE_ROWS = 400
+
+
+def with_lang(path: str, lang: str, query: dict[str, str] | None = None) -> str:
+    params = dict(query or {})
+    if lang != "en":
+        params["lang"] = lang
+    else:
+        params.pop("lang", None)
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def shell(path: str, lang: str, query: dict[str, str], store: DataStore, children: list) -> html.Div:
+    """The page frame every page shares; built server-side per request, so it is in the page's language."""
+    other = "es" if lang == "en" else "en"
+    nav = html.Nav(
+        html.Ul(
+            [
+                html.Li(
+                    html.A(
+                        t(key, lang),
+                        href=with_lang(href, lang),
+                        className="nav-link" + (" active" if href == path else ""),
+                        **({"aria-current": "page"} if href == path else {}),
+                    ),
+                    className="nav-item",
+                )
+                for href, key in NAV
+            ],
+            className="nav nav-pills flex-wrap",
+        ),
+        **{"aria-label": "Main" if lang == "en" else "Principal"},
+    )
+    switch = html.A(
+        t("lang_switch", lang),
+        href=with_lang(path, other, query),
+        lang=other,
+        hrefLang=other,
+        className="btn btn-outline-secondary btn-sm lang-switch",
+        title=t("lang_switch_label", lang),
+        id="lang-switch",
+    )
+    return html.Div(
+        [
+            html.A(t("skip_to_content", lang), href="#main", className="visually-hidden-focusable skip-link"),
+            html.Header(
+                [
+                    html.Div(
+                        [
+                            html.A(t("site_title", lang), href=with_lang("/", lang), className="site-title"),
+                            switch,
+                        ],
+                        className="d-flex justify-content-between align-items-center gap-2 flex-wrap",
+                    ),
+                    html.P(t("site_tagline", lang), className="tagline"),
+                    nav,
+                ],
+                className="site-header container",
+            ),
+            stale_banner(store, lang),
+            html.Main(children, id="main", className="container", lang=lang),
+            html.Footer(
+                [
+                    html.P(t("footer_neutral", lang)),
+                    html.P([t("footer_licence", lang), " ",
+                            html.A(t("nav_data", lang), href=with_lang("/data", lang))]),
+                ],
+                className="site-footer container",
+            ),
+        ],
+        lang=lang,
+    )
+
+
+def stale_banner(store: DataStore, lang: str) -> html.Div | None:
+    """A visible warning when a source failed on its last attempt or is older than twice its cadence."""
+    bad = [s for s in store.staleness() if s["failed"] or s["stale"]]
+    if not bad:
+        return html.Div(id="stale-banner", hidden=True)
+    names = ", ".join(
+        f"{s['source_id']} ({t('failed', lang) if s['failed'] else t('stale', lang)}, "
+        f"{t('data_as_of', lang).lower()} {fmt_date(s['as_of'], lang)})"
+        for s in bad
+    )
+    return html.Div(
+        html.Div(t("stale_banner", lang, names=names), className="container"),
+        id="stale-banner",
+        role="status",
+        className="alert alert-warning stale-banner",
+    )
+
+
+def page_heading(title: str, description: str) -> list:
+    return [html.H1(title), html.P(description, className="lead")]
+
+
+# -- controls ---------------------------------------------------------------------------------------------------------
+def controls(
+    lang: str,
+    state: ChartState,
+    *,
+    countries: list[tuple[str, str]] | None = None,
+    years: list[int] | None = None,
+    dates: tuple[str, str] | None = None,
+    tables: list[dict] | None = None,
+    series: list[dict] | None = None,
+) -> html.Div:
+    """The page's view controls. Every page renders all of them (hidden when unused) so callbacks stay simple."""
+    items = [
+        html.Div([html.Label(t("table", lang), htmlFor=ids.CONTROL_TABLE, className="form-label"),
+                  dcc.Dropdown(id=ids.CONTROL_TABLE, options=tables or [], value=state.table, clearable=False)],
+                 className="control control-wide", hidden=not tables),
+        html.Div([html.Label(t("series", lang), htmlFor=ids.CONTROL_SERIES, className="form-label"),
+                  dcc.Dropdown(id=ids.CONTROL_SERIES, options=series or [], value=state.series, clearable=False)],
+                 className="control control-wide", hidden=not series),
+    ]
+    items.append(
+        html.Div(
+            [
+                html.Label(t("entities", lang), htmlFor=ids.CONTROL_COUNTRIES, className="form-label"),
+                dcc.Dropdown(
+                    id=ids.CONTROL_COUNTRIES,
+                    options=[{"label": label, "value": code} for code, label in (countries or [])],
+                    value=list(state.countries),
+                    multi=True,
+                    clearable=False,
+                ),
+            ],
+            className="control control-countries",
+            hidden=not countries,
+        )
+    )
+    if dates:
+        start_opts = end_opts = None
+        items.append(
+            html.Div(
+                [
+                    html.Label(t("from", lang), htmlFor=ids.CONTROL_START, className="form-label"),
+                    dcc.Input(id=ids.CONTROL_START, type="date", min=dates[0], max=dates[1],
+                              value=state.start or "", debounce=True, className="form-control"),
+                ],
+                className="control",
+            )
+        )
+        items.append(
+            html.Div(
+                [
+                    html.Label(t("to", lang), htmlFor=ids.CONTROL_END, className="form-label"),
+                    dcc.Input(id=ids.CONTROL_END, type="date", min=dates[0], max=dates[1],
+                              value=state.end or "", debounce=True, className="form-control"),
+                ],
+                className="control",
+            )
+        )
+    else:
+        start_opts = [{"label": str(y), "value": str(y)} for y in (years or [])]
+        end_opts = start_opts
+        for cid, key, value, opts in ((ids.CONTROL_START, "from", state.start, start_opts),
+                                      (ids.CONTROL_END, "to", state.end, end_opts)):
+            items.append(
+                html.Div(
+                    [
+                        html.Label(t(key, lang), htmlFor=cid, className="form-label"),
+                        dcc.Dropdown(id=cid, options=opts, value=value, clearable=True,
+                                     placeholder="…"),
+                    ],
+                    className="control control-year",
+                    hidden=not years,
+                )
+            )
+    items.append(
+        html.Div(
+            [
+                html.Span(t("view", lang), className="form-label", id="control-tab-label"),
+                dcc.RadioItems(
+                    id=ids.CONTROL_TAB,
+                    options=[{"label": t("tab_chart", lang), "value": "chart"},
+                             {"label": t("tab_table", lang), "value": "table"}],
+                    value=state.tab,
+                    inline=True,
+                    className="tab-switch",
+                ),
+            ],
+            className="control",
+            role="radiogroup",
+            **{"aria-labelledby": "control-tab-label"},
+        )
+    )
+    return html.Div(items, className="controls", role="group",
+                    **{"aria-label": "View controls" if lang == "en" else "Controles de vista"})
+
+
+# -- chart card -------------------------------------------------------------------------------------------------------
+def data_table(frame: pd.DataFrame, lang: str, caption: str) -> html.Table:
+    """A real <table> of the numbers shown (for screen readers and for copying)."""
+    shown = frame.head(MAX_TABLE_ROWS)
+    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
+    rows = []
+    for record in shown.itertuples(index=False):
+        cells = []
+        for value in record:
+            if isinstance(value, float):
+                cells.append(html.Td(fmt_num(value, lang), className="num"))
+            elif isinstance(value, pd.Timestamp):
+                cells.append(html.Td(value.date().isoformat()))
+            elif value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+                cells.append(html.Td("–"))
+            elif isinstance(value, str) and value.startswith(("http://", "https://")):
+                cells.append(html.Td(html.A(value[:60] + ("…" if len(value) > 60 else ""), href=value,
+                                            rel="noopener noreferrer", target="_blank")))
+            else:
+                cells.append(html.Td(str(value)))
+        rows.append(html.Tr(cells))
+    more = len(frame) - len(shown)
+    caption_text = caption + (f" (+{more} …)" if more > 0 else "")
+    return html.Table([html.Caption(caption_text), header, html.Tbody(rows)],
+                      className="table table-sm table-striped data-table")
+
+
+def source_list(view: ChartView, lang: str) -> html.Ul:
+    items = []
+    seen: dict[tuple[str, str], int] = {}
+    for s in view.sources:
+        seen[(s.publisher, s.title)] = seen.get((s.publisher, s.title), 0) + 1
+    shown: set[tuple[str, str]] = set()
+    for s in view.sources:
+        if (s.publisher, s.title) in shown:
+            continue
+        shown.add((s.publisher, s.title))
+        files = seen[(s.publisher, s.title)]
+        text = s.publisher or s.title
+        items.append(
+            html.Li(
+                [
+                    html.A(text, href=s.url, rel="noopener noreferrer", target="_blank")
+                    if s.url.startswith("http") else html.Span(text),
+                    f" — {s.title}" if s.title and s.title != text else "",
+                    (f" ({files} files)" if lang == "en" else f" ({files} archivos)") if files > 1 else "",
+                    f" · {t('retrieved', lang)} {s.retrieved}" if s.retrieved else "",
+                    f" · {t('licence', lang)} {s.licence}" if s.licence else "",
+                ]
+            )
+        )
+    return html.Ul(items, className="sources")
+
+
+def citation_text(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str) -> str:
+    publishers = "; ".join(dict.fromkeys(s.publisher or s.title for s in view.sources))
+    return (
+        f"{view.title}. {publishers}. Cuba Energy Crisis Dashboard, data as of {view.as_of}. "
+        f"{base_url.rstrip('/')}{share_path(spec, state)}"
+    )
+
+
+def chart_card(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str, heading_level: int = 2,
+               extra: list | None = None) -> html.Section:
+    """One chart with everything a journalist needs around it."""
+    lang = state.lang
+    heading = (html.H2 if heading_level == 2 else html.H3)(view.title, id=f"{spec.id}-title")
+    summary_id = f"{spec.id}-summary"
+    share_url = f"{base_url.rstrip('/')}{share_path(spec, state)}"
+    embed_url = f"{base_url.rstrip('/')}{embed_path(spec, state)}"
+    iframe = embed_code(spec, view, state, base_url)
+    return html.Section(
+        [
+            heading,
+            html.P(view.subtitle, className="subtitle"),
+            *(extra or []),
+            html.Div(
+                dcc.Graph(
+                    id=ids.chart("graph", spec.id),
+                    figure=for_screen(view.figure),
+                    config=GRAPH_CONFIG,
+                    className="chart-graph",
+                    responsive=True,
+                ),
+                hidden=state.tab == "table",
+                id=ids.chart("graph-wrap", spec.id),
+                role="img",
+                **{"aria-labelledby": f"{spec.id}-title", "aria-describedby": summary_id},
+            ),
+            html.Div(
+                data_table(view.frame, lang, view.title),
+                id=ids.chart("table", spec.id),
+                className="table-wrap",
+                hidden=state.tab != "table",
+            ),
+            html.P([html.Strong(f"{t('summary_label', lang)}: "), html.Span(view.summary, id=ids.chart("summary", spec.id))],
+                   id=summary_id, className="summary"),
+            *([html.P(n, className="note") for n in view.notes]),
+            html.Details([html.Summary(t("sources", lang)), source_list(view, lang)], className="sources-box", open=True),
+            html.Div(
+                [
+                    html.Span(t("download", lang) + ":", className="me-1"),
+                    html.A(t("download_csv", lang), href=download_path(spec, state, "csv"),
+                           id=ids.chart("csv", spec.id), className="btn btn-sm btn-outline-primary", download=""),
+                    html.A(t("download_png", lang), href=download_path(spec, state, "png"),
+                           id=ids.chart("png", spec.id), className="btn btn-sm btn-outline-primary", download=""),
+                    html.A(t("download_svg", lang), href=download_path(spec, state, "svg"),
+                           id=ids.chart("svg", spec.id), className="btn btn-sm btn-outline-primary", download=""),
+                ],
+                className="actions",
+            ),
+            html.Details(
+                [
+                    html.Summary(f"{t('share', lang)} · {t('embed', lang)} · {t('cite', lang)}"),
+                    html.Label(t("share_link", lang), htmlFor=ids.chart("share", spec.id)["chart"] + "-share"),
+                    html.Div([
+                        dcc.Input(id=ids.chart("share", spec.id), value=share_url, readOnly=True,
+                                  className="form-control form-control-sm"),
+                        dcc.Clipboard(target_id=None, content=share_url, title=t("copy", lang),
+                                      id=ids.chart("share-copy", spec.id), className="copy"),
+                    ], className="copy-row"),
+                    html.Label(t("embed_code", lang)),
+                    html.Div([
+                        dcc.Textarea(id=ids.chart("embed", spec.id), value=iframe, readOnly=True, rows=4,
+                                     className="form-control form-control-sm code"),
+                        dcc.Clipboard(content=iframe, title=t("copy", lang), id=ids.chart("embed-copy", spec.id),
+                                      className="copy"),
+                    ], className="copy-row"),
+                    html.P([html.A(embed_url, href=embed_url, id=ids.chart("embed-link", spec.id))],
+                           className="small"),
+                    html.Label(t("how_to_cite", lang)),
+                    html.P(citation_text(spec, view, state, base_url), className="small citation"),
+                ],
+                className="share-box",
+            ),
+        ],
+        id=spec.id,
+        className="chart-card",
+        **{"aria-labelledby": f"{spec.id}-title"},
+    )
+
+
+def embed_code(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str) -> str:
+    """Copy-ready iframe with title, lazy loading, a <noscript> static image and the auto-height listener."""
+    from html import escape
+
+    base = base_url.rstrip("/")
+    src = f"{base}{embed_path(spec, state)}"
+    png = f"{base}{download_path(spec, state, 'png')}"
+    title = escape(view.title, quote=True)
+    frame_id = f"cuba-energy-{spec.id}"
+    return (
+        f'<iframe id="{frame_id}" src="{escape(src, quote=True)}" title="{title}" loading="lazy" '
+        f'style="width:100%;min-width:300px;border:0" height="520"></iframe>\n'
+        f'<noscript><img src="{escape(png, quote=True)}" alt="{title}" style="max-width:100%"></noscript>\n'
+        f'<script src="{base}/embed.js" async></script>'
+    )
+
+
+def number(value: float | None, lang: str, unit: str = "", decimals: int | None = None) -> str:
+    text = fmt_num(value, lang, decimals)
+    return f"{text} {unit}".strip()

@@ -1,0 +1,160 @@
+"""Pure figure functions: DataFrame (+ the words to print) in, plotly figure out. No data access here."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.common import (
+    DASHES,
+    ESTIMATE_FILL,
+    PALETTE,
+    Frame,
+    add_claim_band,
+    add_claim_line,
+    axis_title,
+    base_figure,
+    empty_figure,
+)
+
+
+def make_lines(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    group: str,
+    frame: Frame,
+    unit: str,
+    no_data: str,
+    hover_format: str = ",.1f",
+    group_labels: dict[str, str] | None = None,
+    markers: bool = True,
+    highlight: str | None = None,
+) -> go.Figure:
+    """One line per group (country, publisher...), each with its own colour AND dash/marker, so lines stay
+    distinguishable without colour."""
+    data = df.dropna(subset=[y])
+    if data.empty:
+        return empty_figure(frame, no_data)
+    fig = base_figure(frame)
+    for i, (name, part) in enumerate(data.groupby(group, sort=False)):
+        label = (group_labels or {}).get(name, str(name))
+        width = 3.5 if highlight is not None and name == highlight else 2
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                name=label,
+                mode="lines+markers" if markers else "lines",
+                line={"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)], "width": width},
+                marker={"size": 5, "symbol": i % 20},
+                hovertemplate=f"%{{x}}<br>{label}: %{{y:{hover_format}}} {unit}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(**axis_title(unit), rangemode="tozero")
+    return fig
+
+
+def make_stacked_area(
+    df: pd.DataFrame, x: str, columns: dict[str, str], frame: Frame, unit: str, no_data: str
+) -> go.Figure:
+    """Stacked areas (e.g. generation by source); `columns` maps column → legend label."""
+    data = df.dropna(subset=list(columns), how="all")
+    if data.empty:
+        return empty_figure(frame, no_data)
+    fig = base_figure(frame)
+    patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
+    for i, (col, label) in enumerate(columns.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=data[x],
+                y=data[col],
+                name=label,
+                stackgroup="one",
+                mode="lines",
+                line={"width": 0.8, "color": PALETTE[i % len(PALETTE)]},
+                fillpattern={"shape": patterns[i % len(patterns)], "solidity": 0.15},
+                hovertemplate=f"%{{x}}<br>{label}: %{{y:,.2f}} {unit}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(**axis_title(unit), rangemode="tozero")
+    return fig
+
+
+def make_bars(
+    df: pd.DataFrame,
+    category: str,
+    value: str,
+    frame: Frame,
+    unit: str,
+    no_data: str,
+    color_by: str | None = None,
+    text_format: str = ",.0f",
+    horizontal: bool = False,
+    hover: str | None = None,
+) -> go.Figure:
+    data = df.dropna(subset=[value])
+    if data.empty:
+        return empty_figure(frame, no_data)
+    fig = base_figure(frame)
+    groups = data.groupby(color_by, sort=False) if color_by else [(None, data)]
+    patterns = ["", "/", ".", "x", "-", "\\"]
+    for i, (name, part) in enumerate(groups):
+        kwargs = {"y": part[category], "x": part[value], "orientation": "h"} if horizontal else {
+            "x": part[category], "y": part[value]}
+        fig.add_trace(
+            go.Bar(
+                **kwargs,
+                name=str(name) if name is not None else unit,
+                marker={"color": PALETTE[i % len(PALETTE)],
+                        "pattern": {"shape": patterns[i % len(patterns)], "fgcolor": "#333",
+                                    "bgcolor": "rgba(0,0,0,0)"}},
+                texttemplate=f"%{{{'x' if horizontal else 'y'}:{text_format}}}",
+                textposition="outside",
+                cliponaxis=False,
+                customdata=part[hover] if hover else None,
+                hovertemplate=(f"%{{customdata}}<br>" if hover else "")
+                + f"%{{{'y' if horizontal else 'x'}}}: %{{{'x' if horizontal else 'y'}:{text_format}}} {unit}<extra></extra>",
+                showlegend=color_by is not None,
+            )
+        )
+    if horizontal:
+        fig.update_xaxes(**axis_title(unit), rangemode="tozero")
+        fig.update_yaxes(autorange="reversed", automargin=True)
+    else:
+        fig.update_yaxes(**axis_title(unit), rangemode="tozero")
+    fig.update_layout(barmode="group", bargap=0.25)
+    return fig
+
+
+def make_band(
+    df: pd.DataFrame, x: str, low: str, mid: str, high: str, frame: Frame, unit: str, labels: dict[str, str], no_data: str
+) -> go.Figure:
+    """A central estimate with its low–high band (estimates are always shown with their uncertainty)."""
+    data = df.dropna(subset=[mid])
+    if data.empty:
+        return empty_figure(frame, no_data)
+    fig = base_figure(frame)
+    fig.add_trace(go.Scatter(x=data[x], y=data[high], mode="lines", line={"width": 0}, showlegend=False,
+                             hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(x=data[x], y=data[low], mode="lines", line={"width": 0}, fill="tonexty", fillcolor=ESTIMATE_FILL,
+                   name=labels["band"], hovertemplate=f"%{{x}}<br>{labels['low']}: %{{y:.1f}} {unit}<extra></extra>")
+    )
+    fig.add_trace(
+        go.Scatter(x=data[x], y=data[mid], mode="lines", line={"color": PALETTE[0], "width": 2}, name=labels["mid"],
+                   hovertemplate=f"%{{x}}<br>{labels['mid']}: %{{y:.1f}} {unit}<extra></extra>")
+    )
+    fig.update_yaxes(**axis_title(unit), rangemode="tozero")
+    return fig
+
+
+def with_claim(fig: go.Figure, claimed: dict | None, label: str) -> go.Figure:
+    """Draw the claimed value (line) or range (band) on a chart, labelled in words."""
+    if not claimed:
+        return fig
+    if claimed.get("low") is not None and claimed.get("high") is not None:
+        add_claim_band(fig, float(claimed["low"]), float(claimed["high"]), label)
+    elif claimed.get("value") is not None:
+        add_claim_line(fig, float(claimed["value"]), label)
+    return fig

@@ -1,0 +1,221 @@
+"""English and Spanish: interface strings, number and date formats (1,234.5 vs 1.234,5).
+
+Every string the interface shows goes through `t()`, so a missing translation is a KeyError in tests,
+not an English word on a Spanish page.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+LANGS = ("en", "es")
+DEFAULT_LANG = "en"
+
+MONTHS = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+           "noviembre", "diciembre"],
+}
+MONTHS_SHORT = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
+}
+
+STRINGS: dict[str, dict[str, str]] = {
+    "site_title": {"en": "Cuba Energy Crisis Dashboard", "es": "Panel sobre la crisis energética de Cuba"},
+    "site_tagline": {
+        "en": "Oil supply, electricity and blackouts in Cuba: public data, with sources, beside the claims made about them.",
+        "es": "Petróleo, electricidad y apagones en Cuba: datos públicos, con sus fuentes, junto a lo que se afirma sobre ellos.",
+    },
+    "nav_claims": {"en": "Claims", "es": "Afirmaciones"},
+    "nav_blackouts": {"en": "Blackouts", "es": "Apagones"},
+    "nav_oil": {"en": "Oil supply", "es": "Petróleo"},
+    "nav_generation": {"en": "Generation and plants", "es": "Generación y centrales"},
+    "nav_explore": {"en": "Explore", "es": "Explorar"},
+    "nav_data": {"en": "Data and sources", "es": "Datos y fuentes"},
+    "nav_methodology": {"en": "Methodology", "es": "Metodología"},
+    "lang_switch": {"en": "Español", "es": "English"},
+    "lang_switch_label": {"en": "Ver en español", "es": "View in English"},
+    "skip_to_content": {"en": "Skip to content", "es": "Saltar al contenido"},
+    "source": {"en": "Source", "es": "Fuente"},
+    "sources": {"en": "Sources", "es": "Fuentes"},
+    "data_as_of": {"en": "Data as of", "es": "Datos a"},
+    "retrieved": {"en": "retrieved", "es": "consultado"},
+    "licence": {"en": "licence", "es": "licencia"},
+    "estimate": {"en": "Estimate", "es": "Estimación"},
+    "tab_chart": {"en": "Chart", "es": "Gráfico"},
+    "tab_table": {"en": "Table", "es": "Tabla"},
+    "download": {"en": "Download", "es": "Descargar"},
+    "download_csv": {"en": "Data (CSV)", "es": "Datos (CSV)"},
+    "download_png": {"en": "Image (PNG)", "es": "Imagen (PNG)"},
+    "download_svg": {"en": "Image (SVG)", "es": "Imagen (SVG)"},
+    "share": {"en": "Share", "es": "Compartir"},
+    "share_link": {"en": "Link to this view", "es": "Enlace a esta vista"},
+    "embed": {"en": "Embed", "es": "Insertar"},
+    "embed_code": {"en": "Embed code (copy into your page)", "es": "Código para insertar (cópielo en su página)"},
+    "cite": {"en": "Cite", "es": "Citar"},
+    "how_to_cite": {"en": "How to cite", "es": "Cómo citar"},
+    "copy": {"en": "Copy", "es": "Copiar"},
+    "summary_label": {"en": "Summary", "es": "Resumen"},
+    "no_data": {"en": "No data for this selection.", "es": "No hay datos para esta selección."},
+    "filter_topic": {"en": "Topic", "es": "Tema"},
+    "filter_label": {"en": "Conclusion", "es": "Conclusión"},
+    "all": {"en": "All", "es": "Todos"},
+    "claim": {"en": "Claim", "es": "Afirmación"},
+    "the_claim": {"en": "The claim", "es": "La afirmación"},
+    "what_data_says": {"en": "What the data say", "es": "Qué dicen los datos"},
+    "context": {"en": "Context", "es": "Contexto"},
+    "paragraph": {"en": "paragraph", "es": "párrafo"},
+    "published": {"en": "Published", "es": "Publicado"},
+    "document": {"en": "Document", "es": "Documento"},
+    "read_document": {"en": "Read the document", "es": "Leer el documento"},
+    "claims_intro": {
+        "en": "Each statement of the document that data could confirm or contradict, beside the published figures. "
+        "Conclusions are generated from the data and recomputed at every refresh.",
+        "es": "Cada afirmación del documento que los datos podrían confirmar o contradecir, junto a las cifras "
+        "publicadas. Las conclusiones se generan a partir de los datos y se recalculan en cada actualización.",
+    },
+    "not_checkable_heading": {
+        "en": "Statements that data cannot settle",
+        "es": "Afirmaciones que los datos no pueden zanjar",
+    },
+    "why_not_checkable": {"en": "Why", "es": "Por qué"},
+    "claims_count": {"en": "{n} claims shown", "es": "{n} afirmaciones mostradas"},
+    "entities": {"en": "Countries", "es": "Países"},
+    "series": {"en": "Series", "es": "Serie"},
+    "table": {"en": "Dataset", "es": "Conjunto de datos"},
+    "time_range": {"en": "Time range", "es": "Periodo"},
+    "from": {"en": "From", "es": "Desde"},
+    "to": {"en": "To", "es": "Hasta"},
+    "view": {"en": "View", "es": "Vista"},
+    "stale_banner": {
+        "en": "Some sources are out of date or failed at their last refresh: {names}. Figures from them are shown as of their last successful refresh.",
+        "es": "Algunas fuentes están desactualizadas o fallaron en su última actualización: {names}. Sus cifras se muestran según su última actualización correcta.",
+    },
+    "not_found_title": {"en": "Page not found", "es": "Página no encontrada"},
+    "bad_request_title": {"en": "This link has a value we do not recognise", "es": "Este enlace tiene un valor que no reconocemos"},
+    "footer_neutral": {
+        "en": "This dashboard shows what claims say and what data say, with sources. It takes no political position.",
+        "es": "Este panel muestra lo que dicen las afirmaciones y lo que dicen los datos, con sus fuentes. No toma posición política.",
+    },
+    "footer_licence": {
+        "en": "Our compilation is CC BY 4.0; each dataset keeps its source's licence.",
+        "es": "Nuestra compilación es CC BY 4.0; cada conjunto de datos conserva la licencia de su fuente.",
+    },
+    "methodology_link": {"en": "How this is estimated", "es": "Cómo se estima"},
+    "full_view": {"en": "Full view and data", "es": "Vista completa y datos"},
+    "close": {"en": "Close", "es": "Cerrar"},
+    "page_claims_desc": {
+        "en": "Each claim of the document beside the evidence, with a neutral, data-derived conclusion.",
+        "es": "Cada afirmación del documento junto a la evidencia, con una conclusión neutral derivada de los datos.",
+    },
+    "page_blackouts_title": {"en": "Blackouts", "es": "Apagones"},
+    "page_blackouts_desc": {
+        "en": "Daily supply and demand on Cuba's grid, load cuts, the share of the country without power at peak, and estimated outage hours.",
+        "es": "Oferta y demanda diarias del sistema eléctrico cubano, afectaciones, parte del país sin servicio en el pico y horas de apagón estimadas.",
+    },
+    "page_oil_title": {"en": "Oil supply", "es": "Suministro de petróleo"},
+    "page_oil_desc": {
+        "en": "Cuba's oil consumption, domestic production and imports; shipments by supplier with each figure's source.",
+        "es": "Consumo, producción nacional e importaciones de petróleo de Cuba; envíos por proveedor con la fuente de cada cifra.",
+    },
+    "page_generation_title": {"en": "Generation and plants", "es": "Generación y centrales"},
+    "page_generation_desc": {
+        "en": "Electricity generation by source, the oil share beside other countries, and the thermal power plants.",
+        "es": "Generación eléctrica por fuente, el peso del petróleo comparado con otros países y las centrales termoeléctricas.",
+    },
+    "page_explore_title": {"en": "Explore the data", "es": "Explorar los datos"},
+    "page_explore_desc": {
+        "en": "Any published series, any country, any period: as a chart or a table, with a link that keeps your view.",
+        "es": "Cualquier serie publicada, cualquier país, cualquier periodo: en gráfico o en tabla, con un enlace que conserva su vista.",
+    },
+    "page_data_title": {"en": "Data and sources", "es": "Datos y fuentes"},
+    "page_data_desc": {
+        "en": "Every dataset with publisher, URL, licence, retrieval date and downloads; the log of recent refreshes.",
+        "es": "Cada conjunto de datos con editor, URL, licencia, fecha de consulta y descargas; el registro de actualizaciones recientes.",
+    },
+    "page_methodology_title": {"en": "Methodology", "es": "Metodología"},
+    "page_methodology_desc": {
+        "en": "How derived measures and estimates are computed, and how claims are compared with the data.",
+        "es": "Cómo se calculan las medidas derivadas y las estimaciones, y cómo se comparan las afirmaciones con los datos.",
+    },
+    "datasets": {"en": "Datasets", "es": "Conjuntos de datos"},
+    "publisher": {"en": "Publisher", "es": "Editor"},
+    "last_changed": {"en": "Last changed", "es": "Último cambio"},
+    "rows": {"en": "Rows", "es": "Filas"},
+    "status": {"en": "Status", "es": "Estado"},
+    "fresh": {"en": "up to date", "es": "al día"},
+    "stale": {"en": "out of date", "es": "desactualizada"},
+    "failed": {"en": "last refresh failed", "es": "falló la última actualización"},
+    "cadence": {"en": "expected every {n} days", "es": "se espera cada {n} días"},
+    "whole_package": {"en": "Whole package (zip)", "es": "Paquete completo (zip)"},
+    "changelog": {"en": "Recent refreshes", "es": "Actualizaciones recientes"},
+    "no_change": {"en": "no change", "es": "sin cambios"},
+    "when": {"en": "When", "es": "Cuándo"},
+    "what_changed": {"en": "What changed", "es": "Qué cambió"},
+    "label_consistent": {"en": "Consistent with the data", "es": "Coherente con los datos"},
+    "label_partly": {"en": "Partly consistent", "es": "Parcialmente coherente"},
+    "label_not_consistent": {"en": "Not consistent with the data", "es": "No coherente con los datos"},
+    "label_cannot_check": {"en": "Cannot be checked with available data", "es": "No se puede comprobar con los datos disponibles"},
+    "label_not_factual": {"en": "Not a factual claim", "es": "No es una afirmación factual"},
+}
+
+LABEL_KEYS = {
+    "Consistent with the data": "label_consistent",
+    "Partly consistent": "label_partly",
+    "Not consistent with the data": "label_not_consistent",
+    "Cannot be checked with available data": "label_cannot_check",
+    "Not a factual claim": "label_not_factual",
+}
+
+
+def normalize_lang(value: str | None) -> str:
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str, **kwargs: object) -> str:
+    """The string for `key` in `lang` (KeyError if missing: translations are tested)."""
+    text = STRINGS[key][normalize_lang(lang)]
+    return text.format(**kwargs) if kwargs else text
+
+
+def label_text(label: str, lang: str) -> str:
+    return t(LABEL_KEYS[label], lang) if label in LABEL_KEYS else label
+
+
+def fmt_num(value: float | int | None, lang: str, decimals: int | None = None) -> str:
+    """1234567.8 → '1,234,567.8' (en) or '1.234.567,8' (es). None/NaN → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() or abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
+    text = f"{value:,.{decimals}f}"
+    if normalize_lang(lang) == "es":
+        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return text
+
+
+def fmt_date(value: date | datetime | str | None, lang: str, month_only: bool = False) -> str:
+    """2026-02-13 → '13 February 2026' / '13 de febrero de 2026'."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        if len(value) == 4:
+            return value
+        if len(value) == 7:
+            value = date.fromisoformat(value + "-01")
+            month_only = True
+        else:
+            value = date.fromisoformat(value[:10])
+    lang = normalize_lang(lang)
+    month = MONTHS[lang][value.month - 1]
+    if month_only:
+        return f"{month} {value.year}" if lang == "en" else f"{month} de {value.year}"
+    return f"{value.day} {month} {value.year}" if lang == "en" else f"{value.day} de {month} de {value.year}"
+
+
+def plotly_separators(lang: str) -> str:
+    """Plotly's `separators`: decimal then thousands."""
+    return ",." if normalize_lang(lang) == "es" else ".,"

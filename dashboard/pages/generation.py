@@ -1,0 +1,32 @@
+"""Generation and plants: what Cuba's electricity is made from, beside other countries, and its thermal plants."""
+
+from __future__ import annotations
+
+import dash
+
+from dashboard import components, pagekit
+from dashboard.chartdefs._shared import country_label, with_codes
+from dashboard.charts import ChartState
+from dashboard.data import store
+
+PATH = "/generation"
+dash.register_page(__name__, path=PATH, title=pagekit.title_for("generation"),
+                   description=pagekit.description_for("generation"), name="Generation")
+
+
+def body(state: ChartState, extras: dict, url: str) -> list:
+    lang = state.lang
+    owid = with_codes(store().table("owid_energy"))
+    names = owid.drop_duplicates("code").set_index("code")["country"]
+    countries = [(code, country_label(names[code], lang)) for code in sorted(names.index, key=lambda c: names[c])]
+    years = sorted(int(y) for y in owid["year"].dropna().unique() if y >= 1985)
+    return [
+        *pagekit.heading("generation", lang),
+        components.controls(lang, state, countries=countries, years=years),
+        *pagekit.cards(("generation-by-source", "oil-share-of-electricity", "fossil-share-of-electricity",
+                        "electricity-demand-two-publishers", "thermal-plants", "power-plants-map"), state, url),
+    ]
+
+
+def layout(**query: str):
+    return pagekit.render(PATH, query, body)

@@ -1,0 +1,95 @@
+"""The pages, their charts and the URL parameters each accepts: used to answer bad URLs with 404/400 before
+Dash renders, and to build per-page titles, descriptions and share images."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from dashboard import charts
+from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView
+from dashboard.data import DataStore
+
+LABEL_SLUGS = {
+    "consistent": "Consistent with the data",
+    "partly": "Partly consistent",
+    "not-consistent": "Not consistent with the data",
+    "cannot-check": "Cannot be checked with available data",
+    "not-factual": "Not a factual claim",
+}
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str
+    key: str  # i18n key stem: page_<key>_title / page_<key>_desc
+    charts: tuple[str, ...] = ()
+    extra_params: Mapping[str, Callable[[DataStore], list[str]]] = field(default_factory=dict)
+    share_chart: str | None = None  # the chart whose image represents the page in link previews
+
+    def view_spec(self) -> ChartSpec:
+        """A chart-like spec whose parameters are the union of the page's charts' (for validation)."""
+        specs = [charts.get(c) for c in self.charts]
+        params: list[str] = []
+        for s in specs:
+            params += [p for p in s.params if p not in params]
+        with_countries = next((s for s in specs if s.country_choices), None)
+        with_series = next((s for s in specs if s.series_choices), None)
+        with_tables = next((s for s in specs if s.table_choices), None)
+        return ChartSpec(
+            id=f"page-{self.key}",
+            page=self.path,
+            title={"en": self.key, "es": self.key},
+            build=_no_build,
+            params=tuple(params),
+            default_countries=with_countries.default_countries if with_countries else (),
+            country_choices=with_countries.country_choices if with_countries else None,
+            series_choices=with_series.series_choices if with_series else None,
+            table_choices=with_tables.table_choices if with_tables else None,
+        )
+
+
+def _no_build(store: DataStore, state: ChartState) -> ChartView:
+    raise NotImplementedError
+
+
+def _claim_topics(store: DataStore) -> list[str]:
+    doc = store.json_file("claims.json") or {}
+    return sorted({c["topic"] for c in doc.get("claims", [])})
+
+
+PAGES: dict[str, PageInfo] = {
+    "/": PageInfo("/", "claims", extra_params={"topic": _claim_topics, "label": lambda s: list(LABEL_SLUGS)},
+                  share_chart=None),
+    "/blackouts": PageInfo("/blackouts", "blackouts",
+                           charts=("une-supply-demand", "une-load-cut", "une-share-dark", "une-outage-hours",
+                                   "une-units-out", "une-calendar"),
+                           share_chart="une-supply-demand"),
+    "/oil": PageInfo("/oil", "oil", charts=("oil-balance", "oil-shipments", "oil-gap-vs-producers"),
+                     share_chart="oil-shipments"),
+    "/generation": PageInfo("/generation", "generation",
+                            charts=("generation-by-source", "oil-share-of-electricity", "fossil-share-of-electricity",
+                                    "electricity-demand-two-publishers", "thermal-plants", "power-plants-map"),
+                            share_chart="generation-by-source"),
+    "/explore": PageInfo("/explore", "explore", charts=("explore",), share_chart="explore"),
+    "/data": PageInfo("/data", "data"),
+    "/methodology": PageInfo("/methodology", "methodology"),
+}
+
+
+def parse_page_query(page: PageInfo, store: DataStore, query: Mapping[str, str]) -> tuple[ChartState, dict[str, str]]:
+    """Validate a page's query string: chart state plus page-specific extras. Raises BadParameter."""
+    extras = {k: v for k, v in query.items() if k in page.extra_params}
+    for key, value in extras.items():
+        if value not in page.extra_params[key](store):
+            raise BadParameter(f"unknown {key} {value!r}")
+    chart_query = {k: v for k, v in query.items() if k not in page.extra_params}
+    if page.charts:
+        state = charts.parse_state(page.view_spec(), store, chart_query)
+    else:
+        allowed = {"lang"}
+        unknown = [k for k in chart_query if k not in allowed]
+        if unknown:
+            raise BadParameter(f"unknown parameter {unknown[0]!r} (this page accepts: lang)")
+        state = charts.parse_state(page.view_spec(), store, chart_query)
+    return state, extras

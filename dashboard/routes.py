@@ -1,0 +1,223 @@
+"""Plain HTTP routes beside the Dash pages: downloads, published files, share images, health, and the guard that
+answers unknown pages with 404 and bad parameters with 400 (a real status, not a 200 carrying an error)."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import zipfile
+from typing import Any
+
+import flask
+import pandas as pd
+from flask_caching import Cache
+
+from dashboard import charts, render
+from dashboard.charts import BadParameter
+from dashboard.components import NAV, with_lang
+from dashboard.data import DataStore
+from dashboard.i18n import normalize_lang, t
+from dashboard.pages_index import PAGES, parse_page_query
+
+DASH_PAGE_RULES = {"/", "/<path:path>"}  # Dash's catch-all routes: every page URL arrives through these
+PACKAGE_ZIP = "cuba-energy-data.zip"
+EXTRA_FILES = {"datapackage.json": "application/json", "claims.json": "application/json",
+               "changelog.jsonl": "application/x-ndjson", "claims-review.jsonld": "application/ld+json"}
+
+
+def error_page(status: int, lang: str, message: str) -> flask.Response:
+    """A small, helpful, escaped HTML page for 4xx answers."""
+    title = (t("not_found_title", lang) if status == 404 else t("bad_request_title", lang) if status == 400
+             else ("Error" if lang == "en" else "Error"))
+    links = "".join(f'<li><a href="{html.escape(with_lang(href, lang))}">{html.escape(t(key, lang))}</a></li>'
+                    for href, key in NAV)
+    body = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>{html.escape(title)} · {html.escape(t('site_title', lang))}</title>
+<link rel="stylesheet" href="/assets/00-bootstrap.min.css"><link rel="stylesheet" href="/assets/10-site.css"></head>
+<body><main class="container error-page" id="main"><p class="site-title">{html.escape(t('site_title', lang))}</p>
+<h1>{html.escape(title)}</h1><p class="lead">{html.escape(message)}</p>
+<p>{'Try one of these pages:' if lang == 'en' else 'Pruebe una de estas páginas:'}</p><ul>{links}</ul>
+</main></body></html>"""
+    response = flask.Response(body, status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
+    @server.before_request
+    def guard_pages() -> flask.Response | None:
+        request = flask.request
+        path = request.path
+        rule = request.url_rule.rule if request.url_rule else None
+        if request.method not in ("GET", "HEAD") or rule not in DASH_PAGE_RULES:
+            return None  # Flask answers unmatched URLs with 404 itself; other routes validate their own input
+        lang = normalize_lang(request.args.get("lang"))
+        page = PAGES.get(path)
+        if page is None:
+            return error_page(404, lang, f"{'There is no page at' if lang == 'en' else 'No hay ninguna página en'} "
+                                         f"{path[:120]}.")
+        try:
+            parse_page_query(page, store, request.args.to_dict())
+        except BadParameter as exc:
+            return error_page(400, lang, str(exc))
+        if len(request.args) != len(request.args.to_dict(flat=False)) or any(
+            len(v) > 1 for v in request.args.to_dict(flat=False).values()
+        ):
+            return error_page(400, lang, "a parameter is repeated")
+        return None
+
+    @server.errorhandler(404)
+    def not_found(_exc: Exception) -> flask.Response:
+        return error_page(404, normalize_lang(flask.request.args.get("lang")), "Nothing is published at this address.")
+
+    @server.errorhandler(405)
+    def not_allowed(_exc: Exception) -> flask.Response:
+        return error_page(405, "en", "This address does not accept that method.")
+
+    @server.errorhandler(500)
+    def server_error(_exc: Exception) -> flask.Response:
+        """Never show a traceback; the log has it."""
+        return error_page(500, normalize_lang(flask.request.args.get("lang")),
+                          "Something went wrong on our side. Please try again, or report the address.")
+
+    @server.get("/healthz")
+    def healthz() -> flask.Response:
+        """Liveness plus a real check that the published package and its tables are readable."""
+        try:
+            store.maybe_reload()
+            names = store.table_names()
+            if not names:
+                raise RuntimeError("datapackage.json lists no resources")
+            missing = [n for n in names if not store.table_path(n).exists()]
+            if missing:
+                raise RuntimeError(f"missing tables: {', '.join(missing)}")
+            store.table(names[0])
+            body = {"status": "ok", "version": store.version, "tables": len(names)}
+            return flask.jsonify(body)
+        except Exception as exc:  # noqa: BLE001 - health must report, never raise
+            return flask.Response(json.dumps({"status": "error", "error": str(exc)[:300]}), status=503,
+                                  mimetype="application/json")
+
+    @server.get("/robots.txt")
+    def robots() -> flask.Response:
+        return flask.Response("User-agent: *\nDisallow: /download/\nDisallow: /share/\n", mimetype="text/plain")
+
+    @server.get("/download/<chart_id>.<ext>")
+    def download(chart_id: str, ext: str) -> flask.Response:
+        lang = normalize_lang(flask.request.args.get("lang"))
+        if ext not in ("csv", "png", "svg"):
+            return error_page(404, lang, "Downloads are CSV, PNG or SVG.")
+        try:
+            spec = charts.get(chart_id)
+        except KeyError:
+            return error_page(404, lang, f"No chart called {chart_id[:80]!r}.")
+        try:
+            state = charts.parse_state(spec, store, flask.request.args.to_dict())
+        except BadParameter as exc:
+            return error_page(400, lang, str(exc))
+        key = f"dl:{store.version}:{chart_id}:{ext}:{sorted(state.query(spec).items())}:{state.lang}"
+        content = cache.get(key)
+        if content is None:
+            view = charts.build(chart_id, store, state)
+            if ext == "csv":
+                content = csv_with_citation(view.frame, view)
+            else:
+                try:
+                    content = render.to_image(view.figure, ext)
+                except render.RenderUnavailable as exc:
+                    return flask.Response(str(exc), status=503, mimetype="text/plain")
+            cache.set(key, content)
+        mimetype = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml"}[ext]
+        response = flask.Response(content, mimetype=mimetype)
+        response.headers["Content-Disposition"] = f'attachment; filename="{chart_id}.{ext}"'
+        response.headers["Cache-Control"] = "public, max-age=600"
+        return response
+
+    @server.get("/share/<page_key>.png")
+    def share_image(page_key: str) -> flask.Response:
+        """The link-preview image of a page in the state its URL describes (1200×630)."""
+        lang = normalize_lang(flask.request.args.get("lang"))
+        page = next((p for p in PAGES.values() if p.key == page_key), None)
+        if page is None:
+            return error_page(404, lang, "No such page.")
+        chart_id = page.share_chart or "generation-by-source"
+        spec = charts.get(chart_id)
+        try:
+            state = charts.parse_state(spec, store, flask.request.args.to_dict(), strict=False)
+        except BadParameter as exc:
+            return error_page(400, lang, str(exc))
+        key = f"share:{store.version}:{chart_id}:{sorted(state.query(spec).items())}:{state.lang}"
+        content = cache.get(key)
+        if content is None:
+            view = charts.build(chart_id, store, state)
+            try:
+                content = render.to_image(view.figure, "png", 1200, 630)
+            except render.RenderUnavailable as exc:
+                return flask.Response(str(exc), status=503, mimetype="text/plain")
+            cache.set(key, content)
+        response = flask.Response(content, mimetype="image/png")
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        return response
+
+    @server.get("/files/<name>")
+    def files(name: str) -> flask.Response:
+        """Published tables and metadata by exact name only (no paths: nothing outside data/ can be asked for)."""
+        lang = normalize_lang(flask.request.args.get("lang"))
+        if name == PACKAGE_ZIP:
+            key = f"zip:{store.version}"
+            content = cache.get(key)
+            if content is None:
+                content = package_zip(store)
+                cache.set(key, content)
+            response = flask.Response(content, mimetype="application/zip")
+            response.headers["Content-Disposition"] = f'attachment; filename="{PACKAGE_ZIP}"'
+            return response
+        tables = {f"{n}.csv" for n in store.table_names()}
+        if name in tables:
+            path = store.table_path(name.removesuffix(".csv"))
+            mimetype = "text/csv"
+        elif name in EXTRA_FILES and (store.paths.data_dir / name).is_file():
+            path = store.paths.data_dir / name
+            mimetype = EXTRA_FILES[name]
+        else:
+            return error_page(404, lang, f"No published file called {name[:80]!r}.")
+        response = flask.send_file(path, mimetype=mimetype, max_age=600, conditional=True, etag=True)
+        if mimetype == "text/csv":
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+def csv_with_citation(frame: pd.DataFrame, view: Any) -> bytes:
+    """The numbers shown, with source, URL, licence and retrieval date on every row, so citation travels with data."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    out["source"] = " | ".join(dict.fromkeys(s.publisher or s.title for s in view.sources))
+    out["source_url"] = " | ".join(dict.fromkeys(s.url for s in view.sources if s.url))
+    out["licence"] = " | ".join(dict.fromkeys(s.licence for s in view.sources if s.licence))
+    out["retrieved"] = max((s.retrieved for s in view.sources if s.retrieved), default="")
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue().encode("utf-8")
+
+
+def package_zip(store: DataStore) -> bytes:
+    """Every published table, datapackage.json and a README with citation and licences."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.write(store.paths.datapackage, "datapackage.json")
+        for name in store.table_names():
+            archive.write(store.table_path(name), f"{name}.csv")
+        for extra in ("claims.json", "claims-review.jsonld", "changelog.jsonl"):
+            if (store.paths.data_dir / extra).is_file():
+                archive.write(store.paths.data_dir / extra, extra)
+        lines = ["Cuba Energy Crisis Dashboard — data package", "", "Tables and their sources:", ""]
+        for res in store.resources():
+            lic = (res.get("licenses") or [{}])[0].get("name", "")
+            lines.append(f"- {res['path']}: {res.get('title', '')} ({lic}). {res.get('x_citation', '')}")
+        lines += ["", "Each table's fields, units, upstream URLs, retrieval dates and sha256 are in datapackage.json."]
+        archive.writestr("README.txt", "\n".join(lines) + "\n")
+    return buffer.getvalue()

@@ -1,0 +1,63 @@
+"""Curated, cited tables maintained by hand in `data/curated/*.csv`: validated (a row without a URL or date is
+rejected) and published as `data/<table>.csv` in canonical form. Each row cites its own publisher and URL."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from etl.meta import SourceMeta
+from etl.paths import Paths
+from etl.sources.base import ParseError, decode_text
+
+
+def local_files(paths: Paths) -> list[Path]:
+    return sorted(paths.curated_dir.glob("*.csv"))
+
+
+def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for name, table in meta.tables.items():
+        file = f"{name}.csv"
+        if file not in raw:
+            raise ParseError(f"data/curated/{file} is missing")
+        try:
+            df = pd.read_csv(io.StringIO(decode_text(raw[file], file)), dtype=str, keep_default_na=False,
+                             na_values=[""])
+        except pd.errors.ParserError as exc:
+            raise ParseError(f"data/curated/{file}: not a readable CSV: {exc}") from exc
+        missing = [c for c in table.columns if c not in df.columns]
+        if missing:
+            raise ParseError(f"data/curated/{file}: missing column(s) {', '.join(missing)}")
+        df = df[table.columns]
+        for col in ("url", "publisher"):
+            bad = df[df[col].isna() | (df[col].astype(str).str.strip() == "")]
+            if len(bad):
+                raise ParseError(f"data/curated/{file}: row {bad.index[0] + 2} has no {col}; every figure needs one")
+        for f in table.fields:
+            if f.type == "boolean":
+                df[f.name] = df[f.name].str.lower().map({"true": True, "false": False, "yes": True, "no": False})
+            elif f.type in ("integer", "number"):
+                numbers = pd.to_numeric(df[f.name].str.replace(",", "", regex=False), errors="coerce")
+                bad = df[df[f.name].notna() & numbers.isna()]
+                if len(bad):
+                    raise ParseError(
+                        f"data/curated/{file}: row {bad.index[0] + 2}, {f.name} = {bad[f.name].iloc[0]!r} is not a number"
+                    )
+                df[f.name] = numbers
+        tables[name] = df
+    return tables
+
+
+def check(tables: dict[str, pd.DataFrame]) -> list[str]:
+    problems = []
+    oil = tables["oil_supply_reported"]
+    backwards = oil[oil["period_end"] < oil["period_start"]]
+    if len(backwards):
+        problems.append(f"oil_supply_reported: period_end before period_start on {len(backwards)} row(s)")
+    plants = tables["thermal_plants"]
+    if len(plants) != 8:
+        problems.append(f"thermal_plants: expected the 8 main thermal plants, found {len(plants)}")
+    return problems
