@@ -96,7 +96,7 @@ class DataStore:
         raise KeyError(f"no published table {table!r}")
 
     def table_names(self) -> list[str]:
-        return [r["path"].removesuffix(".csv") for r in self.resources()]
+        return [r["path"].removesuffix(".csv") for r in self.resources() if r["path"].endswith(".csv")]
 
     def fields(self, table: str) -> list[dict[str, Any]]:
         return list(self.resource(table)["schema"]["fields"])
@@ -199,6 +199,8 @@ class DataStore:
         status = self.source_status()
         out: dict[str, dict[str, Any]] = {}
         for res in self.resources():
+            if not res["path"].endswith(".csv"):
+                continue
             sid = res.get("x_source_id", "")
             cadence = int(res.get("x_cadence_days", 0) or 0)
             changed = res.get("x_last_changed", "")[:10]

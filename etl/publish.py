@@ -191,6 +191,39 @@ def publish_table(
     return change
 
 
+def publish_document(
+    data_dir: Path, package: dict[str, Any], name: str, content: bytes, source: SourceMeta, changed_at: str
+) -> bool:
+    """A JSON document beside the tables (e.g. claims.json): written only when its bytes change."""
+    path = data_dir / name
+    resources = {r["path"]: r for r in package.setdefault("resources", [])}
+    digest = f"sha256:{sha256(content)}"
+    recorded = resources.get(name)
+    if path.exists() and path.read_bytes() == content and recorded and recorded.get("hash") == digest:
+        return False
+    changed = not (path.exists() and path.read_bytes() == content)
+    if changed:
+        atomic_write_bytes(path, content)
+    mediatype = "application/ld+json" if name.endswith(".jsonld") else "application/json"
+    resources[name] = {
+        "name": name.replace(".", "-").replace("_", "-"),
+        "path": name,
+        "title": f"{source.title} ({name})",
+        "format": "jsonld" if name.endswith(".jsonld") else "json",
+        "mediatype": mediatype,
+        "encoding": "utf-8",
+        "hash": digest,
+        "bytes": len(content),
+        "licenses": [source.licence],
+        "x_source_id": source.id,
+        "x_citation": source.citation,
+        "x_cadence_days": source.cadence_days,
+        "x_last_changed": changed_at if changed else (recorded or {}).get("x_last_changed", changed_at),
+    }
+    package["resources"] = [resources[k] for k in sorted(resources)]
+    return changed
+
+
 def finalize_package(package: dict[str, Any]) -> dict[str, Any]:
     """Package-level properties; `created`-style timestamps are deliberately absent (no-change runs change nothing)."""
     package.setdefault("profile", "data-package")

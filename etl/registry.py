@@ -19,7 +19,11 @@ SOURCE_IDS: tuple[str, ...] = (
     "wri_power_plants",
     "eia_international",
     "curated",
+    "une_archive",
+    "une_cubadebate",
+    "havana_outages",
     "electricity_demand_by_source",
+    "une_daily",
 )
 
 

@@ -7,6 +7,7 @@ its tables change, its previous snapshots stay current, and the other sources st
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import sys
@@ -26,10 +27,10 @@ import pandera.errors
 from etl.http import FetchError, HttpResult, get, make_session
 from etl.meta import TableMeta, conform
 from etl.paths import Paths
-from etl.publish import TableChange, publish_table, read_package, write_package
+from etl.publish import TableChange, publish_document, publish_table, read_package, sha256, write_package
 from etl.registry import Source, all_sources
 from etl.snapshot import Snapshot, SnapshotStore, iso, utc_now, write_json
-from etl.sources.base import FetchContext, ParseError, Resource
+from etl.sources.base import DeriveContext, FetchContext, ParseError, Resource
 
 SHRINK_TOLERANCE = 0.95  # a table may not lose more than 5% of its rows in one refresh
 GROWTH_LIMIT = 5  # an upstream file more than 5× its previous size is suspect (error pages, duplicated dumps)
@@ -52,6 +53,7 @@ class SourceResult:
     seconds: float = 0.0
     files_fetched: int = 0
     files_not_modified: int = 0
+    label_changes: list[dict[str, Any]] = field(default_factory=list)
 
     def line(self) -> str:
         if self.status == "failed":
@@ -91,6 +93,7 @@ class RunReport:
                     "files_fetched": r.files_fetched,
                     "files_not_modified": r.files_not_modified,
                     "tables": [asdict(t) for t in r.tables if t.changed],
+                    **({"label_changes": r.label_changes} if r.label_changes else {}),
                 }
                 for r in self.results
             },
@@ -190,51 +193,64 @@ class Refresher:
         self.progress = progress
         self.now = now or utc_now()
         self.store = SnapshotStore(paths.raw_dir, paths.state_dir)
+        self._fingerprint_cache: dict[str, str] | None = None
 
     # -- fetching -------------------------------------------------------------------------------------------------
     def fetch(self, source: Source, ctx: FetchContext, result: SourceResult) -> tuple[dict[str, bytes], list[Snapshot]]:
-        """Fetch every resource; return raw bytes by name and the snapshots they came from (pending promotion)."""
-        resources: list[Resource] = source.module.resources(ctx)
+        """Fetch every resource; return raw bytes by name and the snapshots they came from (pending promotion).
+
+        A source with its own `fetch(ctx, fetch_one)` plans requests as it goes (pagination, fallbacks); every
+        request still goes through `fetch_one`, i.e. the one session, the snapshot store and the guards."""
         raw: dict[str, bytes] = {}
         snapshots: list[Snapshot] = []
-        bar = _progress(resources, source.id, self.progress)
-        for res in bar:
-            current = self.store.current(source.id, res.name)
-            if current and not res.refetch:
-                raw[res.name] = self.store.read(current)
-                snapshots.append(current)
-                continue
-            response: HttpResult = get(
-                self.session,
-                res.url,
-                mirror=self.mirror,
-                etag=current.etag if current else None,
-                last_modified=current.last_modified if current else None,
-                max_bytes=res.max_bytes,
-                allow_404=res.optional,
-            )
-            if response.status == 404:
-                if current:  # it existed before: keep what we had rather than lose history
-                    raw[res.name] = self.store.read(current)
-                    snapshots.append(current)
-                continue
-            if response.not_modified:
-                if current is None:
-                    raise FetchError(f"{res.url} answered 304 but no earlier snapshot is cached")
-                result.files_not_modified += 1
-                raw[res.name] = self.store.read(current)
-                snapshots.append(current)
-                continue
-            if current and current.bytes >= 256 and len(response.content) > GROWTH_LIMIT * current.bytes:
-                raise FetchError(
-                    f"{res.url} grew from {current.bytes:,} to {len(response.content):,} bytes "
-                    f"(over {GROWTH_LIMIT}×); refusing it until someone checks the upstream"
-                )
-            result.files_fetched += 1
-            snap = self.store.save(source.id, res.name, response, self.now)
-            raw[res.name] = response.content
-            snapshots.append(snap)
+
+        def fetch_one(res: Resource) -> bytes | None:
+            content, snap = self._fetch_resource(source, res, result)
+            if snap is not None:
+                snapshots.append(snap)
+            if content is not None:
+                raw[res.name] = content
+            return content
+
+        if hasattr(source.module, "fetch"):
+            source.module.fetch(ctx, fetch_one)
+            return raw, snapshots
+        resources: list[Resource] = source.module.resources(ctx)
+        for res in _progress(resources, source.id, self.progress):
+            fetch_one(res)
         return raw, snapshots
+
+    def _fetch_resource(
+        self, source: Source, res: Resource, result: SourceResult
+    ) -> tuple[bytes | None, Snapshot | None]:
+        current = self.store.current(source.id, res.name)
+        if current and not res.refetch:
+            return self.store.read(current), current
+        response: HttpResult = get(
+            self.session,
+            res.url,
+            mirror=self.mirror,
+            etag=current.etag if current else None,
+            last_modified=current.last_modified if current else None,
+            max_bytes=res.max_bytes,
+            allow_404=res.optional,
+        )
+        if response.status == 404:
+            if current:  # it existed before: keep what we had rather than lose history
+                return self.store.read(current), current
+            return None, None
+        if response.not_modified:
+            if current is None:
+                raise FetchError(f"{res.url} answered 304 but no earlier snapshot is cached")
+            result.files_not_modified += 1
+            return self.store.read(current), current
+        if current and current.bytes >= 256 and len(response.content) > GROWTH_LIMIT * current.bytes:
+            raise FetchError(
+                f"{res.url} grew from {current.bytes:,} to {len(response.content):,} bytes "
+                f"(over {GROWTH_LIMIT}×); refusing it until someone checks the upstream"
+            )
+        result.files_fetched += 1
+        return response.content, self.store.save(source.id, res.name, response, self.now)
 
     # -- one source -----------------------------------------------------------------------------------------------
     def run_source(self, source: Source, package: dict[str, Any]) -> SourceResult:
@@ -245,12 +261,31 @@ class Refresher:
             result.status, result.message = "skipped", f"no key: set {', '.join(missing_env)}"
             return result
         try:
+            if source.meta.kind == "derived":
+                fingerprint = self._fingerprint(source, self._input_hashes(source, package))
+                if self._unchanged(source, package, fingerprint, result):
+                    return result
+            elif source.meta.kind == "curated":
+                files = source.module.local_files(self.paths)
+                fingerprint = self._fingerprint(source, [(p.name, sha256(p.read_bytes())) for p in files])
+                if self._unchanged(source, package, fingerprint, result):
+                    return result
             previous = {name: read_published(self.paths, t) for name, t in source.meta.tables.items()}
             snapshots: list[Snapshot] = []
             extra_sources: list[dict[str, Any]] = []
+            derive_ctx: DeriveContext | None = None
             if source.meta.kind == "derived":
                 inputs = self._load_inputs(source)
-                tables = source.module.derive(inputs, source.meta, vintages(package, source.inputs))
+                derive_ctx = DeriveContext(
+                    inputs=inputs,
+                    meta=source.meta,
+                    vintages=vintages(package, tuple(inputs)),
+                    package=package,
+                    seeds_dir=self.paths.seeds_dir,
+                    previous_documents=self._previous_documents(source),
+                    now=self.now,
+                )
+                tables = source.module.derive(derive_ctx)
             elif source.meta.kind == "curated":
                 raw = {p.name: p.read_bytes() for p in source.module.local_files(self.paths)}
                 tables = source.module.parse(raw, source.meta)
@@ -261,9 +296,17 @@ class Refresher:
                     env=self.env,
                     cached_names=frozenset(self._cached_names(source.id)),
                     published={k: v for k, v in previous.items() if v is not None},
+                    read_table=self._read_any_table,
                 )
                 raw, snapshots = self.fetch(source, ctx, result)
-                tables = source.module.parse(raw, source.meta)
+                fingerprint = self._fingerprint(source, sorted((snap.name, snap.sha256) for snap in snapshots))
+                if self._unchanged(source, package, fingerprint, result):
+                    self.store.promote(snapshots)
+                    return result
+                if getattr(source.module, "ACCUMULATES", False):
+                    tables = source.module.parse(raw, source.meta, ctx.published)
+                else:
+                    tables = source.module.parse(raw, source.meta)
             unknown = set(tables) - set(source.meta.tables)
             if unknown:
                 raise ValidationFailed(f"parser returned undeclared tables {sorted(unknown)}")
@@ -286,7 +329,14 @@ class Refresher:
                         self.paths.data_dir, package, table, source.meta, validated[name], snapshots, changed_at, extra
                     )
                 )
+            if derive_ctx is not None and hasattr(source.module, "documents"):
+                documents, notes = source.module.documents(validated, derive_ctx)
+                result.label_changes = notes
+                for name, content in documents.items():
+                    if publish_document(self.paths.data_dir, package, name, content, source.meta, changed_at):
+                        result.tables.append(TableChange(name, True, 0))
             self.store.promote(snapshots)
+            self._remember(source, fingerprint)
             if not any(t.changed for t in result.tables):
                 result.status = "no change"
         except (FetchError, ParseError, ValidationFailed) as exc:
@@ -306,14 +356,79 @@ class Refresher:
         index = json.loads(index_path.read_text())
         return [k.split("/", 1)[1] for k in index if k.startswith(f"{source_id}/")]
 
+    # -- no-change fast path -------------------------------------------------------------------------------------
+    def _fingerprint(self, source: Source, parts: list[tuple[str, str]]) -> str:
+        """What a source's output depends on: its inputs (bytes or published hashes), the ETL code, the seeds."""
+        digest = hashlib.sha256(f"{source.id}|{code_hash()}".encode())
+        for name, value in parts:
+            digest.update(f"|{name}={value}".encode())
+        if source.id == "claims" or getattr(source.module, "READS_SEEDS", False):
+            digest.update(tree_hash(self.paths.seeds_dir).encode())
+        return digest.hexdigest()
+
+    def _input_hashes(self, source: Source, package: dict[str, Any]) -> list[tuple[str, str]]:
+        recorded = {r["path"]: r.get("hash", "") for r in package.get("resources", [])}
+        if source.inputs == ("*",):
+            return sorted(
+                (p, h)
+                for p, h in recorded.items()
+                if p.endswith(".csv") and p.removesuffix(".csv") not in source.meta.tables
+            )
+        return [(n, recorded.get(f"{n}.csv", "missing")) for n in source.inputs]
+
+    def _unchanged(self, source: Source, package: dict[str, Any], fingerprint: str, result: SourceResult) -> bool:
+        """Same inputs and code as the last successful run, and published files intact: nothing to redo."""
+        if self._fingerprints().get(source.id) != fingerprint:
+            return False
+        recorded = {r["path"]: r for r in package.get("resources", [])}
+        names = [f"{t}.csv" for t in source.meta.tables] + list(getattr(source.module, "DOCUMENTS", ()))
+        for name in names:
+            path = self.paths.data_dir / name
+            entry = recorded.get(name)
+            if not entry or not path.exists() or entry.get("hash") != f"sha256:{sha256(path.read_bytes())}":
+                return False
+        rows = (load_status(self.paths).get(source.id) or {}).get("tables", {})
+        result.status = "no change"
+        result.tables = [TableChange(t, False, int(rows.get(t, 0))) for t in source.meta.tables]
+        return True
+
+    def _fingerprints(self) -> dict[str, str]:
+        if self._fingerprint_cache is None:
+            path = self.paths.state_dir / "fingerprints.json"
+            self._fingerprint_cache = json.loads(path.read_text()) if path.exists() else {}
+        return self._fingerprint_cache
+
+    def _remember(self, source: Source, fingerprint: str) -> None:
+        prints = self._fingerprints()
+        prints[source.id] = fingerprint
+        write_json(self.paths.state_dir / "fingerprints.json", prints)
+
+    def _read_any_table(self, name: str) -> pd.DataFrame | None:
+        from etl.registry import all_tables
+
+        table = all_tables().get(name)
+        return read_published(self.paths, table) if table else None
+
+    def _previous_documents(self, source: Source) -> dict[str, bytes]:
+        names = getattr(source.module, "DOCUMENTS", ())
+        return {n: (self.paths.data_dir / n).read_bytes() for n in names if (self.paths.data_dir / n).exists()}
+
     def _load_inputs(self, source: Source) -> dict[str, pd.DataFrame]:
         from etl.registry import all_tables
 
         tables = all_tables()
         inputs = {}
-        for name in source.inputs:
+        wanted = source.inputs
+        if wanted == ("*",):  # every published table except this source's own
+            wanted = tuple(
+                n for n in tables if n not in source.meta.tables and (self.paths.data_dir / f"{n}.csv").exists()
+            )
+        optional = set(getattr(source.module, "OPTIONAL_INPUTS", ()))
+        for name in wanted:
             df = read_published(self.paths, tables[name])
             if df is None:
+                if name in optional:
+                    continue
                 raise ValidationFailed(f"input table {name} is not published yet")
             inputs[name] = df
         return inputs
@@ -327,7 +442,8 @@ class Refresher:
             package = read_package(self.paths.datapackage)
             failed_ids: set[str] = set()
             for source in sources:
-                if set(source.inputs) & {t for s in sources if s.id in failed_ids for t in s.meta.tables}:
+                required = set(source.inputs) - set(getattr(source.module, "OPTIONAL_INPUTS", ()))
+                if required & {t for s in sources if s.id in failed_ids for t in s.meta.tables}:
                     res = SourceResult(source.id, "skipped", "an input source failed in this run")
                 else:
                     res = self.run_source(source, package)
@@ -373,10 +489,31 @@ def select_sources(sources: list[Source], source_ids: list[str] | None) -> list[
     chosen = set(source_ids)
     produced = {t for s in sources if s.id in chosen for t in s.meta.tables}
     for s in sources:  # registry order is dependency order
-        if set(s.inputs) & produced:
+        if set(s.inputs) & produced or s.inputs == ("*",):
             chosen.add(s.id)
             produced |= set(s.meta.tables)
     return [s for s in sources if s.id in chosen]
+
+
+_CODE_HASH: str | None = None
+
+
+def code_hash() -> str:
+    """A hash of the ETL's code and metadata: any change of parser or schema forces a full recompute."""
+    global _CODE_HASH
+    if _CODE_HASH is None:
+        _CODE_HASH = tree_hash(Path(__file__).resolve().parent, suffixes=(".py", ".yaml"))
+    return _CODE_HASH
+
+
+def tree_hash(root: Path, suffixes: tuple[str, ...] = (".py", ".yaml", ".txt")) -> str:
+    digest = hashlib.sha256()
+    if root.exists():
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def vintages(package: dict[str, Any], tables: tuple[str, ...]) -> dict[str, str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -33,6 +35,7 @@ class FetchContext:
     env: dict[str, str] = field(default_factory=dict)
     cached_names: frozenset[str] = frozenset()
     published: dict[str, pd.DataFrame] = field(default_factory=dict)
+    read_table: Any = None  # name -> published DataFrame or None (for incremental fetches across sources)
 
 
 def require_columns(df: pd.DataFrame, columns: list[str] | set[str], what: str) -> None:
@@ -59,3 +62,16 @@ def decode_text(content: bytes, what: str) -> str:
         raise ParseError(
             f"{what}: not UTF-8 text (encoding changed upstream?): {exc.reason} at byte {exc.start}"
         ) from exc
+
+
+@dataclass(frozen=True)
+class DeriveContext:
+    """What a derived source gets: published input tables and their metadata, the seeds, its previous outputs."""
+
+    inputs: dict[str, pd.DataFrame]
+    meta: Any
+    vintages: dict[str, str]
+    package: dict[str, Any]
+    seeds_dir: Path
+    previous_documents: dict[str, bytes]
+    now: datetime

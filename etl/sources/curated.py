@@ -24,8 +24,9 @@ def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
         if file not in raw:
             raise ParseError(f"data/curated/{file} is missing")
         try:
-            df = pd.read_csv(io.StringIO(decode_text(raw[file], file)), dtype=str, keep_default_na=False,
-                             na_values=[""])
+            df = pd.read_csv(
+                io.StringIO(decode_text(raw[file], file)), dtype=str, keep_default_na=False, na_values=[""]
+            )
         except pd.errors.ParserError as exc:
             raise ParseError(f"data/curated/{file}: not a readable CSV: {exc}") from exc
         missing = [c for c in table.columns if c not in df.columns]

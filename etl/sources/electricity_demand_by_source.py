@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.meta import SourceMeta
+from etl.sources.base import DeriveContext
 
 INPUTS = ("owid_energy", "ember_yearly")
 
 
-def derive(inputs: dict[str, pd.DataFrame], meta: SourceMeta, vintages: dict[str, str]) -> dict[str, pd.DataFrame]:
+def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
+    inputs, vintages = ctx.inputs, ctx.vintages
     columns = ["country", "iso_code", "year", "electricity_demand_twh"]
     owid = (
         inputs["owid_energy"][columns]

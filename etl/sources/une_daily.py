@@ -1,0 +1,335 @@
+"""The daily series of Cuba's grid: one record per date from the UNE notes (a parsed note wins; cited press points
+fill dates the corpora miss), plus derived measures — share of demand cut at the peak and an *estimate* of hours
+without power per customer — and monthly/yearly aggregates. Methodology: dashboard/content/methodology.en.md."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from etl.sources.base import DeriveContext
+from etl.une_notes import parse_units_text
+
+INPUTS = ("une_notes_archive", "une_notes_cubadebate", "une_press_points", "grid_collapses")
+OPTIONAL_INPUTS = ("une_notes_cubadebate",)
+
+MW_FIELDS = (
+    "peak_availability_mw",
+    "peak_demand_mw",
+    "peak_deficit_mw",
+    "peak_affectation_mw",
+    "prev_day_max_affectation_mw",
+    "morning_availability_mw",
+    "morning_demand_mw",
+    "morning_affected_mw",
+    "midday_affectation_mw",
+    "thermal_limitations_mw",
+    "distributed_generation_out_mw",
+    "out_of_fuel_mw",
+)
+MAX_PLAUSIBLE_MW = 6000.0  # above Cuba's whole installed capacity: a parse error or a typo, never published
+DAILY_VALUE_FIELDS = (
+    *MW_FIELDS,
+    "prev_day_max_affectation_time",
+    "prev_day_affected_all_day",
+    "morning_time",
+    "solar_energy_mwh",
+    "total_grid_collapse",
+)
+# Hours of the day each snapshot stands for (documented in the methodology).
+NIGHT_HOURS, DAY_HOURS, EVENING_HOURS = 7.0, 10.0, 7.0
+AGGREGATED = (
+    "peak_availability_mw",
+    "peak_demand_mw",
+    "peak_deficit_mw",
+    "peak_affectation_mw",
+    "prev_day_max_affectation_mw",
+    "morning_affected_mw",
+    "midday_affectation_mw",
+    "out_of_fuel_mw",
+    "peak_share_of_demand_cut_pct",
+    "estimated_outage_hours_per_day_low",
+    "estimated_outage_hours_per_day_central",
+    "estimated_outage_hours_per_day_high",
+    "thermal_units_out_of_service",
+    "solar_energy_mwh",
+)
+
+
+def _is_morning(published_at: str) -> bool:
+    time = str(published_at)[11:16]
+    return bool(time) and time < "12:00"
+
+
+def choose_notes(notes: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """One note per date: the morning note (the daily report), earliest first; the others are recorded."""
+    if notes.empty:
+        return notes, []
+    ranked = notes.assign(
+        _morning=~notes["published_at"].map(_is_morning), _at=notes["published_at"].astype(str)
+    ).sort_values(["date", "_morning", "_at", "url"])
+    kept = ranked.drop_duplicates("date", keep="first")
+    others = ranked[~ranked.index.isin(kept.index)]
+    alternates = []
+    kept_by_date = kept.set_index("date")
+    for row in others.itertuples(index=False):
+        base = kept_by_date.loc[row.date]
+        differing = [
+            f
+            for f in ("peak_demand_mw", "peak_affectation_mw", "prev_day_max_affectation_mw")
+            if not _same(getattr(row, f), base[f])
+        ]
+        alternates.append(
+            {
+                "date": row.date,
+                "kept_url": base["url"],
+                "other_url": row.url,
+                "other_source": "note",
+                "reason": "a later or second note for the same date",
+                "differing_fields": ", ".join(differing),
+            }
+        )
+    return kept.drop(columns=["_morning", "_at"]), alternates
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)) or a is pd.NA:
+        return b is None or (isinstance(b, float) and math.isnan(b)) or b is pd.NA
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
+def reject_implausible(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """MW values outside 0–6,000 are set to null and recorded with the reason (a published absurdity never)."""
+    out = df.copy()
+    rejected = []
+    for field in MW_FIELDS:
+        if field not in out.columns:
+            continue
+        values = pd.to_numeric(out[field], errors="coerce")
+        bad = values.notna() & ((values < 0) | (values > MAX_PLAUSIBLE_MW))
+        for idx in out.index[bad]:
+            rejected.append(
+                {
+                    "date": out.at[idx, "date"],
+                    "url": out.at[idx, "source_url"],
+                    "field": field,
+                    "value": float(values[idx]),
+                    "reason": f"outside 0–{MAX_PLAUSIBLE_MW:,.0f} MW (larger than the whole grid)",
+                }
+            )
+        out[field] = values.where(~bad)
+    return out, rejected
+
+
+def press_rows(press: pd.DataFrame, dates_with_notes: set[str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Press points for dates without a parsed note; one per date (confirmed first), the rest recorded."""
+    press = press[~press["date"].isin(dates_with_notes)].copy()
+    if press.empty:
+        return press, []
+    press["_rank"] = press["verification"].map({"confirmed": 0, "unverified": 1, "conflicting": 2}).fillna(3)
+    press = press.sort_values(["date", "_rank", "publisher", "url"])
+    kept = press.drop_duplicates("date", keep="first")
+    alternates = []
+    base = kept.set_index("date")
+    for row in press[~press.index.isin(kept.index)].itertuples(index=False):
+        differing = [
+            f
+            for f in ("peak_demand_mw", "peak_affectation_mw", "prev_day_max_affectation_mw")
+            if not _same(getattr(row, f), base.loc[row.date, f])
+        ]
+        alternates.append(
+            {
+                "date": row.date,
+                "kept_url": base.loc[row.date, "url"],
+                "other_url": row.url,
+                "other_source": "press point",
+                "reason": f"another outlet ({row.publisher})",
+                "differing_fields": ", ".join(differing),
+            }
+        )
+    return kept.drop(columns=["_rank"]), alternates
+
+
+def _share(cut: pd.Series, demand: pd.Series) -> pd.Series:
+    share = cut / demand.where(demand > 0)
+    return share.clip(lower=0, upper=1)
+
+
+def estimate_outage_hours(df: pd.DataFrame) -> pd.DataFrame:
+    """Hours without power per customer per day, assuming load shedding rotates so that the share of customers
+    cut equals the share of demand cut. Night (00–07) uses the morning snapshot, day (07–17) the daytime
+    forecast, evening (17–24) the peak forecast. Low/high bound the denominators and missing parts.
+    This is an ESTIMATE: see the methodology for its assumptions and its check against Havana's blocks."""
+    peak_demand = df["peak_demand_mw"]
+    morning_demand = df["morning_demand_mw"]
+    day_demand = (morning_demand + peak_demand) / 2
+    s_eve = _share(df["peak_affectation_mw"], peak_demand)
+    s_night = _share(df["morning_affected_mw"], morning_demand)
+    s_day = _share(df["midday_affectation_mw"], day_demand)
+    central = NIGHT_HOURS * s_night + DAY_HOURS * s_day + EVENING_HOURS * s_eve
+    # Low: every cut measured against the evening peak demand (the largest denominator); missing parts = 0.
+    low = (
+        NIGHT_HOURS * _share(df["morning_affected_mw"], peak_demand).fillna(0)
+        + DAY_HOURS * _share(df["midday_affectation_mw"], peak_demand).fillna(0)
+        + EVENING_HOURS * s_eve
+    )
+    # High: night and day cuts against the (smaller) morning demand; the evening uses the larger of the forecast
+    # and the actual maximum reported the next morning; missing parts take the evening share.
+    actual_next = df.get("prev_day_max_affectation_mw_next", np.nan)
+    eve_high = _share(
+        pd.concat([df["peak_affectation_mw"], pd.Series(actual_next, index=df.index)], axis=1).max(axis=1), peak_demand
+    )
+    night_high = _share(df["morning_affected_mw"], morning_demand).fillna(eve_high)
+    day_high = _share(df["midday_affectation_mw"], morning_demand.fillna(peak_demand)).fillna(eve_high)
+    high = NIGHT_HOURS * night_high + DAY_HOURS * day_high + EVENING_HOURS * eve_high
+    out = df.copy()
+    out["estimated_outage_hours_per_day_low"] = low.where(s_eve.notna()).round(1)
+    out["estimated_outage_hours_per_day_central"] = central.round(1)
+    out["estimated_outage_hours_per_day_high"] = high.where(s_eve.notna()).round(1)
+    return out
+
+
+def units_frame(daily: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for row in daily.itertuples(index=False):
+        for status, text in (("breakdown", row.units_breakdown), ("maintenance", row.units_maintenance)):
+            for plant, unit in parse_units_text(text):
+                rows.append({"date": row.date, "plant": plant, "unit": unit, "status": status})
+    df = pd.DataFrame(rows, columns=["date", "plant", "unit", "status"])
+    return df.drop_duplicates(["date", "plant", "unit", "status"])
+
+
+def aggregates(daily: pd.DataFrame, collapses: pd.DataFrame) -> pd.DataFrame:
+    """Mean, max and min of each daily field by month and by year, plus counts of all-day cuts and collapses."""
+    frames = []
+    d = daily.copy()
+    d["month"] = d["date"].str.slice(0, 7)
+    d["year"] = d["date"].str.slice(0, 4)
+    # A note's "affected all day" refers to the previous day.
+    prev_day = pd.to_datetime(d["date"]) - pd.Timedelta(days=1)
+    all_day = d.assign(month=prev_day.dt.strftime("%Y-%m"), year=prev_day.dt.strftime("%Y"))
+    all_day = all_day[all_day["prev_day_affected_all_day"] == True]  # pandas boolean with NA: `is True` would not work
+    collapse_dates = set(collapses.loc[collapses["scope"] == "total", "date"]) | set(
+        d.loc[d["total_grid_collapse"] == True, "date"]
+    )
+    for period_type, key in (("month", "month"), ("year", "year")):
+        grouped = d.groupby(key)
+        for measure in AGGREGATED:
+            values = pd.to_numeric(d[measure], errors="coerce")
+            stats = values.groupby(d[key]).agg(["mean", "max", "min", "count"])
+            for period, s in stats.iterrows():
+                if s["count"] == 0:
+                    continue
+                frames.append(
+                    {
+                        "period_type": period_type,
+                        "period": period,
+                        "measure": measure,
+                        "mean": round(float(s["mean"]), 2),
+                        "max": float(s["max"]),
+                        "min": float(s["min"]),
+                        "days_with_data": int(s["count"]),
+                    }
+                )
+        counts = grouped.size()
+        all_day_counts = all_day.groupby(key).size()
+        collapse_counts = pd.Series(sorted(collapse_dates)).str.slice(0, 7 if key == "month" else 4).value_counts()
+        for period in counts.index:
+            for measure, value in (
+                ("days_with_report", counts[period]),
+                ("days_with_service_cut_all_day", all_day_counts.get(period, 0)),
+                ("total_grid_collapses", collapse_counts.get(period, 0)),
+            ):
+                frames.append(
+                    {
+                        "period_type": period_type,
+                        "period": period,
+                        "measure": measure,
+                        "mean": None,
+                        "max": float(value),
+                        "min": None,
+                        "days_with_data": int(counts[period]),
+                    }
+                )
+    return pd.DataFrame(frames)
+
+
+def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
+    notes = pd.concat(
+        [ctx.inputs[n] for n in ("une_notes_archive", "une_notes_cubadebate") if n in ctx.inputs], ignore_index=True
+    )
+    chosen, alternates = choose_notes(notes)
+    note_rows = chosen.assign(source_kind="note", source_url=chosen["url"], publisher="Cubadebate (UNE note)")
+    press, press_alternates = press_rows(ctx.inputs["une_press_points"], set(chosen["date"]))
+    press = press.rename(columns={"url": "source_url"})
+    press = press.assign(
+        source_kind="press point",
+        units_breakdown=None,
+        units_maintenance=None,
+        total_grid_collapse=None,
+        prev_day_affected_all_day=None,
+        distributed_generation_out_mw=None,
+    )
+    columns = [
+        "date",
+        "source_kind",
+        "source_url",
+        "publisher",
+        *DAILY_VALUE_FIELDS,
+        "units_breakdown",
+        "units_maintenance",
+    ]
+    press_units = press.set_index("date")["thermal_units_out_of_service"] if len(press) else pd.Series(dtype=float)
+    daily = pd.concat([note_rows.reindex(columns=columns), press.reindex(columns=columns)], ignore_index=True)
+    daily = daily.sort_values("date").reset_index(drop=True)
+    daily, rejected = reject_implausible(daily)
+    # Previous-day actual maximum, as reported by the next day's note, for the high estimate.
+    next_day = (pd.to_datetime(daily["date"]) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    actual = pd.Series(daily["prev_day_max_affectation_mw"].to_numpy(), index=next_day)
+    actual = actual[~actual.index.duplicated()]
+    daily["prev_day_max_affectation_mw_next"] = daily["date"].map(actual)
+    for field in MW_FIELDS:
+        daily[field] = pd.to_numeric(daily[field], errors="coerce")
+    daily["peak_share_of_demand_cut_pct"] = (100 * _share(daily["peak_affectation_mw"], daily["peak_demand_mw"])).round(
+        1
+    )
+    daily = estimate_outage_hours(daily).drop(columns=["prev_day_max_affectation_mw_next"])
+    units = units_frame(daily)
+    counted = units.drop_duplicates(["date", "plant", "unit"]).groupby("date").size()
+    daily["thermal_units_out_of_service"] = daily["date"].map(counted)
+    no_units = daily["units_breakdown"].isna() & daily["units_maintenance"].isna()
+    daily.loc[no_units, "thermal_units_out_of_service"] = daily.loc[no_units, "date"].map(press_units).astype("float64")
+    collapses = ctx.inputs["grid_collapses"]
+    total = set(collapses.loc[collapses["scope"] == "total", "date"])
+    daily["grid_collapse_reported"] = daily["date"].isin(total)
+    return {
+        "une_daily": daily,
+        "une_unit_outages": units,
+        "une_aggregates": aggregates(daily, collapses),
+        "une_alternates": pd.DataFrame(
+            alternates + press_alternates,
+            columns=["date", "kept_url", "other_url", "other_source", "reason", "differing_fields"],
+        ),
+        "une_rejected_values": pd.DataFrame(rejected, columns=["date", "url", "field", "value", "reason"]),
+    }
+
+
+def check(tables: dict[str, pd.DataFrame]) -> list[str]:
+    daily = tables["une_daily"]
+    problems = []
+    if daily["date"].duplicated().any():
+        problems.append("une_daily: more than one record for a date")
+    inverted = daily[
+        (daily["estimated_outage_hours_per_day_low"] > daily["estimated_outage_hours_per_day_high"] + 0.05)
+    ]
+    if len(inverted):
+        problems.append(
+            f"une_daily: low estimate above high on {len(inverted)} day(s), e.g. {inverted['date'].iloc[0]}"
+        )
+    return problems
