@@ -14,8 +14,8 @@ from dash import html
 from flask_caching import Cache
 from flask_compress import Compress
 
-from dashboard import data as data_module
 from dashboard import callbacks, pagemeta, routes
+from dashboard import data as data_module
 from dashboard.data import DataStore
 from dashboard.i18n import normalize_lang, t
 
@@ -62,8 +62,15 @@ def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) 
     data_module.configure(store)
     server = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     server.config["COMPRESS_MIMETYPES"] = [
-        "text/html", "text/css", "text/csv", "text/plain", "application/json", "application/javascript",
-        "text/javascript", "image/svg+xml", "application/geo+json",
+        "text/html",
+        "text/css",
+        "text/csv",
+        "text/plain",
+        "application/json",
+        "application/javascript",
+        "text/javascript",
+        "image/svg+xml",
+        "application/geo+json",
     ]
     server.config["COMPRESS_MIN_SIZE"] = 500
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 31536000  # fingerprinted static files

@@ -8,8 +8,8 @@ import dash
 from dash import ALL, Input, Output, State, no_update
 
 from dashboard import charts, components, ids
-from dashboard.charts import BadParameter
 from dashboard.chartdefs.explore import numeric_series
+from dashboard.charts import BadParameter
 from dashboard.data import store
 from dashboard.figures.common import for_screen
 from dashboard.pagekit import _state_from_controls, _views_for, base_url
@@ -61,9 +61,19 @@ def register(app: dash.Dash) -> None:
             shares.append(f"{url.rstrip('/')}{charts.share_path(spec, chart_state)}")
             embeds.append(components.embed_code(spec, view, chart_state, url))
         search = urlencode({k: v for k, v in query.items() if not (k == "lang" and v == "en")})
-        return (figures, tables, summaries, graph_hidden, table_hidden, csvs, pngs, svgs, shares, embeds,
-                f"?{search}" if search else "")
-
+        return (
+            figures,
+            tables,
+            summaries,
+            graph_hidden,
+            table_hidden,
+            csvs,
+            pngs,
+            svgs,
+            shares,
+            embeds,
+            f"?{search}" if search else "",
+        )
 
     # Write the view into the address bar without reloading or re-rendering the page (Dash's router listens to
     # dcc.Location, not to history.replaceState).
@@ -106,3 +116,30 @@ def register(app: dash.Dash) -> None:
         choices = numeric_series(store(), table)
         value = series if series in choices else (choices[0] if choices else None)
         return [{"label": c, "value": c} for c in choices], value
+
+    # Claims filters: show/hide cards in the browser (no round trip), keep the count and the URL in step.
+    app.clientside_callback(
+        """
+        function(topic, label, page) {
+            var lang = page && page.lang;
+            var shown = 0;
+            document.querySelectorAll('#claim-cards > article, #claim-opinions > li').forEach(function(el) {
+                var ok = (!topic || el.dataset.topic === topic) && (!label || el.dataset.label === label);
+                el.hidden = !ok;
+                if (ok) { shown += 1; }
+            });
+            var params = new URLSearchParams(window.location.search);
+            params.delete('claim');
+            if (topic) { params.set('topic', topic); } else { params.delete('topic'); }
+            if (label) { params.set('label', label); } else { params.delete('label'); }
+            var search = params.toString();
+            window.history.replaceState(null, '', window.location.pathname + (search ? '?' + search : ''));
+            return (lang === 'es') ? shown + ' afirmaciones mostradas' : shown + ' claims shown';
+        }
+        """,
+        Output(ids.CLAIMS_COUNT, "children"),
+        Input(ids.CLAIMS_TOPIC, "value"),
+        Input(ids.CLAIMS_LABEL, "value"),
+        State(ids.PAGE_STATE, "data"),
+        prevent_initial_call=True,
+    )

@@ -111,8 +111,18 @@ def register(spec: ChartSpec) -> ChartSpec:
 
 
 def get(chart_id: str) -> ChartSpec:
+    """A registered chart, or a claim's evidence chart (`claim-<id>`, KeyError if the claim or its chart is unknown)."""
     _ensure_loaded()
-    return REGISTRY[chart_id]
+    if chart_id in REGISTRY:
+        return REGISTRY[chart_id]
+    if chart_id.startswith("claim-"):
+        from dashboard.chartdefs import claims
+        from dashboard.data import store
+
+        claim = claims.find_claim(store(), chart_id.removeprefix("claim-"))
+        if claims.has_chart(claim):
+            return claims.spec_for(chart_id)
+    raise KeyError(chart_id)
 
 
 def all_charts() -> list[ChartSpec]:
@@ -226,8 +236,14 @@ def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | N
             df = df[col >= pd.Timestamp(start if len(start) > 4 else f"{start}-01-01")]
             col = df[column]
         if end:
-            end_ts = pd.Timestamp(end) if len(end) == 10 else (
-                pd.Timestamp(f"{end}-12-31") if len(end) == 4 else pd.Timestamp(f"{end}-01") + pd.offsets.MonthEnd(0)
+            end_ts = (
+                pd.Timestamp(end)
+                if len(end) == 10
+                else (
+                    pd.Timestamp(f"{end}-12-31")
+                    if len(end) == 4
+                    else pd.Timestamp(f"{end}-01") + pd.offsets.MonthEnd(0)
+                )
             )
             df = df[col <= end_ts]
         return df

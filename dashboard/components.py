@@ -94,8 +94,9 @@ def shell(path: str, lang: str, query: dict[str, str], store: DataStore, childre
             html.Footer(
                 [
                     html.P(t("footer_neutral", lang)),
-                    html.P([t("footer_licence", lang), " ",
-                            html.A(t("nav_data", lang), href=with_lang("/data", lang))]),
+                    html.P(
+                        [t("footer_licence", lang), " ", html.A(t("nav_data", lang), href=with_lang("/data", lang))]
+                    ),
                 ],
                 className="site-footer container",
             ),
@@ -139,12 +140,22 @@ def controls(
 ) -> html.Div:
     """The page's view controls. Every page renders all of them (hidden when unused) so callbacks stay simple."""
     items = [
-        html.Div([html.Label(t("table", lang), htmlFor=ids.CONTROL_TABLE, className="form-label"),
-                  dcc.Dropdown(id=ids.CONTROL_TABLE, options=tables or [], value=state.table, clearable=False)],
-                 className="control control-wide", hidden=not tables),
-        html.Div([html.Label(t("series", lang), htmlFor=ids.CONTROL_SERIES, className="form-label"),
-                  dcc.Dropdown(id=ids.CONTROL_SERIES, options=series or [], value=state.series, clearable=False)],
-                 className="control control-wide", hidden=not series),
+        html.Div(
+            [
+                html.Label(t("table", lang), htmlFor=ids.CONTROL_TABLE, className="form-label"),
+                dcc.Dropdown(id=ids.CONTROL_TABLE, options=tables or [], value=state.table, clearable=False),
+            ],
+            className="control control-wide",
+            hidden=not tables,
+        ),
+        html.Div(
+            [
+                html.Label(t("series", lang), htmlFor=ids.CONTROL_SERIES, className="form-label"),
+                dcc.Dropdown(id=ids.CONTROL_SERIES, options=series or [], value=state.series, clearable=False),
+            ],
+            className="control control-wide",
+            hidden=not series,
+        ),
     ]
     items.append(
         html.Div(
@@ -168,8 +179,15 @@ def controls(
             html.Div(
                 [
                     html.Label(t("from", lang), htmlFor=ids.CONTROL_START, className="form-label"),
-                    dcc.Input(id=ids.CONTROL_START, type="date", min=dates[0], max=dates[1],
-                              value=state.start or "", debounce=True, className="form-control"),
+                    dcc.Input(
+                        id=ids.CONTROL_START,
+                        type="date",
+                        min=dates[0],
+                        max=dates[1],
+                        value=state.start or "",
+                        debounce=True,
+                        className="form-control",
+                    ),
                 ],
                 className="control",
             )
@@ -178,8 +196,15 @@ def controls(
             html.Div(
                 [
                     html.Label(t("to", lang), htmlFor=ids.CONTROL_END, className="form-label"),
-                    dcc.Input(id=ids.CONTROL_END, type="date", min=dates[0], max=dates[1],
-                              value=state.end or "", debounce=True, className="form-control"),
+                    dcc.Input(
+                        id=ids.CONTROL_END,
+                        type="date",
+                        min=dates[0],
+                        max=dates[1],
+                        value=state.end or "",
+                        debounce=True,
+                        className="form-control",
+                    ),
                 ],
                 className="control",
             )
@@ -187,14 +212,15 @@ def controls(
     else:
         start_opts = [{"label": str(y), "value": str(y)} for y in (years or [])]
         end_opts = start_opts
-        for cid, key, value, opts in ((ids.CONTROL_START, "from", state.start, start_opts),
-                                      (ids.CONTROL_END, "to", state.end, end_opts)):
+        for cid, key, value, opts in (
+            (ids.CONTROL_START, "from", state.start, start_opts),
+            (ids.CONTROL_END, "to", state.end, end_opts),
+        ):
             items.append(
                 html.Div(
                     [
                         html.Label(t(key, lang), htmlFor=cid, className="form-label"),
-                        dcc.Dropdown(id=cid, options=opts, value=value, clearable=True,
-                                     placeholder="…"),
+                        dcc.Dropdown(id=cid, options=opts, value=value, clearable=True, placeholder="…"),
                     ],
                     className="control control-year",
                     hidden=not years,
@@ -206,8 +232,10 @@ def controls(
                 html.Span(t("view", lang), className="form-label", id="control-tab-label"),
                 dcc.RadioItems(
                     id=ids.CONTROL_TAB,
-                    options=[{"label": t("tab_chart", lang), "value": "chart"},
-                             {"label": t("tab_table", lang), "value": "table"}],
+                    options=[
+                        {"label": t("tab_chart", lang), "value": "chart"},
+                        {"label": t("tab_table", lang), "value": "table"},
+                    ],
                     value=state.tab,
                     inline=True,
                     className="tab-switch",
@@ -218,8 +246,12 @@ def controls(
             **{"aria-labelledby": "control-tab-label"},
         )
     )
-    return html.Div(items, className="controls", role="group",
-                    **{"aria-label": "View controls" if lang == "en" else "Controles de vista"})
+    return html.Div(
+        items,
+        className="controls",
+        role="group",
+        **{"aria-label": "View controls" if lang == "en" else "Controles de vista"},
+    )
 
 
 # -- chart card -------------------------------------------------------------------------------------------------------
@@ -238,15 +270,24 @@ def data_table(frame: pd.DataFrame, lang: str, caption: str) -> html.Table:
             elif value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
                 cells.append(html.Td("–"))
             elif isinstance(value, str) and value.startswith(("http://", "https://")):
-                cells.append(html.Td(html.A(value[:60] + ("…" if len(value) > 60 else ""), href=value,
-                                            rel="noopener noreferrer", target="_blank")))
+                cells.append(
+                    html.Td(
+                        html.A(
+                            value[:60] + ("…" if len(value) > 60 else ""),
+                            href=value,
+                            rel="noopener noreferrer",
+                            target="_blank",
+                        )
+                    )
+                )
             else:
                 cells.append(html.Td(str(value)))
         rows.append(html.Tr(cells))
     more = len(frame) - len(shown)
     caption_text = caption + (f" (+{more} …)" if more > 0 else "")
-    return html.Table([html.Caption(caption_text), header, html.Tbody(rows)],
-                      className="table table-sm table-striped data-table")
+    return html.Table(
+        [html.Caption(caption_text), header, html.Tbody(rows)], className="table table-sm table-striped data-table"
+    )
 
 
 def source_list(view: ChartView, lang: str) -> html.Ul:
@@ -265,7 +306,8 @@ def source_list(view: ChartView, lang: str) -> html.Ul:
             html.Li(
                 [
                     html.A(text, href=s.url, rel="noopener noreferrer", target="_blank")
-                    if s.url.startswith("http") else html.Span(text),
+                    if s.url.startswith("http")
+                    else html.Span(text),
                     f" — {s.title}" if s.title and s.title != text else "",
                     (f" ({files} files)" if lang == "en" else f" ({files} archivos)") if files > 1 else "",
                     f" · {t('retrieved', lang)} {s.retrieved}" if s.retrieved else "",
@@ -284,8 +326,14 @@ def citation_text(spec: ChartSpec, view: ChartView, state: ChartState, base_url:
     )
 
 
-def chart_card(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str, heading_level: int = 2,
-               extra: list | None = None) -> html.Section:
+def chart_card(
+    spec: ChartSpec,
+    view: ChartView,
+    state: ChartState,
+    base_url: str,
+    heading_level: int = 2,
+    extra: list | None = None,
+) -> html.Section:
     """One chart with everything a journalist needs around it."""
     lang = state.lang
     heading = (html.H2 if heading_level == 2 else html.H3)(view.title, id=f"{spec.id}-title")
@@ -317,19 +365,42 @@ def chart_card(spec: ChartSpec, view: ChartView, state: ChartState, base_url: st
                 className="table-wrap",
                 hidden=state.tab != "table",
             ),
-            html.P([html.Strong(f"{t('summary_label', lang)}: "), html.Span(view.summary, id=ids.chart("summary", spec.id))],
-                   id=summary_id, className="summary"),
+            html.P(
+                [
+                    html.Strong(f"{t('summary_label', lang)}: "),
+                    html.Span(view.summary, id=ids.chart("summary", spec.id)),
+                ],
+                id=summary_id,
+                className="summary",
+            ),
             *([html.P(n, className="note") for n in view.notes]),
-            html.Details([html.Summary(t("sources", lang)), source_list(view, lang)], className="sources-box", open=True),
+            html.Details(
+                [html.Summary(t("sources", lang)), source_list(view, lang)], className="sources-box", open=True
+            ),
             html.Div(
                 [
                     html.Span(t("download", lang) + ":", className="me-1"),
-                    html.A(t("download_csv", lang), href=download_path(spec, state, "csv"),
-                           id=ids.chart("csv", spec.id), className="btn btn-sm btn-outline-primary", download=""),
-                    html.A(t("download_png", lang), href=download_path(spec, state, "png"),
-                           id=ids.chart("png", spec.id), className="btn btn-sm btn-outline-primary", download=""),
-                    html.A(t("download_svg", lang), href=download_path(spec, state, "svg"),
-                           id=ids.chart("svg", spec.id), className="btn btn-sm btn-outline-primary", download=""),
+                    html.A(
+                        t("download_csv", lang),
+                        href=download_path(spec, state, "csv"),
+                        id=ids.chart("csv", spec.id),
+                        className="btn btn-sm btn-outline-primary",
+                        download="",
+                    ),
+                    html.A(
+                        t("download_png", lang),
+                        href=download_path(spec, state, "png"),
+                        id=ids.chart("png", spec.id),
+                        className="btn btn-sm btn-outline-primary",
+                        download="",
+                    ),
+                    html.A(
+                        t("download_svg", lang),
+                        href=download_path(spec, state, "svg"),
+                        id=ids.chart("svg", spec.id),
+                        className="btn btn-sm btn-outline-primary",
+                        download="",
+                    ),
                 ],
                 className="actions",
             ),
@@ -337,21 +408,44 @@ def chart_card(spec: ChartSpec, view: ChartView, state: ChartState, base_url: st
                 [
                     html.Summary(f"{t('share', lang)} · {t('embed', lang)} · {t('cite', lang)}"),
                     html.Label(t("share_link", lang), htmlFor=ids.chart("share", spec.id)["chart"] + "-share"),
-                    html.Div([
-                        dcc.Input(id=ids.chart("share", spec.id), value=share_url, readOnly=True,
-                                  className="form-control form-control-sm"),
-                        dcc.Clipboard(target_id=None, content=share_url, title=t("copy", lang),
-                                      id=ids.chart("share-copy", spec.id), className="copy"),
-                    ], className="copy-row"),
+                    html.Div(
+                        [
+                            dcc.Input(
+                                id=ids.chart("share", spec.id),
+                                value=share_url,
+                                readOnly=True,
+                                className="form-control form-control-sm",
+                            ),
+                            dcc.Clipboard(
+                                target_id=None,
+                                content=share_url,
+                                title=t("copy", lang),
+                                id=ids.chart("share-copy", spec.id),
+                                className="copy",
+                            ),
+                        ],
+                        className="copy-row",
+                    ),
                     html.Label(t("embed_code", lang)),
-                    html.Div([
-                        dcc.Textarea(id=ids.chart("embed", spec.id), value=iframe, readOnly=True, rows=4,
-                                     className="form-control form-control-sm code"),
-                        dcc.Clipboard(content=iframe, title=t("copy", lang), id=ids.chart("embed-copy", spec.id),
-                                      className="copy"),
-                    ], className="copy-row"),
-                    html.P([html.A(embed_url, href=embed_url, id=ids.chart("embed-link", spec.id))],
-                           className="small"),
+                    html.Div(
+                        [
+                            dcc.Textarea(
+                                id=ids.chart("embed", spec.id),
+                                value=iframe,
+                                readOnly=True,
+                                rows=4,
+                                className="form-control form-control-sm code",
+                            ),
+                            dcc.Clipboard(
+                                content=iframe,
+                                title=t("copy", lang),
+                                id=ids.chart("embed-copy", spec.id),
+                                className="copy",
+                            ),
+                        ],
+                        className="copy-row",
+                    ),
+                    html.P([html.A(embed_url, href=embed_url, id=ids.chart("embed-link", spec.id))], className="small"),
                     html.Label(t("how_to_cite", lang)),
                     html.P(citation_text(spec, view, state, base_url), className="small citation"),
                 ],

@@ -207,9 +207,16 @@ class DataStore:
             st = status.get(sid, {})
             checked = (st.get("last_success_at") or changed)[:10]
             entry = out.setdefault(
-                sid, {"source_id": sid, "cadence_days": cadence, "as_of": checked, "last_changed": changed,
-                      "failed": st.get("last_result") == "failed", "message": st.get("message", ""),
-                      "tables": []},
+                sid,
+                {
+                    "source_id": sid,
+                    "cadence_days": cadence,
+                    "as_of": checked,
+                    "last_changed": changed,
+                    "failed": st.get("last_result") == "failed",
+                    "message": st.get("message", ""),
+                    "tables": [],
+                },
             )
             entry["tables"].append(res["path"].removesuffix(".csv"))
             entry["as_of"] = min(entry["as_of"], checked) if entry["as_of"] else checked

@@ -13,10 +13,34 @@ LANGS = ("en", "es")
 DEFAULT_LANG = "en"
 
 MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
 }
 MONTHS_SHORT = {
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
@@ -95,7 +119,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "Algunas fuentes están desactualizadas o fallaron en su última actualización: {names}. Sus cifras se muestran según su última actualización correcta.",
     },
     "not_found_title": {"en": "Page not found", "es": "Página no encontrada"},
-    "bad_request_title": {"en": "This link has a value we do not recognise", "es": "Este enlace tiene un valor que no reconocemos"},
+    "bad_request_title": {
+        "en": "This link has a value we do not recognise",
+        "es": "Este enlace tiene un valor que no reconocemos",
+    },
     "footer_neutral": {
         "en": "This dashboard shows what claims say and what data say, with sources. It takes no political position.",
         "es": "Este panel muestra lo que dicen las afirmaciones y lo que dicen los datos, con sus fuentes. No toma posición política.",
@@ -158,7 +185,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "label_consistent": {"en": "Consistent with the data", "es": "Coherente con los datos"},
     "label_partly": {"en": "Partly consistent", "es": "Parcialmente coherente"},
     "label_not_consistent": {"en": "Not consistent with the data", "es": "No coherente con los datos"},
-    "label_cannot_check": {"en": "Cannot be checked with available data", "es": "No se puede comprobar con los datos disponibles"},
+    "label_cannot_check": {
+        "en": "Cannot be checked with available data",
+        "es": "No se puede comprobar con los datos disponibles",
+    },
     "label_not_factual": {"en": "Not a factual claim", "es": "No es una afirmación factual"},
 }
 
@@ -185,7 +215,7 @@ def label_text(label: str, lang: str) -> str:
     return t(LABEL_KEYS[label], lang) if label in LABEL_KEYS else label
 
 
-def fmt_num(value: float | int | None, lang: str, decimals: int | None = None) -> str:
+def fmt_num(value: float | None, lang: str, decimals: int | None = None) -> str:
     """1234567.8 → '1,234,567.8' (en) or '1.234.567,8' (es). None/NaN → '–'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

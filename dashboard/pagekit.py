@@ -33,11 +33,17 @@ def render(path: str, query: dict[str, str], body: Callable[[ChartState, dict[st
     try:
         state, extras = parse_page_query(page, data, {k: v for k, v in query.items() if v is not None})
     except BadParameter as exc:
-        return components.shell(path, lang, {"lang": lang}, data, [
-            html.H1(t("bad_request_title", lang)), html.P(str(exc), className="lead")])
+        return components.shell(
+            path,
+            lang,
+            {"lang": lang},
+            data,
+            [html.H1(t("bad_request_title", lang)), html.P(str(exc), className="lead")],
+        )
     children = body(state, extras, base_url())
-    children.append(dcc.Store(id=ids.PAGE_STATE, data={"page": path, "lang": lang, "charts": list(page.charts),
-                                                       "extras": extras}))
+    children.append(
+        dcc.Store(id=ids.PAGE_STATE, data={"page": path, "lang": lang, "charts": list(page.charts), "extras": extras})
+    )
     children.append(html.Div(id=ids.URL_SYNC, hidden=True))
     return components.shell(path, lang, {k: v for k, v in query.items() if v}, data, children)
 
@@ -52,8 +58,15 @@ def cards(chart_ids: tuple[str, ...] | list[str], state: ChartState, url: str) -
     return out
 
 
-def _state_from_controls(page: dict[str, Any], countries: list[str] | None, start: str | None, end: str | None,
-                         tab: str | None, table: str | None = None, series: str | None = None) -> tuple[ChartState, dict]:
+def _state_from_controls(
+    page: dict[str, Any],
+    countries: list[str] | None,
+    start: str | None,
+    end: str | None,
+    tab: str | None,
+    table: str | None = None,
+    series: str | None = None,
+) -> tuple[ChartState, dict]:
     query = {"lang": page["lang"]}
     if countries:
         query["country"] = "~".join(countries)
@@ -84,19 +97,18 @@ def page_title_marker(title: str) -> html.Span:
     return html.Span(title, id="page-title-text", hidden=True)
 
 
-
-
 def current_lang() -> str:
-    """The language of the page being rendered (from the router's search input or the request)."""
-    try:
-        import dash
+    """The language of the page being rendered (from the router's search input, or the request)."""
+    import dash
+    from dash.exceptions import MissingCallbackContextException
 
+    try:
         search = dash.callback_context.inputs.get("_pages_location.search") or ""
-        for part in search.lstrip("?").split("&"):
-            if part.startswith("lang="):
-                return normalize_lang(part[5:])
-    except Exception:  # noqa: BLE001 - outside a callback: fall back to the request
-        pass
+    except MissingCallbackContextException:
+        search = ""
+    for part in search.lstrip("?").split("&"):
+        if part.startswith("lang="):
+            return normalize_lang(part[5:])
     try:
         import flask
 
@@ -120,5 +132,8 @@ def description_for(key: str) -> Callable[..., str]:
 def heading(key: str, lang: str) -> list:
     from dashboard.pagemeta import page_title
 
-    return [page_title_marker(page_title(key, lang)), html.H1(t(f"page_{key}_title", lang)),
-            html.P(t(f"page_{key}_desc", lang), className="lead")]
+    return [
+        page_title_marker(page_title(key, lang)),
+        html.H1(t(f"page_{key}_title", lang)),
+        html.P(t(f"page_{key}_desc", lang), className="lead"),
+    ]

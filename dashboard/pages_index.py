@@ -58,19 +58,47 @@ def _claim_topics(store: DataStore) -> list[str]:
     return sorted({c["topic"] for c in doc.get("claims", [])})
 
 
+def _claim_ids(store: DataStore) -> list[str]:
+    doc = store.json_file("claims.json") or {}
+    return [c["claim_id"] for c in doc.get("claims", [])]
+
+
 PAGES: dict[str, PageInfo] = {
-    "/": PageInfo("/", "claims", extra_params={"topic": _claim_topics, "label": lambda s: list(LABEL_SLUGS)},
-                  share_chart=None),
-    "/blackouts": PageInfo("/blackouts", "blackouts",
-                           charts=("une-supply-demand", "une-load-cut", "une-share-dark", "une-outage-hours",
-                                   "une-units-out", "une-calendar"),
-                           share_chart="une-supply-demand"),
-    "/oil": PageInfo("/oil", "oil", charts=("oil-balance", "oil-shipments", "oil-gap-vs-producers"),
-                     share_chart="oil-shipments"),
-    "/generation": PageInfo("/generation", "generation",
-                            charts=("generation-by-source", "oil-share-of-electricity", "fossil-share-of-electricity",
-                                    "electricity-demand-two-publishers", "thermal-plants", "power-plants-map"),
-                            share_chart="generation-by-source"),
+    "/": PageInfo(
+        "/",
+        "claims",
+        extra_params={"topic": _claim_topics, "label": lambda s: list(LABEL_SLUGS), "claim": _claim_ids},
+        share_chart=None,
+    ),
+    "/blackouts": PageInfo(
+        "/blackouts",
+        "blackouts",
+        charts=(
+            "une-supply-demand",
+            "une-load-cut",
+            "une-share-dark",
+            "une-outage-hours",
+            "une-units-out",
+            "une-calendar",
+        ),
+        share_chart="une-supply-demand",
+    ),
+    "/oil": PageInfo(
+        "/oil", "oil", charts=("oil-balance", "oil-shipments", "oil-gap-vs-producers"), share_chart="oil-shipments"
+    ),
+    "/generation": PageInfo(
+        "/generation",
+        "generation",
+        charts=(
+            "generation-by-source",
+            "oil-share-of-electricity",
+            "fossil-share-of-electricity",
+            "electricity-demand-two-publishers",
+            "thermal-plants",
+            "power-plants-map",
+        ),
+        share_chart="generation-by-source",
+    ),
     "/explore": PageInfo("/explore", "explore", charts=("explore",), share_chart="explore"),
     "/data": PageInfo("/data", "data"),
     "/methodology": PageInfo("/methodology", "methodology"),

@@ -22,23 +22,27 @@ from dashboard.pages_index import PAGES, parse_page_query
 
 DASH_PAGE_RULES = {"/", "/<path:path>"}  # Dash's catch-all routes: every page URL arrives through these
 PACKAGE_ZIP = "cuba-energy-data.zip"
-EXTRA_FILES = {"datapackage.json": "application/json", "claims.json": "application/json",
-               "changelog.jsonl": "application/x-ndjson", "claims-review.jsonld": "application/ld+json"}
+EXTRA_FILES = {
+    "datapackage.json": "application/json",
+    "claims.json": "application/json",
+    "changelog.jsonl": "application/x-ndjson",
+    "claims-review.jsonld": "application/ld+json",
+}
 
 
 def error_page(status: int, lang: str, message: str) -> flask.Response:
     """A small, helpful, escaped HTML page for 4xx answers."""
-    title = (t("not_found_title", lang) if status == 404 else t("bad_request_title", lang) if status == 400
-             else ("Error" if lang == "en" else "Error"))
-    links = "".join(f'<li><a href="{html.escape(with_lang(href, lang))}">{html.escape(t(key, lang))}</a></li>'
-                    for href, key in NAV)
+    title = {404: t("not_found_title", lang), 400: t("bad_request_title", lang)}.get(status, "Error")
+    links = "".join(
+        f'<li><a href="{html.escape(with_lang(href, lang))}">{html.escape(t(key, lang))}</a></li>' for href, key in NAV
+    )
     body = f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>{html.escape(title)} · {html.escape(t('site_title', lang))}</title>
+<meta name="robots" content="noindex"><title>{html.escape(title)} · {html.escape(t("site_title", lang))}</title>
 <link rel="stylesheet" href="/assets/00-bootstrap.min.css"><link rel="stylesheet" href="/assets/10-site.css"></head>
-<body><main class="container error-page" id="main"><p class="site-title">{html.escape(t('site_title', lang))}</p>
+<body><main class="container error-page" id="main"><p class="site-title">{html.escape(t("site_title", lang))}</p>
 <h1>{html.escape(title)}</h1><p class="lead">{html.escape(message)}</p>
-<p>{'Try one of these pages:' if lang == 'en' else 'Pruebe una de estas páginas:'}</p><ul>{links}</ul>
+<p>{"Try one of these pages:" if lang == "en" else "Pruebe una de estas páginas:"}</p><ul>{links}</ul>
 </main></body></html>"""
     response = flask.Response(body, status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
@@ -56,8 +60,9 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         lang = normalize_lang(request.args.get("lang"))
         page = PAGES.get(path)
         if page is None:
-            return error_page(404, lang, f"{'There is no page at' if lang == 'en' else 'No hay ninguna página en'} "
-                                         f"{path[:120]}.")
+            return error_page(
+                404, lang, f"{'There is no page at' if lang == 'en' else 'No hay ninguna página en'} {path[:120]}."
+            )
         try:
             parse_page_query(page, store, request.args.to_dict())
         except BadParameter as exc:
@@ -79,8 +84,11 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
     @server.errorhandler(500)
     def server_error(_exc: Exception) -> flask.Response:
         """Never show a traceback; the log has it."""
-        return error_page(500, normalize_lang(flask.request.args.get("lang")),
-                          "Something went wrong on our side. Please try again, or report the address.")
+        return error_page(
+            500,
+            normalize_lang(flask.request.args.get("lang")),
+            "Something went wrong on our side. Please try again, or report the address.",
+        )
 
     @server.get("/healthz")
     def healthz() -> flask.Response:
@@ -97,8 +105,9 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
             body = {"status": "ok", "version": store.version, "tables": len(names)}
             return flask.jsonify(body)
         except Exception as exc:  # noqa: BLE001 - health must report, never raise
-            return flask.Response(json.dumps({"status": "error", "error": str(exc)[:300]}), status=503,
-                                  mimetype="application/json")
+            return flask.Response(
+                json.dumps({"status": "error", "error": str(exc)[:300]}), status=503, mimetype="application/json"
+            )
 
     @server.get("/robots.txt")
     def robots() -> flask.Response:

@@ -116,9 +116,25 @@ class SourceMeta:
     kind: str = "upstream"  # upstream | curated | derived
 
 
+def load_yaml(text: str) -> Any:
+    """PyYAML's C loader when available (ten times faster on the claims files), else the pure-Python one."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)
+
+
+_META_CACHE: dict[tuple[str, float], SourceMeta] = {}
+
+
 def load_source_meta(path: Path) -> SourceMeta:
-    """Read `<id>.meta.yaml`, failing loudly on unknown types or missing keys."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read `<id>.meta.yaml` (cached per file version), failing loudly on unknown types or missing keys."""
+    key = (str(path), path.stat().st_mtime)
+    if key not in _META_CACHE:
+        _META_CACHE[key] = _load_source_meta(path)
+    return _META_CACHE[key]
+
+
+def _load_source_meta(path: Path) -> SourceMeta:
+    raw = load_yaml(path.read_text(encoding="utf-8"))
     tables = {}
     for name, table in (raw.get("tables") or {}).items():
         fields = []

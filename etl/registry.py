@@ -24,6 +24,7 @@ SOURCE_IDS: tuple[str, ...] = (
     "havana_outages",
     "electricity_demand_by_source",
     "une_daily",
+    "claims",
 )
 
 

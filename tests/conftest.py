@@ -66,3 +66,69 @@ def snapshot_dir(path: Path) -> dict[str, bytes]:
 @pytest.fixture
 def env_with_key() -> dict[str, str]:
     return {**os.environ, "EIA_API_KEY": "TESTKEY"}
+
+
+# -- the dashboard ----------------------------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_or_skip() -> str:
+    """Browser tests may skip without Chromium, but never in CI (where .ci/run installs it)."""
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    if os.environ.get("CI"):
+        pytest.fail("CI is set but /usr/bin/chromium is missing: browser tests must run in CI")
+    pytest.skip("no Chromium at /usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def dash_app():
+    """One app per test session (Dash keeps page callbacks in module globals), on the repository's data/."""
+    from dashboard.app import create_app
+    from dashboard.data import DataStore
+
+    return create_app(DataStore())
+
+
+@pytest.fixture(scope="session")
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(dash_app):
+    """The app over a real socket on 127.0.0.1 (threaded WSGI server in this process)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, dash_app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+ARTIFACTS = REPO / "artifacts"

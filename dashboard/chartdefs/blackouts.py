@@ -1,1 +1,496 @@
-"""Placeholder until the blackouts data are published."""
+"""Blackouts: the UNE's daily figures — supply vs demand, planned vs actual load cuts, the share of the country
+without power at the peak, estimated outage hours (with band and method), thermal units out, and a calendar."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.chartdefs._shared import no_data, sources_for
+from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
+from dashboard.data import DataStore
+from dashboard.figures.common import ESTIMATE_FILL, PALETTE, Frame, axis_title, base_figure, empty_figure
+from dashboard.i18n import fmt_date, fmt_num
+
+PAGE = "/blackouts"
+TABLES = ("une_daily",)
+SOURCE_NOTE = {
+    "en": "UNE daily notes (Cubadebate) and press reports",
+    "es": "Notas diarias de la UNE (Cubadebate) y prensa",
+}
+
+
+def _daily(store: DataStore, state: ChartState) -> pd.DataFrame:
+    df = store.table("une_daily")
+    return filter_period(df, "date", state.start, state.end).sort_values("date")
+
+
+def with_gaps(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Every calendar day present (missing days empty), so lines and fills break at gaps instead of bridging."""
+    if df.empty:
+        return df
+    full = pd.date_range(df["date"].min(), df["date"].max(), freq="D", name="date")
+    return df.set_index("date")[columns].reindex(full).reset_index()
+
+
+def _frame(
+    store: DataStore, state: ChartState, title: dict, subtitle: dict, df: pd.DataFrame
+) -> tuple[Frame, list, str]:
+    lang = state.lang
+    sources = sources_for(store, "une_daily")
+    as_of = fmt_date(df["date"].max().date(), lang) if len(df) else ""
+    return (
+        Frame(title[lang], subtitle[lang], source_line(sources, as_of, lang, SOURCE_NOTE[lang]), lang),
+        sources,
+        as_of,
+    )
+
+
+def add_events(fig: go.Figure, store: DataStore, start: pd.Timestamp, end: pd.Timestamp, lang: str) -> None:
+    """Total grid collapses: a dotted vertical line each, plus a marker trace named in the legend (words, not
+    colour) whose hover gives the date and the reported trigger."""
+    collapses = store.table("grid_collapses")
+    total = collapses[(collapses["scope"] == "total") & collapses["date"].between(start, end)].drop_duplicates("date")
+    if total.empty:
+        return
+    for when in total["date"]:
+        fig.add_vline(x=when, line={"color": "#444", "dash": "dot", "width": 1})
+    name = "Total grid collapse" if lang == "en" else "Colapso total de la red"
+    fig.add_trace(
+        go.Scatter(
+            x=total["date"],
+            y=[1.0] * len(total),
+            yaxis="y2",
+            mode="markers",
+            name=name,
+            marker={"symbol": "x", "size": 10, "color": "#222"},
+            customdata=total["trigger"].fillna("").to_numpy(),
+            hovertemplate="%{x|%Y-%m-%d}: " + name + "<br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True})
+
+
+def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    df = _daily(store, state).dropna(subset=["peak_demand_mw"])
+    title = {
+        "en": "Cuba's grid at the evening peak: available capacity vs demand",
+        "es": "La red de Cuba en el pico nocturno: capacidad disponible frente a demanda",
+    }
+    subtitle = {
+        "en": "Megawatts (MW), UNE forecast for each evening; dotted lines mark total grid collapses",
+        "es": "Megavatios (MW), pronóstico de la UNE para cada noche; las líneas punteadas marcan colapsos totales",
+    }
+    fr, sources, as_of = _frame(store, state, title, subtitle, df)
+    frame_df = df[["date", "peak_availability_mw", "peak_demand_mw", "peak_deficit_mw", "source_kind", "source_url"]]
+    if df.empty:
+        return ChartView(
+            empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
+        )
+    fig = base_figure(fr)
+    avail = "Available capacity" if lang == "en" else "Capacidad disponible"
+    demand = "Demand" if lang == "en" else "Demanda"
+    full = with_gaps(df, ["peak_availability_mw", "peak_demand_mw"])
+    both = full["peak_availability_mw"].notna() & full["peak_demand_mw"].notna()
+    full.loc[~both, ["peak_availability_mw", "peak_demand_mw"]] = None
+    df = full
+    fig.add_trace(
+        go.Scatter(
+            x=df["date"],
+            y=df["peak_availability_mw"],
+            name=avail,
+            mode="lines",
+            line={"color": PALETTE[0], "width": 1.6},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + avail + "</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=df["date"],
+            y=df["peak_demand_mw"],
+            name=demand,
+            mode="lines",
+            fill="tonexty",
+            fillcolor="rgba(213,94,0,0.18)",
+            line={"color": PALETTE[3], "width": 1.6, "dash": "dot"},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + demand + "</extra>",
+        )
+    )
+    add_events(fig, store, df["date"].min(), df["date"].max(), lang)
+    fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
+    last = df.dropna(subset=["peak_demand_mw"]).iloc[-1]
+    gap = last["peak_demand_mw"] - last["peak_availability_mw"]
+    summary = (
+        f"On {fmt_date(last['date'].date(), lang)}, the UNE forecast {fmt_num(last['peak_availability_mw'], lang)} MW "
+        f"available against a demand of {fmt_num(last['peak_demand_mw'], lang)} MW at the evening peak, a gap of "
+        f"{fmt_num(gap, lang)} MW."
+        if lang == "en"
+        else f"El {fmt_date(last['date'].date(), lang)}, la UNE pronosticó {fmt_num(last['peak_availability_mw'], lang)} MW "
+        f"disponibles frente a una demanda de {fmt_num(last['peak_demand_mw'], lang)} MW en el pico nocturno, "
+        f"un faltante de {fmt_num(gap, lang)} MW."
+    )
+    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+
+
+def _load_cut(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    df = _daily(store, state)
+    title = {
+        "en": "Load cuts: planned at the peak vs the actual maximum",
+        "es": "Afectaciones: previstas en el pico frente al máximo real",
+    }
+    subtitle = {
+        "en": "MW; the actual maximum is reported in the next morning's note and drawn on the day it happened",
+        "es": "MW; el máximo real lo informa la nota de la mañana siguiente y se dibuja en el día en que ocurrió",
+    }
+    fr, sources, as_of = _frame(store, state, title, subtitle, df)
+    actual = (
+        df[["date", "prev_day_max_affectation_mw"]].dropna().assign(date=lambda d: d["date"] - pd.Timedelta(days=1))
+    )
+    frame_df = (
+        df[["date", "peak_affectation_mw"]]
+        .merge(
+            actual.rename(columns={"prev_day_max_affectation_mw": "actual_max_affectation_mw"}), on="date", how="outer"
+        )
+        .sort_values("date")
+    )
+    frame_df = frame_df.rename(columns={"peak_affectation_mw": "planned_peak_affectation_mw"})
+    if frame_df.dropna(how="all", subset=["planned_peak_affectation_mw", "actual_max_affectation_mw"]).empty:
+        return ChartView(
+            empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
+        )
+    fig = base_figure(fr)
+    planned = "Planned (forecast) at the peak" if lang == "en" else "Prevista (pronóstico) en el pico"
+    real = "Actual maximum" if lang == "en" else "Máximo real"
+    p = frame_df.dropna(subset=["planned_peak_affectation_mw"])
+    a = frame_df.dropna(subset=["actual_max_affectation_mw"])
+    fig.add_trace(
+        go.Scatter(
+            x=p["date"],
+            y=p["planned_peak_affectation_mw"],
+            name=planned,
+            mode="lines",
+            line={"color": PALETTE[1], "width": 1.4},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + planned + "</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=a["date"],
+            y=a["actual_max_affectation_mw"],
+            name=real,
+            mode="markers",
+            marker={"color": PALETTE[4], "size": 4, "symbol": "diamond"},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + real + "</extra>",
+        )
+    )
+    fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
+    both = frame_df.dropna()
+    above = int((both["actual_max_affectation_mw"] > both["planned_peak_affectation_mw"]).sum())
+    summary = (
+        f"On {above} of {len(both)} days with both figures, the actual maximum cut exceeded the planned one."
+        if lang == "en"
+        else f"En {above} de {len(both)} días con ambas cifras, la afectación máxima real superó la prevista."
+    )
+    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+
+
+def _share_dark(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    df = _daily(store, state).dropna(subset=["peak_share_of_demand_cut_pct"])
+    title = {
+        "en": "Share of demand cut at the evening peak",
+        "es": "Parte de la demanda sin servicio en el pico nocturno",
+    }
+    subtitle = {
+        "en": "% of forecast peak demand planned to be cut — about the share of the country without power at once",
+        "es": "% de la demanda pico prevista que se planifica cortar: aproximadamente la parte del país sin corriente a la vez",
+    }
+    fr, sources, as_of = _frame(store, state, title, subtitle, df)
+    rolled = (
+        df.set_index("date")["peak_share_of_demand_cut_pct"].rolling("30D").mean().rename("rolling_30_day_mean_pct")
+    )
+    frame_df = df[["date", "peak_share_of_demand_cut_pct"]].merge(rolled.reset_index(), on="date")
+    if df.empty:
+        return ChartView(
+            empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
+        )
+    fig = base_figure(fr)
+    daily_name = "Daily" if lang == "en" else "Diario"
+    mean_name = "30-day average" if lang == "en" else "Media de 30 días"
+    fig.add_trace(
+        go.Scatter(
+            x=frame_df["date"],
+            y=frame_df["peak_share_of_demand_cut_pct"],
+            name=daily_name,
+            mode="markers",
+            marker={"size": 3, "color": "rgba(0,114,178,0.45)"},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=frame_df["date"],
+            y=frame_df["rolling_30_day_mean_pct"],
+            name=mean_name,
+            mode="lines",
+            line={"color": PALETTE[0], "width": 2.5},
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra>" + mean_name + "</extra>",
+        )
+    )
+    add_events(fig, store, df["date"].min(), df["date"].max(), lang)
+    fig.update_yaxes(**axis_title("%"), range=[0, 100])
+    last = frame_df.iloc[-1]
+    summary = (
+        f"In the 30 days to {fmt_date(last['date'].date(), lang)}, on average "
+        f"{fmt_num(last['rolling_30_day_mean_pct'], lang, 0)}% of peak demand was planned to be cut."
+        if lang == "en"
+        else f"En los 30 días hasta el {fmt_date(last['date'].date(), lang)}, se planificó cortar en promedio el "
+        f"{fmt_num(last['rolling_30_day_mean_pct'], lang, 0)}% de la demanda pico."
+    )
+    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+
+
+def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    df = _daily(store, state)
+    cols = [
+        "estimated_outage_hours_per_day_low",
+        "estimated_outage_hours_per_day_central",
+        "estimated_outage_hours_per_day_high",
+    ]
+    monthly = (
+        df.set_index("date")[cols]
+        .resample("MS")
+        .mean()
+        .dropna(how="all")
+        .round(1)
+        .reset_index()
+        .rename(columns={"date": "month"})
+    )
+    title = {
+        "en": "Estimated hours without power per customer per day (ESTIMATE)",
+        "es": "Horas sin corriente por cliente y día (ESTIMACIÓN)",
+    }
+    subtitle = {
+        "en": "Monthly mean of a model on the UNE's figures: national average under rotating cuts, with its "
+        "low–high band. Diamonds: Havana blocks (third-party estimate)",
+        "es": "Media mensual de un modelo sobre las cifras de la UNE: promedio nacional con cortes rotativos, con "
+        "su banda baja–alta. Rombos: bloques de La Habana (estimación de terceros)",
+    }
+    fr, sources, as_of = _frame(store, state, title, subtitle, df)
+    sources = sources + sources_for(store, "havana_block_outages")
+    if monthly.empty:
+        return ChartView(
+            empty_figure(fr, no_data(lang)), monthly, no_data(lang), title[lang], subtitle[lang], sources, as_of
+        )
+    fig = base_figure(fr)
+    band = "Low–high band" if lang == "en" else "Banda baja–alta"
+    central = "Central estimate" if lang == "en" else "Estimación central"
+    fig.add_trace(
+        go.Scatter(
+            x=monthly["month"], y=monthly[cols[2]], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=monthly["month"],
+            y=monthly[cols[0]],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=ESTIMATE_FILL,
+            name=band,
+            hovertemplate="%{x|%Y-%m}: %{y:.1f} h<extra>low</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=monthly["month"],
+            y=monthly[cols[1]],
+            mode="lines+markers",
+            name=central,
+            line={"color": PALETTE[0], "width": 2},
+            marker={"size": 4},
+            hovertemplate="%{x|%Y-%m}: %{y:.1f} h<extra>" + central + "</extra>",
+        )
+    )
+    havana = store.table("havana_block_outages")
+    havana = havana[havana["usable"] == True]
+    if len(havana):
+        per_year = havana.groupby("year")["outage_hours_per_day"].mean().reset_index()
+        per_year["x"] = pd.to_datetime(per_year["year"].astype(str) + "-07-01")
+        name = (
+            "Havana blocks, yearly mean (third party)"
+            if lang == "en"
+            else "Bloques de La Habana, media anual (terceros)"
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=per_year["x"],
+                y=per_year["outage_hours_per_day"],
+                name=name,
+                mode="markers",
+                marker={"symbol": "diamond-open", "size": 11, "color": PALETTE[3], "line": {"width": 2}},
+                hovertemplate="%{x|%Y}: %{y:.1f} h<extra>Havana</extra>",
+            )
+        )
+    fig.update_yaxes(**axis_title("hours per day" if lang == "en" else "horas por día"), range=[0, 24])
+    last = monthly.dropna(subset=[cols[1]]).iloc[-1] if monthly[cols[1]].notna().any() else monthly.iloc[-1]
+    summary = (
+        f"Estimate for {fmt_date(last['month'].date(), lang, month_only=True)}: about "
+        f"{fmt_num(last[cols[1]], lang, 1)} hours a day without power on average (band "
+        f"{fmt_num(last[cols[0]], lang, 1)}–{fmt_num(last[cols[2]], lang, 1)} h); local durations vary widely."
+        if lang == "en"
+        else f"Estimación para {fmt_date(last['month'].date(), lang, month_only=True)}: unas "
+        f"{fmt_num(last[cols[1]], lang, 1)} horas al día sin corriente en promedio (banda "
+        f"{fmt_num(last[cols[0]], lang, 1)}–{fmt_num(last[cols[2]], lang, 1)} h); la duración local varía mucho."
+    )
+    note = (
+        "This is an estimate, not a reported figure. How it is computed: Methodology."
+        if lang == "en"
+        else "Es una estimación, no una cifra publicada. Cómo se calcula: Metodología."
+    )
+    view = ChartView(
+        fig,
+        monthly,
+        summary,
+        title[lang],
+        subtitle[lang],
+        sources,
+        as_of,
+        notes=[note],
+        method_link="/methodology#outage-hours",
+    )
+    return view
+
+
+def _units_out(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    df = _daily(store, state).dropna(subset=["thermal_units_out_of_service"])
+    title = {"en": "Thermal generating units out of service", "es": "Unidades térmicas fuera de servicio"}
+    subtitle = {
+        "en": "Units the UNE's note lists in breakdown or maintenance, per day",
+        "es": "Unidades que la nota de la UNE lista en avería o mantenimiento, por día",
+    }
+    fr, sources, as_of = _frame(store, state, title, subtitle, df)
+    frame_df = df[["date", "thermal_units_out_of_service", "units_breakdown", "units_maintenance"]]
+    if df.empty:
+        return ChartView(
+            empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
+        )
+    fig = base_figure(fr)
+    fig.add_trace(
+        go.Scatter(
+            x=df["date"],
+            y=df["thermal_units_out_of_service"],
+            mode="lines",
+            line={"color": PALETTE[2], "width": 1, "shape": "hv"},
+            name="Units out" if lang == "en" else "Unidades fuera",
+            hovertemplate="%{x|%Y-%m-%d}: %{y} units<extra></extra>",
+        )
+    )
+    fig.update_yaxes(**axis_title("units" if lang == "en" else "unidades"), rangemode="tozero")
+    last = df.iloc[-1]
+    summary = (
+        f"On {fmt_date(last['date'].date(), lang)}, the note listed {int(last['thermal_units_out_of_service'])} "
+        "thermal units in breakdown or maintenance."
+        if lang == "en"
+        else f"El {fmt_date(last['date'].date(), lang)}, la nota listaba {int(last['thermal_units_out_of_service'])} "
+        "unidades térmicas en avería o mantenimiento."
+    )
+    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+
+
+def calendar_frame(df: pd.DataFrame) -> pd.DataFrame:
+    d = df[["date", "peak_share_of_demand_cut_pct"]].dropna().copy()
+    d["week"] = d["date"] - pd.to_timedelta(d["date"].dt.day_of_week, unit="D")
+    d["weekday"] = d["date"].dt.day_of_week
+    return d
+
+
+def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -> go.Figure:
+    """Weeks across, weekdays down, colour = share of demand cut (Cividis: readable with colour blindness),
+    with the value in the hover and the table."""
+    if d.empty:
+        return empty_figure(frame, no_data_text)
+    days = (
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        if lang == "en"
+        else ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]
+    )
+    pivot = d.pivot_table(index="weekday", columns="week", values="peak_share_of_demand_cut_pct")
+    dates = d.pivot_table(index="weekday", columns="week", values="date", aggfunc="first")
+    fig = base_figure(frame, height=330)
+    fig.add_trace(
+        go.Heatmap(
+            z=pivot.to_numpy(),
+            x=list(pivot.columns),
+            y=[days[i] for i in pivot.index],
+            colorscale="Cividis_r",
+            zmin=0,
+            zmax=80,
+            xgap=1,
+            ygap=1,
+            customdata=dates.reindex_like(pivot).apply(lambda col: col.dt.strftime("%Y-%m-%d")).to_numpy(),
+            hovertemplate="%{customdata}: %{z:.0f}%<extra></extra>",
+            colorbar={"title": {"text": "%"}, "thickness": 12},
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def _calendar(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    df = _daily(store, state)
+    title = {"en": "Calendar of daily severity", "es": "Calendario de la gravedad diaria"}
+    subtitle = {
+        "en": "Share of peak demand planned to be cut, each day (darker = more of the country without power)",
+        "es": "Parte de la demanda pico que se planificó cortar cada día (más oscuro = más país sin corriente)",
+    }
+    fr, sources, as_of = _frame(store, state, title, subtitle, df)
+    d = calendar_frame(df)
+    fig = make_calendar(d, fr, lang, no_data(lang))
+    if len(d):
+        worst = d.loc[d["peak_share_of_demand_cut_pct"].idxmax()]
+        summary = (
+            f"The most severe day in this period was {fmt_date(worst['date'].date(), lang)}, with "
+            f"{fmt_num(worst['peak_share_of_demand_cut_pct'], lang, 0)}% of peak demand planned to be cut."
+            if lang == "en"
+            else f"El día más grave del periodo fue el {fmt_date(worst['date'].date(), lang)}, con el "
+            f"{fmt_num(worst['peak_share_of_demand_cut_pct'], lang, 0)}% de la demanda pico previsto para cortar."
+        )
+    else:
+        summary = no_data(lang)
+    return ChartView(
+        fig,
+        d[["date", "peak_share_of_demand_cut_pct"]].reset_index(drop=True),
+        summary,
+        title[lang],
+        subtitle[lang],
+        sources,
+        as_of,
+    )
+
+
+for chart_id, builder, en, es in (
+    (
+        "une-supply-demand",
+        _supply_demand,
+        "Available capacity vs demand at the evening peak",
+        "Capacidad disponible frente a demanda en el pico",
+    ),
+    ("une-load-cut", _load_cut, "Load cuts: planned vs actual", "Afectaciones: previstas frente a reales"),
+    ("une-share-dark", _share_dark, "Share of demand cut at the peak", "Parte de la demanda cortada en el pico"),
+    (
+        "une-outage-hours",
+        _outage_hours,
+        "Estimated hours without power per day",
+        "Horas estimadas sin corriente por día",
+    ),
+    ("une-units-out", _units_out, "Thermal units out of service", "Unidades térmicas fuera de servicio"),
+    ("une-calendar", _calendar, "Calendar of daily severity", "Calendario de la gravedad diaria"),
+):
+    register(ChartSpec(id=chart_id, page=PAGE, build=builder, params=("start", "end"), title={"en": en, "es": es}))

@@ -33,8 +33,11 @@ def numeric_series(store: DataStore, table: str | None) -> list[str]:
         fields = store.fields(table)
     except KeyError:
         return []
-    return [f["name"] for f in fields if f.get("type") in ("number", "integer") and f["name"] not in ("year",)
-            and not f["name"].endswith("_year")]
+    return [
+        f["name"]
+        for f in fields
+        if f.get("type") in ("number", "integer") and f["name"] not in ("year",) and not f["name"].endswith("_year")
+    ]
 
 
 def entity_choices(store: DataStore) -> list[str]:
@@ -63,7 +66,6 @@ def explore_frame(store: DataStore, state: ChartState) -> tuple[pd.DataFrame, st
     else:
         df = df.assign(group=table)
     df = filter_period(df, time_col, state.start, state.end).dropna(subset=[series])
-    keep = [c for c in ("country", "code", "source", time_col, series) if c in df.columns]
     return df.sort_values(["group", time_col]), time_col, series, entity_col
 
 
@@ -77,28 +79,38 @@ def _explore(store: DataStore, state: ChartState) -> ChartView:
     title = f"{res.get('title', table)}: {series}"
     subtitle = (field.get("description") or series) + (f" ({unit})" if unit else "")
     sources = sources_for(store, table)
-    as_of = str(df[time_col].max().date() if time_col == "date" and len(df) else (int(df[time_col].max()) if len(df) else ""))
+    as_of = str(
+        df[time_col].max().date() if time_col == "date" and len(df) else (int(df[time_col].max()) if len(df) else "")
+    )
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
     if entity_col:
         df = df.assign(group=df["group"].map(lambda g: country_label(g, lang) if " — " not in g else g))
-    fig = make_lines(df, time_col, series, "group", fr, unit, no_data(lang), hover_format=",.2f",
-                     markers=len(df) < 400)
+    fig = make_lines(df, time_col, series, "group", fr, unit, no_data(lang), hover_format=",.2f", markers=len(df) < 400)
     keep = [c for c in ("country", "code", "source", time_col, series) if c in df.columns]
     frame_df = df[keep].reset_index(drop=True)
     if len(frame_df):
         last = frame_df.iloc[-1]
         when = last[time_col].date() if time_col == "date" else int(last[time_col])
-        summary = (f"{len(frame_df)} values; the latest shown is {fmt_num(last[series], lang)} {unit} ({when})."
-                   if lang == "en" else
-                   f"{len(frame_df)} valores; el último mostrado es {fmt_num(last[series], lang)} {unit} ({when}).")
+        summary = (
+            f"{len(frame_df)} values; the latest shown is {fmt_num(last[series], lang)} {unit} ({when})."
+            if lang == "en"
+            else f"{len(frame_df)} valores; el último mostrado es {fmt_num(last[series], lang)} {unit} ({when})."
+        )
     else:
         summary = no_data(lang)
     return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of)
 
 
-register(ChartSpec(
-    id="explore", page="/explore", build=_explore, params=("table", "series", "country", "start", "end"),
-    default_countries=("CUB",), country_choices=entity_choices, series_choices=numeric_series,
-    table_choices=explorable_tables,
-    title={"en": "Explore the data", "es": "Explorar los datos"},
-))
+register(
+    ChartSpec(
+        id="explore",
+        page="/explore",
+        build=_explore,
+        params=("table", "series", "country", "start", "end"),
+        default_countries=("CUB",),
+        country_choices=entity_choices,
+        series_choices=numeric_series,
+        table_choices=explorable_tables,
+        title={"en": "Explore the data", "es": "Explorar los datos"},
+    )
+)

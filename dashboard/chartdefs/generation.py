@@ -58,7 +58,9 @@ def _generation_by_source(store: DataStore, state: ChartState) -> ChartView:
     sources = sources_for(store, "owid_energy")
     latest = frame_df.iloc[-1] if len(frame_df) else None
     as_of = str(int(latest["year"])) if latest is not None else ""
-    fr = Frame(title, subtitle, source_line(sources, as_of, lang, "Ember, Energy Institute via Our World in Data"), lang)
+    fr = Frame(
+        title, subtitle, source_line(sources, as_of, lang, "Ember, Energy Institute via Our World in Data"), lang
+    )
     fig = make_stacked_area(frame_df, "year", columns, fr, "TWh", no_data(lang))
     if latest is not None and latest.get("oil_electricity_twh") is not None:
         share = 100 * latest["oil_electricity_twh"] / latest["electricity_generation_twh"]
@@ -96,19 +98,19 @@ def _share_chart(column: str, title_en: str, title_es: str):
         sources = sources_for(store, "owid_energy")
         as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
         fr = Frame(title, subtitle, source_line(sources, as_of, lang, "Ember via Our World in Data"), lang)
-        fig = make_lines(df, "year", column, "country_label", fr, "%", no_data(lang),
-                         highlight=country_label("Cuba", lang))
+        fig = make_lines(
+            df, "year", column, "country_label", fr, "%", no_data(lang), highlight=country_label("Cuba", lang)
+        )
         fig.update_yaxes(range=[0, 100])
         cuba = frame_df[frame_df["code"] == "CUB"]
         if len(cuba):
             last = cuba.iloc[-1]
-            summary = (
-                f"{'In' if lang == 'en' else 'En'} {int(last['year'])}, "
-                + (f"{pct(last[column], lang)} of Cuba's electricity came from "
-                   f"{'oil' if 'oil' in column else 'fossil fuels'}."
-                   if lang == "en" else
-                   f"el {pct(last[column], lang)} de la electricidad de Cuba procedió "
-                   f"{'del petróleo' if 'oil' in column else 'de combustibles fósiles'}.")
+            summary = f"{'In' if lang == 'en' else 'En'} {int(last['year'])}, " + (
+                f"{pct(last[column], lang)} of Cuba's electricity came from "
+                f"{'oil' if 'oil' in column else 'fossil fuels'}."
+                if lang == "en"
+                else f"el {pct(last[column], lang)} de la electricidad de Cuba procedió "
+                f"{'del petróleo' if 'oil' in column else 'de combustibles fósiles'}."
             )
         else:
             summary = no_data(lang)
@@ -126,9 +128,16 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
     df = df.assign(series=df["source"] + " (" + df["vintage"].fillna("") + ")")
     frame_df = df[["country", "year", "source", "vintage", "electricity_demand_twh"]].reset_index(drop=True)
     name = country_label(frame_df["country"].iloc[0], lang) if len(frame_df) else code
-    title = (f"{name}: electricity demand according to two publishers" if lang == "en"
-             else f"{name}: demanda eléctrica según dos editores")
-    subtitle = "Terawatt-hours (TWh) per year; vintage in brackets" if lang == "en" else "TWh por año; versión entre paréntesis"
+    title = (
+        f"{name}: electricity demand according to two publishers"
+        if lang == "en"
+        else f"{name}: demanda eléctrica según dos editores"
+    )
+    subtitle = (
+        "Terawatt-hours (TWh) per year; vintage in brackets"
+        if lang == "en"
+        else "TWh por año; versión entre paréntesis"
+    )
     sources = sources_for(store, "owid_energy", "ember_yearly")
     as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
@@ -141,8 +150,8 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
         a, b = both.loc[year, "OWID"], both.loc[year, "Ember"]
         summary = (
             f"The publishers differ most in {year}: OWID {fmt_num(a, lang, 2)} TWh, Ember {fmt_num(b, lang, 2)} TWh."
-            if lang == "en" else
-            f"Los editores difieren más en {year}: OWID {fmt_num(a, lang, 2)} TWh, Ember {fmt_num(b, lang, 2)} TWh."
+            if lang == "en"
+            else f"Los editores difieren más en {year}: OWID {fmt_num(a, lang, 2)} TWh, Ember {fmt_num(b, lang, 2)} TWh."
         )
     else:
         summary = no_data(lang)
@@ -152,28 +161,59 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
 def _thermal_plants(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     plants = store.table("thermal_plants").copy()
-    frame_df = plants[[c for c in ("plant", "province", "units_count", "installed_capacity_mw",
-                                   "first_commissioned_year", "status_note", "status_as_of", "publisher", "url")
-                       if c in plants.columns]].sort_values("installed_capacity_mw", ascending=False)
+    frame_df = plants[
+        [
+            c
+            for c in (
+                "plant",
+                "province",
+                "units_count",
+                "installed_capacity_mw",
+                "first_commissioned_year",
+                "status_note",
+                "status_as_of",
+                "publisher",
+                "url",
+            )
+            if c in plants.columns
+        ]
+    ].sort_values("installed_capacity_mw", ascending=False)
     title = "Cuba's main thermal power plants" if lang == "en" else "Principales centrales termoeléctricas de Cuba"
-    subtitle = ("Installed (nameplate) capacity in megawatts (MW), as reported; available capacity is far lower"
-                if lang == "en" else
-                "Capacidad instalada (nominal) en megavatios (MW) según lo publicado; la disponible es muy inferior")
+    subtitle = (
+        "Installed (nameplate) capacity in megawatts (MW), as reported; available capacity is far lower"
+        if lang == "en"
+        else "Capacidad instalada (nominal) en megavatios (MW) según lo publicado; la disponible es muy inferior"
+    )
     sources = sources_for(store, "thermal_plants")
-    as_of = str(frame_df["status_as_of"].dropna().max().date()) if "status_as_of" in frame_df and frame_df[
-        "status_as_of"].notna().any() else ""
-    fr = Frame(title, subtitle, source_line([], as_of, lang,
-                                            "Press and official reports compiled by the dashboard (see table)"), lang)
+    as_of = (
+        str(frame_df["status_as_of"].dropna().max().date())
+        if "status_as_of" in frame_df and frame_df["status_as_of"].notna().any()
+        else ""
+    )
+    fr = Frame(
+        title,
+        subtitle,
+        source_line([], as_of, lang, "Press and official reports compiled by the dashboard (see table)"),
+        lang,
+    )
     hover = frame_df["status_note"].fillna("").str.slice(0, 120) if "status_note" in frame_df else None
-    fig = make_bars(frame_df.assign(hover=hover), "plant", "installed_capacity_mw", fr, "MW", no_data(lang),
-                    horizontal=True, hover="hover")
+    fig = make_bars(
+        frame_df.assign(hover=hover),
+        "plant",
+        "installed_capacity_mw",
+        fr,
+        "MW",
+        no_data(lang),
+        horizontal=True,
+        hover="hover",
+    )
     fig.update_layout(height=520, margin={"l": 250})
     total = frame_df["installed_capacity_mw"].sum()
     known = int(frame_df["installed_capacity_mw"].notna().sum())
     summary = (
         f"{len(frame_df)} plants; the {known} with a reported capacity add up to {fmt_num(total, lang)} MW installed."
-        if lang == "en" else
-        f"{len(frame_df)} centrales; las {known} con capacidad publicada suman {fmt_num(total, lang)} MW instalados."
+        if lang == "en"
+        else f"{len(frame_df)} centrales; las {known} con capacidad publicada suman {fmt_num(total, lang)} MW instalados."
     )
     return ChartView(fig, frame_df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
 
@@ -193,14 +233,26 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> go.Fig
                 text=part["name"] + " — " + part["capacity_mw"].map(lambda v: f"{v:,.0f}") + " MW",
                 name=str(fuel),
                 hoverinfo="text",
-                marker={"size": (part["capacity_mw"].clip(lower=10) ** 0.5) * 1.3, "color": PALETTE[i % len(PALETTE)],
-                        "symbol": symbols[i % len(symbols)], "line": {"width": 1, "color": "#333"}},
+                marker={
+                    "size": (part["capacity_mw"].clip(lower=10) ** 0.5) * 1.3,
+                    "color": PALETTE[i % len(PALETTE)],
+                    "symbol": symbols[i % len(symbols)],
+                    "line": {"width": 1, "color": "#333"},
+                },
             )
         )
     fig.update_geos(
-        scope="north america", resolution=50, showland=True, landcolor="#f2f2f2", showcountries=True,
-        countrycolor="#bbbbbb", showocean=True, oceancolor="#eaf3fb", lataxis_range=[19.5, 23.6],
-        lonaxis_range=[-85.2, -73.9], projection_type="mercator",
+        scope="north america",
+        resolution=50,
+        showland=True,
+        landcolor="#f2f2f2",
+        showcountries=True,
+        countrycolor="#bbbbbb",
+        showocean=True,
+        oceancolor="#eaf3fb",
+        lataxis_range=[19.5, 23.6],
+        lonaxis_range=[-85.2, -73.9],
+        projection_type="mercator",
     )
     return fig
 
@@ -209,48 +261,98 @@ def _plants_map(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     wri = store.table("power_plants_wri")
     frame_df = wri[["name", "fuel", "technology", "capacity_mw", "latitude", "longitude", "source_publication"]]
-    title = "Power plants of Cuba (WRI database)" if lang == "en" else "Centrales eléctricas de Cuba (base de datos del WRI)"
-    subtitle = ("Nameplate capacity (MW) as compiled around 2010; marker area ∝ capacity"
-                if lang == "en" else "Capacidad nominal (MW) compilada hacia 2010; área del marcador ∝ capacidad")
+    title = (
+        "Power plants of Cuba (WRI database)"
+        if lang == "en"
+        else "Centrales eléctricas de Cuba (base de datos del WRI)"
+    )
+    subtitle = (
+        "Nameplate capacity (MW) as compiled around 2010; marker area ∝ capacity"
+        if lang == "en"
+        else "Capacidad nominal (MW) compilada hacia 2010; área del marcador ∝ capacidad"
+    )
     sources = sources_for(store, "power_plants_wri")
-    as_of = "2010" if lang == "en" else "2010"
+    as_of = "2010"  # WRI compiled the Cuba file from sources of about 2010
     fig = make_plants_map(frame_df, Frame(title, subtitle, source_line(sources, as_of, lang), lang), no_data(lang))
-    summary = (f"{len(frame_df)} plants listed, {fmt_num(frame_df['capacity_mw'].sum(), lang)} MW nameplate in total."
-               if lang == "en" else
-               f"{len(frame_df)} centrales, {fmt_num(frame_df['capacity_mw'].sum(), lang)} MW nominales en total.")
+    summary = (
+        f"{len(frame_df)} plants listed, {fmt_num(frame_df['capacity_mw'].sum(), lang)} MW nameplate in total."
+        if lang == "en"
+        else f"{len(frame_df)} centrales, {fmt_num(frame_df['capacity_mw'].sum(), lang)} MW nominales en total."
+    )
     return ChartView(fig, frame_df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
 
 
-register(ChartSpec(
-    id="generation-by-source", page=PAGE, build=_generation_by_source, params=("start", "end"),
-    title={"en": "Cuba: electricity generation by source", "es": "Cuba: generación eléctrica por fuente"},
-))
-register(ChartSpec(
-    id="oil-share-of-electricity", page=PAGE, params=("country", "start", "end"), default_countries=PEERS,
-    country_choices=owid_country_choices,
-    build=_share_chart("oil_share_of_electricity_pct", "Share of electricity generated from oil",
-                       "Porcentaje de la electricidad generada con petróleo"),
-    title={"en": "Share of electricity generated from oil", "es": "Porcentaje de la electricidad generada con petróleo"},
-))
-register(ChartSpec(
-    id="fossil-share-of-electricity", page=PAGE, params=("country", "start", "end"), default_countries=PEERS,
-    country_choices=owid_country_choices,
-    build=_share_chart("fossil_share_of_electricity_pct", "Share of electricity generated from fossil fuels",
-                       "Porcentaje de la electricidad generada con combustibles fósiles"),
-    title={"en": "Share of electricity generated from fossil fuels",
-           "es": "Porcentaje de la electricidad generada con combustibles fósiles"},
-))
-register(ChartSpec(
-    id="electricity-demand-two-publishers", page=PAGE, params=("country", "start", "end"), default_countries=("CUB",),
-    country_choices=lambda s: sorted(s.table("electricity_demand_by_source")["iso_code"].dropna().unique().tolist()),
-    build=_demand_two_publishers,
-    title={"en": "Electricity demand according to two publishers", "es": "Demanda eléctrica según dos editores"},
-))
-register(ChartSpec(
-    id="thermal-plants", page=PAGE, build=_thermal_plants,
-    title={"en": "Cuba's main thermal power plants", "es": "Principales centrales termoeléctricas de Cuba"},
-))
-register(ChartSpec(
-    id="power-plants-map", page=PAGE, build=_plants_map,
-    title={"en": "Power plants of Cuba (WRI database)", "es": "Centrales eléctricas de Cuba (WRI)"},
-))
+register(
+    ChartSpec(
+        id="generation-by-source",
+        page=PAGE,
+        build=_generation_by_source,
+        params=("start", "end"),
+        title={"en": "Cuba: electricity generation by source", "es": "Cuba: generación eléctrica por fuente"},
+    )
+)
+register(
+    ChartSpec(
+        id="oil-share-of-electricity",
+        page=PAGE,
+        params=("country", "start", "end"),
+        default_countries=PEERS,
+        country_choices=owid_country_choices,
+        build=_share_chart(
+            "oil_share_of_electricity_pct",
+            "Share of electricity generated from oil",
+            "Porcentaje de la electricidad generada con petróleo",
+        ),
+        title={
+            "en": "Share of electricity generated from oil",
+            "es": "Porcentaje de la electricidad generada con petróleo",
+        },
+    )
+)
+register(
+    ChartSpec(
+        id="fossil-share-of-electricity",
+        page=PAGE,
+        params=("country", "start", "end"),
+        default_countries=PEERS,
+        country_choices=owid_country_choices,
+        build=_share_chart(
+            "fossil_share_of_electricity_pct",
+            "Share of electricity generated from fossil fuels",
+            "Porcentaje de la electricidad generada con combustibles fósiles",
+        ),
+        title={
+            "en": "Share of electricity generated from fossil fuels",
+            "es": "Porcentaje de la electricidad generada con combustibles fósiles",
+        },
+    )
+)
+register(
+    ChartSpec(
+        id="electricity-demand-two-publishers",
+        page=PAGE,
+        params=("country", "start", "end"),
+        default_countries=("CUB",),
+        country_choices=lambda s: sorted(
+            s.table("electricity_demand_by_source")["iso_code"].dropna().unique().tolist()
+        ),
+        build=_demand_two_publishers,
+        title={"en": "Electricity demand according to two publishers", "es": "Demanda eléctrica según dos editores"},
+    )
+)
+register(
+    ChartSpec(
+        id="thermal-plants",
+        page=PAGE,
+        build=_thermal_plants,
+        title={"en": "Cuba's main thermal power plants", "es": "Principales centrales termoeléctricas de Cuba"},
+    )
+)
+register(
+    ChartSpec(
+        id="power-plants-map",
+        page=PAGE,
+        build=_plants_map,
+        title={"en": "Power plants of Cuba (WRI database)", "es": "Centrales eléctricas de Cuba (WRI)"},
+    )
+)

@@ -14,8 +14,10 @@ from dashboard.i18n import fmt_num
 
 PAGE = "/oil"
 SUPPLIERS = ("Venezuela", "Mexico", "Russia")
-MEASURES = {"consumption": ("Consumption", "Consumo"), "domestic production": ("Domestic production",
-                                                                                "Producción nacional")}
+MEASURES = {
+    "consumption": ("Consumption", "Consumo"),
+    "domestic production": ("Domestic production", "Producción nacional"),
+}
 
 
 def _midpoint(df: pd.DataFrame) -> pd.Series:
@@ -28,34 +30,69 @@ def balance_frame(store: DataStore) -> pd.DataFrame:
     reported = store.table("oil_supply_reported")
     cuba = reported[reported["supplier"].isin(MEASURES) & (reported["unit"] == "bbl_per_day")]
     for r in cuba.itertuples(index=False):
-        rows.append({"year": r.period_end.year, "measure": r.supplier, "value_bbl_per_day": r.value,
-                     "publisher": r.publisher, "basis": r.basis or "", "url": r.url, "verification": r.verification})
+        rows.append(
+            {
+                "year": r.period_end.year,
+                "measure": r.supplier,
+                "value_bbl_per_day": r.value,
+                "publisher": r.publisher,
+                "basis": r.basis or "",
+                "url": r.url,
+                "verification": r.verification,
+            }
+        )
     cia = store.table("cia_factbook")
     cia = cia[(cia["iso_code"] == "CUB") & (cia["unit"] == "bbl_per_day")]
     for r in cia.itertuples(index=False):
-        measure = {"refined_petroleum_consumption": "consumption",
-                   "total_petroleum_production": "domestic production"}.get(r.indicator)
+        measure = {
+            "refined_petroleum_consumption": "consumption",
+            "total_petroleum_production": "domestic production",
+        }.get(r.indicator)
         if measure:
-            rows.append({"year": r.reference_year, "measure": measure, "value_bbl_per_day": r.value,
-                         "publisher": "CIA World Factbook", "basis": r.text, "url": "https://www.cia.gov/the-world-factbook/countries/cuba/",
-                         "verification": "confirmed"})
+            rows.append(
+                {
+                    "year": r.reference_year,
+                    "measure": measure,
+                    "value_bbl_per_day": r.value,
+                    "publisher": "CIA World Factbook",
+                    "basis": r.text,
+                    "url": "https://www.cia.gov/the-world-factbook/countries/cuba/",
+                    "verification": "confirmed",
+                }
+            )
     if "eia_international" in store.table_names():
         eia = store.table("eia_international")
         eia = eia[(eia["iso_code"] == "CUB") & eia["activity_id"].isin(["1", "2"]) & (eia["product_id"] == "53")]
         for r in eia.dropna(subset=["value_bbl_per_day"]).itertuples(index=False):
-            rows.append({"year": r.year, "measure": "consumption" if r.activity_id == "2" else "domestic production",
-                         "value_bbl_per_day": r.value_bbl_per_day, "publisher": "U.S. EIA", "basis": r.product,
-                         "url": "https://www.eia.gov/international/data/country/CUB", "verification": "confirmed"})
-    return pd.DataFrame(rows, columns=["year", "measure", "value_bbl_per_day", "publisher", "basis", "url",
-                                       "verification"]).sort_values(["measure", "year", "publisher"])
+            rows.append(
+                {
+                    "year": r.year,
+                    "measure": "consumption" if r.activity_id == "2" else "domestic production",
+                    "value_bbl_per_day": r.value_bbl_per_day,
+                    "publisher": "U.S. EIA",
+                    "basis": r.product,
+                    "url": "https://www.eia.gov/international/data/country/CUB",
+                    "verification": "confirmed",
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["year", "measure", "value_bbl_per_day", "publisher", "basis", "url", "verification"]
+    ).sort_values(["measure", "year", "publisher"])
 
 
 def _balance(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     df = filter_period(balance_frame(store), "year", state.start, state.end).reset_index(drop=True)
-    title = "Cuba: oil consumption and domestic production" if lang == "en" else "Cuba: consumo y producción nacional de petróleo"
-    subtitle = ("Barrels per day, as reported by each publisher (symbols) — estimates, not official balances"
-                if lang == "en" else "Barriles diarios según cada editor (símbolos); estimaciones, no balances oficiales")
+    title = (
+        "Cuba: oil consumption and domestic production"
+        if lang == "en"
+        else "Cuba: consumo y producción nacional de petróleo"
+    )
+    subtitle = (
+        "Barrels per day, as reported by each publisher (symbols) — estimates, not official balances"
+        if lang == "en"
+        else "Barriles diarios según cada editor (símbolos); estimaciones, no balances oficiales"
+    )
     sources = sources_for(store, "oil_supply_reported", "cia_factbook")
     as_of = str(int(df["year"].max())) if len(df) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang, "Publishers per point: hover or see the table"), lang)
@@ -66,25 +103,38 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
     publishers = list(dict.fromkeys(df["publisher"]))
     for i, (measure, part) in enumerate(df.groupby("measure", sort=False)):
         label = MEASURES[measure][0 if lang == "en" else 1]
-        fig.add_trace(go.Scatter(
-            x=part["year"], y=part["value_bbl_per_day"], name=label, mode="markers+lines",
-            line={"color": PALETTE[i], "width": 1, "dash": "dot" if i else "solid"},
-            marker={"size": 10, "color": PALETTE[i], "symbol": [symbols[publishers.index(p) % len(symbols)] for p in
-                                                                part["publisher"]],
-                    "line": {"width": 1, "color": "#333"}},
-            customdata=part[["publisher", "basis"]].to_numpy(),
-            hovertemplate="%{x}: %{y:,.0f} bbl/d<br>%{customdata[0]}<br>%{customdata[1]}<extra>" + label + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"],
+                y=part["value_bbl_per_day"],
+                name=label,
+                mode="markers+lines",
+                line={"color": PALETTE[i], "width": 1, "dash": "dot" if i else "solid"},
+                marker={
+                    "size": 10,
+                    "color": PALETTE[i],
+                    "symbol": [symbols[publishers.index(p) % len(symbols)] for p in part["publisher"]],
+                    "line": {"width": 1, "color": "#333"},
+                },
+                customdata=part[["publisher", "basis"]].to_numpy(),
+                hovertemplate="%{x}: %{y:,.0f} bbl/d<br>%{customdata[0]}<br>%{customdata[1]}<extra>"
+                + label
+                + "</extra>",
+            )
+        )
     fig.update_yaxes(**axis_title("bbl/d"), rangemode="tozero")
     latest = df.sort_values("year").groupby("measure").tail(1).set_index("measure")
     if {"consumption", "domestic production"} <= set(latest.index):
         c, p = latest.loc["consumption"], latest.loc["domestic production"]
-        summary = (f"Latest figures: consumption {fmt_num(c['value_bbl_per_day'], lang)} bbl/d ({int(c['year'])}, "
-                   f"{c['publisher']}); domestic production {fmt_num(p['value_bbl_per_day'], lang)} bbl/d "
-                   f"({int(p['year'])}, {p['publisher']})." if lang == "en" else
-                   f"Cifras más recientes: consumo {fmt_num(c['value_bbl_per_day'], lang)} b/d ({int(c['year'])}, "
-                   f"{c['publisher']}); producción nacional {fmt_num(p['value_bbl_per_day'], lang)} b/d "
-                   f"({int(p['year'])}, {p['publisher']}).")
+        summary = (
+            f"Latest figures: consumption {fmt_num(c['value_bbl_per_day'], lang)} bbl/d ({int(c['year'])}, "
+            f"{c['publisher']}); domestic production {fmt_num(p['value_bbl_per_day'], lang)} bbl/d "
+            f"({int(p['year'])}, {p['publisher']})."
+            if lang == "en"
+            else f"Cifras más recientes: consumo {fmt_num(c['value_bbl_per_day'], lang)} b/d ({int(c['year'])}, "
+            f"{c['publisher']}); producción nacional {fmt_num(p['value_bbl_per_day'], lang)} b/d "
+            f"({int(p['year'])}, {p['publisher']})."
+        )
     else:
         summary = no_data(lang)
     return ChartView(fig, df, summary, title, subtitle, sources, as_of)
@@ -94,23 +144,52 @@ def shipments_frame(store: DataStore) -> pd.DataFrame:
     df = store.table("oil_supply_reported")
     df = df[(df["unit"] == "bbl_per_day") & ~df["supplier"].isin(list(MEASURES))].copy()
     df["supplier_group"] = df["supplier"].where(df["supplier"].isin(SUPPLIERS), "Other / all origins")
-    return df[["period_start", "period_end", "supplier", "supplier_group", "flow", "value", "basis", "publisher",
-               "url", "verification", "approximate", "note"]].rename(columns={"value": "value_bbl_per_day"})
+    return df[
+        [
+            "period_start",
+            "period_end",
+            "supplier",
+            "supplier_group",
+            "flow",
+            "value",
+            "basis",
+            "publisher",
+            "url",
+            "verification",
+            "approximate",
+            "note",
+        ]
+    ].rename(columns={"value": "value_bbl_per_day"})
 
 
 def _shipments(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     df = shipments_frame(store)
     df = filter_period(df, "period_end", state.start, state.end).sort_values(["supplier_group", "period_start"])
-    title = "Oil shipments to Cuba by supplier, as reported" if lang == "en" else "Envíos de petróleo a Cuba por proveedor, según lo publicado"
-    subtitle = ("Barrels per day averaged over each reported period (bars span the period); hollow = unverified or "
-                "conflicting" if lang == "en" else
-                "Barriles diarios en promedio de cada periodo publicado (las barras abarcan el periodo); "
-                "hueco = no verificado o en conflicto")
+    title = (
+        "Oil shipments to Cuba by supplier, as reported"
+        if lang == "en"
+        else "Envíos de petróleo a Cuba por proveedor, según lo publicado"
+    )
+    subtitle = (
+        "Barrels per day averaged over each reported period (bars span the period); hollow = unverified or conflicting"
+        if lang == "en"
+        else "Barriles diarios en promedio de cada periodo publicado (las barras abarcan el periodo); "
+        "hueco = no verificado o en conflicto"
+    )
     sources = sources_for(store, "oil_supply_reported")
     as_of = df["period_end"].max().date().isoformat() if len(df) else ""
-    fr = Frame(title, subtitle, source_line([], as_of, lang, "Reuters, Pemex filings, Kpler, EFE and others — "
-                                             "each figure's publisher in the table and on hover"), lang)
+    fr = Frame(
+        title,
+        subtitle,
+        source_line(
+            [],
+            as_of,
+            lang,
+            "Reuters, Pemex filings, Kpler, EFE and others — each figure's publisher in the table and on hover",
+        ),
+        lang,
+    )
     if df.empty:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr, height=500)
@@ -121,22 +200,49 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
         for r in part.itertuples(index=False):
             xs += [r.period_start, r.period_end, None]
             ys += [r.value_bbl_per_day, r.value_bbl_per_day, None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": color, "width": 4}, name=group,
-                                 legendgroup=group, hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="lines",
+                line={"color": color, "width": 4},
+                name=group,
+                legendgroup=group,
+                hoverinfo="skip",
+            )
+        )
         solid = part["verification"] == "confirmed"
-        fig.add_trace(go.Scatter(
-            x=_midpoint(part), y=part["value_bbl_per_day"], mode="markers", legendgroup=group, showlegend=False,
-            marker={"size": 9, "symbol": [symbols[group] + ("" if s else "-open") for s in solid], "color": color,
-                    "line": {"width": 1.5, "color": color}},
-            customdata=part[["supplier", "flow", "publisher", "basis", "verification"]].to_numpy(),
-            hovertemplate="%{customdata[0]} (%{customdata[1]}): %{y:,.0f} bbl/d<br>%{customdata[2]}<br>"
-                          "%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=_midpoint(part),
+                y=part["value_bbl_per_day"],
+                mode="markers",
+                legendgroup=group,
+                showlegend=False,
+                marker={
+                    "size": 9,
+                    "symbol": [symbols[group] + ("" if s else "-open") for s in solid],
+                    "color": color,
+                    "line": {"width": 1.5, "color": color},
+                },
+                customdata=part[["supplier", "flow", "publisher", "basis", "verification"]].to_numpy(),
+                hovertemplate="%{customdata[0]} (%{customdata[1]}): %{y:,.0f} bbl/d<br>%{customdata[2]}<br>"
+                "%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+            )
+        )
     fig.update_yaxes(**axis_title("bbl/d"), rangemode="tozero")
     latest = df.sort_values("period_end").groupby("supplier_group").tail(1)
-    parts = [f"{r.supplier_group} {fmt_num(r.value_bbl_per_day, lang)} bbl/d ({r.period_start.date()}–{r.period_end.date()}, "
-             f"{r.publisher})" for r in latest.itertuples() if r.supplier_group in SUPPLIERS]
-    summary = (("Latest reported figures: " if lang == "en" else "Últimas cifras publicadas: ") + "; ".join(parts) + ".") if parts else no_data(lang)
+    parts = [
+        f"{r.supplier_group} {fmt_num(r.value_bbl_per_day, lang)} bbl/d ({r.period_start.date()}–{r.period_end.date()}, "
+        f"{r.publisher})"
+        for r in latest.itertuples()
+        if r.supplier_group in SUPPLIERS
+    ]
+    summary = (
+        (("Latest reported figures: " if lang == "en" else "Últimas cifras publicadas: ") + "; ".join(parts) + ".")
+        if parts
+        else no_data(lang)
+    )
     return ChartView(fig, df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
 
 
@@ -153,58 +259,122 @@ def gap_frame(store: DataStore) -> pd.DataFrame:
         year = int(years.get(d["iso_code"]))
         if d["iso_code"] == "CUB":
             if pd.notna(prod) and pd.notna(cons):
-                rows.append({"country": d["country"], "measure": "import need (consumption − production)",
-                             "value_bbl_per_day": cons - prod, "year": year, "source": "CIA World Factbook (derived)"})
+                rows.append(
+                    {
+                        "country": d["country"],
+                        "measure": "import need (consumption − production)",
+                        "value_bbl_per_day": cons - prod,
+                        "year": year,
+                        "source": "CIA World Factbook (derived)",
+                    }
+                )
         else:
             if pd.notna(prod):
-                rows.append({"country": d["country"], "measure": "production", "value_bbl_per_day": prod,
-                             "year": year, "source": "CIA World Factbook"})
+                rows.append(
+                    {
+                        "country": d["country"],
+                        "measure": "production",
+                        "value_bbl_per_day": prod,
+                        "year": year,
+                        "source": "CIA World Factbook",
+                    }
+                )
             if pd.notna(prod) and pd.notna(cons):
-                rows.append({"country": d["country"], "measure": "production − consumption",
-                             "value_bbl_per_day": prod - cons, "year": year, "source": "CIA World Factbook (derived)"})
+                rows.append(
+                    {
+                        "country": d["country"],
+                        "measure": "production − consumption",
+                        "value_bbl_per_day": prod - cons,
+                        "year": year,
+                        "source": "CIA World Factbook (derived)",
+                    }
+                )
     return pd.DataFrame(rows, columns=["country", "measure", "value_bbl_per_day", "year", "source"])
 
 
 def _gap(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     df = gap_frame(store)
-    title = ("Cuba's oil import need beside Mexico's and Brazil's output" if lang == "en"
-             else "Necesidad de importación de Cuba frente a la producción de México y Brasil")
+    title = (
+        "Cuba's oil import need beside Mexico's and Brazil's output"
+        if lang == "en"
+        else "Necesidad de importación de Cuba frente a la producción de México y Brasil"
+    )
     subtitle = "Barrels per day, logarithmic scale" if lang == "en" else "Barriles diarios, escala logarítmica"
     sources = sources_for(store, "cia_factbook")
     as_of = str(int(df["year"].max())) if len(df) else ""
-    fr = Frame(title, subtitle, source_line(sources, as_of, lang, "Refined-product consumption minus total petroleum production"), lang)
+    fr = Frame(
+        title,
+        subtitle,
+        source_line(sources, as_of, lang, "Refined-product consumption minus total petroleum production"),
+        lang,
+    )
     if df.empty:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr)
     labels = df["country"].map(lambda c: country_label(c, lang)) + ": " + df["measure"]
     colors = [PALETTE[{"Cuba": 3, "Mexico": 0, "Brazil": 2}.get(c, 4)] for c in df["country"]]
     patterns = ["/" if "derived" in s else "" for s in df["source"]]
-    fig.add_trace(go.Bar(y=labels, x=df["value_bbl_per_day"], orientation="h",
-                         marker={"color": colors, "pattern": {"shape": patterns, "fgcolor": "#333", "bgcolor": "rgba(0,0,0,0)"}},
-                         texttemplate="%{x:,.0f}", textposition="outside", cliponaxis=False,
-                         hovertemplate="%{y}: %{x:,.0f} bbl/d<extra></extra>", showlegend=False))
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=df["value_bbl_per_day"],
+            orientation="h",
+            marker={"color": colors, "pattern": {"shape": patterns, "fgcolor": "#333", "bgcolor": "rgba(0,0,0,0)"}},
+            texttemplate="%{x:,.0f}",
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,.0f} bbl/d<extra></extra>",
+            showlegend=False,
+        )
+    )
     fig.update_xaxes(type="log", **axis_title("bbl/d (log)"))
     fig.update_yaxes(autorange="reversed", automargin=True)
     cuba = df[df["country"] == "Cuba"]
     mex = df[(df["country"] == "Mexico") & (df["measure"] == "production")]
     if len(cuba) and len(mex):
         share = 100 * cuba["value_bbl_per_day"].iloc[0] / mex["value_bbl_per_day"].iloc[0]
-        summary = (f"Cuba's import need of about {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} bbl/d equals "
-                   f"{fmt_num(share, lang, 1)}% of Mexico's production ({as_of}, CIA estimates)." if lang == "en" else
-                   f"La necesidad de importación de Cuba, unos {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} b/d, "
-                   f"equivale al {fmt_num(share, lang, 1)}% de la producción de México ({as_of}, estimaciones de la CIA).")
+        summary = (
+            f"Cuba's import need of about {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} bbl/d equals "
+            f"{fmt_num(share, lang, 1)}% of Mexico's production ({as_of}, CIA estimates)."
+            if lang == "en"
+            else f"La necesidad de importación de Cuba, unos {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} b/d, "
+            f"equivale al {fmt_num(share, lang, 1)}% de la producción de México ({as_of}, estimaciones de la CIA)."
+        )
     else:
         summary = no_data(lang)
     return ChartView(fig, df, summary, title, subtitle, sources, as_of)
 
 
-register(ChartSpec(id="oil-balance", page=PAGE, build=_balance, params=("start", "end"),
-                   title={"en": "Cuba: oil consumption and domestic production",
-                          "es": "Cuba: consumo y producción nacional de petróleo"}))
-register(ChartSpec(id="oil-shipments", page=PAGE, build=_shipments, params=("start", "end"),
-                   title={"en": "Oil shipments to Cuba by supplier, as reported",
-                          "es": "Envíos de petróleo a Cuba por proveedor"}))
-register(ChartSpec(id="oil-gap-vs-producers", page=PAGE, build=_gap,
-                   title={"en": "Cuba's oil import need beside Mexico's and Brazil's output",
-                          "es": "Necesidad de importación de Cuba frente a México y Brasil"}))
+register(
+    ChartSpec(
+        id="oil-balance",
+        page=PAGE,
+        build=_balance,
+        params=("start", "end"),
+        title={
+            "en": "Cuba: oil consumption and domestic production",
+            "es": "Cuba: consumo y producción nacional de petróleo",
+        },
+    )
+)
+register(
+    ChartSpec(
+        id="oil-shipments",
+        page=PAGE,
+        build=_shipments,
+        params=("start", "end"),
+        title={"en": "Oil shipments to Cuba by supplier, as reported", "es": "Envíos de petróleo a Cuba por proveedor"},
+    )
+)
+register(
+    ChartSpec(
+        id="oil-gap-vs-producers",
+        page=PAGE,
+        build=_gap,
+        title={
+            "en": "Cuba's oil import need beside Mexico's and Brazil's output",
+            "es": "Necesidad de importación de Cuba frente a México y Brasil",
+        },
+    )
+)

@@ -100,20 +100,24 @@ def make_bars(
     groups = data.groupby(color_by, sort=False) if color_by else [(None, data)]
     patterns = ["", "/", ".", "x", "-", "\\"]
     for i, (name, part) in enumerate(groups):
-        kwargs = {"y": part[category], "x": part[value], "orientation": "h"} if horizontal else {
-            "x": part[category], "y": part[value]}
+        kwargs = (
+            {"y": part[category], "x": part[value], "orientation": "h"}
+            if horizontal
+            else {"x": part[category], "y": part[value]}
+        )
         fig.add_trace(
             go.Bar(
                 **kwargs,
                 name=str(name) if name is not None else unit,
-                marker={"color": PALETTE[i % len(PALETTE)],
-                        "pattern": {"shape": patterns[i % len(patterns)], "fgcolor": "#333",
-                                    "bgcolor": "rgba(0,0,0,0)"}},
+                marker={
+                    "color": PALETTE[i % len(PALETTE)],
+                    "pattern": {"shape": patterns[i % len(patterns)], "fgcolor": "#333", "bgcolor": "rgba(0,0,0,0)"},
+                },
                 texttemplate=f"%{{{'x' if horizontal else 'y'}:{text_format}}}",
                 textposition="outside",
                 cliponaxis=False,
                 customdata=part[hover] if hover else None,
-                hovertemplate=(f"%{{customdata}}<br>" if hover else "")
+                hovertemplate=("%{customdata}<br>" if hover else "")
                 + f"%{{{'y' if horizontal else 'x'}}}: %{{{'x' if horizontal else 'y'}:{text_format}}} {unit}<extra></extra>",
                 showlegend=color_by is not None,
             )
@@ -128,22 +132,45 @@ def make_bars(
 
 
 def make_band(
-    df: pd.DataFrame, x: str, low: str, mid: str, high: str, frame: Frame, unit: str, labels: dict[str, str], no_data: str
+    df: pd.DataFrame,
+    x: str,
+    low: str,
+    mid: str,
+    high: str,
+    frame: Frame,
+    unit: str,
+    labels: dict[str, str],
+    no_data: str,
 ) -> go.Figure:
     """A central estimate with its low–high band (estimates are always shown with their uncertainty)."""
     data = df.dropna(subset=[mid])
     if data.empty:
         return empty_figure(frame, no_data)
     fig = base_figure(frame)
-    fig.add_trace(go.Scatter(x=data[x], y=data[high], mode="lines", line={"width": 0}, showlegend=False,
-                             hoverinfo="skip"))
     fig.add_trace(
-        go.Scatter(x=data[x], y=data[low], mode="lines", line={"width": 0}, fill="tonexty", fillcolor=ESTIMATE_FILL,
-                   name=labels["band"], hovertemplate=f"%{{x}}<br>{labels['low']}: %{{y:.1f}} {unit}<extra></extra>")
+        go.Scatter(x=data[x], y=data[high], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
     )
     fig.add_trace(
-        go.Scatter(x=data[x], y=data[mid], mode="lines", line={"color": PALETTE[0], "width": 2}, name=labels["mid"],
-                   hovertemplate=f"%{{x}}<br>{labels['mid']}: %{{y:.1f}} {unit}<extra></extra>")
+        go.Scatter(
+            x=data[x],
+            y=data[low],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=ESTIMATE_FILL,
+            name=labels["band"],
+            hovertemplate=f"%{{x}}<br>{labels['low']}: %{{y:.1f}} {unit}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data[x],
+            y=data[mid],
+            mode="lines",
+            line={"color": PALETTE[0], "width": 2},
+            name=labels["mid"],
+            hovertemplate=f"%{{x}}<br>{labels['mid']}: %{{y:.1f}} {unit}<extra></extra>",
+        )
     )
     fig.update_yaxes(**axis_title(unit), rangemode="tozero")
     return fig

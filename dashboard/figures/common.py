@@ -78,7 +78,8 @@ def for_screen(fig: go.Figure) -> go.Figure:
     phone), so the figure drops them. Downloads (PNG/SVG) and embeds use the full figure."""
     screen = go.Figure(fig)
     kept = [a for a in screen.layout.annotations if a.name != "source-line"]
-    screen.update_layout(title=None, margin={"t": 36, "b": 40}, annotations=kept)
+    screen.layout.annotations = kept
+    screen.update_layout(title=None, margin={"t": 36, "b": 40})
     return screen
 
 

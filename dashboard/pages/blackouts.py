@@ -1,18 +1,33 @@
-"""Temporary page body until the blackouts data are published."""
+"""Blackouts: the UNE's daily figures over time — supply and demand, cuts, share without power, estimated hours."""
 
 from __future__ import annotations
 
 import dash
 
-from dashboard import pagekit
+from dashboard import components, pagekit
 from dashboard.charts import ChartState
+from dashboard.data import store
 
 PATH = "/blackouts"
-dash.register_page(__name__, path=PATH, title=pagekit.title_for("blackouts"), description=pagekit.description_for("blackouts"))
+CHARTS = ("une-supply-demand", "une-share-dark", "une-load-cut", "une-outage-hours", "une-units-out", "une-calendar")
+dash.register_page(
+    __name__,
+    path=PATH,
+    title=pagekit.title_for("blackouts"),
+    description=pagekit.description_for("blackouts"),
+    name="Blackouts",
+)
 
 
 def body(state: ChartState, extras: dict, url: str) -> list:
-    return [*pagekit.heading("blackouts", state.lang)]
+    lang = state.lang
+    daily = store().table("une_daily")
+    first, last = daily["date"].min().date().isoformat(), daily["date"].max().date().isoformat()
+    return [
+        *pagekit.heading("blackouts", lang),
+        components.controls(lang, state, dates=(first, last)),
+        *pagekit.cards(CHARTS, state, url),
+    ]
 
 
 def layout(**query: str):

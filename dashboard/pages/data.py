@@ -13,8 +13,9 @@ from dashboard.i18n import fmt_date, fmt_num, t
 from dashboard.routes import PACKAGE_ZIP
 
 PATH = "/data"
-dash.register_page(__name__, path=PATH, title=pagekit.title_for("data"), description=pagekit.description_for("data"),
-                   name="Data")
+dash.register_page(
+    __name__, path=PATH, title=pagekit.title_for("data"), description=pagekit.description_for("data"), name="Data"
+)
 
 
 def _dataset_rows(lang: str) -> list:
@@ -31,9 +32,19 @@ def _dataset_rows(lang: str) -> list:
         else:
             state = html.Span(t("fresh", lang), className="badge text-bg-success")
         upstream = [
-            html.Li([html.A(s.get("publisher") or s.get("title"), href=s.get("path"), rel="noopener noreferrer",
-                            target="_blank") if str(s.get("path", "")).startswith("http") else (s.get("publisher") or ""),
-                     f" · {t('retrieved', lang)} {fmt_date(s['retrieved'][:10], lang)}" if s.get("retrieved") else ""])
+            html.Li(
+                [
+                    html.A(
+                        s.get("publisher") or s.get("title"),
+                        href=s.get("path"),
+                        rel="noopener noreferrer",
+                        target="_blank",
+                    )
+                    if str(s.get("path", "")).startswith("http")
+                    else (s.get("publisher") or ""),
+                    f" · {t('retrieved', lang)} {fmt_date(s['retrieved'][:10], lang)}" if s.get("retrieved") else "",
+                ]
+            )
             for s in res.get("sources", [])[:6]
         ]
         more = len(res.get("sources", [])) - 6
@@ -41,16 +52,26 @@ def _dataset_rows(lang: str) -> list:
             upstream.append(html.Li(f"+{more} …"))
         licence = (res.get("licenses") or [{}])[0]
         rows.append(
-            html.Tr([
-                html.Th([html.Div(res.get("title", name)), html.Code(f"{name}.csv", className="small")], scope="row"),
-                html.Td(html.Ul(upstream, className="list-unstyled small mb-0")),
-                html.Td(html.A(licence.get("name", ""), href=licence.get("path", "#"), rel="noopener noreferrer",
-                               target="_blank")),
-                html.Td(fmt_date(res.get("x_last_changed", "")[:10], lang)),
-                html.Td([state, html.Div(t("cadence", lang, n=res.get("x_cadence_days", "?")), className="small")]),
-                html.Td(fmt_num(_rows(res), lang), className="num"),
-                html.Td(html.A("CSV", href=f"/files/{name}.csv", download="")),
-            ])
+            html.Tr(
+                [
+                    html.Th(
+                        [html.Div(res.get("title", name)), html.Code(f"{name}.csv", className="small")], scope="row"
+                    ),
+                    html.Td(html.Ul(upstream, className="list-unstyled small mb-0")),
+                    html.Td(
+                        html.A(
+                            licence.get("name", ""),
+                            href=licence.get("path", "#"),
+                            rel="noopener noreferrer",
+                            target="_blank",
+                        )
+                    ),
+                    html.Td(fmt_date(res.get("x_last_changed", "")[:10], lang)),
+                    html.Td([state, html.Div(t("cadence", lang, n=res.get("x_cadence_days", "?")), className="small")]),
+                    html.Td(fmt_num(_rows(res), lang), className="num"),
+                    html.Td(html.A("CSV", href=f"/files/{name}.csv", download="")),
+                ]
+            )
         )
     return rows
 
@@ -73,36 +94,68 @@ def _changelog(lang: str) -> html.Table:
                 if table.get("rows_added"):
                     bits.append(f"+{table['rows_added']} rows" if lang == "en" else f"+{table['rows_added']} filas")
                 if table.get("cells_revised"):
-                    bits.append(f"{table['cells_revised']} revised" if lang == "en" else f"{table['cells_revised']} revisados")
+                    bits.append(
+                        f"{table['cells_revised']} revised" if lang == "en" else f"{table['cells_revised']} revisados"
+                    )
                 if table.get("rows_removed"):
                     bits.append(f"−{table['rows_removed']}")
                 changed.append(html.Li(f"{table['table']}: {', '.join(bits) or 'rewritten'}"))
             for claim in info.get("label_changes", []):
                 changed.append(html.Li(f"claim {claim['claim_id']}: {claim['old']} → {claim['new']}"))
-        rows.append(html.Tr([html.Td(record.get("started_at", "")[:16].replace("T", " ") + " UTC"),
-                             html.Td(html.Ul(changed, className="mb-0 small") if changed else t("no_change", lang))]))
-    return html.Table([html.Caption(t("changelog", lang)),
-                       html.Thead(html.Tr([html.Th(t("when", lang), scope="col"),
-                                           html.Th(t("what_changed", lang), scope="col")])),
-                       html.Tbody(rows)], className="table table-sm")
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(record.get("started_at", "")[:16].replace("T", " ") + " UTC"),
+                    html.Td(html.Ul(changed, className="mb-0 small") if changed else t("no_change", lang)),
+                ]
+            )
+        )
+    return html.Table(
+        [
+            html.Caption(t("changelog", lang)),
+            html.Thead(html.Tr([html.Th(t("when", lang), scope="col"), html.Th(t("what_changed", lang), scope="col")])),
+            html.Tbody(rows),
+        ],
+        className="table table-sm",
+    )
 
 
 def body(state: ChartState, extras: dict, url: str) -> list:
     lang = state.lang
-    header = html.Thead(html.Tr([html.Th(t("table", lang), scope="col"), html.Th(t("sources", lang), scope="col"),
-                                 html.Th(t("licence", lang).capitalize(), scope="col"),
-                                 html.Th(t("last_changed", lang), scope="col"), html.Th(t("status", lang), scope="col"),
-                                 html.Th(t("rows", lang), scope="col"), html.Th(t("download", lang), scope="col")]))
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(t("table", lang), scope="col"),
+                html.Th(t("sources", lang), scope="col"),
+                html.Th(t("licence", lang).capitalize(), scope="col"),
+                html.Th(t("last_changed", lang), scope="col"),
+                html.Th(t("status", lang), scope="col"),
+                html.Th(t("rows", lang), scope="col"),
+                html.Th(t("download", lang), scope="col"),
+            ]
+        )
+    )
     return [
         *pagekit.heading("data", lang),
-        html.P([
-            html.A(t("whole_package", lang), href=f"/files/{PACKAGE_ZIP}", className="btn btn-primary me-2",
-                   download=""),
-            html.A("datapackage.json", href="/files/datapackage.json", className="btn btn-outline-primary me-2"),
-            html.A("claims.json", href="/files/claims.json", className="btn btn-outline-primary"),
-        ]),
-        html.Div(html.Table([html.Caption(t("datasets", lang)), header, html.Tbody(_dataset_rows(lang))],
-                            className="table table-sm datasets"), className="table-wrap"),
+        html.P(
+            [
+                html.A(
+                    t("whole_package", lang),
+                    href=f"/files/{PACKAGE_ZIP}",
+                    className="btn btn-primary me-2",
+                    download="",
+                ),
+                html.A("datapackage.json", href="/files/datapackage.json", className="btn btn-outline-primary me-2"),
+                html.A("claims.json", href="/files/claims.json", className="btn btn-outline-primary"),
+            ]
+        ),
+        html.Div(
+            html.Table(
+                [html.Caption(t("datasets", lang)), header, html.Tbody(_dataset_rows(lang))],
+                className="table table-sm datasets",
+            ),
+            className="table-wrap",
+        ),
         html.H2(t("changelog", lang)),
         html.Div(_changelog(lang), className="table-wrap"),
     ]

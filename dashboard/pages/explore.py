@@ -6,7 +6,6 @@ from dataclasses import replace
 
 import dash
 
-
 from dashboard import components, pagekit
 from dashboard.chartdefs._shared import country_label
 from dashboard.chartdefs.explore import DEFAULT_SERIES, DEFAULT_TABLE, entity_choices, explorable_tables, numeric_series
@@ -14,12 +13,27 @@ from dashboard.charts import ChartState
 from dashboard.data import store
 
 PATH = "/explore"
-dash.register_page(__name__, path=PATH, title=pagekit.title_for("explore"),
-                   description=pagekit.description_for("explore"), name="Explore")
+dash.register_page(
+    __name__,
+    path=PATH,
+    title=pagekit.title_for("explore"),
+    description=pagekit.description_for("explore"),
+    name="Explore",
+)
 
-NAMES = {"CUB": "Cuba", "DOM": "Dominican Republic", "JAM": "Jamaica", "HTI": "Haiti", "PRI": "Puerto Rico",
-         "TTO": "Trinidad and Tobago", "MEX": "Mexico", "BRA": "Brazil", "VEN": "Venezuela", "USA": "United States",
-         "OWID_WRL": "World"}
+NAMES = {
+    "CUB": "Cuba",
+    "DOM": "Dominican Republic",
+    "JAM": "Jamaica",
+    "HTI": "Haiti",
+    "PRI": "Puerto Rico",
+    "TTO": "Trinidad and Tobago",
+    "MEX": "Mexico",
+    "BRA": "Brazil",
+    "VEN": "Venezuela",
+    "USA": "United States",
+    "OWID_WRL": "World",
+}
 
 
 def body(state: ChartState, extras: dict, url: str) -> list:
@@ -33,8 +47,14 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     years = list(range(1965, 2027))
     return [
         *pagekit.heading("explore", lang),
-        components.controls(lang, replace(state, table=table, series=series), countries=countries, years=years,
-                            tables=tables, series=series_opts),
+        components.controls(
+            lang,
+            replace(state, table=table, series=series),
+            countries=countries,
+            years=years,
+            tables=tables,
+            series=series_opts,
+        ),
         *pagekit.cards(("explore",), state, url),
     ]
 

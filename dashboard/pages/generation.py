@@ -10,8 +10,13 @@ from dashboard.charts import ChartState
 from dashboard.data import store
 
 PATH = "/generation"
-dash.register_page(__name__, path=PATH, title=pagekit.title_for("generation"),
-                   description=pagekit.description_for("generation"), name="Generation")
+dash.register_page(
+    __name__,
+    path=PATH,
+    title=pagekit.title_for("generation"),
+    description=pagekit.description_for("generation"),
+    name="Generation",
+)
 
 
 def body(state: ChartState, extras: dict, url: str) -> list:
@@ -23,8 +28,18 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     return [
         *pagekit.heading("generation", lang),
         components.controls(lang, state, countries=countries, years=years),
-        *pagekit.cards(("generation-by-source", "oil-share-of-electricity", "fossil-share-of-electricity",
-                        "electricity-demand-two-publishers", "thermal-plants", "power-plants-map"), state, url),
+        *pagekit.cards(
+            (
+                "generation-by-source",
+                "oil-share-of-electricity",
+                "fossil-share-of-electricity",
+                "electricity-demand-two-publishers",
+                "thermal-plants",
+                "power-plants-map",
+            ),
+            state,
+            url,
+        ),
     ]
 
 

@@ -9,5 +9,6 @@ dash.register_page(__name__, path="/404", title="Page not found")
 
 
 def layout(**_query: str):
-    return html.Main([html.H1("Page not found"), html.P(html.A("Back to the claims", href="/"))],
-                     className="container", id="main")
+    return html.Main(
+        [html.H1("Page not found"), html.P(html.A("Back to the claims", href="/"))], className="container", id="main"
+    )

@@ -8,8 +8,9 @@ from dashboard import components, pagekit
 from dashboard.charts import ChartState
 
 PATH = "/oil"
-dash.register_page(__name__, path=PATH, title=pagekit.title_for("oil"), description=pagekit.description_for("oil"),
-                   name="Oil")
+dash.register_page(
+    __name__, path=PATH, title=pagekit.title_for("oil"), description=pagekit.description_for("oil"), name="Oil"
+)
 
 
 def body(state: ChartState, extras: dict, url: str) -> list:

@@ -1,0 +1,344 @@
+"""Claims of the seed documents checked against every published table (derived source).
+
+Each `seeds/<document-id>/` folder (document.txt, meta.yaml, claims.yaml; format in docs/CLAIMS_FORMAT.md)
+is validated and every claim is evaluated by `etl.verdicts.evaluate`. Adding a document is adding a folder:
+nothing here names a document. Published: the tidy `claims` table, `claims.json` (full results) and
+`claims-review.jsonld` (schema.org ClaimReview). Both JSON files change only when their content changes:
+`label_since` is carried over from the previous claims.json while a claim's label stays the same.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from etl.sources.base import DeriveContext, ParseError
+from etl.verdicts import check_claim, evaluate, normalise
+
+INPUTS = ("*",)
+DOCUMENTS = ("claims.json", "claims-review.jsonld")
+SEED_FILES = ("document.txt", "meta.yaml", "claims.yaml")
+SITE_URL_ENV = "CUBA_SITE_URL"
+DEFAULT_SITE_URL = "http://127.0.0.1:8050"
+ORGANISATION = "Cuba Energy Crisis Dashboard"
+MAX_PROBLEMS_SHOWN = 10
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the claims file is large
+
+# derive() and documents() get the same context in one run; evaluating once is enough (see evaluate_all).
+_LAST: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class SeedDocument:
+    """One validated seed folder."""
+
+    id: str
+    text: str
+    meta: dict[str, Any]
+    claims: list[dict[str, Any]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Loading and validating the seeds
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def paragraphs(text: str) -> list[str]:
+    """The document's paragraphs: its non-empty lines, in order (paragraph 1 = the title line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def load_documents(seeds_dir: Path) -> list[SeedDocument]:
+    """Every seed folder, validated; a ParseError names the file, the claim id and what is wrong."""
+    if not seeds_dir.is_dir():
+        raise ParseError(f"seeds folder {seeds_dir} does not exist")
+    folders = sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    docs = [load_document(folder) for folder in folders]
+    if not docs:
+        raise ParseError(f"no seed document under {seeds_dir}")
+    return docs
+
+
+def load_document(folder: Path) -> SeedDocument:
+    missing = [name for name in SEED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise ParseError(
+            f"seeds/{folder.name}: missing {', '.join(missing)} (a document folder needs {', '.join(SEED_FILES)})"
+        )
+    text = (folder / "document.txt").read_text(encoding="utf-8")
+    meta = _read_yaml(folder / "meta.yaml")
+    raw = _read_yaml(folder / "claims.yaml")
+    claims = raw.get("claims")
+    if not isinstance(claims, list):
+        raise ParseError(f"seeds/{folder.name}/claims.yaml: no list under 'claims'")
+    doc = SeedDocument(
+        folder.name, text, normalise(meta), [normalise(c) if isinstance(c, Mapping) else c for c in claims]
+    )
+    problems = validate_document(doc, raw.get("document"))
+    if problems:
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        more = f" (+{len(problems) - MAX_PROBLEMS_SHOWN} more)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+        raise ParseError(f"seeds/{folder.name}/claims.yaml: " + "; ".join(shown) + more)
+    return doc
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # SAFE_LOADER is a safe loader
+    except yaml.YAMLError as exc:
+        raise ParseError(f"seeds/{path.parent.name}/{path.name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ParseError(f"seeds/{path.parent.name}/{path.name}: expected a mapping at the top level")
+    return data
+
+
+def validate_document(doc: SeedDocument, declared_id: Any) -> list[str]:
+    """Everything that would make a verdict wrong or a link break: ids, quotes, paragraphs, rule structure."""
+    problems: list[str] = []
+    if declared_id != doc.id:
+        problems.append(f"'document: {declared_id}' does not match the folder name {doc.id!r}")
+    if doc.meta.get("id") != doc.id:
+        problems.append(f"meta.yaml id {doc.meta.get('id')!r} does not match the folder name {doc.id!r}")
+    for key in ("title", "publisher", "url", "published", "language"):
+        if not doc.meta.get(key):
+            problems.append(f"meta.yaml has no {key}")
+    paras = paragraphs(doc.text)
+    seen: set[str] = set()
+    for i, claim in enumerate(doc.claims, 1):
+        if not isinstance(claim, Mapping):
+            problems.append(f"claim #{i} is not a mapping")
+            continue
+        cid = claim.get("id")
+        where = f"claim {cid!r}" if cid else f"claim #{i}"
+        if cid in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(cid)
+        problems.extend(f"{where}: {p}" for p in check_claim(claim))
+        quote, number = claim.get("quote"), claim.get("paragraph")
+        if not isinstance(quote, str) or not quote:
+            continue
+        if quote not in doc.text:
+            problems.append(f"{where}: quote is not a verbatim substring of document.txt: {quote[:80]!r}")
+            continue
+        if not isinstance(number, int) or isinstance(number, bool):
+            continue
+        if not 1 <= number <= len(paras) or quote not in paras[number - 1]:
+            found = [str(n) for n, p in enumerate(paras, 1) if quote in p]
+            problems.append(
+                f"{where}: quote is not in paragraph {number} (it is in paragraph {', '.join(found) or '?'}; "
+                f"paragraph = n-th non-empty line of document.txt, title = 1)"
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evaluating
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def table_info(package: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """What the datapackage says about each table, in the shape the verdict engine reads."""
+    out: dict[str, dict[str, Any]] = {}
+    for res in package.get("resources", []):
+        path = str(res.get("path", ""))
+        if not path.endswith(".csv"):
+            continue
+        sources = res.get("sources") or []
+        retrieved = [str(s.get("retrieved"))[:10] for s in sources if s.get("retrieved")]
+        out[path.removesuffix(".csv")] = {
+            "title": res.get("title", ""),
+            "publishers": list(dict.fromkeys(str(s["publisher"]) for s in sources if s.get("publisher"))),
+            "urls": list(dict.fromkeys(str(s["path"]) for s in sources if s.get("path"))),
+            "retrieved": max(retrieved) if retrieved else "",
+            "licence": ((res.get("licenses") or [{}])[0]).get("name", ""),
+            "units": {f["name"]: f["unit"] for f in (res.get("schema") or {}).get("fields", []) if f.get("unit")},
+        }
+    return out
+
+
+def evaluate_all(ctx: DeriveContext) -> list[tuple[SeedDocument, dict[str, Any], dict[str, Any]]]:
+    """(document, claim, result) for every claim of every seed document, in file order.
+
+    Memoised for the context object it was given: the runner calls derive() then documents() with the same one."""
+    if _LAST.get("ctx") is ctx:
+        return _LAST["results"]
+    info = table_info(ctx.package)
+    out = []
+    for doc in load_documents(ctx.seeds_dir):
+        for claim in doc.claims:
+            out.append((doc, claim, evaluate(claim, ctx.inputs, info, doc.meta)))
+    _LAST.clear()
+    _LAST.update(ctx=ctx, results=out)
+    return out
+
+
+def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
+    rows = []
+    for doc, claim, result in evaluate_all(ctx):
+        measured = [m for m in result["measured"] if m["status"] == "ok"]
+        rows.append(
+            {
+                "document_id": doc.id,
+                "claim_id": claim["id"],
+                "paragraph": claim["paragraph"],
+                "topic": claim["topic"],
+                "type": claim["type"],
+                "quote": claim["quote"],
+                "label": result["label"],
+                "checkable": claim["rule"]["kind"] != "not_checkable",
+                "sources_disagree": result["sources_disagree"],
+                "claimed_text": result["claimed_text"] or None,
+                "measured_text": _measured_text(result) or None,
+                "difference": result["difference"],
+                "sources": "; ".join(dict.fromkeys(m["publisher"] for m in measured if m["publisher"])) or None,
+                "conclusion_en": result["conclusion_en"],
+                "conclusion_es": result["conclusion_es"],
+            }
+        )
+    return {"claims": pd.DataFrame(rows)}
+
+
+def _measured_text(result: Mapping[str, Any]) -> str:
+    """The measured values in one line (English), for the CSV: '82.3 pct (2024, Our World in Data); …'."""
+    parts = []
+    items = result["ratios"] if result["ratios"] else result["measured"]
+    for m in items:
+        if m.get("status") != "ok":
+            continue
+        unit = f" {m['unit']}" if m.get("unit") and m["unit"] != "count" else ""
+        period = m.get("period") if m.get("period") != str(m["value"]) else ""
+        where = ", ".join(x for x in (period, m.get("publisher")) if x)
+        parts.append(f"{m['value']}{unit}" + (f" ({where})" if where else ""))
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The published JSON documents
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def documents(
+    validated: Mapping[str, pd.DataFrame], ctx: DeriveContext
+) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """claims.json and claims-review.jsonld (deterministic bytes) and the labels that changed since the last publish."""
+    evaluated = evaluate_all(ctx)
+    previous = _previous_labels(ctx.previous_documents.get("claims.json"))
+    today = ctx.now.date().isoformat()
+    claims_out: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    current_keys = set()
+    for doc, claim, result in evaluated:
+        key = (doc.id, claim["id"])
+        current_keys.add(key)
+        old = previous.get(key)
+        if old is not None and old["label"] == result["label"] and old.get("label_since"):
+            since = old["label_since"]
+        else:
+            since = today
+        if previous and (old is None or old["label"] != result["label"]):
+            changes.append(
+                {
+                    "document_id": doc.id,
+                    "claim_id": claim["id"],
+                    "old": old["label"] if old else None,
+                    "new": result["label"],
+                }
+            )
+        claims_out.append(
+            {
+                **result,
+                "document_id": doc.id,
+                "quote": claim["quote"],
+                "paragraph": claim["paragraph"],
+                "topic": claim["topic"],
+                "type": claim["type"],
+                "context": " ".join(str(claim.get("context") or "").split()),
+                "reason": " ".join(str(claim.get("reason") or "").split()),
+                "evidence": claim.get("evidence") or [],
+                "rule": claim["rule"],
+                "label_since": since,
+            }
+        )
+    for (doc_id, claim_id), old in sorted(previous.items()):
+        if (doc_id, claim_id) not in current_keys:
+            changes.append({"document_id": doc_id, "claim_id": claim_id, "old": old["label"], "new": None})
+    docs_out = []
+    seen_docs: dict[str, SeedDocument] = {}
+    for doc, _, _ in evaluated:
+        seen_docs.setdefault(doc.id, doc)
+    for doc in sorted(seen_docs.values(), key=lambda d: d.id):
+        docs_out.append(
+            {
+                "id": doc.id,
+                "title": doc.meta.get("title"),
+                "publisher": doc.meta.get("publisher"),
+                "url": doc.meta.get("url"),
+                "published": str(doc.meta.get("published") or ""),
+                "language": doc.meta.get("language"),
+                "kind": doc.meta.get("kind"),
+                "claims": sum(1 for d, _, _ in evaluated if d.id == doc.id),
+                "paragraphs": len(paragraphs(doc.text)),
+            }
+        )
+    _LAST.clear()  # do not keep the input tables alive after the run
+    claims_json = {"documents": docs_out, "claims": claims_out}
+    review = [_claim_review(c, seen_docs[c["document_id"]]) for c in claims_out]
+    return {"claims.json": dump_json(claims_json), "claims-review.jsonld": dump_json(review)}, changes
+
+
+def site_url() -> str:
+    """The public site's base URL (env CUBA_SITE_URL), read at call time so deployments and tests can set it."""
+    return (os.environ.get(SITE_URL_ENV) or DEFAULT_SITE_URL).rstrip("/")
+
+
+def _claim_review(claim: Mapping[str, Any], doc: SeedDocument) -> dict[str, Any]:
+    """One schema.org ClaimReview: the quoted claim, where it appeared, our label and its explanation."""
+    base = site_url()
+    cid = claim["claim_id"]
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"{base}/?claim={cid}#claim-{cid}",
+        "claimReviewed": claim["quote"],
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {"@type": "Organization", "name": doc.meta.get("publisher")},
+            "datePublished": str(doc.meta.get("published") or ""),
+            "appearance": {"@type": "CreativeWork", "url": doc.meta.get("url"), "headline": doc.meta.get("title")},
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": claim["label"],
+            "ratingExplanation": claim["conclusion_en"],
+        },
+        "author": {"@type": "Organization", "name": ORGANISATION, "url": base},
+        "datePublished": claim["label_since"],
+        "inLanguage": "en",
+    }
+
+
+def dump_json(obj: Any) -> bytes:
+    """Deterministic JSON bytes: sorted keys, 2-space indent, UTF-8 as is, trailing newline; NaN is an error."""
+    return (json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _previous_labels(content: bytes | None) -> dict[tuple[str, str], dict[str, Any]]:
+    """(document_id, claim_id) → {label, label_since} from the last published claims.json ({} if none or unreadable)."""
+    if not content:
+        return {}
+    try:
+        data = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    out = {}
+    for c in data.get("claims", []) if isinstance(data, dict) else []:
+        if isinstance(c, dict) and c.get("document_id") and c.get("claim_id"):
+            out[(c["document_id"], c["claim_id"])] = {"label": c.get("label"), "label_since": c.get("label_since")}
+    return out

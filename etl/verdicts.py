@@ -1,0 +1,1232 @@
+"""The claim verdict engine: one claim of `seeds/*/claims.yaml` + the published tables → a neutral label and a
+one-sentence conclusion in English and Spanish, generated from the numbers.
+
+Pure (no I/O, inputs never mutated) so that the same data always give the same verdict and tests can feed it
+small frames. The claim format and the rule kinds are specified in docs/CLAIMS_FORMAT.md.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+LABEL_CONSISTENT = "Consistent with the data"
+LABEL_PARTLY = "Partly consistent"
+LABEL_NOT_CONSISTENT = "Not consistent with the data"
+LABEL_CANNOT_CHECK = "Cannot be checked with available data"
+LABEL_NOT_FACTUAL = "Not a factual claim"
+LABELS: tuple[str, ...] = (
+    LABEL_CONSISTENT,
+    LABEL_PARTLY,
+    LABEL_NOT_CONSISTENT,
+    LABEL_CANNOT_CHECK,
+    LABEL_NOT_FACTUAL,
+)
+LABELS_ES: dict[str, str] = {  # same wording as dashboard/i18n.py
+    LABEL_CONSISTENT: "Coherente con los datos",
+    LABEL_PARTLY: "Parcialmente coherente",
+    LABEL_NOT_CONSISTENT: "No coherente con los datos",
+    LABEL_CANNOT_CHECK: "No se puede comprobar con los datos disponibles",
+    LABEL_NOT_FACTUAL: "No es una afirmación factual",
+}
+VERDICT_WORDS: dict[str, tuple[str, str]] = {  # short forms used inside a conclusion listing several sources
+    LABEL_CONSISTENT: ("consistent", "coherente"),
+    LABEL_PARTLY: ("partly consistent", "parcialmente coherente"),
+    LABEL_NOT_CONSISTENT: ("not consistent", "no coherente"),
+}
+
+RULE_KINDS: tuple[str, ...] = (
+    "approx",
+    "range",
+    "at_least",
+    "at_most",
+    "ratio_range",
+    "event",
+    "date_diff_years",
+    "rank_min",
+    "not_checkable",
+)
+TYPES: tuple[str, ...] = (
+    "value",
+    "range",
+    "share",
+    "count",
+    "comparison",
+    "trend",
+    "event",
+    "date arithmetic",
+    "not checkable",
+)
+TOPICS: tuple[str, ...] = (
+    "oil supply",
+    "generation",
+    "blackouts",
+    "plants",
+    "tourism",
+    "prisoners",
+    "history",
+    "geography",
+    "politics",
+    "economy",
+)
+AGGREGATES: tuple[str, ...] = ("last", "mean", "max", "min", "sum", "count")
+TIME_COLUMNS: tuple[str, ...] = ("date", "as_of_date", "figure_date", "period_end", "year", "reference_year")
+VALUE_KINDS = ("approx", "at_least", "at_most", "date_diff_years")  # need claimed.value
+RANGE_KINDS = ("range", "ratio_range")  # need claimed.low / claimed.high
+OPEN_HIGH = 10_000  # a ratio_range `high` at or above this (in %) means "no upper bound" ("at least low")
+CLAIM_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MONTH = re.compile(r"\d{4}-\d{2}")
+ISO_YEAR = re.compile(r"\d{4}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Claim structure
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def normalise(obj: Any) -> Any:
+    """YAML dates → ISO strings, tuples → lists, numpy scalars → Python: claims are compared and serialised as text."""
+    if isinstance(obj, datetime):
+        return obj.date().isoformat()
+    if isinstance(obj, date):
+        return obj.isoformat()
+    if isinstance(obj, Mapping):
+        return {str(k): normalise(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [normalise(v) for v in obj]
+    return _py(obj)
+
+
+def check_claim(claim: Mapping[str, Any]) -> list[str]:
+    """Structural problems of one claim (unknown kind/type/topic, missing claimed values, malformed evidence).
+
+    Checked before evaluation so that a typo in claims.yaml fails the refresh loudly instead of yielding a
+    silent "cannot be checked"."""
+    problems: list[str] = []
+    cid = claim.get("id")
+    if not isinstance(cid, str) or not CLAIM_ID.fullmatch(cid):
+        problems.append(f"id {cid!r} is not kebab-case")
+    if claim.get("type") not in TYPES:
+        problems.append(f"unknown type {claim.get('type')!r} (known: {', '.join(TYPES)})")
+    if claim.get("topic") not in TOPICS:
+        problems.append(f"unknown topic {claim.get('topic')!r} (known: {', '.join(TOPICS)})")
+    if not isinstance(claim.get("quote"), str) or not claim["quote"].strip():
+        problems.append("no quote")
+    if not isinstance(claim.get("paragraph"), int) or isinstance(claim.get("paragraph"), bool):
+        problems.append(f"paragraph {claim.get('paragraph')!r} is not a number")
+    rule = claim.get("rule")
+    if not isinstance(rule, Mapping):
+        return [*problems, "no rule"]
+    kind = rule.get("kind")
+    if kind not in RULE_KINDS:
+        return [*problems, f"unknown rule kind {kind!r} (known: {', '.join(RULE_KINDS)})"]
+    if (claim.get("type") == "not checkable") != (kind == "not_checkable"):
+        problems.append(f"type {claim.get('type')!r} does not match rule kind {kind!r}")
+    if kind == "not_checkable":
+        if rule.get("label") not in (LABEL_NOT_FACTUAL, LABEL_CANNOT_CHECK):
+            problems.append(f"rule label must be {LABEL_NOT_FACTUAL!r} or {LABEL_CANNOT_CHECK!r}")
+        if not str(claim.get("reason") or "").strip():
+            problems.append("a not-checkable claim needs a reason")
+        return problems
+    claimed = claim.get("claimed")
+    claimed = claimed if isinstance(claimed, Mapping) else {}
+    if kind in VALUE_KINDS and not _is_number(claimed.get("value")):
+        problems.append(f"rule {kind} needs a numeric claimed.value")
+    if kind in RANGE_KINDS:
+        for key in ("low", "high"):
+            if not _is_number(claimed.get(key)):
+                problems.append(f"rule {kind} needs a numeric claimed.{key}")
+        if _is_number(claimed.get("low")) and _is_number(claimed.get("high")) and claimed["low"] > claimed["high"]:
+            problems.append("claimed.low is above claimed.high")
+    if kind == "rank_min":
+        if not _is_number(rule.get("window_years")):
+            problems.append("rule rank_min needs window_years")
+        if _year_of(str(normalise(claimed.get("period") or ""))) is None:
+            problems.append("rule rank_min needs a claimed.period (the year that should be the lowest)")
+    for key in ("tolerance_pct", "tolerance_abs"):
+        if key in rule and (not _is_number(rule[key]) or rule[key] < 0):
+            problems.append(f"rule {key} must be a non-negative number")
+    if "tolerance_pct" in rule and "tolerance_abs" in rule:
+        problems.append("give tolerance_pct or tolerance_abs, not both")
+    evidence = claim.get("evidence")
+    if not isinstance(evidence, list) or not evidence:
+        return [*problems, f"rule {kind} needs at least one evidence entry"]
+    if kind == "ratio_range" and len(evidence) % 2:
+        problems.append("rule ratio_range takes evidence in pairs (numerator, denominator)")
+    for i, ev in enumerate(evidence, 1):
+        problems.extend(f"evidence {i}: {p}" for p in _check_evidence(ev))
+    return problems
+
+
+def _check_evidence(ev: Any) -> list[str]:
+    if not isinstance(ev, Mapping):
+        return ["not a mapping"]
+    problems = [f"no {key}" for key in ("table", "column") if not isinstance(ev.get(key), str) or not ev[key]]
+    if ev.get("where") is not None and not isinstance(ev.get("where"), Mapping):
+        problems.append("where must be a mapping of column: value")
+    if ev.get("aggregate", "last") not in AGGREGATES:
+        problems.append(f"unknown aggregate {ev.get('aggregate')!r} (known: {', '.join(AGGREGATES)})")
+    period = ev.get("period")
+    ok = (
+        period is None
+        or period == "latest"
+        or (isinstance(period, Mapping) and set(period) == {"year"} and _is_number(period["year"]))
+        or (isinstance(period, Mapping) and set(period) <= {"from", "to"} and period)
+    )
+    if not ok:
+        problems.append(f"period {period!r} is not latest, {{year: Y}} or {{from: D, to: D}}")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Evidence selection
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """One evidence series resolved against its table: the value and where it came from, or why there is none."""
+
+    spec: dict[str, Any]
+    status: str = "no data"  # ok | no data
+    value: Any = None
+    unit: str | None = None
+    period: str = ""
+    rows_used: int = 0
+    publisher: str = ""
+    url: str = ""
+    retrieved: str = ""
+    note_en: str = ""
+    note_es: str = ""
+    rows: pd.DataFrame | None = None
+    time_col: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def select(
+    spec: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    table_info: Mapping[str, Mapping[str, Any]],
+    fallback_unit: str | None = None,
+) -> Selection:
+    """Filter (`where`, `period`) and aggregate one evidence series; never raises for missing tables or rows."""
+    spec = normalise(dict(spec))
+    name, column = spec["table"], spec["column"]
+    info = table_info.get(name) or {}
+    sel = Selection(spec=spec, publisher="; ".join(info.get("publishers") or []), retrieved=info.get("retrieved") or "")
+    sel.url = (info.get("urls") or [""])[0]
+    df = tables.get(name)
+    if df is None:
+        return _none(sel, f"table {name} is not published yet", f"la tabla {name} aún no está publicada")
+    if column not in df.columns:
+        return _none(sel, f"table {name} has no column {column}", f"la tabla {name} no tiene la columna {column}")
+    where = spec.get("where") or {}
+    mask = pd.Series(True, index=df.index)
+    for key, wanted in where.items():
+        if key not in df.columns:
+            return _none(
+                sel, f"table {name} has no column {key} (used in where)", f"la tabla {name} no tiene la columna {key}"
+            )
+        mask &= _matches(df[key], wanted)
+    if not mask.any():
+        misses = [f"{k} = {v}" for k, v in where.items() if not _matches(df[k], v).any()]
+        what = " or ".join(misses) if misses else " and ".join(f"{k} = {v}" for k, v in where.items())
+        how = "with" if misses else "matching all of"
+        return _none(sel, f"no row of {name} {how} {what}", f"ninguna fila de {name} con {what}")
+    rows = df[mask & df[column].notna()]
+    if rows.empty:
+        return _none(sel, f"no value of {name}.{column} in the matching rows", f"ningún valor de {name}.{column}")
+    time_col = next((c for c in TIME_COLUMNS if c in df.columns), None)
+    sel.time_col = time_col
+    period = spec.get("period")
+    if period is not None:
+        if time_col is None and period != "latest":
+            return _none(
+                sel,
+                f"table {name} has no time column to apply a period to",
+                f"la tabla {name} no tiene columna de tiempo",
+            )
+        in_window = _period_mask(rows, time_col, period) if time_col else pd.Series(True, index=rows.index)
+        if not in_window.any():
+            span = _span_text(rows, time_col)
+            return _none(
+                sel,
+                f"no row of {name} in the period {_period_spec_text(period)} (matching rows cover {span})",
+                f"ninguna fila de {name} en el periodo {_period_spec_text(period)} (las filas cubren {span})",
+            )
+        rows = rows[in_window]
+    return _aggregate(sel, rows, column, spec.get("aggregate", "last"), info, fallback_unit)
+
+
+def _none(sel: Selection, note_en: str, note_es: str) -> Selection:
+    sel.status, sel.note_en, sel.note_es = "no data", note_en, note_es
+    return sel
+
+
+def _matches(series: pd.Series, wanted: Any) -> pd.Series:
+    """Equality as text; a 'YYYY-MM' (or 'YYYY') value on a date column matches that month (year)."""
+    wanted = normalise(wanted)
+    if pd.api.types.is_bool_dtype(series):
+        text = series.astype("string").str.lower()
+        return (text == str(wanted).lower()).fillna(False).astype(bool)
+    if pd.api.types.is_numeric_dtype(series) and _is_number(_to_number(wanted)):
+        return (pd.to_numeric(series, errors="coerce") == _to_number(wanted)).fillna(False).astype(bool)
+    text = series.astype("string")
+    wanted_text = str(wanted)
+    if (ISO_MONTH.fullmatch(wanted_text) or ISO_YEAR.fullmatch(wanted_text)) and _is_date_series(text):
+        return text.str.startswith(wanted_text + "-").fillna(False).astype(bool)
+    return (text == wanted_text).fillna(False).astype(bool)
+
+
+def _is_date_series(text: pd.Series) -> bool:
+    values = text.dropna()
+    return bool(len(values)) and bool(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all())
+
+
+def _period_mask(rows: pd.DataFrame, time_col: str, period: Any) -> pd.Series:
+    """Rows in the period; for period_start/period_end tables a row counts if its interval overlaps the window."""
+    interval = time_col == "period_end" and "period_start" in rows.columns
+    end = rows[time_col]
+    if period == "latest":
+        if end.isna().all():  # no dates at all: every row is as latest as any other
+            return pd.Series(True, index=rows.index)
+        if interval:
+            latest = end.astype("string").max()
+            return (end.astype("string") == latest).fillna(False).astype(bool)
+        latest = end.max()
+        return (end == latest).fillna(False).astype(bool)
+    if "year" in period:
+        year = int(period["year"])
+        lo, hi = f"{year:04d}-01-01", f"{year:04d}-12-31"
+    else:
+        lo = str(period.get("from") or "0000-01-01")
+        hi = str(period.get("to") or "9999-12-31")
+    if pd.api.types.is_numeric_dtype(end) and not pd.api.types.is_bool_dtype(end):  # a year column
+        years = pd.to_numeric(end, errors="coerce")
+        return ((years >= int(lo[:4])) & (years <= int(hi[:4]))).fillna(False).astype(bool)
+    end_text = _as_upper_date(end.astype("string"))
+    if interval:
+        start_text = _as_lower_date(rows["period_start"].astype("string").fillna(end.astype("string")))
+        return ((start_text <= hi) & (end_text >= lo)).fillna(False).astype(bool)
+    return ((_as_lower_date(end.astype("string")) <= hi) & (end_text >= lo)).fillna(False).astype(bool)
+
+
+def _as_lower_date(text: pd.Series) -> pd.Series:
+    """'2025' → '2025-01-01', '2025-03' → '2025-03-01' (dates pass unchanged): the start of what the value denotes."""
+    return text.where(text.str.len() != 4, text + "-01-01").where(text.str.len() != 7, text + "-01")
+
+
+def _as_upper_date(text: pd.Series) -> pd.Series:
+    """'2025' → '2025-12-31', '2025-03' → '2025-03-31' (string comparison only needs ≥ every day of the month)."""
+    return text.where(text.str.len() != 4, text + "-12-31").where(text.str.len() != 7, text + "-31")
+
+
+def _aggregate(
+    sel: Selection,
+    rows: pd.DataFrame,
+    column: str,
+    how: str,
+    info: Mapping[str, Any],
+    fallback_unit: str | None,
+) -> Selection:
+    values = rows[column]
+    numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    ordered = _sort_by_time(rows, sel.time_col)
+    chosen = ordered  # the rows the value is attributed to (publisher, url, period)
+    if how == "count":
+        value: Any = len(rows)
+    elif how == "last":
+        chosen = ordered.iloc[[-1]]
+        value = chosen[column].iloc[0]
+    elif how in ("max", "min"):
+        keyed = pd.to_numeric(ordered[column], errors="coerce") if numeric else ordered[column].astype("string")
+        position = int(keyed.reset_index(drop=True).idxmax() if how == "max" else keyed.reset_index(drop=True).idxmin())
+        chosen = ordered.iloc[[position]]
+        value = chosen[column].iloc[0]
+    elif not numeric:
+        return _none(sel, f"{how} of a non-numeric column ({column})", f"{how} de una columna no numérica ({column})")
+    elif how == "mean":
+        value = float(pd.to_numeric(values).mean())
+    else:
+        value = float(pd.to_numeric(values).sum())
+    sel.status, sel.value, sel.rows_used, sel.rows = "ok", _py(value), len(rows), rows
+    sel.period = _span_text(chosen, sel.time_col)
+    if "publisher" in chosen.columns:
+        publishers = list(dict.fromkeys(str(p) for p in chosen["publisher"].dropna()))
+        if publishers:
+            sel.publisher = "; ".join(publishers[:3]) + (
+                f" and {len(publishers) - 3} more" if len(publishers) > 3 else ""
+            )
+    for url_col in ("url",) if sel.url else ("url", "source_url"):
+        if url_col in chosen.columns and chosen[url_col].notna().any():
+            sel.url = str(chosen[url_col].dropna().iloc[0])
+            break
+    if "checked_date" in chosen.columns and chosen["checked_date"].notna().any():
+        sel.retrieved = str(chosen["checked_date"].dropna().astype("string").max())
+    sel.unit = "count" if how == "count" else _unit_of(chosen, column, info, fallback_unit)
+    return sel
+
+
+def _sort_by_time(rows: pd.DataFrame, time_col: str | None) -> pd.DataFrame:
+    if time_col is None:
+        return rows
+    keys = [time_col] + (["period_start"] if time_col == "period_end" and "period_start" in rows.columns else [])
+    return rows.sort_values(keys, kind="mergesort", na_position="first")
+
+
+def _span_text(rows: pd.DataFrame, time_col: str | None) -> str:
+    """The time the rows cover, as 'YYYY', 'YYYY-MM-DD' or 'A/B'."""
+    if time_col is None or rows.empty:
+        return ""
+    ends = [_time_text(v) for v in rows[time_col].dropna()]
+    starts = ends
+    if time_col == "period_end" and "period_start" in rows.columns:
+        starts = [_time_text(v) for v in rows["period_start"].dropna()] or ends
+    if not ends:
+        return ""
+    lo, hi = min(starts), max(ends)
+    return lo if lo == hi else f"{lo}/{hi}"
+
+
+def _time_text(value: Any) -> str:
+    value = _py(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+SUFFIX_UNITS = (
+    "bbl_per_day",
+    "hours_per_day",
+    "pct",
+    "mw",
+    "twh",
+    "gwh",
+    "mwh",
+    "kwh",
+    "km",
+    "mt",
+)
+PACKAGE_UNITS = {"%": "pct", "persons": "persons", "people": "persons", "MW": "mw", "TWh": "twh", "GWh": "gwh"}
+
+
+def _unit_of(rows: pd.DataFrame, column: str, info: Mapping[str, Any], fallback: str | None) -> str | None:
+    """The unit word of a value: the row's `unit` column, else the column-name suffix, else the package, else the claim's."""
+    if column == "value" and "unit" in rows.columns:
+        units = list(dict.fromkeys(str(u) for u in rows["unit"].dropna()))
+        if units:
+            return "/".join(units)
+    for suffix in SUFFIX_UNITS:
+        if column.endswith("_" + suffix):
+            return suffix
+    declared = (info.get("units") or {}).get(column)
+    if declared:
+        return PACKAGE_UNITS.get(declared) or declared.strip().lower().replace(" per ", "_per_").replace(" ", "_")
+    if column in TIME_COLUMNS or column.endswith("_date"):
+        return None
+    return fallback
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Judging
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _tolerance(rule: Mapping[str, Any], base: float) -> float:
+    """Absolute tolerance: `tolerance_abs`, or `tolerance_pct` of the claimed figure it applies to (0 if none)."""
+    if _is_number(rule.get("tolerance_abs")):
+        return abs(float(rule["tolerance_abs"]))
+    if _is_number(rule.get("tolerance_pct")):
+        return abs(float(base)) * float(rule["tolerance_pct"]) / 100
+    return 0.0
+
+
+def _within(distance: float, tol: float) -> str:
+    """≤ tol → consistent, ≤ 2 tol → partly, else not; a relative epsilon keeps 'exactly at tolerance' inside."""
+    eps = 1e-9 * max(1.0, abs(tol))
+    if distance <= tol + eps:
+        return LABEL_CONSISTENT
+    if distance <= 2 * tol + eps:
+        return LABEL_PARTLY
+    return LABEL_NOT_CONSISTENT
+
+
+def judge(
+    kind: str, measured: float, claimed: Mapping[str, Any], rule: Mapping[str, Any]
+) -> tuple[str, float, float | None]:
+    """Label, difference (measured − claimed, or the signed distance outside a range) and ratio for one number."""
+    if kind in ("approx", "date_diff_years"):
+        value = float(claimed["value"])
+        diff = measured - value
+        return _within(abs(diff), _tolerance(rule, value)), diff, _ratio(measured, value)
+    if kind == "at_least":
+        value = float(claimed["value"])
+        diff = measured - value
+        return _within(max(0.0, -diff), _tolerance(rule, value)), diff, _ratio(measured, value)
+    if kind == "at_most":
+        value = float(claimed["value"])
+        diff = measured - value
+        return _within(max(0.0, diff), _tolerance(rule, value)), diff, _ratio(measured, value)
+    low, high = float(claimed["low"]), float(claimed["high"])
+    if measured < low:
+        return _within(low - measured, _tolerance(rule, low)), measured - low, None
+    if measured > high:
+        return _within(measured - high, _tolerance(rule, high)), measured - high, None
+    return LABEL_CONSISTENT, 0.0, None
+
+
+def _ratio(measured: float, claimed: float) -> float | None:
+    return None if claimed == 0 else measured / claimed
+
+
+def combine(labels: list[str | None]) -> tuple[str, bool]:
+    """Several series: the common label, or 'Partly consistent' when they differ and one supports the claim.
+
+    `None` = a series without data; it is reported but ignored here (all None → cannot be checked)."""
+    with_data = [label for label in labels if label is not None]
+    if not with_data:
+        return LABEL_CANNOT_CHECK, False
+    distinct = list(dict.fromkeys(with_data))
+    if len(distinct) == 1:
+        return distinct[0], False
+    if {LABEL_CONSISTENT, LABEL_PARTLY} & set(distinct):
+        return LABEL_PARTLY, True
+    return distinct[0], True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The engine
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def evaluate(
+    claim: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    table_info: Mapping[str, Mapping[str, Any]],
+    document: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The verdict on one claim (see the module docstring); JSON-serialisable, deterministic, no I/O.
+
+    Raises ValueError only for a malformed claim (check_claim); missing tables, columns or rows give
+    'Cannot be checked with available data' with a note saying why."""
+    problems = check_claim(claim)
+    if problems:
+        raise ValueError(f"claim {claim.get('id')!r}: " + "; ".join(problems))
+    claim = normalise(dict(claim))
+    rule = claim["rule"]
+    kind = rule["kind"]
+    claimed = dict(claim.get("claimed") or {})
+    if kind != "not_checkable" and not claimed.get("period") and document.get("published"):
+        claimed["period"] = str(normalise(document["published"]))
+    result: dict[str, Any] = {
+        "claim_id": claim["id"],
+        "label": LABEL_CANNOT_CHECK,
+        "conclusion_en": "",
+        "conclusion_es": "",
+        "measured": [],
+        "ratios": [],
+        "difference": None,
+        "ratio": None,
+        "sources_disagree": False,
+        "claimed": claimed,
+        "claimed_text": "",
+        "tolerance": "",
+        "tolerance_es": "",
+        "notes": [],
+    }
+    if kind == "not_checkable":
+        result["label"] = rule["label"]
+        reason = _sentence(str(claim.get("reason") or ""))
+        result["conclusion_en"] = reason
+        reason_es = str(claim.get("reason_es") or "").strip()
+        result["conclusion_es"] = (
+            _sentence(reason_es) if reason_es else f"{LABELS_ES[rule['label']]}; motivo (en inglés): {reason}"
+        )
+        return _jsonable(result)
+    result["tolerance"], result["tolerance_es"] = _tolerance_text(rule, claimed.get("unit"))
+    result["claimed_text"] = _claimed_text(kind, claimed, rule, "en")
+    selections = [select(ev, tables, table_info, claimed.get("unit")) for ev in claim["evidence"]]
+    result["notes"] = [f"{s.spec['table']}.{s.spec['column']}: {s.note_en}" for s in selections if not s.ok]
+    handler = {
+        "event": _evaluate_event,
+        "ratio_range": _evaluate_ratio,
+        "rank_min": _evaluate_rank,
+        "date_diff_years": _evaluate_date_diff,
+    }.get(kind, _evaluate_values)
+    handler(result, selections, claimed, rule, kind)
+    return _jsonable(result)
+
+
+def _measured_entry(sel: Selection, verdict: str | None = None, difference: float | None = None) -> dict[str, Any]:
+    entry = {
+        "label": sel.spec.get("label") or f"{sel.spec['table']}.{sel.spec['column']}",
+        "table": sel.spec["table"],
+        "column": sel.spec["column"],
+        "value": sel.value if sel.ok else None,
+        "unit": sel.unit,
+        "period": sel.period,
+        "publisher": sel.publisher,
+        "url": sel.url,
+        "retrieved": sel.retrieved,
+        "rows_used": sel.rows_used,
+        "status": "ok" if sel.ok else "no data",
+        "verdict": verdict,
+        "difference": difference,
+        "note": sel.note_en,
+    }
+    entry.update(sel.extra)
+    return entry
+
+
+def _evaluate_values(
+    result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
+) -> None:
+    """approx / range / at_least / at_most: each series judged on its own, then combined."""
+    labels: list[str | None] = []
+    first = True
+    for sel in selections:
+        number = _to_number(sel.value) if sel.ok else None
+        if sel.ok and number is None:
+            _none(sel, f"value {sel.value!r} is not a number", f"el valor {sel.value!r} no es un número")
+        if not sel.ok:
+            labels.append(None)
+            result["measured"].append(_measured_entry(sel))
+            continue
+        label, diff, ratio = judge(kind, number, claimed, rule)
+        labels.append(label)
+        result["measured"].append(_measured_entry(sel, label, diff))
+        if first:
+            result["difference"], result["ratio"], first = diff, ratio, False
+    _finish(result, labels, selections, claimed, rule, kind, [_value_desc(s) for s in selections])
+
+
+def _evaluate_event(
+    result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
+) -> None:
+    """A matching row is the event on record; no row cannot show the event did not happen, so it is 'no data'."""
+    labels: list[str | None] = []
+    for sel in selections:
+        if sel.ok and sel.spec.get("aggregate") == "count" and not sel.value:
+            _none(sel, "no matching row", "ninguna fila coincidente")
+        labels.append(LABEL_CONSISTENT if sel.ok else None)
+        result["measured"].append(_measured_entry(sel, LABEL_CONSISTENT if sel.ok else None))
+    label, disagree = combine(labels)
+    result["label"], result["sources_disagree"] = label, disagree
+    parts = {lang: [_event_desc(s, lang) for s in selections] for lang in ("en", "es")}
+    period = str(claimed.get("period") or "")
+    tail_en = f"; the claim refers to {_refers(period, 'en')}." if period else "."
+    tail_es = f"; la afirmación se refiere {_refers(period, 'es')}." if period else "."
+    if label == LABEL_CANNOT_CHECK:
+        notes_en = "; ".join(s.note_en for s in selections)
+        notes_es = "; ".join(s.note_es for s in selections)
+        result["conclusion_en"] = f"Data: no matching record ({notes_en}){tail_en}"
+        result["conclusion_es"] = f"Datos: ningún registro coincidente ({notes_es}){tail_es}"
+        return
+    result["conclusion_en"] = "Data: " + "; ".join(parts["en"]) + tail_en
+    result["conclusion_es"] = "Datos: " + "; ".join(parts["es"]) + tail_es
+
+
+def _evaluate_date_diff(
+    result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
+) -> None:
+    """Years between the evidence's date and the claim period (its first day), compared like `approx`."""
+    labels: list[str | None] = []
+    target = _parse_date(str(claimed.get("period") or ""))
+    first = True
+    for sel in selections:
+        start = _parse_date(str(sel.value)) if sel.ok else None
+        if sel.ok and (start is None or target is None):
+            _none(sel, f"cannot read a date from {sel.value!r} or the claim period", "fecha ilegible")
+        if not sel.ok:
+            labels.append(None)
+            result["measured"].append(_measured_entry(sel))
+            continue
+        years = round((target - start).days / 365.2425, 2)
+        sel.extra = {"years": years, "from_date": start.isoformat(), "to_date": target.isoformat()}
+        label, diff, ratio = judge(kind, years, claimed, rule)
+        labels.append(label)
+        result["measured"].append(_measured_entry(sel, label, diff))
+        if first:
+            result["difference"], result["ratio"], first = diff, ratio, False
+    descs: list[dict[str, str] | None] = []
+    for sel in selections:
+        if not sel.ok:
+            descs.append(None)
+            continue
+        years = {lang: _fmt_value(sel.extra["years"], "years", lang, decimals=1) for lang in ("en", "es")}
+        start_en, start_es = _fmt_date(sel.extra["from_date"], "en"), _fmt_date(sel.extra["from_date"], "es")
+        end_en, end_es = _fmt_date(str(claimed["period"]), "en"), _fmt_date(str(claimed["period"]), "es")
+        source = f" ({sel.publisher})" if sel.publisher else ""
+        descs.append(
+            {
+                "en": f"{years['en']} from {start_en}{source} to {end_en}",
+                "es": f"{years['es']} desde el {start_es}{source} hasta {end_es}",
+            }
+        )
+    _finish(result, labels, selections, {**claimed, "period": ""}, rule, kind, descs)
+
+
+def _evaluate_ratio(
+    result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
+) -> None:
+    """100 × evidence[0] / evidence[1] per consecutive pair, each pair judged against [low, high] ± tolerance."""
+    labels: list[str | None] = []
+    descs: list[dict[str, str] | None] = []
+    pair_sels: list[Selection] = []
+    first = True
+    for num, den in zip(selections[::2], selections[1::2], strict=True):
+        a = _to_number(num.value) if num.ok else None
+        b = _to_number(den.value) if den.ok else None
+        result["measured"].extend([_measured_entry(num), _measured_entry(den)])
+        pair_label = f"{num.spec.get('label') or num.spec['column']} / {den.spec.get('label') or den.spec['column']}"
+        stand_in = Selection(spec={"table": num.spec["table"], "column": num.spec["column"], "label": pair_label})
+        pair_sels.append(stand_in)
+        if a is None or b is None or b == 0:
+            missing = [s for s, v in ((num, a), (den, b)) if v is None]
+            why = "; ".join(s.note_en or "not a number" for s in missing) if missing else "the denominator is zero"
+            stand_in.note_en = why
+            stand_in.note_es = "; ".join(s.note_es or "no numérico" for s in missing) if missing else "denominador cero"
+            labels.append(None)
+            descs.append(None)
+            result["ratios"].append(
+                {"label": pair_label, "value": None, "unit": "pct", "status": "no data", "note": why}
+            )
+            continue
+        pct = 100 * a / b
+        label, diff, _ = judge(kind, pct, claimed, rule)
+        labels.append(label)
+        stand_in.status, stand_in.value, stand_in.unit = "ok", pct, "pct"
+        publishers = " / ".join(dict.fromkeys(p for p in (num.publisher, den.publisher) if p))
+        result["ratios"].append(
+            {
+                "label": pair_label,
+                "numerator": a,
+                "denominator": b,
+                "value": round(pct, 4),
+                "unit": "pct",
+                "status": "ok",
+                "verdict": label,
+                "difference": diff,
+                "publisher": publishers,
+                "period": num.period if num.period == den.period else f"{num.period} / {den.period}",
+                "url": num.url or den.url,
+            }
+        )
+        if first:
+            result["difference"], first = diff, False
+        descs.append({lang: _ratio_desc(pct, a, b, num, den, publishers, lang) for lang in ("en", "es")})
+    _finish(result, labels, pair_sels, claimed, rule, kind, descs)
+
+
+def _ratio_desc(pct: float, a: float, b: float, num: Selection, den: Selection, publishers: str, lang: str) -> str:
+    """'28.8% = 34,000 / 118,000 bbl/d in 2023 (CIA)': numerator and denominator shown, shared parts said once."""
+    source = f" ({publishers})" if publishers else ""
+    if num.period == den.period and num.unit == den.unit:
+        return (
+            f"{_fmt_value(pct, 'pct', lang)} = {fmt_number(a, lang)} / {_fmt_value(b, den.unit, lang)}"
+            f"{_space(_when(num.period, lang))}{source}"
+        )
+    return (
+        f"{_fmt_value(pct, 'pct', lang)} = {_fmt_value(a, num.unit, lang)}{_space(_when(num.period, lang))} / "
+        f"{_fmt_value(b, den.unit, lang)}{_space(_when(den.period, lang))}{source}"
+    )
+
+
+def _evaluate_rank(
+    result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
+) -> None:
+    """The claim year's value against the other years of the window: lowest → consistent, second → partly."""
+    year = _year_of(str(claimed.get("period") or ""))
+    window = int(rule.get("window_years") or 0)
+    excluded = {int(y) for y in rule.get("exclude_years") or []}
+    first_year = year - window + 1 if year is not None else 0
+    labels: list[str | None] = []
+    descs: list[dict[str, str] | None] = []
+    for sel in selections:
+        per_year = _per_year(sel) if sel.ok else {}
+        per_year = {y: v for y, v in per_year.items() if first_year <= y <= (year or 0) and y not in excluded}
+        if sel.ok and year not in per_year:
+            _none(sel, f"no value for {year} in the window", f"ningún valor para {year} en la ventana")
+        if not sel.ok:
+            labels.append(None)
+            descs.append(None)
+            result["measured"].append(_measured_entry(sel))
+            continue
+        value = per_year[year]
+        rank = 1 + sum(1 for v in per_year.values() if v < value)
+        others = {y: v for y, v in per_year.items() if y != year}
+        lowest_year = min(others, key=lambda y: (others[y], y)) if others else None
+        label = LABEL_CONSISTENT if rank == 1 else LABEL_PARTLY if rank == 2 else LABEL_NOT_CONSISTENT
+        labels.append(label)
+        sel.value, sel.period = value, str(year)
+        _attribute(sel, year)
+        sel.extra = {
+            "rank": rank,
+            "years_compared": sorted(per_year),
+            "window": f"{first_year}/{year}",
+            "excluded_years": sorted(excluded),
+            "lowest_other_year": lowest_year,
+            "lowest_other_value": others.get(lowest_year) if lowest_year is not None else None,
+        }
+        result["measured"].append(_measured_entry(sel, label))
+        if result["difference"] is None and lowest_year is not None:
+            result["difference"] = value - others[lowest_year]
+        descs.append({lang: _rank_desc(sel, year, rank, len(per_year), lang) for lang in ("en", "es")})
+    _finish(result, labels, selections, {**claimed, "period": ""}, rule, kind, descs)
+
+
+def _attribute(sel: Selection, year: int) -> None:
+    """Publisher and URL of the claim year's own rows (the aggregate picked them from another year's row)."""
+    rows = sel.rows
+    if rows is None or sel.time_col is None:
+        return
+    own = rows[rows[sel.time_col].map(lambda v: _year_of(_time_text(v)) == year).astype(bool)]
+    if own.empty:
+        return
+    sel.rows_used = len(own)
+    if "publisher" in own.columns and own["publisher"].notna().any():
+        sel.publisher = "; ".join(dict.fromkeys(str(p) for p in own["publisher"].dropna()))
+    if "url" in own.columns and own["url"].notna().any():
+        sel.url = str(own["url"].dropna().iloc[0])
+
+
+def _per_year(sel: Selection) -> dict[int, float]:
+    """One value per year (several rows in a year are reduced with the evidence's own aggregate)."""
+    rows = sel.rows
+    if rows is None or sel.time_col is None:
+        return {}
+    years = rows[sel.time_col].map(lambda v: _year_of(_time_text(v)))
+    values = pd.to_numeric(rows[sel.spec["column"]], errors="coerce")
+    frame = pd.DataFrame({"year": years, "value": values}).dropna()
+    how = sel.spec.get("aggregate", "last")
+    reduce = {"min": "min", "max": "max", "mean": "mean", "sum": "sum"}.get(how, "last")
+    grouped = frame.groupby("year", sort=True)["value"].agg(reduce)
+    return {int(y): float(v) for y, v in grouped.items()}
+
+
+def _finish(
+    result: dict[str, Any],
+    labels: list[str | None],
+    selections: list[Selection],
+    claimed: dict[str, Any],
+    rule: dict[str, Any],
+    kind: str,
+    descs: list[dict[str, str] | None],
+) -> None:
+    """Combine the series' labels and write the one-sentence conclusions."""
+    label, disagree = combine(labels)
+    result["label"], result["sources_disagree"] = label, disagree
+    claim_text = {lang: _claimed_phrase(kind, claimed, rule, lang) for lang in ("en", "es")}
+    tail_en = f"; the claim says {claim_text['en']}." if claim_text["en"] else "."
+    tail_es = f"; la afirmación dice {claim_text['es']}." if claim_text["es"] else "."
+    if label == LABEL_CANNOT_CHECK:
+        notes_en = "; ".join(s.note_en for s in selections if s.note_en) or "no data"
+        notes_es = "; ".join(s.note_es for s in selections if s.note_es) or "sin datos"
+        result["conclusion_en"] = f"Data: none available ({notes_en}){tail_en}"
+        result["conclusion_es"] = f"Datos: no disponibles ({notes_es}){tail_es}"
+        return
+    several = len(selections) > 1
+    parts: dict[str, list[str]] = {"en": [], "es": []}
+    for sel, desc, series_label in zip(selections, descs, labels, strict=True):
+        for lang in ("en", "es"):
+            name = _series_name(sel, lang)
+            if desc is None:
+                parts[lang].append(f"{name or sel.spec['table']}: {'no data' if lang == 'en' else 'sin datos'}")
+                continue
+            text = desc[lang]
+            if several:
+                text = f"{name}: {text}" if name else text
+            if disagree and series_label in VERDICT_WORDS:
+                text += f", {VERDICT_WORDS[series_label][0 if lang == 'en' else 1]}"
+            parts[lang].append(text)
+    lead_en = "Sources disagree: " if disagree else "Data: "
+    lead_es = "Las fuentes discrepan: " if disagree else "Datos: "
+    result["conclusion_en"] = lead_en + "; ".join(parts["en"]) + tail_en
+    result["conclusion_es"] = lead_es + "; ".join(parts["es"]) + tail_es
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Wording (English and Spanish)
+# ---------------------------------------------------------------------------------------------------------------
+
+UNIT_WORDS: dict[str, tuple[str, str]] = {  # (English, Spanish) suffix after the number; "%" is glued in English
+    "pct": ("%", " %"),
+    "percent": ("%", " %"),
+    "mw": (" MW", " MW"),
+    "kw": (" kW", " kW"),
+    "twh": (" TWh", " TWh"),
+    "gwh": (" GWh", " GWh"),
+    "mwh": (" MWh", " MWh"),
+    "kwh": (" kWh", " kWh"),
+    "bbl_per_day": (" bbl/d", " barriles diarios"),
+    "bbl": (" bbl", " barriles"),
+    "hours_per_day": (" hours a day", " horas al día"),
+    "hours": (" hours", " horas"),
+    "persons": (" persons", " personas"),
+    "people": (" people", " personas"),
+    "count": ("", ""),
+    "km": (" km", " km"),
+    "years": (" years", " años"),
+    "year": ("", ""),
+    "cargoes": (" cargoes", " cargamentos"),
+    "companies": (" companies", " empresas"),
+    "pct_of_installed_capacity": ("% of installed capacity", " % de la capacidad instalada"),
+}
+MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
+}
+
+
+def fmt_number(value: float, lang: str, decimals: int | None = None) -> str:
+    """1234.5 → '1,234.5' (en) / '1.234,5' (es); precision follows magnitude (none from 10,000), trailing zeros
+    dropped, so that a conclusion shows what the data say without spurious digits."""
+    value = float(value)
+    if decimals is None:
+        decimals = 0 if value.is_integer() or abs(value) >= 10_000 else (1 if abs(value) >= 10 else 2)
+    text = f"{value:,.{decimals}f}"
+    if "." in text and decimals and decimals > 0:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "-0.0"):
+        text = "0"
+    if lang == "es":
+        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    return text
+
+
+def _fmt_value(value: Any, unit: str | None, lang: str, decimals: int | None = None) -> str:
+    number = _to_number(value)
+    if number is None:
+        return _fmt_date(str(value), lang) if _parse_date(str(value)) else str(value)
+    words = UNIT_WORDS.get(unit or "", None)
+    if words is None:
+        suffix = f" {(unit or '').replace('_per_', '/').replace('_', ' ')}".rstrip()
+    else:
+        suffix = words[0 if lang == "en" else 1]
+    if unit == "years" and abs(number) == 1:
+        suffix = " year" if lang == "en" else " año"
+    return fmt_number(number, lang, decimals) + suffix
+
+
+def _fmt_date(text: str, lang: str) -> str:
+    """'2026-02-13' → '13 February 2026' / '13 de febrero de 2026'; '2026-02' → 'February 2026'; '2026' as is."""
+    text = text.strip()
+    if ISO_YEAR.fullmatch(text):
+        return text
+    if ISO_MONTH.fullmatch(text):
+        month = MONTHS[lang][int(text[5:7]) - 1]
+        return f"{month} {text[:4]}" if lang == "en" else f"{month} de {text[:4]}"
+    if ISO_DATE.fullmatch(text):
+        d = date.fromisoformat(text)
+        month = MONTHS[lang][d.month - 1]
+        return f"{d.day} {month} {d.year}" if lang == "en" else f"{d.day} de {month} de {d.year}"
+    return text
+
+
+def _when(period: str, lang: str) -> str:
+    """A period as a phrase: 'in 2024', 'in February 2026', 'on 13 February 2026', 'from X to Y' (and Spanish)."""
+    period = str(period or "").strip()
+    if not period:
+        return ""
+    if "/" in period:
+        lo, hi = (p.strip() for p in period.split("/", 1))
+        lo, hi = _simplify_span(lo, hi)
+        if hi is None:
+            return _when(lo, lang)
+        return (
+            f"from {_fmt_date(lo, lang)} to {_fmt_date(hi, lang)}"
+            if lang == "en"
+            else (
+                f"{'del' if ISO_DATE.fullmatch(lo) else 'de'} {_fmt_date(lo, lang)} "
+                f"{'al' if ISO_DATE.fullmatch(hi) else 'a'} {_fmt_date(hi, lang)}"
+            )
+        )
+    if ISO_DATE.fullmatch(period):
+        return f"on {_fmt_date(period, lang)}" if lang == "en" else f"el {_fmt_date(period, lang)}"
+    if ISO_YEAR.fullmatch(period) or ISO_MONTH.fullmatch(period):
+        return f"in {_fmt_date(period, lang)}" if lang == "en" else f"en {_fmt_date(period, lang)}"
+    return f"for {period}" if lang == "en" else f"para {period}"
+
+
+def _simplify_span(lo: str, hi: str) -> tuple[str, str | None]:
+    """Whole years and months read as such: 2025-01-01/2025-12-31 → 2025; 2025-01-01/2025-10-31 → 2025-01/2025-10."""
+    if not (ISO_DATE.fullmatch(lo) and ISO_DATE.fullmatch(hi)):
+        return lo, (None if lo == hi else hi)
+    start, end = date.fromisoformat(lo), date.fromisoformat(hi)
+    month_end = end.day == calendar.monthrange(end.year, end.month)[1]
+    if start.day != 1 or not month_end:
+        return lo, (None if lo == hi else hi)
+    if start.month == 1 and end.month == 12:
+        return (str(start.year), None) if start.year == end.year else (str(start.year), str(end.year))
+    lo_m, hi_m = lo[:7], hi[:7]
+    return (lo_m, None) if lo_m == hi_m else (lo_m, hi_m)
+
+
+def _refers(period: str, lang: str) -> str:
+    """The object of 'the claim refers to …' / 'la afirmación se refiere …' (Spanish carries its preposition)."""
+    period = period.strip()
+    if "/" in period:
+        lo, hi = _simplify_span(*(p.strip() for p in period.split("/", 1)))
+        if hi is not None:
+            span = f"{_fmt_date(lo, lang)} – {_fmt_date(hi, lang)}"
+            if ISO_YEAR.fullmatch(lo) and ISO_YEAR.fullmatch(hi):
+                span = f"{lo}–{hi}"
+            return span if lang == "en" else f"al periodo {span}"
+        period = lo
+    if lang == "en":
+        return _fmt_date(period, lang)
+    return ("al " if ISO_DATE.fullmatch(period) else "a ") + _fmt_date(period, lang)
+
+
+def _space(text: str) -> str:
+    return f" {text}" if text else ""
+
+
+def _value_desc(sel: Selection) -> dict[str, str] | None:
+    if not sel.ok:
+        return None
+    out = {}
+    for lang in ("en", "es"):
+        source = f" ({sel.publisher})" if sel.publisher else ""
+        out[lang] = f"{_fmt_value(sel.value, sel.unit, lang)}{_space(_when(sel.period, lang))}{source}"
+    return out
+
+
+def _event_desc(sel: Selection, lang: str) -> str:
+    if not sel.ok:
+        name = _series_name(sel, lang) or sel.spec["table"]
+        return f"{name}: {'no record' if lang == 'en' else 'sin registro'}"
+    source = f" ({sel.publisher})" if sel.publisher else ""
+    when = _when(sel.period, lang)
+    if sel.spec.get("aggregate") == "count":
+        n = int(sel.value)
+        what = (
+            ("1 matching entry" if n == 1 else f"{n} matching entries")
+            if lang == "en"
+            else ("1 entrada coincidente" if n == 1 else f"{n} entradas coincidentes")
+        )
+        return f"{what}{_space(when)}{source}"
+    return (f"recorded {when}" if lang == "en" else f"registrado {when}").rstrip() + source
+
+
+def _rank_desc(sel: Selection, year: int, rank: int, n_years: int, lang: str) -> str:
+    extra = sel.extra
+    excluded = extra["excluded_years"]
+    window = extra["window"].replace("/", "–")
+    value = _fmt_value(sel.value, sel.unit, lang)
+    if lang == "en":
+        excl = f", excluding {_join(list(map(str, excluded)), 'en')}" if excluded else ""
+        head = f"{year} had {value} ({sel.publisher})" if sel.publisher else f"{year} had {value}"
+        if rank == 1:
+            return f"{head}, the lowest of the {n_years} years with data in {window}{excl}"
+        low = _fmt_value(extra["lowest_other_value"], sel.unit, lang)
+        return f"{head}, {_ordinal(rank)} lowest of the {n_years} years with data in {window}{excl} (lowest: {extra['lowest_other_year']}, {low})"
+    excl = f", sin contar {_join(list(map(str, excluded)), 'es')}" if excluded else ""
+    head = f"{year} tuvo {value} ({sel.publisher})" if sel.publisher else f"{year} tuvo {value}"
+    if rank == 1:
+        return f"{head}, el valor más bajo de los {n_years} años con datos en {window}{excl}"
+    low = _fmt_value(extra["lowest_other_value"], sel.unit, lang)
+    return f"{head}, el {rank}.º más bajo de los {n_years} años con datos en {window}{excl} (el más bajo: {extra['lowest_other_year']}, {low})"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" and " if lang == "en" else " y ") + items[-1]
+
+
+def _series_name(sel: Selection, lang: str) -> str:
+    """How a series is named inside a conclusion: its label (quoted figures dropped) in English; in Spanish the
+    optional `label_es`, else nothing (the publisher in brackets identifies it) rather than English words."""
+    if lang == "es":
+        return str(sel.spec.get("label_es") or "")
+    return short_label(str(sel.spec.get("label") or f"{sel.spec.get('table')}.{sel.spec.get('column')}"))
+
+
+def short_label(label: str) -> str:
+    """'CIA Factbook: production (34,000 bbl/d, 2023 est.)' → 'CIA Factbook: production'.
+
+    Labels often quote the figure they expected; the conclusion states the measured figure itself, so the
+    quoted one (which may go stale) is left out."""
+    text = re.sub(r"\s*\([^()]*\d[^()]*\)", "", label)
+    text = re.sub(r":\s*[~≈]?\s*\d[^:]*$", "", text)
+    return text.strip(" ,;:") or label
+
+
+def _claimed_text(kind: str, claimed: Mapping[str, Any], rule: Mapping[str, Any], lang: str) -> str:
+    """What the claim says, as a number phrase: '110,000 bbl/d', '80–95%', 'at least 20 hours a day'."""
+    unit = claimed.get("unit")
+    if kind in ("approx", "date_diff_years"):
+        return _fmt_value(claimed["value"], unit, lang)
+    if kind == "at_least":
+        return ("at least " if lang == "en" else "al menos ") + _fmt_value(claimed["value"], unit, lang)
+    if kind == "at_most":
+        return ("at most " if lang == "en" else "como máximo ") + _fmt_value(claimed["value"], unit, lang)
+    if kind in RANGE_KINDS:
+        low, high = float(claimed["low"]), float(claimed["high"])
+        if low == high:
+            return _fmt_value(low, unit, lang)
+        if kind == "ratio_range" and high >= OPEN_HIGH:
+            return ("at least " if lang == "en" else "al menos ") + _fmt_value(low, unit, lang)
+        if kind == "ratio_range" and low == 0:
+            return ("at most " if lang == "en" else "como máximo ") + _fmt_value(high, unit, lang)
+        high_text = _fmt_value(high, unit, lang)
+        return f"{fmt_number(low, lang)}–{high_text}"
+    if kind == "rank_min":
+        return "it was the lowest value of its window" if lang == "en" else "que fue el valor más bajo de su ventana"
+    return ""
+
+
+def _claimed_phrase(kind: str, claimed: Mapping[str, Any], rule: Mapping[str, Any], lang: str) -> str:
+    text = _claimed_text(kind, claimed, rule, lang)
+    if not text:
+        return ""
+    when = _when(str(claimed.get("period") or ""), lang)
+    tol = _tolerance_text(rule, claimed.get("unit"))[0 if lang == "en" else 1]
+    return text + _space(when) + (f" ({tol})" if tol else "")
+
+
+def _tolerance_text(rule: Mapping[str, Any], unit: str | None) -> tuple[str, str]:
+    """'±10%' / '±2 percentage points' / '±1,000 bbl/d' (and Spanish); '' when the rule has no tolerance."""
+    if _is_number(rule.get("tolerance_pct")):
+        pct = float(rule["tolerance_pct"])
+        return f"±{fmt_number(pct, 'en')}%", f"±{fmt_number(pct, 'es')} %"
+    if _is_number(rule.get("tolerance_abs")):
+        tol = float(rule["tolerance_abs"])
+        unit = "years" if rule.get("kind") == "date_diff_years" else unit
+        if unit == "pct" or rule.get("kind") == "ratio_range":
+            points_en = "percentage point" if tol == 1 else "percentage points"
+            points_es = "punto porcentual" if tol == 1 else "puntos porcentuales"
+            return f"±{fmt_number(tol, 'en')} {points_en}", f"±{fmt_number(tol, 'es')} {points_es}"
+        return f"±{_fmt_value(tol, unit, 'en')}", f"±{_fmt_value(tol, unit, 'es')}"
+    return "", ""
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _py(value: Any) -> Any:
+    """numpy/pandas scalars → Python; NA/NaN → None (JSON has no NaN)."""
+    if value is None:
+        return None
+    if isinstance(value, bool | str | int):
+        return value
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isinf(value):
+        return None
+    return value
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [_jsonable(v) for v in obj]
+    value = normalise(obj)
+    if isinstance(value, float):
+        value = round(value, 10)
+        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _to_number(value: Any) -> float | None:
+    value = _py(value)
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _year_of(text: str) -> int | None:
+    match = re.match(r"(\d{4})(?:$|-|/|\.0$)", text.strip())
+    return int(match.group(1)) if match else None
+
+
+def _parse_date(text: str) -> date | None:
+    """The first day of 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (the start of 'A/B')."""
+    text = text.split("/", 1)[0].strip()
+    try:
+        if ISO_DATE.fullmatch(text):
+            return date.fromisoformat(text)
+        if ISO_MONTH.fullmatch(text):
+            return date(int(text[:4]), int(text[5:7]), 1)
+        if ISO_YEAR.fullmatch(text):
+            return date(int(text), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def _period_spec_text(period: Any) -> str:
+    if period == "latest":
+        return "latest"
+    if isinstance(period, Mapping) and "year" in period:
+        return str(period["year"])
+    if isinstance(period, Mapping):
+        return f"{period.get('from', '…')}/{period.get('to', '…')}"
+    return str(period)

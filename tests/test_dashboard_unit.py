@@ -1,0 +1,138 @@
+"""Dashboard logic without a browser: formats, translations, figures as data, every chart on the published data,
+URL state parsing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dashboard import charts
+from dashboard.charts import BadParameter, ChartState
+from dashboard.data import DataStore
+from dashboard.figures.basic import make_bars, make_lines, with_claim
+from dashboard.figures.common import Frame, for_screen
+from dashboard.i18n import LANGS, STRINGS, fmt_date, fmt_num, t
+
+
+def test_number_formats_follow_the_language():
+    assert fmt_num(1234.5, "en", 1) == "1,234.5"
+    assert fmt_num(1234.5, "es", 1) == "1.234,5"
+    assert fmt_num(110000, "es") == "110.000"
+    assert fmt_num(None, "en") == "–" and fmt_num(float("nan"), "es") == "–"
+
+
+def test_dates_follow_the_language():
+    assert fmt_date("2026-02-13", "en") == "13 February 2026"
+    assert fmt_date("2026-02-13", "es") == "13 de febrero de 2026"
+    assert fmt_date("2026-02", "es") == "febrero de 2026"
+
+
+def test_every_interface_string_exists_in_both_languages():
+    for key, texts in STRINGS.items():
+        assert set(texts) == set(LANGS), key
+        assert all(texts[lang].strip() for lang in LANGS), key
+    assert t("claims_count", "es", n=3) == "3 afirmaciones mostradas"
+
+
+FRAME = Frame("Title", "Subtitle (TWh)", "Source: Test · Data as of 2024", "en")
+
+
+def test_lines_figure_has_one_trace_per_group_the_unit_and_the_source_inside():
+    df = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "v": [1.0, 2.0, 3.0, 4.0], "g": ["A", "A", "B", "B"]})
+    fig = make_lines(df, "year", "v", "g", FRAME, "TWh", "no data")
+    assert [trace.name for trace in fig.data] == ["A", "B"]
+    assert fig.layout.yaxis.title.text == "TWh"
+    assert fig.layout.title.text == "Title" and fig.layout.title.subtitle.text == "Subtitle (TWh)"
+    assert fig.layout.annotations[0].text.startswith("Source: Test")
+    # Distinguishable without colour: different dashes.
+    assert fig.data[0].line.dash != fig.data[1].line.dash
+
+
+def test_empty_input_gives_a_figure_that_says_so():
+    fig = make_lines(pd.DataFrame({"year": [], "v": [], "g": []}), "year", "v", "g", FRAME, "TWh", "Nothing here")
+    assert len(fig.data) == 0 and any(a.text == "Nothing here" for a in fig.layout.annotations)
+
+
+def test_claim_line_and_band_are_labelled_in_words():
+    bars = make_bars(pd.DataFrame({"c": ["x"], "v": [1.0]}), "c", "v", FRAME, "%", "no data")
+    band = with_claim(bars, {"low": 80, "high": 95}, "Claim: 80–95%")
+    assert band.layout.shapes[0].line.dash == "dash"
+    assert any(a.text == "Claim: 80–95%" for a in band.layout.annotations)
+    line = with_claim(
+        make_bars(pd.DataFrame({"c": ["x"], "v": [1.0]}), "c", "v", FRAME, "%", "no data"),
+        {"value": 110000},
+        "Claim: 110,000 bbl/d",
+    )
+    assert any(a.text == "Claim: 110,000 bbl/d" for a in line.layout.annotations)
+
+
+def test_screen_version_drops_title_and_source_but_downloads_keep_them():
+    fig = make_lines(
+        pd.DataFrame({"year": [1, 2], "v": [1.0, 2.0], "g": ["A", "A"]}), "year", "v", "g", FRAME, "%", "-"
+    )
+    screen = for_screen(fig)
+    assert screen.layout.title.text is None and len(screen.layout.annotations) == 0
+    assert fig.layout.title.text == "Title" and len(fig.layout.annotations) == 1
+
+
+@pytest.fixture(scope="module")
+def store() -> DataStore:
+    from dashboard import data
+
+    s = DataStore()
+    data.configure(s)
+    return s
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_chart_builds_on_the_published_data(store, lang):
+    built = 0
+    for spec in charts.all_charts():
+        state = charts.parse_state(spec, store, {"lang": lang})
+        view = spec.build(store, state)
+        assert len(view.figure.data) > 0, spec.id
+        assert view.summary and view.title and view.sources, spec.id
+        assert view.figure.layout.title.text, spec.id
+        assert len(view.frame) > 0, spec.id
+        built += 1
+    assert built >= 15
+
+
+def test_claim_charts_draw_the_claimed_value(store):
+    from dashboard.chartdefs.claims import claims_doc, has_chart
+
+    charted = [c for c in claims_doc(store)["claims"] if has_chart(c)]
+    assert len(charted) >= 10
+    for claim in charted:
+        view = charts.build(f"claim-{claim['claim_id']}", store, ChartState())
+        texts = [a.text or "" for a in view.figure.layout.annotations]
+        assert any(("Claim" in x) or ("claim says" in x) for x in texts), claim["claim_id"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"country": "XXX"}, "unknown country"),
+        ({"start": "last-year"}, "must be a year"),
+        ({"start": "2024-02-30"}, "not a real date"),
+        ({"start": "2025", "end": "2020"}, "start is after end"),
+        ({"lang": "fr"}, "lang must be"),
+        ({"tab": "map"}, "tab must be"),
+        ({"colour": "red"}, "unknown parameter"),
+        ({"country": "CUB~" * 60}, "too long"),
+    ],
+)
+def test_bad_url_parameters_are_rejected_with_a_reason(store, params, message):
+    with pytest.raises(BadParameter, match=message):
+        charts.parse_state(charts.get("oil-share-of-electricity"), store, params)
+
+
+def test_state_round_trips_through_the_url(store):
+    spec = charts.get("oil-share-of-electricity")
+    state = charts.parse_state(spec, store, {"country": "CUB~MEX", "start": "2000", "lang": "es", "tab": "table"})
+    again = charts.parse_state(spec, store, state.query(spec))
+    assert again == state
+    assert (
+        charts.share_path(spec, state)
+        == "/generation?country=CUB~MEX&start=2000&tab=table&lang=es#oil-share-of-electricity"
+    )
