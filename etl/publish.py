@@ -47,10 +47,15 @@ class TableChange:
     cells_revised: int = 0
     revisions: list[dict[str, Any]] = field(default_factory=list)
     added_keys: list[dict[str, Any]] = field(default_factory=list)
+    kind: str = "table"  # table | document
 
     def summary(self) -> str:
+        if self.kind == "document":
+            return f"{self.table}: updated"
         if not self.changed:
             return f"{self.table}: no change ({self.rows:,} rows)"
+        if self.rows == 0 and not (self.rows_added or self.rows_removed):
+            return f"{self.table}: published, empty"
         parts = []
         if self.rows_added:
             parts.append(f"{self.rows_added:,} rows added")

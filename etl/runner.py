@@ -334,7 +334,7 @@ class Refresher:
                 result.label_changes = notes
                 for name, content in documents.items():
                     if publish_document(self.paths.data_dir, package, name, content, source.meta, changed_at):
-                        result.tables.append(TableChange(name, True, 0))
+                        result.tables.append(TableChange(name, True, 0, kind="document"))
             self.store.promote(snapshots)
             self._remember(source, fingerprint)
             if not any(t.changed for t in result.tables):
