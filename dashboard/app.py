@@ -14,7 +14,7 @@ from dash import html
 from flask_caching import Cache
 from flask_compress import Compress
 
-from dashboard import callbacks, pagemeta, routes
+from dashboard import callbacks, embed, pagemeta, routes, security
 from dashboard import data as data_module
 from dashboard.data import DataStore
 from dashboard.i18n import normalize_lang, t
@@ -98,7 +98,9 @@ def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) 
     app.index_string = INDEX_TEMPLATE
     app.layout = html.Div([dash.page_container, html.Div(id="page-title-sync", hidden=True)])
     routes.register(server, store, cache)
+    embed.register(server, store, cache, routes.error_page)
     callbacks.register(app)
+    security.register(app)
     return app
 
 

@@ -1082,7 +1082,7 @@ def _series_name(sel: Selection, lang: str) -> str:
     """How a series is named inside a conclusion: its label (quoted figures dropped) in English; in Spanish the
     optional `label_es`, else nothing (the publisher in brackets identifies it) rather than English words."""
     if lang == "es":
-        return str(sel.spec.get("label_es") or "")
+        return short_label(str(sel.spec["label_es"])) if sel.spec.get("label_es") else ""
     return short_label(str(sel.spec.get("label") or f"{sel.spec.get('table')}.{sel.spec.get('column')}"))
 
 

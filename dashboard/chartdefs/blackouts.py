@@ -54,7 +54,7 @@ def add_events(fig: go.Figure, store: DataStore, start: pd.Timestamp, end: pd.Ti
     if total.empty:
         return
     for when in total["date"]:
-        fig.add_vline(x=when, line={"color": "#444", "dash": "dot", "width": 1})
+        fig.add_vline(x=when, line={"color": "#777777", "dash": "dot", "width": 1})
     name = "Total grid collapse" if lang == "en" else "Colapso total de la red"
     fig.add_trace(
         go.Scatter(
@@ -63,12 +63,27 @@ def add_events(fig: go.Figure, store: DataStore, start: pd.Timestamp, end: pd.Ti
             yaxis="y2",
             mode="markers",
             name=name,
-            marker={"symbol": "x", "size": 10, "color": "#222"},
+            marker={"symbol": "x", "size": 10, "color": "#777777"},
             customdata=total["trigger"].fillna("").to_numpy(),
             hovertemplate="%{x|%Y-%m-%d}: " + name + "<br>%{customdata}<extra></extra>",
         )
     )
     fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True})
+
+
+def deficit_polygons(df: pd.DataFrame) -> tuple[list, list]:
+    """The area between availability and demand as closed polygons, one per run of consecutive days (so the shading
+    never bridges days without a report). One trace, runs separated by None."""
+    xs: list = []
+    ys: list = []
+    present = df["peak_availability_mw"].notna() & df["peak_demand_mw"].notna()
+    run_id = (present != present.shift()).cumsum()
+    for _, run in df[present].groupby(run_id[present]):
+        if len(run) < 2:
+            continue
+        xs += [*run["date"], *run["date"][::-1], run["date"].iloc[0], None]
+        ys += [*run["peak_availability_mw"], *run["peak_demand_mw"][::-1], run["peak_availability_mw"].iloc[0], None]
+    return xs, ys
 
 
 def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
@@ -95,6 +110,20 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     both = full["peak_availability_mw"].notna() & full["peak_demand_mw"].notna()
     full.loc[~both, ["peak_availability_mw", "peak_demand_mw"]] = None
     df = full
+    gap_name = "Gap (demand above capacity)" if lang == "en" else "Faltante (demanda sobre capacidad)"
+    xs, ys = deficit_polygons(df)
+    fig.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            fill="toself",
+            mode="lines",
+            line={"width": 0},
+            name=gap_name,
+            fillcolor="rgba(213,94,0,0.18)",
+            hoverinfo="skip",
+        )
+    )
     fig.add_trace(
         go.Scatter(
             x=df["date"],
@@ -111,8 +140,6 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
             y=df["peak_demand_mw"],
             name=demand,
             mode="lines",
-            fill="tonexty",
-            fillcolor="rgba(213,94,0,0.18)",
             line={"color": PALETTE[3], "width": 1.6, "dash": "dot"},
             hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + demand + "</extra>",
         )
@@ -405,40 +432,47 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
 
 def calendar_frame(df: pd.DataFrame) -> pd.DataFrame:
     d = df[["date", "peak_share_of_demand_cut_pct"]].dropna().copy()
-    d["week"] = d["date"] - pd.to_timedelta(d["date"].dt.day_of_week, unit="D")
-    d["weekday"] = d["date"].dt.day_of_week
+    d["month"] = d["date"].dt.to_period("M").dt.to_timestamp()
+    d["day"] = d["date"].dt.day
     return d
 
 
 def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -> go.Figure:
-    """Weeks across, weekdays down, colour = share of demand cut (Cividis: readable with colour blindness),
-    with the value in the hover and the table."""
+    """Months across, days of the month down, colour = share of demand cut (Cividis: readable with colour
+    blindness; darker = worse), the value in the hover and the table. Square markers of a scatter trace (not a
+    heatmap), so the small plotly.js bundle of embeds can draw it."""
     if d.empty:
         return empty_figure(frame, no_data_text)
-    days = (
-        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        if lang == "en"
-        else ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]
-    )
-    pivot = d.pivot_table(index="weekday", columns="week", values="peak_share_of_demand_cut_pct")
-    dates = d.pivot_table(index="weekday", columns="week", values="date", aggfunc="first")
-    fig = base_figure(frame, height=330)
+    fig = base_figure(frame, height=520)
+    months = max(d["month"].nunique(), 1)
     fig.add_trace(
-        go.Heatmap(
-            z=pivot.to_numpy(),
-            x=list(pivot.columns),
-            y=[days[i] for i in pivot.index],
-            colorscale="Cividis_r",
-            zmin=0,
-            zmax=80,
-            xgap=1,
-            ygap=1,
-            customdata=dates.reindex_like(pivot).apply(lambda col: col.dt.strftime("%Y-%m-%d")).to_numpy(),
-            hovertemplate="%{customdata}: %{z:.0f}%<extra></extra>",
-            colorbar={"title": {"text": "%"}, "thickness": 12},
+        go.Scatter(
+            x=d["month"],
+            y=d["day"],
+            mode="markers",
+            marker={
+                "symbol": "square",
+                "size": max(4, min(11, int(700 / months))),
+                "color": d["peak_share_of_demand_cut_pct"],
+                "colorscale": "Cividis",
+                "reversescale": True,
+                "cmin": 0,
+                "cmax": 80,
+                "colorbar": {"title": {"text": "%"}, "thickness": 12},
+            },
+            customdata=d["date"].dt.strftime("%Y-%m-%d"),
+            hovertemplate="%{customdata}: %{marker.color:.0f}%<extra></extra>",
+            showlegend=False,
         )
     )
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(
+        range=[31.6, 0.4],
+        showgrid=False,
+        zeroline=False,
+        dtick=5,
+        title={"text": "day of month" if lang == "en" else "día del mes", "font": {"size": 12}},
+    )
+    fig.update_xaxes(showgrid=False)
     return fig
 
 

@@ -3,6 +3,10 @@ and the thermal power plants."""
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -218,20 +222,45 @@ def _thermal_plants(store: DataStore, state: ChartState) -> ChartView:
     return ChartView(fig, frame_df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
 
 
+OUTLINE_PATH = Path(__file__).resolve().parents[1] / "static" / "geo" / "cuba_outline.json"
+
+
+@lru_cache(maxsize=1)
+def cuba_outline() -> tuple[list, list]:
+    """Cuba's coastline (Natural Earth, derived by scripts/build_cuba_outline.py): a file of the app, no CDN."""
+    doc = json.loads(OUTLINE_PATH.read_text())
+    return doc["lon"], doc["lat"]
+
+
 def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> go.Figure:
-    """Plants on a map of Cuba, marker size by capacity; the base map is served by this app (no CDN)."""
+    """Plants over Cuba's outline, marker area by capacity, one symbol per fuel. Plain scatter traces on a
+    longitude/latitude grid (aspect corrected for Cuba's latitude), so the small embed bundle can draw it."""
     data = df.dropna(subset=["latitude", "longitude"])
     if data.empty:
         return empty_figure(frame, no_data_text)
     fig = base_figure(frame, height=430)
+    lon, lat = cuba_outline()
+    fig.add_trace(
+        go.Scatter(
+            x=lon,
+            y=lat,
+            mode="lines",
+            fill="toself",
+            fillcolor="#eeeeee",
+            line={"color": "#999", "width": 0.8},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     symbols = ["circle", "diamond", "square", "triangle-up", "x", "star", "cross", "hexagon"]
     for i, (fuel, part) in enumerate(data.groupby("fuel", sort=True)):
         fig.add_trace(
-            go.Scattergeo(
-                lat=part["latitude"],
-                lon=part["longitude"],
+            go.Scatter(
+                x=part["longitude"],
+                y=part["latitude"],
                 text=part["name"] + " — " + part["capacity_mw"].map(lambda v: f"{v:,.0f}") + " MW",
                 name=str(fuel),
+                mode="markers",
                 hoverinfo="text",
                 marker={
                     "size": (part["capacity_mw"].clip(lower=10) ** 0.5) * 1.3,
@@ -241,19 +270,10 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> go.Fig
                 },
             )
         )
-    fig.update_geos(
-        scope="north america",
-        resolution=50,
-        showland=True,
-        landcolor="#f2f2f2",
-        showcountries=True,
-        countrycolor="#bbbbbb",
-        showocean=True,
-        oceancolor="#eaf3fb",
-        lataxis_range=[19.5, 23.6],
-        lonaxis_range=[-85.2, -73.9],
-        projection_type="mercator",
-    )
+    # One degree of longitude is cos(latitude) times one degree of latitude: about 0.93 at 21.5° N.
+    fig.update_xaxes(visible=False, range=[-85.2, -73.9])
+    fig.update_yaxes(visible=False, range=[19.6, 23.5], scaleanchor="x", scaleratio=1 / 0.93)
+    fig.update_layout(plot_bgcolor="#eaf3fb")
     return fig
 
 

@@ -38,6 +38,13 @@ def topic_text(topic: str, lang: str) -> str:
     return TOPICS_ES.get(topic, topic) if lang == "es" else topic
 
 
+def localized(record: dict[str, Any], field: str, lang: str) -> str:
+    """The Spanish text (`<field>_es`) on Spanish pages when the claims file has it, else the English."""
+    if lang == "es" and record.get(f"{field}_es"):
+        return str(record[f"{field}_es"])
+    return str(record.get(field) or "")
+
+
 def label_badge(label: str, lang: str) -> html.Span:
     return html.Span(label_text(label, lang), className=f"label-badge label-{SLUG_OF.get(label, 'cannot-check')}")
 

@@ -1,0 +1,372 @@
+"""Embeds for other sites: `/embed/<chart>` (a tiny page with the chart, its title, source line, "as of" date and a
+link back), `/embed/<chart>.svg` (static image), `/embed.js` (the host page's auto-height listener) and `/oembed`.
+
+An interactive embed loads only plotly.js's basic bundle (scatter and bar, about 400 KB gzipped) instead of Dash;
+a static embed is an SVG (tens of KB). No third-party requests: every asset is served by this app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import flask
+import plotly.graph_objects as go
+import plotly.io as pio
+from flask_caching import Cache
+
+from dashboard import charts, render
+from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView
+from dashboard.data import DataStore
+from dashboard.figures.common import CLAIM_COLOR, for_screen
+from dashboard.i18n import t
+
+STATIC = Path(__file__).resolve().parent / "static"
+PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
+FLAGS = {"theme": ("light", "dark", "auto"), "transparent": ("0", "1"), "controls": ("on", "off"), "static": ("0", "1")}
+DEFAULT_FLAGS = {"theme": "light", "transparent": "0", "controls": "on", "static": "0"}
+EMBED_HEIGHT = 520
+EMBED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors *"
+)
+DARK = {"paper": "#121417", "plot": "#121417", "text": "#e8e8e8", "muted": "#b5b5b5", "grid": "#33373d"}
+
+
+@dataclass(frozen=True)
+class EmbedRequest:
+    spec: ChartSpec
+    state: ChartState
+    flags: dict[str, str]
+
+
+def parse_embed(chart_id: str, args: dict[str, str], store: DataStore) -> EmbedRequest:
+    """Chart state parameters plus the embed flags, each validated (KeyError: unknown chart; BadParameter: bad value)."""
+    spec = charts.get(chart_id)
+    flags = dict(DEFAULT_FLAGS)
+    state_args = {}
+    for key, value in args.items():
+        if key in FLAGS:
+            if value not in FLAGS[key]:
+                raise BadParameter(f"{key} must be one of {', '.join(FLAGS[key])}")
+            flags[key] = value
+        else:
+            state_args[key] = value
+    return EmbedRequest(spec, charts.parse_state(spec, store, state_args), flags)
+
+
+# -- fingerprinted static files -----------------------------------------------------------------------------------------
+@lru_cache(maxsize=64)
+def _digest(name: str, mtime: float) -> str:
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+
+
+def asset_url(name: str) -> str:
+    """`/static/v/<hash>/<name>`: the name changes with the content, so it can be cached for a year."""
+    path = STATIC / name
+    return f"/static/v/{_digest(name, path.stat().st_mtime)}/{name}"
+
+
+# -- figures for embeds ------------------------------------------------------------------------------------------------
+def dark_layout(layout: dict[str, Any], transparent: bool) -> dict[str, Any]:
+    """The same layout for a dark page: light text and grid, white claim lines (the claim stays labelled)."""
+    out = json.loads(json.dumps(layout))
+    bg = "rgba(0,0,0,0)" if transparent else DARK["paper"]
+    out["paper_bgcolor"] = bg
+    out["plot_bgcolor"] = "rgba(0,0,0,0)" if transparent else DARK["plot"]
+    out.setdefault("font", {})["color"] = DARK["text"]
+    for axis in [k for k in out if k.startswith(("xaxis", "yaxis"))]:
+        out[axis]["gridcolor"] = DARK["grid"]
+        out[axis]["zerolinecolor"] = DARK["grid"]
+        out[axis]["linecolor"] = DARK["grid"]
+    out["template"] = out.get("template", {})
+    for shape in out.get("shapes", []):
+        if shape.get("line", {}).get("color") in (CLAIM_COLOR, "#000000", "black"):
+            shape["line"]["color"] = "#ffffff"
+        if shape.get("fillcolor") == "rgba(0,0,0,0.07)":
+            shape["fillcolor"] = "rgba(255,255,255,0.10)"
+    for note in out.get("annotations", []):
+        font = note.setdefault("font", {})
+        if font.get("color") in (CLAIM_COLOR, "#000000", "#555", "#444", None):
+            font["color"] = DARK["text"]
+        if note.get("bgcolor"):
+            note["bgcolor"] = "rgba(18,20,23,0.85)"
+    if "legend" in out:
+        out["legend"].setdefault("font", {})["color"] = DARK["text"]
+    if "plot_bgcolor" in out and out.get("geo"):
+        out["geo"]["bgcolor"] = bg
+    return out
+
+
+def embed_figure(view: ChartView, transparent: bool) -> dict[str, Any]:
+    """Figure JSON for the page (title and source are HTML text around it, so they wrap on phones)."""
+    fig = for_screen(view.figure)
+    fig.update_layout(autosize=True, height=None, margin={"l": 48, "r": 12, "t": 28, "b": 36})
+    if transparent:
+        fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+    doc = json.loads(pio.to_json(fig, validate=False))
+    doc["layout"].pop("template", None)  # the page's own look; plotly's default template is 8 KB of JSON
+    doc["layout_dark"] = dark_layout(doc["layout"], transparent)
+    return doc
+
+
+def static_figure(view: ChartView, theme: str, transparent: bool) -> go.Figure:
+    """The full figure (title, source and date inside) for SVG embeds, in the requested theme."""
+    fig = go.Figure(view.figure)
+    if transparent:
+        fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+    if theme == "dark":
+        layout = json.loads(pio.to_json(fig, validate=False))["layout"]
+        fig.layout = dark_layout(layout, transparent)
+        fig.update_layout(
+            template="plotly_dark", title_font_color=DARK["text"], title_subtitle_font_color=DARK["muted"]
+        )
+    return fig
+
+
+def script_json(payload: Any) -> str:
+    """JSON safe inside <script type="application/json">: no '</' or '<!--' can close the element."""
+    text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return (
+        text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+def full_view_url(spec: ChartSpec, state: ChartState, base: str) -> str:
+    if spec.id.startswith("claim-"):
+        query = {"claim": spec.id.removeprefix("claim-"), **({"lang": state.lang} if state.lang != "en" else {})}
+        return f"{base.rstrip('/')}/?{urlencode(query)}#{spec.id}"
+    return f"{base.rstrip('/')}{charts.share_path(spec, state)}"
+
+
+def embed_query(req: EmbedRequest, **overrides: str) -> str:
+    query = {**req.state.query(req.spec), **{k: v for k, v in req.flags.items() if v != DEFAULT_FLAGS[k]}, **overrides}
+    query = {k: v for k, v in query.items() if v is not None and not (k in DEFAULT_FLAGS and v == DEFAULT_FLAGS[k])}
+    return urlencode(query)
+
+
+def render_page(
+    req: EmbedRequest,
+    view: ChartView,
+    base: str,
+    assets: str = "",
+    static_src: tuple[str, str] | None = None,
+    png_url: str | None = None,
+) -> str:
+    """The embed document. `assets` prefixes asset URLs (empty on the live site; a relative path in the export)."""
+    lang = req.state.lang
+    e = lambda s: html.escape(str(s), quote=True)
+    flags = req.flags
+    theme = flags["theme"]
+    full = full_view_url(req.spec, req.state, base)
+    query = embed_query(req)
+    self_url = f"{base.rstrip('/')}/embed/{req.spec.id}" + (f"?{query}" if query else "")
+    png = png_url or f"{base.rstrip('/')}/download/{req.spec.id}.png" + (
+        f"?{urlencode(req.state.query(req.spec))}" if req.state.query(req.spec) else ""
+    )
+    oembed = f"{base.rstrip('/')}/oembed?" + urlencode({"url": self_url, "format": "json"})
+    publishers = "; ".join(dict.fromkeys(s.publisher or s.title for s in view.sources if (s.publisher or s.title)))
+    as_of = f"{t('data_as_of', lang)} {view.as_of}" if view.as_of else ""
+    color_scheme = {"light": "light", "dark": "dark", "auto": "light dark"}[theme]
+    classes = [
+        f"theme-{theme}",
+        "transparent" if flags["transparent"] == "1" else "",
+        "controls-off" if flags["controls"] == "off" else "",
+        "static" if flags["static"] == "1" else "",
+    ]
+    if flags["static"] == "1" and static_src:
+        light_src, dark_src = static_src
+        source = f'<source media="(prefers-color-scheme: dark)" srcset="{e(dark_src)}">' if theme == "auto" else ""
+        img_src = dark_src if theme == "dark" else light_src
+        picture = (
+            f'<picture>{source}<img src="{e(img_src)}" alt="{e(view.summary)}" width="960" height="560"></picture>'
+        )
+        chart = f'<div class="chart-static">{picture}</div>'
+        scripts = f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
+        data_block = ""
+        heading = ""
+    else:
+        chart = '<div id="chart" class="chart" role="img" aria-labelledby="t" aria-describedby="s"></div>'
+        scripts = (
+            f'<script src="{assets}{asset_url(PLOTLY_BUNDLE)}" defer></script>'
+            f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
+        )
+        payload = {
+            "figure": embed_figure(view, flags["transparent"] == "1"),
+            "theme": theme,
+            "controls": flags["controls"],
+            "locale": lang,
+            "chart": req.spec.id,
+        }
+        data_block = f'<script type="application/json" id="figure-data">{script_json(payload)}</script>'
+        heading = f'<h1 id="t">{e(view.title)}</h1><p class="sub">{e(view.subtitle)}</p>'
+        noscript = f'<noscript><img src="{e(png)}" alt="{e(view.summary)}" style="max-width:100%"></noscript>'
+        chart += noscript
+    note = "".join(f'<p class="note">{e(n)}</p>' for n in view.notes)
+    return f"""<!DOCTYPE html>
+<html lang="{e(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="{color_scheme}">
+<title>{e(view.title)} · {e(t("site_title", lang))}</title>
+<meta name="description" content="{e(view.summary)}">
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{e(full)}">
+<link rel="alternate" type="application/json+oembed" href="{e(oembed)}" title="{e(view.title)}">
+<meta property="og:type" content="website">
+<meta property="og:title" content="{e(view.title)}">
+<meta property="og:description" content="{e(view.summary)}">
+<meta property="og:url" content="{e(self_url)}">
+<meta property="og:image" content="{e(png)}">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="twitter:image" content="{e(png)}">
+<link rel="stylesheet" href="{assets}{asset_url("embed.css")}">
+{scripts}
+</head>
+<body class="{" ".join(c for c in classes if c)}">
+<figure class="embed">
+{heading}
+{chart}
+<p id="s" class="summary">{e(view.summary)}</p>
+{note}
+<figcaption>{e(t("source", lang))}: {e(publishers)}{" · " + e(as_of) if as_of else ""} ·
+<a href="{e(full)}" target="_blank" rel="noopener">{e(t("full_view", lang))}</a></figcaption>
+</figure>
+{data_block}
+</body>
+</html>
+"""
+
+
+# -- routes -------------------------------------------------------------------------------------------------------------
+def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: Any) -> None:
+    def lang_of() -> str:
+        from dashboard.i18n import normalize_lang
+
+        return normalize_lang(flask.request.args.get("lang"))
+
+    def cached_view(req: EmbedRequest) -> ChartView:
+        return charts.build(req.spec.id, store, req.state)
+
+    @server.get("/embed/<chart_id>")
+    def embed_page(chart_id: str) -> flask.Response:
+        args = flask.request.args
+        if any(len(v) > 1 for v in args.to_dict(flat=False).values()):
+            return error_page(400, lang_of(), "a parameter is repeated")
+        svg_suffix = chart_id.endswith(".svg")
+        try:
+            req = parse_embed(chart_id.removesuffix(".svg"), args.to_dict(), store)
+        except KeyError:
+            return error_page(404, lang_of(), "There is no chart with that name.")
+        except BadParameter as exc:
+            return error_page(400, lang_of(), str(exc))
+        base = flask.request.host_url
+        key = f"embed:{store.version}:{req.spec.id}:{embed_query(req)}:{req.state.lang}:{svg_suffix}"
+        body = cache.get(key)
+        if body is None:
+            view = cached_view(req)
+            if svg_suffix:
+                try:
+                    body = render.to_image(
+                        static_figure(view, req.flags["theme"], req.flags["transparent"] == "1"), "svg"
+                    )
+                except render.RenderUnavailable as exc:
+                    return flask.Response(str(exc), status=503, mimetype="text/plain")
+            else:
+                light = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="light", static=None)
+                dark = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="dark", static=None)
+                body = render_page(req, view, base, static_src=(light, dark))
+            cache.set(key, body)
+        response = flask.Response(body, mimetype="image/svg+xml" if svg_suffix else "text/html")
+        response.headers["Cache-Control"] = "public, max-age=600"
+        return response
+
+    @server.get("/embed.js")
+    def embed_listener() -> flask.Response:
+        response = flask.send_file(STATIC / "embed-host.js", mimetype="text/javascript", max_age=86400)
+        return response
+
+    @server.get("/static/v/<digest>/<path:name>")
+    def fingerprinted(digest: str, name: str) -> flask.Response:
+        path = (STATIC / name).resolve()
+        if STATIC.resolve() not in path.parents or not path.is_file():
+            return error_page(404, "en", "No such file.")
+        if digest != _digest(name, path.stat().st_mtime):
+            return error_page(404, "en", "This version of the file is gone; reload the page.")
+        response = flask.send_file(path, max_age=31536000, conditional=True)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+    @server.get("/oembed")
+    def oembed() -> flask.Response:
+        """oEmbed 1.0 (rich): CMSs paste our URL and get the iframe code."""
+        args = flask.request.args
+        if args.get("format", "json") != "json":
+            return flask.Response("only format=json is supported", status=501, mimetype="text/plain")
+        url = args.get("url", "")
+        if not url or len(url) > 2000:
+            return error_page(400, lang_of(), "oEmbed needs a url parameter.")
+        try:
+            req = request_from_url(url, flask.request.host, store)
+        except KeyError:
+            return error_page(404, lang_of(), "That URL is not a chart of this site.")
+        except BadParameter as exc:
+            return error_page(400, lang_of(), str(exc))
+        try:
+            maxwidth = int(args.get("maxwidth", "0") or 0)
+            maxheight = int(args.get("maxheight", "0") or 0)
+        except ValueError:
+            return error_page(400, lang_of(), "maxwidth and maxheight must be whole numbers")
+        view = cached_view(req)
+        base = flask.request.host_url
+        width = min(maxwidth or 800, 1200)
+        height = min(maxheight or EMBED_HEIGHT, 1200)
+        from dashboard.components import embed_code
+
+        code = embed_code(req.spec, view, req.state, base).replace('height="520"', f'height="{height}"')
+        png = f"{base.rstrip('/')}/download/{req.spec.id}.png" + (
+            f"?{urlencode(req.state.query(req.spec))}" if req.state.query(req.spec) else ""
+        )
+        body = {
+            "version": "1.0",
+            "type": "rich",
+            "provider_name": t("site_title", req.state.lang),
+            "provider_url": base,
+            "title": view.title,
+            "author_name": "; ".join(dict.fromkeys(s.publisher for s in view.sources if s.publisher)),
+            "html": code,
+            "width": width,
+            "height": height,
+            "thumbnail_url": png,
+            "thumbnail_width": 960,
+            "thumbnail_height": 560,
+            "cache_age": 3600,
+        }
+        return flask.jsonify(body)
+
+
+def request_from_url(url: str, host: str, store: DataStore) -> EmbedRequest:
+    """Which chart and state a URL of ours shows: /embed/<chart>?…, /?claim=<id>, or a page URL #<chart>."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or parts.netloc != host:
+        raise KeyError(url)
+    args = dict(parse_qsl(parts.query))
+    if parts.path.startswith("/embed/"):
+        return parse_embed(parts.path.removeprefix("/embed/"), args, store)
+    if parts.path == "/" and "claim" in args:
+        lang = {"lang": args["lang"]} if "lang" in args else {}
+        return parse_embed(f"claim-{args['claim']}", lang, store)
+    chart_id = parts.fragment
+    spec = charts.get(chart_id)
+    if spec.page != parts.path:
+        raise KeyError(url)
+    state_args = {k: v for k, v in args.items() if k in (*spec.params, "lang", "tab")}
+    return parse_embed(chart_id, state_args, store)
