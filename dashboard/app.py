@@ -51,9 +51,21 @@ class CubaDash(dash.Dash):
         lang = normalize_lang(request.args.get("lang"))
         meta = pagemeta.for_request(request.path, request.args.to_dict(), lang, request.host_url)
         tags = pagemeta.meta_tags(meta)
+        if request.path == "/":
+            tags += "\n" + claim_review_tag()
         kwargs["metas"] = tags + "\n" + kwargs.get("metas", "")
         kwargs["title"] = html_lib.escape(meta["title"])
         return super().interpolate_index(**kwargs).replace('<html lang="{lang}">', f'<html lang="{lang}">', 1)
+
+
+def claim_review_tag() -> str:
+    """schema.org ClaimReview for every claim, in the page head, for fact-checkers' tools and search engines."""
+    reviews = data_module.store().json_file("claims-review.jsonld")
+    if not reviews:
+        return ""
+    from dashboard.embed import script_json
+
+    return f'<script type="application/ld+json">{script_json(reviews)}</script>'
 
 
 def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) -> CubaDash:

@@ -3,6 +3,7 @@ answers unknown pages with 404 and bad parameters with 400 (a real status, not a
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -192,7 +193,12 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
             mimetype = EXTRA_FILES[name]
         else:
             return error_page(404, lang, f"No published file called {name[:80]!r}.")
-        response = flask.send_file(path, mimetype=mimetype, max_age=600, conditional=True, etag=True)
+        # Read into memory (tables are at most a few MB) so the response can be compressed; ETag for revalidation.
+        content = path.read_bytes()
+        response = flask.Response(content, mimetype=mimetype)
+        response.set_etag(hashlib.sha256(content).hexdigest()[:32])
+        response.headers["Cache-Control"] = "public, max-age=600"
+        response.make_conditional(flask.request)
         if mimetype == "text/csv":
             response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

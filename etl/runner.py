@@ -324,11 +324,12 @@ class Refresher:
             changed_at = iso(self.now)
             for name, table in source.meta.tables.items():
                 extra = sources_for(name, validated) if sources_for else extra_sources
-                result.tables.append(
-                    publish_table(
-                        self.paths.data_dir, package, table, source.meta, validated[name], snapshots, changed_at, extra
-                    )
+                change = publish_table(
+                    self.paths.data_dir, package, table, source.meta, validated[name], snapshots, changed_at, extra
                 )
+                result.tables.append(change)
+                if change.changed:  # keep the package's hash in step with each file as soon as it is renamed
+                    write_package(self.paths.datapackage, package)
             if derive_ctx is not None and hasattr(source.module, "documents"):
                 documents, notes = source.module.documents(validated, derive_ctx)
                 result.label_changes = notes
@@ -440,6 +441,7 @@ class Refresher:
         with refresh_lock(self.paths.state_dir):
             self.paths.data_dir.mkdir(parents=True, exist_ok=True)
             package = read_package(self.paths.datapackage)
+            recovered = self._take_pending()
             failed_ids: set[str] = set()
             for source in sources:
                 required = set(source.inputs) - set(getattr(source.module, "OPTIONAL_INPUTS", ()))
@@ -447,16 +449,38 @@ class Refresher:
                     res = SourceResult(source.id, "skipped", "an input source failed in this run")
                 else:
                     res = self.run_source(source, package)
-                    # Persist metadata after each source, so an interrupted run leaves a consistent package.
+                    # Persist metadata after each source, so an interrupted run leaves a consistent package, and
+                    # note what it published: if this run is killed, the next one writes it to the changelog.
                     write_package(self.paths.datapackage, package)
+                    if any(t.changed for t in res.tables):
+                        self._note_pending(report, res)
                 if res.status == "failed":
                     failed_ids.add(source.id)
                 report.results.append(res)
             report.finished_at = iso(utc_now())
-            self._record(report)
+            self._record(report, recovered)
+            (self.paths.state_dir / "pending.jsonl").unlink(missing_ok=True)
         return report
 
-    def _record(self, report: RunReport) -> None:
+    def _note_pending(self, report: RunReport, result: SourceResult) -> None:
+        single = RunReport(started_at=report.started_at, results=[result])
+        _append_jsonl(self.paths.state_dir / "pending.jsonl", single.to_record())
+
+    def _take_pending(self) -> list[dict[str, Any]]:
+        """Changes published by a run that was killed before it could write the changelog."""
+        path = self.paths.state_dir / "pending.jsonl"
+        if not path.exists():
+            return []
+        records = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue  # a line cut by the kill
+        path.unlink()
+        return records
+
+    def _record(self, report: RunReport, recovered: list[dict[str, Any]] | None = None) -> None:
         """Status per source and the run log (git-ignored); the changelog (published) only when data changed."""
         status_path = self.paths.state_dir / "status.json"
         status = json.loads(status_path.read_text()) if status_path.exists() else {}
@@ -472,9 +496,15 @@ class Refresher:
                 entry["last_change_at"] = report.started_at
         write_json(status_path, status)
         record = report.to_record()
+        if recovered:
+            record["recovered_from_interrupted_run"] = recovered
         _append_jsonl(self.paths.state_dir / "runs.jsonl", record)
-        if report.changed:
+        if report.changed or recovered:
             record["summary"] = [r.line() for r in report.results if r.status != "no change"]
+            for old in recovered or []:
+                for sid, info in old.get("sources", {}).items():
+                    tables = ", ".join(t["table"] for t in info.get("tables", []))
+                    record["summary"].append(f"{sid}: {tables} changed in the interrupted run of {old['started_at']}")
             _append_jsonl(self.paths.changelog, record)
 
 

@@ -1,0 +1,8 @@
+"""WSGI entry point for production servers: `gunicorn -c deploy/gunicorn.conf.py dashboard.wsgi:server`."""
+
+from __future__ import annotations
+
+from dashboard.app import create_app
+
+app = create_app()
+server = app.server
