@@ -51,7 +51,7 @@ def register(app: dash.Dash) -> None:
         chart_ids = [g["chart"] for g in graph_ids]
         for spec, chart_state, view in _views_for(chart_ids, state):
             figures.append(for_screen(view.figure))
-            tables.append(components.data_table(view.frame, state.lang, view.title))
+            tables.append(components.data_table(view.frame, state.lang, view.title) if state.tab == "table" else None)
             summaries.append(view.summary)
             graph_hidden.append(state.tab == "table")
             table_hidden.append(state.tab != "table")

@@ -21,9 +21,10 @@ from dashboard.figures.common import wrap
 from dashboard.i18n import LANGS, fmt_date, normalize_lang, t
 
 TABS = ("chart", "table")
-YEAR = re.compile(r"^\d{4}$")
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONTH = re.compile(r"^\d{4}-\d{2}$")
+# ASCII digits only and no trailing newline (`\d` matches any Unicode digit and `$` matches before a final "\n").
+YEAR = re.compile(r"\A[0-9]{4}\Z")
+DAY = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+MONTH = re.compile(r"\A[0-9]{4}-[0-9]{2}\Z")
 MAX_PARAM_LENGTH = 200
 COMMON_PARAMS = ("lang", "tab")
 
@@ -165,9 +166,9 @@ def parse_state(spec: ChartSpec, store: DataStore, params: Mapping[str, str], st
         elif key in ("start", "end"):
             if not (YEAR.match(value) or MONTH.match(value) or DAY.match(value)):
                 raise BadParameter(f"{key} must be a year (2024), a month (2024-06) or a date (2024-06-30)")
-            if DAY.match(value):
-                try:
-                    date.fromisoformat(value)
+            if DAY.match(value) or MONTH.match(value):
+                try:  # a month is checked as its first day (2024-13 is not a month)
+                    date.fromisoformat(value if DAY.match(value) else f"{value}-01")
                 except ValueError as exc:
                     raise BadParameter(f"{key} is not a real date") from exc
             if not 1900 <= int(value[:4]) <= 2100:
@@ -183,11 +184,20 @@ def parse_state(spec: ChartSpec, store: DataStore, params: Mapping[str, str], st
             if value not in choices:
                 raise BadParameter(f"unknown series {value!r}")
             state = replace(state, series=value)
-    if state.start and state.end and state.start > state.end:
+    if state.start and state.end and period_bounds(state.start)[0] > period_bounds(state.end)[1]:
         raise BadParameter("start is after end")
     if not state.countries and spec.default_countries:
         state = replace(state, countries=spec.default_countries)
     return state
+
+
+def period_bounds(value: str) -> tuple[str, str]:
+    """First and last day a year, month or date covers, as comparable ISO strings (start=2024-06&end=2024 is fine)."""
+    if len(value) == 4:
+        return f"{value}-01-01", f"{value}-12-31"
+    if len(value) == 7:
+        return f"{value}-01", f"{value}-31"
+    return value, value
 
 
 def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
@@ -195,7 +205,10 @@ def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
 
 
 def share_path(spec: ChartSpec, state: ChartState) -> str:
-    """The page URL that shows this chart in this state (anchor on the chart)."""
+    """The page URL that shows this chart in this state (anchor on the chart; a claim's chart opens its claim)."""
+    if spec.id.startswith("claim-"):
+        query = {"claim": spec.id.removeprefix("claim-"), **({"lang": state.lang} if state.lang != "en" else {})}
+        return f"/?{urlencode(query)}#{spec.id}"
     query = state.query(spec)
     return f"{spec.page}{'?' + urlencode(query) if query else ''}#{spec.id}"
 

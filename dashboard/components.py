@@ -3,6 +3,7 @@ view controls, and the chart card (figure, table, summary, sources, downloads, s
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -333,8 +334,11 @@ def chart_card(
     base_url: str,
     heading_level: int = 2,
     extra: list | None = None,
+    section_id: str | None = None,
+    static_image: str | None = None,
 ) -> html.Section:
-    """One chart with everything a journalist needs around it."""
+    """One chart with everything a journalist needs around it. With `static_image`, the chart is an SVG image with
+    a link to the interactive version: for pages that list many charts (images do not block the page's render)."""
     lang = state.lang
     heading = (html.H2 if heading_level == 2 else html.H3)(view.title, id=f"{spec.id}-title")
     summary_id = f"{spec.id}-summary"
@@ -347,7 +351,15 @@ def chart_card(
             html.P(view.subtitle, className="subtitle"),
             *(extra or []),
             html.Div(
-                dcc.Graph(
+                [
+                    html.Img(src=static_image, alt=view.summary, width="960", height="560", className="chart-img"),
+                    html.P(
+                        html.A(t("interactive_chart", lang), href=embed_url, target="_blank", rel="noopener"),
+                        className="small",
+                    ),
+                ]
+                if static_image
+                else dcc.Graph(
                     id=ids.chart("graph", spec.id),
                     figure=for_screen(view.figure),
                     config=GRAPH_CONFIG,
@@ -360,7 +372,9 @@ def chart_card(
                 **{"aria-labelledby": f"{spec.id}-title", "aria-describedby": summary_id},
             ),
             html.Div(
-                data_table(view.frame, lang, view.title),
+                # The table is built only when it is shown (tab=table): hidden tables of every chart would make
+                # pages several times heavier to render. Switching to the table view asks the server for it.
+                data_table(view.frame, lang, view.title) if state.tab == "table" else None,
                 id=ids.chart("table", spec.id),
                 className="table-wrap",
                 hidden=state.tab != "table",
@@ -407,7 +421,7 @@ def chart_card(
             html.Details(
                 [
                     html.Summary(f"{t('share', lang)} · {t('embed', lang)} · {t('cite', lang)}"),
-                    html.Label(t("share_link", lang), htmlFor=ids.chart("share", spec.id)["chart"] + "-share"),
+                    html.Label(t("share_link", lang), htmlFor=dom_id(ids.chart("share", spec.id))),
                     html.Div(
                         [
                             dcc.Input(
@@ -452,10 +466,15 @@ def chart_card(
                 className="share-box",
             ),
         ],
-        id=spec.id,
+        id=section_id or spec.id,
         className="chart-card",
         **{"aria-labelledby": f"{spec.id}-title"},
     )
+
+
+def dom_id(component_id: dict[str, str]) -> str:
+    """The DOM id Dash gives a pattern-matching id (sorted keys, compact JSON), for <label for=...>."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
 def embed_code(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str) -> str:

@@ -43,6 +43,7 @@ class DataStore:
         self._stamp: tuple[float, int] | None = None
         self._last_check = 0.0
         self._json_cache: dict[str, Any] = {}
+        self._version: str | None = None
 
     # -- freshness ------------------------------------------------------------------------------------------------
     def _package_stamp(self) -> tuple[float, int] | None:
@@ -66,14 +67,18 @@ class DataStore:
             self._tables.clear()
             self._json_cache.clear()
             self._package = None
+            self._version = None
             return True
 
     @property
     def version(self) -> str:
         """A short id of the published data, for cache keys and ETags."""
         self.maybe_reload()
-        digest = hashlib.sha256(json.dumps(self.package().get("resources", []), sort_keys=True).encode())
-        return digest.hexdigest()[:12]
+        with self._lock:  # hashed once per published package, not per request (it keys every cache)
+            if self._version is None:
+                digest = hashlib.sha256(json.dumps(self.package().get("resources", []), sort_keys=True).encode())
+                self._version = digest.hexdigest()[:12]
+            return self._version
 
     # -- metadata -------------------------------------------------------------------------------------------------
     def package(self) -> dict[str, Any]:
@@ -91,7 +96,7 @@ class DataStore:
 
     def resource(self, table: str) -> dict[str, Any]:
         for res in self.resources():
-            if res["path"] == f"{table}.csv":
+            if res["path"] in (f"{table}.csv", table):  # a table by name, or a document (claims.json) by path
                 return res
         raise KeyError(f"no published table {table!r}")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -107,12 +109,13 @@ def dark_layout(layout: dict[str, Any], transparent: bool) -> dict[str, Any]:
 
 def embed_figure(view: ChartView, transparent: bool) -> dict[str, Any]:
     """Figure JSON for the page (title and source are HTML text around it, so they wrap on phones)."""
-    fig = for_screen(view.figure)
-    fig.update_layout(autosize=True, height=None, margin={"l": 48, "r": 12, "t": 28, "b": 36})
+    screen = for_screen(view.figure)
+    layout = {**screen["layout"], "autosize": True, "margin": {"l": 48, "r": 12, "t": 28, "b": 36}}
+    layout.pop("height", None)
     if transparent:
-        fig.update_layout(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
-    doc = json.loads(pio.to_json(fig, validate=False))
-    doc["layout"].pop("template", None)  # the page's own look; plotly's default template is 8 KB of JSON
+        layout.update(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+    doc = json.loads(pio.to_json({"data": screen["data"], "layout": layout}, validate=False))
+    doc["layout"].pop("template", None)
     doc["layout_dark"] = dark_layout(doc["layout"], transparent)
     return doc
 
@@ -140,9 +143,6 @@ def script_json(payload: Any) -> str:
 
 
 def full_view_url(spec: ChartSpec, state: ChartState, base: str) -> str:
-    if spec.id.startswith("claim-"):
-        query = {"claim": spec.id.removeprefix("claim-"), **({"lang": state.lang} if state.lang != "en" else {})}
-        return f"{base.rstrip('/')}/?{urlencode(query)}#{spec.id}"
     return f"{base.rstrip('/')}{charts.share_path(spec, state)}"
 
 
@@ -289,6 +289,31 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         response.headers["Cache-Control"] = "public, max-age=600"
         return response
 
+    warm_state = {"started": False}
+
+    @server.before_request
+    def warm_claim_images() -> None:
+        """Once per process, after the first request: render the claims page's SVGs in the background, so readers
+        do not wait for the first render of each (set CUBA_WARM_IMAGES=0 to skip, e.g. in tests)."""
+        if warm_state["started"] or os.environ.get("CUBA_WARM_IMAGES", "1") == "0" or render.browser_missing():
+            return
+        warm_state["started"] = True
+        from dashboard.chartdefs.claims import claims_doc, has_chart
+
+        urls = [
+            f"/embed/claim-{c['claim_id']}.svg" + suffix
+            for c in claims_doc(store)["claims"]
+            if has_chart(c)
+            for suffix in ("", "?lang=es")
+        ]
+
+        def run() -> None:
+            client = server.test_client()
+            for url in urls:
+                client.get(url)
+
+        threading.Thread(target=run, name="warm-claim-images", daemon=True).start()
+
     @server.get("/embed.js")
     def embed_listener() -> flask.Response:
         response = flask.send_file(STATIC / "embed-host.js", mimetype="text/javascript", max_age=86400)
@@ -296,8 +321,12 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
 
     @server.get("/static/v/<digest>/<path:name>")
     def fingerprinted(digest: str, name: str) -> flask.Response:
-        path = (STATIC / name).resolve()
-        if STATIC.resolve() not in path.parents or not path.is_file():
+        try:
+            path = (STATIC / name).resolve()
+            found = STATIC.resolve() in path.parents and path.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, or with a NUL byte
+            found = False
+        if not found:
             return error_page(404, "en", "No such file.")
         if digest != _digest(name, path.stat().st_mtime):
             return error_page(404, "en", "This version of the file is gone; reload the page.")
@@ -309,8 +338,10 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
     def oembed() -> flask.Response:
         """oEmbed 1.0 (rich): CMSs paste our URL and get the iframe code."""
         args = flask.request.args
-        if args.get("format", "json") != "json":
+        if args.get("format", "json") == "xml":  # the oEmbed spec's answer to a format we do not offer
             return flask.Response("only format=json is supported", status=501, mimetype="text/plain")
+        if args.get("format", "json") != "json":
+            return error_page(400, lang_of(), "format must be json")
         url = args.get("url", "")
         if not url or len(url) > 2000:
             return error_page(400, lang_of(), "oEmbed needs a url parameter.")
@@ -321,8 +352,8 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         except BadParameter as exc:
             return error_page(400, lang_of(), str(exc))
         try:
-            maxwidth = int(args.get("maxwidth", "0") or 0)
-            maxheight = int(args.get("maxheight", "0") or 0)
+            maxwidth = _dimension(args.get("maxwidth"))
+            maxheight = _dimension(args.get("maxheight"))
         except ValueError:
             return error_page(400, lang_of(), "maxwidth and maxheight must be whole numbers")
         view = cached_view(req)
@@ -351,6 +382,15 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
             "cache_age": 3600,
         }
         return flask.jsonify(body)
+
+
+def _dimension(value: str | None) -> int:
+    """oEmbed maxwidth/maxheight: a positive whole number in ASCII digits (0 or absent: our default)."""
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit() and len(value) <= 6):
+        raise ValueError(value)
+    return int(value)
 
 
 def request_from_url(url: str, host: str, store: DataStore) -> EmbedRequest:

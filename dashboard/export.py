@@ -28,15 +28,17 @@ def chart_ids(store: DataStore) -> list[str]:
     return ids
 
 
-def export(out: Path, store: DataStore, base_url: str, images: bool = True) -> dict[str, int]:
-    """Write everything under `out`; returns counts per kind of file."""
+def export(
+    out: Path, store: DataStore, base_url: str, images: bool = True, only: list[str] | None = None
+) -> dict[str, int]:
+    """Write everything under `out` (or only the named charts); returns counts per kind of file."""
     counts = {"embed": 0, "static_embed": 0, "svg": 0, "png": 0, "csv": 0, "share": 0}
     for name in ASSETS:  # same fingerprinted paths as the live site, relative to the export root
         target = out / asset_url(name).lstrip("/")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STATIC / name, target)
     rows = []
-    for chart_id in chart_ids(store):
+    for chart_id in only or chart_ids(store):
         spec = charts.get(chart_id)
         for lang in LANGS:
             state = charts.ChartState(countries=spec.default_countries, lang=lang)
@@ -109,12 +111,16 @@ def main(argv: list[str] | None = None) -> int:
         help="public URL of the live dashboard (for 'full view' links)",
     )
     parser.add_argument("--no-images", action="store_true", help="skip PNG/SVG (no Chromium needed)")
+    parser.add_argument("--only", action="append", metavar="CHART_ID", help="export only this chart (repeatable)")
     args = parser.parse_args(argv)
     store = DataStore()
     configure(store)
     started = time.monotonic()
     try:
-        counts = export(args.out_dir, store, args.base_url, images=not args.no_images)
+        counts = export(args.out_dir, store, args.base_url, images=not args.no_images, only=args.only)
+    except KeyError as exc:
+        print(f"export: unknown chart {exc}", file=sys.stderr)
+        return 2
     except render.RenderUnavailable as exc:
         print(f"export: {exc}; use --no-images to export without PNG/SVG", file=sys.stderr)
         return 1

@@ -133,6 +133,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "methodology_link": {"en": "How this is estimated", "es": "Cómo se estima"},
     "full_view": {"en": "Full view and data", "es": "Vista completa y datos"},
+    "interactive_chart": {"en": "Interactive chart", "es": "Gráfico interactivo"},
     "close": {"en": "Close", "es": "Cerrar"},
     "page_claims_desc": {
         "en": "Each claim of the document beside the evidence, with a neutral, data-derived conclusion.",

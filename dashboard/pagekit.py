@@ -3,6 +3,8 @@ URL in step with the controls (so a copied link reproduces the view)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -24,7 +26,29 @@ def base_url() -> str:
         return "/"
 
 
+_LAYOUTS: OrderedDict[tuple, html.Div] = OrderedDict()
+_LAYOUTS_MAX = 128
+_LAYOUTS_LOCK = threading.Lock()
+
+
 def render(path: str, query: dict[str, str], body: Callable[[ChartState, dict[str, str], str], list]) -> html.Div:
+    """A page's layout for a URL: pure in (path, query, published data, site URL), so it is cached per process and
+    rebuilt only when the ETL publishes new data. Components are never mutated after they are built."""
+    data = store()
+    key = (path, tuple(sorted((k, str(v)) for k, v in query.items() if v is not None)), data.version, base_url())
+    with _LAYOUTS_LOCK:
+        if key in _LAYOUTS:
+            _LAYOUTS.move_to_end(key)
+            return _LAYOUTS[key]
+    layout = _render(path, query, body)
+    with _LAYOUTS_LOCK:
+        _LAYOUTS[key] = layout
+        while len(_LAYOUTS) > _LAYOUTS_MAX:
+            _LAYOUTS.popitem(last=False)
+    return layout
+
+
+def _render(path: str, query: dict[str, str], body: Callable[[ChartState, dict[str, str], str], list]) -> html.Div:
     """Validate the query, then build the page body inside the shell. Bad values show a message (the server has
     already answered such URLs with 400 on a full page load; this covers in-app navigation)."""
     lang = normalize_lang(query.get("lang"))

@@ -31,6 +31,10 @@ def _browser_path() -> str | None:
     return None
 
 
+def browser_missing() -> bool:
+    return _browser_path() is None
+
+
 def _ensure_server() -> None:
     global _STARTED
     if _STARTED:

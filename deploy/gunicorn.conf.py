@@ -11,13 +11,15 @@ import os
 
 bind = os.environ.get("CUBA_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("CUBA_WORKERS", max(2, multiprocessing.cpu_count())))
-threads = int(os.environ.get("CUBA_THREADS", 4))
+threads = int(os.environ.get("CUBA_THREADS", "4"))
 worker_class = "gthread"
 timeout = 60  # a cold PNG render (browser start) takes seconds; nothing should take a minute
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000  # recycle workers now and then (bounded memory over weeks)
-max_requests_jitter = 200
+# Recycle workers now and then (bounded memory over weeks), but rarely: a new worker starts with cold caches, and
+# at the ~90 req/s per worker measured under load (bench/RESULTS.md) 2,000 requests was a restart every 20 s.
+max_requests = int(os.environ.get("CUBA_MAX_REQUESTS", "50000"))
+max_requests_jitter = max_requests // 10
 preload_app = False  # each worker builds its app: Dash keeps per-app state in module globals
 accesslog = os.environ.get("CUBA_ACCESS_LOG", "-")
 errorlog = "-"

@@ -31,14 +31,19 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"refresh: {exc.args[0]}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the run state (.cache/state) could not be written: nothing published is half-written
+        print(f"refresh: {exc}", file=sys.stderr)
+        return 1
     for r in report.results:
         if r.status == "failed":
             print(r.line(), file=sys.stderr)
         elif not args.quiet:
             print(r.line())
+    for problem in report.problems:
+        print(f"refresh: {problem}", file=sys.stderr)
     if not args.quiet:
         print("no change" if not report.changed else "published data changed")
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.problems else 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

@@ -20,6 +20,18 @@ PACKAGE_TITLE = "Cuba energy crisis: oil supply, electricity generation and blac
 MAX_REVISIONS_RECORDED = 200
 
 
+class WriteFailed(RuntimeError):
+    """A published file could not be written (disk full, read-only data/). The file keeps its previous complete
+    version: writes go to a temporary file that is renamed only once it is complete, and removed otherwise."""
+
+
+def write_published(path: Path, content: bytes) -> None:
+    try:
+        atomic_write_bytes(path, content)
+    except OSError as exc:
+        raise WriteFailed(f"could not write {path.name}: {exc.strerror or exc}") from exc
+
+
 def to_csv_bytes(df: pd.DataFrame, table: TableMeta) -> bytes:
     """Fixed formatting (column order, row order, `true`/`false`, `\\n` line ends) so that diffs mean something."""
     out = df.copy()
@@ -187,7 +199,7 @@ def publish_table(
         return TableChange(table.name, False, len(df))
     change = diff_tables(old, content, table) if old != content else TableChange(table.name, True, len(df))
     if old != content:
-        atomic_write_bytes(path, content)
+        write_published(path, content)
     else:
         # Bytes already in place (an interrupted run): keep the date the content first changed.
         changed_at = (recorded or {}).get("x_last_changed", changed_at)
@@ -208,7 +220,7 @@ def publish_document(
         return False
     changed = not (path.exists() and path.read_bytes() == content)
     if changed:
-        atomic_write_bytes(path, content)
+        write_published(path, content)
     mediatype = "application/ld+json" if name.endswith(".jsonld") else "application/json"
     resources[name] = {
         "name": name.replace(".", "-").replace("_", "-"),
@@ -258,5 +270,5 @@ def write_package(path: Path, package: dict[str, Any]) -> bool:
     content = package_bytes(finalize_package(package))
     if path.exists() and path.read_bytes() == content:
         return False
-    atomic_write_bytes(path, content)
+    write_published(path, content)
     return True

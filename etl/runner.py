@@ -27,7 +27,15 @@ import pandera.errors
 from etl.http import FetchError, HttpResult, get, make_session
 from etl.meta import TableMeta, conform
 from etl.paths import Paths
-from etl.publish import TableChange, publish_document, publish_table, read_package, sha256, write_package
+from etl.publish import (
+    TableChange,
+    WriteFailed,
+    publish_document,
+    publish_table,
+    read_package,
+    sha256,
+    write_package,
+)
 from etl.registry import Source, all_sources
 from etl.snapshot import Snapshot, SnapshotStore, iso, utc_now, write_json
 from etl.sources.base import DeriveContext, FetchContext, ParseError, Resource
@@ -71,6 +79,7 @@ class RunReport:
     started_at: str
     finished_at: str = ""
     results: list[SourceResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # run-level failures (data/ not writable), besides sources
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -340,7 +349,7 @@ class Refresher:
             self._remember(source, fingerprint)
             if not any(t.changed for t in result.tables):
                 result.status = "no change"
-        except (FetchError, ParseError, ValidationFailed) as exc:
+        except (FetchError, ParseError, ValidationFailed, WriteFailed) as exc:
             result.status, result.message = "failed", str(exc)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the other sources; reported loudly
             last = traceback.extract_tb(exc.__traceback__)[-1]
@@ -443,23 +452,32 @@ class Refresher:
             package = read_package(self.paths.datapackage)
             recovered = self._take_pending()
             failed_ids: set[str] = set()
+            unwritable = ""
             for source in sources:
                 required = set(source.inputs) - set(getattr(source.module, "OPTIONAL_INPUTS", ()))
-                if required & {t for s in sources if s.id in failed_ids for t in s.meta.tables}:
+                if unwritable:
+                    res = SourceResult(source.id, "skipped", f"data/ is not writable ({unwritable})")
+                elif required & {t for s in sources if s.id in failed_ids for t in s.meta.tables}:
                     res = SourceResult(source.id, "skipped", "an input source failed in this run")
                 else:
                     res = self.run_source(source, package)
                     # Persist metadata after each source, so an interrupted run leaves a consistent package, and
                     # note what it published: if this run is killed, the next one writes it to the changelog.
-                    write_package(self.paths.datapackage, package)
+                    try:
+                        write_package(self.paths.datapackage, package)
+                    except WriteFailed as exc:  # disk full or read-only: later sources could only widen the gap
+                        unwritable = str(exc)
+                        report.problems.append(f"stopped: {exc}; rerun when data/ is writable")
+                        if res.status != "failed":
+                            res.status, res.message = "failed", str(exc)
                     if any(t.changed for t in res.tables):
                         self._note_pending(report, res)
                 if res.status == "failed":
                     failed_ids.add(source.id)
                 report.results.append(res)
             report.finished_at = iso(utc_now())
-            self._record(report, recovered)
-            (self.paths.state_dir / "pending.jsonl").unlink(missing_ok=True)
+            if self._record(report, recovered):
+                (self.paths.state_dir / "pending.jsonl").unlink(missing_ok=True)
         return report
 
     def _note_pending(self, report: RunReport, result: SourceResult) -> None:
@@ -480,8 +498,9 @@ class Refresher:
         path.unlink()
         return records
 
-    def _record(self, report: RunReport, recovered: list[dict[str, Any]] | None = None) -> None:
-        """Status per source and the run log (git-ignored); the changelog (published) only when data changed."""
+    def _record(self, report: RunReport, recovered: list[dict[str, Any]] | None = None) -> bool:
+        """Status per source and the run log (git-ignored); the changelog (published) only when data changed.
+        Returns False if the changelog could not be written (its pending records are kept for the next run)."""
         status_path = self.paths.state_dir / "status.json"
         status = json.loads(status_path.read_text()) if status_path.exists() else {}
         for r in report.results:
@@ -505,7 +524,17 @@ class Refresher:
                 for sid, info in old.get("sources", {}).items():
                     tables = ", ".join(t["table"] for t in info.get("tables", []))
                     record["summary"].append(f"{sid}: {tables} changed in the interrupted run of {old['started_at']}")
-            _append_jsonl(self.paths.changelog, record)
+            try:
+                _append_jsonl(self.paths.changelog, record)
+            except OSError as exc:
+                report.problems.append(
+                    f"could not write {self.paths.changelog.name}: {exc.strerror or exc}; the next run records these "
+                    "changes"
+                )
+                for old in recovered or []:  # back into the pending log, beside this run's records
+                    _append_jsonl(self.paths.state_dir / "pending.jsonl", old)
+                return False
+        return True
 
 
 def select_sources(sources: list[Source], source_ids: list[str] | None) -> list[Source]:
@@ -569,11 +598,18 @@ def vintages(package: dict[str, Any], tables: tuple[str, ...]) -> dict[str, str]
 
 
 def _append_jsonl(path: Path, record: dict[str, Any]) -> None:
+    """One whole line, or nothing: a failed append (disk full) is cut back to where it started."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    line = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+    with open(path, "ab") as handle:
+        start = handle.tell()
+        try:
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+        except OSError:
+            handle.truncate(start)
+            raise
 
 
 def _progress(items: list[Resource], label: str, enabled: bool) -> Any:

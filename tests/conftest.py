@@ -54,6 +54,7 @@ def _fast_http(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CUBA_ETL_RETRIES", "1")
     monkeypatch.setenv("CUBA_ETL_RETRY_BACKOFF", "0")
     monkeypatch.delenv("CUBA_ETL_MIRROR", raising=False)
+    monkeypatch.setenv("CUBA_WARM_IMAGES", "0")
     for key in ("EIA_API_KEY",):
         monkeypatch.delenv(key, raising=False)
 

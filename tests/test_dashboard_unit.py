@@ -71,7 +71,7 @@ def test_screen_version_drops_title_and_source_but_downloads_keep_them():
         pd.DataFrame({"year": [1, 2], "v": [1.0, 2.0], "g": ["A", "A"]}), "year", "v", "g", FRAME, "%", "-"
     )
     screen = for_screen(fig)
-    assert screen.layout.title.text is None and len(screen.layout.annotations) == 0
+    assert "title" not in screen["layout"] and screen["layout"]["annotations"] == []
     assert fig.layout.title.text == "Title" and len(fig.layout.annotations) == 1
 
 

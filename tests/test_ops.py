@@ -517,8 +517,9 @@ def test_a_refresh_killed_midway_leaves_data_consistent_and_a_rerun_completes_it
     # The revision the killed run published is not lost from the changelog: the rerun records it, old → new.
     last = json.loads(paths.changelog.read_text().splitlines()[-1])
     recovered = last["recovered_from_interrupted_run"]
-    revisions = [r for rec in recovered for t in rec["sources"].get("owid_energy", {}).get("tables", [])
-                 for r in t["revisions"]]
+    revisions = [
+        r for rec in recovered for t in rec["sources"].get("owid_energy", {}).get("tables", []) for r in t["revisions"]
+    ]
     assert {"old": "19.74", "new": "15.29"}.items() <= revisions[0].items()
     assert any("interrupted run" in line for line in last["summary"])
 

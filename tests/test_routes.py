@@ -124,28 +124,38 @@ def test_healthz_reports_the_package(client):
 
 def test_home_page_carries_claim_review_json_ld(client):
     text = client.get("/").get_data(as_text=True)
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S).group(1)
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL).group(1)
     reviews = json.loads(block)
     assert len(reviews) >= 40
     review = reviews[0]
     assert review["@type"] == "ClaimReview"
     assert review["itemReviewed"]["appearance"]["url"].startswith("https://litci.org")
     assert review["reviewRating"]["alternateName"] in {
-        "Consistent with the data", "Partly consistent", "Not consistent with the data",
-        "Cannot be checked with available data", "Not a factual claim"}
+        "Consistent with the data",
+        "Partly consistent",
+        "Not consistent with the data",
+        "Cannot be checked with available data",
+        "Not a factual claim",
+    }
 
 
 def test_oembed_returns_a_rich_iframe_for_our_urls(client):
-    for url in ("http://localhost/embed/une-share-dark?lang=es", "http://localhost/generation?country=CUB~MEX#oil-share-of-electricity",
-                "http://localhost/?claim=electricity-oil-share-80-95"):
+    for url in (
+        "http://localhost/embed/une-share-dark?lang=es",
+        "http://localhost/generation?country=CUB~MEX#oil-share-of-electricity",
+        "http://localhost/?claim=electricity-oil-share-80-95",
+    ):
         response = client.get("/oembed", query_string={"url": url, "format": "json", "maxwidth": "600"})
         assert response.status_code == 200, url
         body = response.get_json()
         assert body["version"] == "1.0" and body["type"] == "rich"
         assert body["width"] == 600 and body["height"] > 0
-        assert '<iframe' in body["html"] and 'loading="lazy"' in body["html"] and "<noscript>" in body["html"]
+        assert "<iframe" in body["html"] and 'loading="lazy"' in body["html"] and "<noscript>" in body["html"]
         assert body["thumbnail_url"].endswith(".png") or ".png?" in body["thumbnail_url"]
-    assert client.get("/oembed", query_string={"url": "http://localhost/embed/oil-shipments", "format": "xml"}).status_code == 501
+    assert (
+        client.get("/oembed", query_string={"url": "http://localhost/embed/oil-shipments", "format": "xml"}).status_code
+        == 501
+    )
 
 
 def test_embed_page_is_light_attributed_and_escaped(client):
@@ -156,7 +166,7 @@ def test_embed_page_is_light_attributed_and_escaped(client):
     assert "Fuente:" in text and "Vista completa y datos" in text and "Datos a" in text
     assert "_dash-" not in text  # no Dash renderer in an embed
     assert re.search(r'src="/static/v/[0-9a-f]{12}/vendor/plotly-basic\.min\.js"', text)
-    payload = json.loads(re.search(r'id="figure-data">(.*?)</script>', text, re.S).group(1).replace("<\\/", "</"))
+    payload = json.loads(re.search(r'id="figure-data">(.*?)</script>', text, re.DOTALL).group(1).replace("<\\/", "</"))
     assert payload["theme"] == "dark" and payload["controls"] == "off"
     assert payload["figure"]["layout_dark"]["paper_bgcolor"] != payload["figure"]["layout"].get("paper_bgcolor")
     static = client.get("/embed/oil-shipments?static=1&theme=auto").get_data(as_text=True)

@@ -135,3 +135,54 @@ def test_eia_parse_reports_an_api_error():
 def test_eia_query_url_asks_for_cuba_in_tbpd():
     url = eia_international.query_url("K")
     assert "facets%5BcountryRegionId%5D%5B%5D=CUB" in url and "TBPD" in url and "api_key=K" in url
+
+
+def _curated_raw(tmp_path, edit=None):
+    from tests.conftest import REPO
+
+    raw = {p.name: p.read_bytes() for p in (REPO / "data" / "curated").glob("*.csv")}
+    if edit:
+        edit(raw)
+    return raw
+
+
+def test_curated_tables_parse_and_keep_conflicting_rows(tmp_path):
+    tables = _parse("curated", _curated_raw(tmp_path))
+    oil = tables["oil_supply_reported"]
+    assert {"Venezuela", "Mexico", "Russia"} <= set(oil["supplier"])
+    assert (oil["verification"] == "conflicting").sum() >= 2  # conflicts are separate rows, never averaged
+    assert len(tables["thermal_plants"]) == 8
+
+
+@pytest.mark.parametrize("column", ["url", "publisher"])
+def test_a_curated_row_without_url_or_publisher_is_rejected(tmp_path, column):
+    def blank(raw):
+        df = pd.read_csv(__import__("io").BytesIO(raw["tourism_visitors.csv"]), dtype=str)
+        df.loc[2, column] = ""
+        raw["tourism_visitors.csv"] = df.to_csv(index=False).encode()
+
+    with pytest.raises(ParseError, match=f"tourism_visitors.csv: row 4 has no {column}"):
+        _parse("curated", _curated_raw(tmp_path, blank))
+
+
+def test_a_curated_row_without_its_date_fails_validation(tmp_path):
+    src = load_source("curated")
+
+    def blank(raw):
+        df = pd.read_csv(__import__("io").BytesIO(raw["grid_collapses.csv"]), dtype=str)
+        df.loc[0, "date"] = ""
+        raw["grid_collapses.csv"] = df.to_csv(index=False).encode()
+
+    tables = _parse("curated", _curated_raw(tmp_path, blank))
+    with pytest.raises(ValidationFailed, match="date"):
+        validate(tables["grid_collapses"], src.meta.tables["grid_collapses"], None)
+
+
+def test_a_curated_figure_that_is_not_a_number_is_rejected(tmp_path):
+    def garble(raw):
+        df = pd.read_csv(__import__("io").BytesIO(raw["political_prisoners.csv"]), dtype=str)
+        df.loc[1, "political_prisoners"] = "about a thousand"
+        raw["political_prisoners.csv"] = df.to_csv(index=False).encode()
+
+    with pytest.raises(ParseError, match="not a number"):
+        _parse("curated", _curated_raw(tmp_path, garble))

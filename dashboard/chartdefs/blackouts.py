@@ -33,6 +33,26 @@ def with_gaps(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return df.set_index("date")[columns].reindex(full).reset_index()
 
 
+WEEKLY_AFTER_DAYS = 400
+WEEKLY_NOTE = {
+    "en": "weekly averages over periods longer than 13 months (daily values in the table and CSV)",
+    "es": "medias semanales en periodos de más de 13 meses (valores diarios en la tabla y el CSV)",
+}
+
+
+def for_display(df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, bool]:
+    """What a time-series chart draws: daily values (with gaps) for up to ~13 months, weekly means beyond that —
+    a seventh of the points, so long views draw quickly and stay legible; downloads keep the daily values."""
+    if df.empty or (df["date"].max() - df["date"].min()).days <= WEEKLY_AFTER_DAYS:
+        return with_gaps(df, columns), False
+    weekly = df.set_index("date")[columns].resample("W-MON", label="left", closed="left").mean()
+    return weekly.reset_index(), True
+
+
+def _with_note(subtitle: dict[str, str], aggregated: bool, lang: str) -> str:
+    return f"{subtitle[lang]}; {WEEKLY_NOTE[lang]}" if aggregated else subtitle[lang]
+
+
 def _frame(
     store: DataStore, state: ChartState, title: dict, subtitle: dict, df: pd.DataFrame
 ) -> tuple[Frame, list, str]:
@@ -51,6 +71,8 @@ def add_events(fig: go.Figure, store: DataStore, start: pd.Timestamp, end: pd.Ti
     colour) whose hover gives the date and the reported trigger."""
     collapses = store.table("grid_collapses")
     total = collapses[(collapses["scope"] == "total") & collapses["date"].between(start, end)].drop_duplicates("date")
+    fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True})
+    add_key_events(fig, store, start, end, lang)
     if total.empty:
         return
     for when in total["date"]:
@@ -68,7 +90,29 @@ def add_events(fig: go.Figure, store: DataStore, start: pd.Timestamp, end: pd.Ti
             hovertemplate="%{x|%Y-%m-%d}: " + name + "<br>%{customdata}<extra></extra>",
         )
     )
-    fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True})
+
+
+def add_key_events(fig: go.Figure, store: DataStore, start: pd.Timestamp, end: pd.Timestamp, lang: str) -> None:
+    """Key events other than grid collapses (oil supply, policy, weather) as triangles along the top, each with its
+    sentence and source in the hover; named in the legend, so they do not rely on colour."""
+    events = store.table("events_timeline")
+    events = events[(events["category"] != "grid") & events["date"].between(start, end)]
+    if events.empty:
+        return
+    name = "Key event (see timeline)" if lang == "en" else "Hecho destacado (ver cronología)"
+    text = events["category"] + ": " + events["event"].str.slice(0, 140) + " (" + events["publisher"] + ")"
+    fig.add_trace(
+        go.Scatter(
+            x=events["date"],
+            y=[0.95] * len(events),
+            yaxis="y2",
+            mode="markers",
+            name=name,
+            marker={"symbol": "triangle-down", "size": 9, "color": "#7a5195", "line": {"width": 1, "color": "#333"}},
+            customdata=text.to_numpy(),
+            hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
+        )
+    )
 
 
 def deficit_polygons(df: pd.DataFrame) -> tuple[list, list]:
@@ -106,10 +150,12 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     fig = base_figure(fr)
     avail = "Available capacity" if lang == "en" else "Capacidad disponible"
     demand = "Demand" if lang == "en" else "Demanda"
-    full = with_gaps(df, ["peak_availability_mw", "peak_demand_mw"])
+    full, weekly = for_display(df, ["peak_availability_mw", "peak_demand_mw"])
     both = full["peak_availability_mw"].notna() & full["peak_demand_mw"].notna()
     full.loc[~both, ["peak_availability_mw", "peak_demand_mw"]] = None
     df = full
+    if weekly:
+        fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
     gap_name = "Gap (demand above capacity)" if lang == "en" else "Faltante (demanda sobre capacidad)"
     xs, ys = deficit_polygons(df)
     fig.add_trace(
@@ -157,7 +203,9 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
         f"disponibles frente a una demanda de {fmt_num(last['peak_demand_mw'], lang)} MW en el pico nocturno, "
         f"un faltante de {fmt_num(gap, lang)} MW."
     )
-    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+    return ChartView(
+        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
+    )
 
 
 def _load_cut(store: DataStore, state: ChartState) -> ChartView:
@@ -190,8 +238,10 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
     fig = base_figure(fr)
     planned = "Planned (forecast) at the peak" if lang == "en" else "Prevista (pronóstico) en el pico"
     real = "Actual maximum" if lang == "en" else "Máximo real"
-    p = frame_df.dropna(subset=["planned_peak_affectation_mw"])
-    a = frame_df.dropna(subset=["actual_max_affectation_mw"])
+    shown, weekly = for_display(frame_df, ["planned_peak_affectation_mw", "actual_max_affectation_mw"])
+    if weekly:
+        fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
+    p = a = shown
     fig.add_trace(
         go.Scatter(
             x=p["date"],
@@ -207,8 +257,8 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
             x=a["date"],
             y=a["actual_max_affectation_mw"],
             name=real,
-            mode="markers",
-            marker={"color": PALETTE[4], "size": 4, "symbol": "diamond"},
+            mode="lines",  # one path, not a thousand marker shapes: much cheaper to draw
+            line={"color": PALETTE[4], "width": 1.2, "dash": "dot"},
             hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + real + "</extra>",
         )
     )
@@ -220,7 +270,9 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
         if lang == "en"
         else f"En {above} de {len(both)} días con ambas cifras, la afectación máxima real superó la prevista."
     )
-    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+    return ChartView(
+        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
+    )
 
 
 def _share_dark(store: DataStore, state: ChartState) -> ChartView:
@@ -244,22 +296,27 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    daily_name = "Daily" if lang == "en" else "Diario"
+    shown, weekly = for_display(frame_df, ["peak_share_of_demand_cut_pct", "rolling_30_day_mean_pct"])
+    daily_name = (
+        ("Weekly average" if lang == "en" else "Media semanal") if weekly else ("Daily" if lang == "en" else "Diario")
+    )
     mean_name = "30-day average" if lang == "en" else "Media de 30 días"
+    if weekly:
+        fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
     fig.add_trace(
         go.Scatter(
-            x=frame_df["date"],
-            y=frame_df["peak_share_of_demand_cut_pct"],
+            x=shown["date"],
+            y=shown["peak_share_of_demand_cut_pct"],
             name=daily_name,
-            mode="markers",
-            marker={"size": 3, "color": "rgba(0,114,178,0.45)"},
+            mode="lines",
+            line={"width": 0.8, "color": "rgba(0,114,178,0.45)"},
             hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
-            x=frame_df["date"],
-            y=frame_df["rolling_30_day_mean_pct"],
+            x=shown["date"],
+            y=shown["rolling_30_day_mean_pct"],
             name=mean_name,
             mode="lines",
             line={"color": PALETTE[0], "width": 2.5},
@@ -276,7 +333,9 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
         else f"En los 30 días hasta el {fmt_date(last['date'].date(), lang)}, se planificó cortar en promedio el "
         f"{fmt_num(last['rolling_30_day_mean_pct'], lang, 0)}% de la demanda pico."
     )
-    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+    return ChartView(
+        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
+    )
 
 
 def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
@@ -408,14 +467,17 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
+    shown, weekly = for_display(df, ["thermal_units_out_of_service"])
+    if weekly:
+        fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
     fig.add_trace(
         go.Scatter(
-            x=df["date"],
-            y=df["thermal_units_out_of_service"],
+            x=shown["date"],
+            y=shown["thermal_units_out_of_service"],
             mode="lines",
             line={"color": PALETTE[2], "width": 1, "shape": "hv"},
             name="Units out" if lang == "en" else "Unidades fuera",
-            hovertemplate="%{x|%Y-%m-%d}: %{y} units<extra></extra>",
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} units<extra></extra>",
         )
     )
     fig.update_yaxes(**axis_title("units" if lang == "en" else "unidades"), rangemode="tozero")
@@ -427,7 +489,9 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
         else f"El {fmt_date(last['date'].date(), lang)}, la nota listaba {int(last['thermal_units_out_of_service'])} "
         "unidades térmicas en avería o mantenimiento."
     )
-    return ChartView(fig, frame_df.reset_index(drop=True), summary, title[lang], subtitle[lang], sources, as_of)
+    return ChartView(
+        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
+    )
 
 
 def calendar_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -6,8 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard.i18n import plotly_separators
+
+# Our figures set their own look (below). Plotly's default template costs ~40 ms per figure to validate and adds
+# ~8 KB of JSON to each; with no default template a page of 20 charts builds in a fraction of the time.
+pio.templates.default = "none"
+GRID = "#e6eaef"
+AXIS = {
+    "gridcolor": GRID,
+    "zerolinecolor": "#cfd6de",
+    "linecolor": "#cfd6de",
+    "showline": False,
+    "ticks": "",
+    "automargin": True,
+}
 
 # Okabe–Ito palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -29,12 +43,12 @@ class Frame:
 
 def base_figure(frame: Frame, height: int = 460) -> go.Figure:
     """An empty figure with title, subtitle (unit) and the source + as-of line at the bottom."""
-    fig = go.Figure()
-    fig.update_layout(
-        template="plotly_white",
-        height=height,
-        font={"family": FONT, "size": 13, "color": "#222"},
-        title={
+    layout = {
+        "height": height,
+        "xaxis": dict(AXIS),
+        "yaxis": dict(AXIS),
+        "font": {"family": FONT, "size": 13, "color": "#222"},
+        "title": {
             "text": frame.title,
             "subtitle": {"text": frame.subtitle, "font": {"size": 13, "color": "#555"}},
             "x": 0.0,
@@ -43,17 +57,24 @@ def base_figure(frame: Frame, height: int = 460) -> go.Figure:
             "pad": {"l": 12},
             "font": {"size": 17},
         },
-        margin={"l": 60, "r": 24, "t": 118, "b": 64},
-        separators=plotly_separators(frame.lang),
-        colorway=PALETTE,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "xanchor": "left", "font": {"size": 12}},
-        hoverlabel={"font": {"family": FONT}},
-        annotations=[source_annotation(frame.source_line)],
-        legend_title_text="",
-        paper_bgcolor="#ffffff",
-        plot_bgcolor="#ffffff",
-    )
-    return fig
+        "margin": {"l": 60, "r": 24, "t": 118, "b": 64},
+        "separators": plotly_separators(frame.lang),
+        "colorway": PALETTE,
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 12},
+            "title": {"text": ""},
+        },
+        "hoverlabel": {"font": {"family": FONT}},
+        "annotations": [source_annotation(frame.source_line)],
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
+    return go.Figure(layout=layout)  # one validation of a plain dict: much cheaper than update_layout paths
 
 
 def source_annotation(text: str) -> dict:
@@ -73,14 +94,16 @@ def source_annotation(text: str) -> dict:
     }
 
 
-def for_screen(fig: go.Figure) -> go.Figure:
+def for_screen(fig: go.Figure) -> dict:
     """The on-page version: the card around it shows title, subtitle, sources and date as text (which wraps on a
-    phone), so the figure drops them. Downloads (PNG/SVG) and embeds use the full figure."""
-    screen = go.Figure(fig)
-    kept = [a for a in screen.layout.annotations if a.name != "source-line"]
-    screen.layout.annotations = kept
-    screen.update_layout(title=None, margin={"t": 36, "b": 40})
-    return screen
+    phone), so the figure drops them. Downloads (PNG/SVG) and embeds use the full figure. Returned as a plain dict
+    (no second round of plotly validation)."""
+    doc = fig.to_plotly_json()
+    layout = dict(doc["layout"])
+    layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") != "source-line"]
+    layout.pop("title", None)
+    layout["margin"] = {**layout.get("margin", {}), "t": 36, "b": 40}
+    return {"data": doc["data"], "layout": layout}
 
 
 def wrap(text: str, width: int) -> str:

@@ -139,7 +139,14 @@ def claim_card(claim: dict[str, Any], lang: str, url: str, hidden: bool) -> html
     if has_chart(claim):
         spec = charts.get(f"claim-{cid}")
         view = charts.build(spec.id, store(), state)
-        children.append(components.chart_card(spec, view, state, url, heading_level=3))
+        # An SVG image per claim (rendered once by the server, then cached) keeps this long page fast;
+        # the interactive chart is one click away.
+        image = f"/embed/{spec.id}.svg" + ("?lang=es" if lang == "es" else "")
+        children.append(
+            components.chart_card(
+                spec, view, state, url, heading_level=3, section_id=f"{spec.id}-chart", static_image=image
+            )
+        )
     return html.Article(
         children,
         id=f"claim-{cid}",

@@ -22,7 +22,7 @@ def _dataset_rows(lang: str) -> list:
     data = store()
     freshness = {s["source_id"]: s for s in data.staleness()}
     rows = []
-    for res in sorted(data.resources(), key=lambda r: r["path"]):
+    for res in sorted((r for r in data.resources() if r["path"].endswith(".csv")), key=lambda r: r["path"]):
         name = res["path"].removesuffix(".csv")
         fresh = freshness.get(res.get("x_source_id", ""), {})
         if fresh.get("failed"):

@@ -60,6 +60,8 @@ def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
         raise ParseError(f"{FILE}: EIA reports {total} rows but sent {len(data)}; raise PAGE_LENGTH or paginate")
     rows = []
     for item in data:
+        if isinstance(item, dict) and "value" not in item:  # a renamed key must not read as "no value"
+            raise ParseError(f"{FILE}: data rows have no 'value' field (schema drift upstream?)")
         try:
             unit = item["unit"]
             raw_value = item.get("value")

@@ -14,6 +14,7 @@ from etl.sources.base import FetchContext, ParseError, Resource, decode_text, sn
 
 BASE = "https://raw.githubusercontent.com/EduardoProfe666/une-unwrapped-habana/master/app/public/data"
 FIRST_YEAR = 2022
+BLOCK_KEYS = ("number", "estimated_affected_seconds")
 
 
 def resources(ctx: FetchContext) -> list[Resource]:
@@ -42,6 +43,10 @@ def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
             first = _day(doc["first_message"]["date_cuba"])
             last = _day(doc["last_message"]["date_cuba"])
             blocks = doc["blocks_analysis"]
+            for block in blocks:  # a renamed key must not read as zero hours
+                missing = [k for k in BLOCK_KEYS if k not in block]
+                if missing:
+                    raise KeyError(f"block without {', '.join(missing)} (schema drift upstream?)")
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ParseError(f"{name}: unexpected shape ({type(exc).__name__}: {exc})") from exc
         days = max((last.date() - first.date()).days + 1, 1)

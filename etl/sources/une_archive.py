@@ -7,14 +7,16 @@ for again once cached.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, timedelta
 
 import pandas as pd
 
 from etl.meta import SourceMeta
-from etl.sources.base import FetchContext, ParseError, Resource, sniff_not_html
-from etl.une_corpus import dedupe, parse_articles_csv
+from etl.sources.base import FetchContext, ParseError, Resource, decode_text, sniff_not_html
+from etl.une_corpus import _raise_field_limit, dedupe, parse_articles_csv
 from etl.une_notes import notes_table
 
 ALBERTE03_URL = (
@@ -60,12 +62,25 @@ def fetch(ctx: FetchContext, fetch_one) -> None:
         )
 
 
+def _check_csv(content: bytes, name: str) -> None:
+    """UTF-8 and well-formed CSV, strictly: the article reader is lenient (it replaces undecodable bytes and reads an
+    unclosed quote to the end of the file), so a re-encoded or cut file would otherwise publish garbled notes."""
+    text = decode_text(content, name)
+    _raise_field_limit()
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        raise ParseError(f"{name}: not a readable CSV: {exc}") from exc
+
+
 def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
     if ALBERTE03_FILE not in raw:
         raise ParseError(f"{ALBERTE03_FILE}: missing")
     articles = []
     for name in [ALBERTE03_FILE, *sorted(n for n in raw if n.startswith("articulos_"))]:
         sniff_not_html(raw[name], name)
+        _check_csv(raw[name], name)
         records = parse_articles_csv(raw[name])
         if not records and name == ALBERTE03_FILE:
             raise ParseError(f"{name}: no articles (expected columns Título,Fecha,Contenido,...,Enlace)")

@@ -106,9 +106,12 @@ class FixtureServer:
             handler.send_header("Content-Length", "0")
             handler.end_headers()
             return
-        ctype = (
-            "application/json" if target.suffix == ".json" else "text/csv" if target.suffix == ".csv" else "text/plain"
-        )
+        ctype = {
+            ".json": "application/json",
+            ".csv": "text/csv",
+            ".html": "text/html; charset=utf-8",
+            ".xml": "application/xml",
+        }.get(target.suffix, "text/plain")
         send(handler, 200, content, ctype, {"ETag": etag, "Last-Modified": mtime})
 
     def _locate(self, path: str, query: str) -> Path | None:
