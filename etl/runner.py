@@ -62,6 +62,7 @@ class SourceResult:
     files_fetched: int = 0
     files_not_modified: int = 0
     label_changes: list[dict[str, Any]] = field(default_factory=list)
+    new_vintages: list[dict[str, Any]] = field(default_factory=list)
 
     def line(self) -> str:
         if self.status == "failed":
@@ -103,6 +104,7 @@ class RunReport:
                     "files_not_modified": r.files_not_modified,
                     "tables": [asdict(t) for t in r.tables if t.changed],
                     **({"label_changes": r.label_changes} if r.label_changes else {}),
+                    **({"new_vintages": r.new_vintages} if r.new_vintages and r.status != "failed" else {}),
                 }
                 for r in self.results
             },
@@ -259,7 +261,20 @@ class Refresher:
                 f"(over {GROWTH_LIMIT}×); refusing it until someone checks the upstream"
             )
         result.files_fetched += 1
-        return response.content, self.store.save(source.id, res.name, response, self.now)
+        snapshot = self.store.save(source.id, res.name, response, self.now)
+        if current is None or current.sha256 != snapshot.sha256:
+            # A new vintage of an upstream file: recorded in the changelog whether or not the tables change.
+            result.new_vintages.append(
+                {
+                    "file": res.name,
+                    "url": snapshot.url,
+                    "sha256": snapshot.sha256,
+                    "last_modified": snapshot.last_modified,
+                    "retrieved": snapshot.retrieved_at,
+                    "previous_sha256": current.sha256 if current else None,
+                }
+            )
+        return response.content, snapshot
 
     # -- one source -----------------------------------------------------------------------------------------------
     def run_source(self, source: Source, package: dict[str, Any]) -> SourceResult:

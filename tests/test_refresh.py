@@ -91,6 +91,9 @@ def test_a_revised_upstream_value_is_published_and_logged(paths, server, upstrea
     log = [json.loads(line) for line in paths.changelog.read_text().splitlines()]
     assert log[-1]["sources"]["owid_energy"]["tables"][0]["revisions"][0]["key"] == {"country": "Cuba", "year": "2023"}
 
+    vintage = log[-1]["sources"]["owid_energy"]["new_vintages"][0]
+    assert vintage["file"] == "owid-energy-data.csv" and vintage["previous_sha256"] != vintage["sha256"]
+
 
 FAULTS = {
     "timeout": Fault("sleep", seconds=1.2),
