@@ -67,12 +67,21 @@ def capture_callback(base: str) -> tuple[str, dict]:
     return request.url, body
 
 
-def callback_latency(url: str, body: dict, n: int) -> dict[str, float]:
+def vary(body: dict, i: int) -> dict:
+    """The same callback for another view (start year), so the app cannot answer from its cache of answers."""
+    out = json.loads(json.dumps(body))
+    for item in out.get("inputs", []):
+        if item.get("id") == "control-start":
+            item["value"] = str(1985 + i % 39)
+    return out
+
+
+def callback_latency(url: str, body: dict, n: int, distinct: bool = False) -> dict[str, float]:
     session = requests.Session()
     latencies = []
-    for _ in range(n):
+    for i in range(n):
         started = time.perf_counter()
-        response = session.post(url, json=body, timeout=30)
+        response = session.post(url, json=vary(body, i) if distinct else body, timeout=30)
         latencies.append(time.perf_counter() - started)
         response.raise_for_status()
     latencies.sort()
@@ -84,26 +93,42 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="repeat loads per page (after the first)")
     parser.add_argument("--callbacks", type=int, default=100)
     parser.add_argument("--gunicorn", action="store_true", help="serve with gunicorn as in production")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=45.0,
+        help="seconds to wait after start-up (the app renders the claims page's images then)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     print(f"machine: {machine()}")
     with app_server(gunicorn=args.gunicorn) as base:
-        requests.get(base + "/healthz", timeout=30)
+        requests.get(base + "/", timeout=30)  # the first request starts the background image rendering
+        time.sleep(args.settle)
         pages = page_times(base, args.runs)
         url, body = capture_callback(base)
         callbacks = callback_latency(url, body, args.callbacks)
+        uncached = callback_latency(url, body, min(args.callbacks, 39), distinct=True)
     print(f"{'page':<14} {'first load':>10} {'median':>8} {'max':>8}")
     for path, t in pages.items():
         print(f"{path:<14} {t['first_s']:9.2f}s {t['median_s']:7.2f}s {t['max_s']:7.2f}s")
     print(
-        f"callback (generation page, 6 charts rebuilt): median {callbacks['median_ms']:.0f} ms, "
+        f"callback (6 charts), a view asked for before: median {callbacks['median_ms']:.0f} ms, "
         f"p95 {callbacks['p95_ms']:.0f} ms over {callbacks['n']} calls"
     )
+    print(
+        f"callback (6 charts), a new view each time:    median {uncached['median_ms']:.0f} ms, "
+        f"p95 {uncached['p95_ms']:.0f} ms over {uncached['n']} calls"
+    )
     slow = [p for p, t in pages.items() if t["median_s"] > 2.0]
-    ok = not slow and callbacks["median_ms"] < 50
+    ok = not slow and uncached["median_ms"] < 50
     print("goals (pages < 2 s, callbacks < 50 ms median):", "met" if ok else f"NOT met (slow: {slow or 'callbacks'})")
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "pages": pages, "callbacks": callbacks}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {"machine": machine(), "pages": pages, "callbacks": callbacks, "callbacks_new_view": uncached}, indent=2
+            )
+        )
     return 0 if ok else 1
 
 

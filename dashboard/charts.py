@@ -8,6 +8,8 @@ chart looks and cites the same wherever it appears.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -200,8 +202,25 @@ def period_bounds(value: str) -> tuple[str, str]:
     return value, value
 
 
+_BUILT: OrderedDict[tuple, ChartView] = OrderedDict()
+_BUILT_MAX = 256
+_BUILT_LOCK = threading.Lock()
+
+
 def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
-    return get(chart_id).build(store, state)
+    """Build a chart, or reuse it: a view is a pure function of (chart, state, published data), and a callback that
+    changes one control only needs to rebuild the charts that control affects. Callers never mutate views."""
+    key = (chart_id, state, store.version)
+    with _BUILT_LOCK:
+        if key in _BUILT:
+            _BUILT.move_to_end(key)
+            return _BUILT[key]
+    view = get(chart_id).build(store, state)
+    with _BUILT_LOCK:
+        _BUILT[key] = view
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    return view
 
 
 def share_path(spec: ChartSpec, state: ChartState) -> str:
