@@ -153,7 +153,7 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     full, weekly = for_display(df, ["peak_availability_mw", "peak_demand_mw"])
     both = full["peak_availability_mw"].notna() & full["peak_demand_mw"].notna()
     full.loc[~both, ["peak_availability_mw", "peak_demand_mw"]] = None
-    df = full
+    daily, df = df, full  # the chart draws `full`; the summary speaks of the last reported day
     if weekly:
         fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
     gap_name = "Gap (demand above capacity)" if lang == "en" else "Faltante (demanda sobre capacidad)"
@@ -192,7 +192,7 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     )
     add_events(fig, store, df["date"].min(), df["date"].max(), lang)
     fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
-    last = df.dropna(subset=["peak_demand_mw"]).iloc[-1]
+    last = daily.dropna(subset=["peak_demand_mw", "peak_availability_mw"]).iloc[-1]
     gap = last["peak_demand_mw"] - last["peak_availability_mw"]
     summary = (
         f"On {fmt_date(last['date'].date(), lang)}, the UNE forecast {fmt_num(last['peak_availability_mw'], lang)} MW "
