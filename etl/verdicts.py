@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from etl.wording import MONTHS
+
 LABEL_CONSISTENT = "Consistent with the data"
 LABEL_PARTLY = "Partly consistent"
 LABEL_NOT_CONSISTENT = "Not consistent with the data"
@@ -883,36 +885,6 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {  # (English, Spanish) suffix after th
     "cargoes": (" cargoes", " cargamentos"),
     "companies": (" companies", " empresas"),
     "pct_of_installed_capacity": ("% of installed capacity", " % de la capacidad instalada"),
-}
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
 }
 
 
