@@ -2,7 +2,9 @@
 
 Run: python bench/pages.py [--runs N] [--gunicorn]
 Goal on this 2-core machine: every page interactive in under 2 s locally, callbacks under 50 ms median.
-"Interactive" = the page's heading and all its charts are drawn (Dash has rendered the layout and plotly drew).
+"Interactive" = the page's heading and all its charts are drawn (Dash has rendered the layout and plotly drew),
+timed in the page from the start of navigation (performance.now(), as browsers' own navigation timing does). The
+wall-clock time seen by the test driver, which adds opening a new tab (a new renderer process), is reported beside it.
 The first load of each page in a fresh browser cache is reported separately from repeat loads.
 """
 
@@ -32,19 +34,25 @@ def page_times(base: str, runs: int) -> dict[str, dict[str, float]]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         for path, charts in PAGES.items():
-            times = []
+            times, wall = [], []
             for _ in range(runs + 1):
                 page = context.new_page()
                 started = time.perf_counter()
                 page.goto(base + path)
-                page.wait_for_function(
+                drawn_ms = page.wait_for_function(
                     f"() => document.querySelector('main h1') && "
-                    f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}",
+                    f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts} && performance.now()",
                     timeout=60000,
-                )
-                times.append(time.perf_counter() - started)
+                ).json_value()
+                times.append(drawn_ms / 1000)
+                wall.append(time.perf_counter() - started)
                 page.close()
-            out[path] = {"first_s": times[0], "median_s": statistics.median(times[1:]), "max_s": max(times[1:])}
+            out[path] = {
+                "first_s": times[0],
+                "median_s": statistics.median(times[1:]),
+                "max_s": max(times[1:]),
+                "wall_median_s": statistics.median(wall[1:]),
+            }
         browser.close()
     return out
 
@@ -109,9 +117,9 @@ def main() -> int:
         url, body = capture_callback(base)
         callbacks = callback_latency(url, body, args.callbacks)
         uncached = callback_latency(url, body, min(args.callbacks, 39), distinct=True)
-    print(f"{'page':<14} {'first load':>10} {'median':>8} {'max':>8}")
+    print(f"{'page':<14} {'first load':>10} {'median':>8} {'max':>8} {'wall median':>12}")
     for path, t in pages.items():
-        print(f"{path:<14} {t['first_s']:9.2f}s {t['median_s']:7.2f}s {t['max_s']:7.2f}s")
+        print(f"{path:<14} {t['first_s']:9.2f}s {t['median_s']:7.2f}s {t['max_s']:7.2f}s {t['wall_median_s']:11.2f}s")
     print(
         f"callback (6 charts), a view asked for before: median {callbacks['median_ms']:.0f} ms, "
         f"p95 {callbacks['p95_ms']:.0f} ms over {callbacks['n']} calls"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html as html_lib
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from dashboard import callbacks, embed, pagemeta, routes, security
 from dashboard import data as data_module
 from dashboard.data import DataStore
 from dashboard.i18n import normalize_lang, t
+from dashboard.pages_index import PAGES
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
@@ -53,7 +55,9 @@ class CubaDash(dash.Dash):
         tags = pagemeta.meta_tags(meta)
         if request.path == "/":
             tags += "\n" + claim_review_tag()
+        tags += "".join(f'\n<link rel="preload" href="{src}" as="script">' for src in preloads(request.path))
         kwargs["metas"] = tags + "\n" + kwargs.get("metas", "")
+        kwargs["scripts"] = without_polyfill(kwargs.get("scripts", ""))
         kwargs["title"] = html_lib.escape(meta["title"])
         return super().interpolate_index(**kwargs).replace('<html lang="{lang}">', f'<html lang="{lang}">', 1)
 
@@ -66,6 +70,48 @@ def claim_review_tag() -> str:
     from dashboard.embed import script_json
 
     return f'<script type="application/ld+json">{script_json(reviews)}</script>'
+
+
+PLOTLY_SUITE_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+DCC_CHUNKS = "/_dash-component-suites/dash/dcc/"
+POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+
+
+def preloads(path: str) -> list[str]:
+    """Scripts a page will ask for only after its layout has arrived and rendered (dcc's lazy chunks, plotly.js):
+    announced in the head, they download while Dash starts instead of one after another at the end."""
+    page = PAGES.get(path)
+    if page is None:
+        return []
+    if page.charts:
+        return [DCC_CHUNKS + "async-dropdown.js", DCC_CHUNKS + "async-graph.js", PLOTLY_SUITE_PATH]
+    if path == "/":
+        return [DCC_CHUNKS + "async-dropdown.js"]
+    if path == "/methodology":
+        return [DCC_CHUNKS + "async-markdown.js"]
+    return []
+
+
+def without_polyfill(scripts: str) -> str:
+    """Dash loads @babel/polyfill (core-js 2) for old browsers. In current ones it replaces native methods with
+    slower copies (String.prototype.trim, which plotly calls for every label), so we load only the part Dash's
+    bundles need: regenerator-runtime (MIT, vendored, 25 KB)."""
+    runtime = f'<script src="{embed.asset_url("vendor/regenerator-runtime.js")}"></script>'
+    return POLYFILL_TAG.sub(runtime, scripts, count=1)
+
+
+def register_plotly_bundle(server: flask.Flask) -> None:
+    """dcc.Graph loads plotly.js on demand, only on pages with a chart, from this path. We answer with plotly.js basic
+    (scatter and bar: every chart here) instead of the full bundle: a quarter of the size to download and compile,
+    and pages without charts load no plotly at all."""
+    bundle = STATIC / embed.PLOTLY_BUNDLE
+
+    @server.before_request
+    def plotly_basic() -> flask.Response | None:
+        if flask.request.path != PLOTLY_SUITE_PATH:
+            return None
+        response = flask.send_file(bundle, mimetype="text/javascript", max_age=86400, conditional=True)
+        return response
 
 
 def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) -> CubaDash:
@@ -105,13 +151,11 @@ def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) 
         suppress_callback_exceptions=True,
         compress=False,  # Flask-Compress above handles every route, not only Dash's
         serve_locally=True,
-        # plotly.js basic (scatter and bar: all our charts) instead of the full bundle dcc.Graph would load: a
-        # quarter of the size, so pages parse and draw sooner. Served by this app, fingerprinted.
-        external_scripts=[embed.asset_url(embed.PLOTLY_BUNDLE)],
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = INDEX_TEMPLATE
     app.layout = html.Div([dash.page_container, html.Div(id="page-title-sync", hidden=True)])
+    register_plotly_bundle(server)
     routes.register(server, store, cache)
     embed.register(server, store, cache, routes.error_page)
     callbacks.register(app)

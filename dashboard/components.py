@@ -27,6 +27,7 @@ NAV = [
 # The modebar's own image export would lack title and source: our PNG/SVG links carry them instead.
 GRAPH_CONFIG = {
     "displaylogo": False,
+    "displayModeBar": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toImage"],
     "topojsonURL": "/static/topojson/",

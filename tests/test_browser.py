@@ -40,6 +40,12 @@ def open_page(browser, url: str, width: int = 1280, dashboard: bool = True):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    if dashboard:  # every asset comes from the app itself: no request to another host, ever
+        origin = "/".join(url.split("/")[:3]) + "/"
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith((origin, "data:", "blob:")) else errors.append(f"third-party {r.url}"),
+        )
     page.goto(url, wait_until="networkidle")
     if dashboard:
         page.wait_for_selector("main h1", timeout=20000)

@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -171,6 +172,26 @@ def test_embed_page_is_light_attributed_and_escaped(client):
     assert payload["figure"]["layout_dark"]["paper_bgcolor"] != payload["figure"]["layout"].get("paper_bgcolor")
     static = client.get("/embed/oil-shipments?static=1&theme=auto").get_data(as_text=True)
     assert "plotly" not in static and "<picture>" in static and "prefers-color-scheme: dark" in static
+
+
+def test_pages_load_the_small_plotly_bundle_only_where_charts_are_and_no_polyfill(client):
+    """Chart pages announce dcc's lazy chunks and plotly.js in the head; plotly.js at dcc's path is the basic bundle;
+    pages without charts do not load plotly; core-js's polyfill is replaced by regenerator-runtime alone."""
+    from dashboard.app import PLOTLY_SUITE_PATH
+
+    blackouts = client.get("/blackouts").get_data(as_text=True)
+    preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="script">', blackouts)
+    assert PLOTLY_SUITE_PATH in preloads and any(p.endswith("/async-graph.js") for p in preloads)
+    for path in preloads:
+        assert client.get(path).status_code == 200
+    bundle = client.get(PLOTLY_SUITE_PATH)
+    basic = (Path(__file__).resolve().parents[1] / "dashboard/static/vendor/plotly-basic.min.js").read_bytes()
+    assert bundle.get_data() == basic and "max-age" in bundle.headers["Cache-Control"]
+    assert "polyfill@" not in blackouts
+    runtime = re.search(r'<script src="(/static/v/[0-9a-f]{12}/vendor/regenerator-runtime\.js)"></script>', blackouts)
+    assert runtime and b"regeneratorRuntime" in client.get(runtime.group(1)).get_data()
+    data_page = client.get("/data").get_data(as_text=True)
+    assert PLOTLY_SUITE_PATH not in data_page and "plotly-basic" not in data_page and "async-graph" not in data_page
 
 
 def test_fingerprinted_assets_are_cached_for_a_year(client):
