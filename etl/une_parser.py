@@ -638,6 +638,14 @@ def _figure_scope(sentence: str, m: re.Match[str]) -> str | None:
     return _nearest_scope(before + " " + m.group(0), sentence[m.end() :], head)
 
 
+# "se estima una afectación de 750 MW (al mediodía) y para la máxima demanda 1 168 MW": a second figure of the same
+# forecast, scoped by its own cue.
+_AND_FOR_PEAK_RE = re.compile(
+    r",? y para (?:la m[aá]xima demanda|el (?:horario )?pico|la noche)(?: de| se estima)? " + _NUM + r" MW\b",
+    re.IGNORECASE,
+)
+
+
 def _scoped_forecast_affectation(sentences: list[str], scope: str) -> Number | None:
     """The first forecast cut whose nearest time cue is ``scope`` ('peak' or 'midday')."""
     for i, s in enumerate(sentences):
@@ -655,6 +663,9 @@ def _scoped_forecast_affectation(sentences: list[str], scope: str) -> Number | N
                 head = sentences[i - 1][-80:]  # the scope cue ended the previous sentence
             if _nearest_scope(before + " " + m.group(0), after, head) == scope:
                 return _fig(m)
+            then = _AND_FOR_PEAK_RE.match(s, m.end()) if scope == "peak" else None
+            if then:
+                return _fig(then)
         if _NO_AFFECT_RE.search(s) and not _AFFECT_FIG_RE.search(s):
             m = _NO_AFFECT_RE.search(s)
             assert m is not None

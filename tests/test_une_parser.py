@@ -378,6 +378,19 @@ def test_affectation_stated_before_availability() -> None:
     assert (r["peak_affectation_mw"], r["midday_affectation_mw"]) == (733, 605)
 
 
+def test_second_forecast_figure_for_the_peak_in_the_same_sentence() -> None:
+    """Interview-style wording: one verb, the midday figure, then the peak's after "y para la máxima demanda"."""
+    note = (
+        "Un directivo de la UNE explicó en la televisión que el sistema opera estable. La disponibilidad del SEN a "
+        "las 07:00 horas es de 1 850 MW y la demanda de 2 400 MW. Para el mediodía se calcula una afectación por "
+        "déficit de 640 MW y para la máxima demanda 1 095 MW, de los 2 950 MW posibles a servir."
+    )
+    r = parse_note(note)
+    assert (r["midday_affectation_mw"], r["peak_affectation_mw"]) == (640, 1095)
+    past = note.replace("Para el mediodía se calcula una", "Ayer al mediodía hubo una")
+    assert parse_note(past)["peak_affectation_mw"] is None  # a past figure is not the forecast
+
+
 def test_deficit_and_cut_in_following_sentences() -> None:
     note = (
         "Con esto se estima una disponibilidad de 1 812 MW y una demanda máxima de 3 344 MW. "
