@@ -177,40 +177,24 @@ def controls(
     )
     if dates:
         start_opts = end_opts = None
-        items.append(
-            html.Div(
-                [
-                    html.Label(t("from", lang), htmlFor=ids.CONTROL_START, className="form-label"),
-                    dcc.Input(
-                        id=ids.CONTROL_START,
-                        type="date",
-                        min=dates[0],
-                        max=dates[1],
-                        value=state.start or "",
-                        debounce=True,
-                        className="form-control",
-                    ),
-                ],
-                className="control",
+        for key, cid, value in (("from", ids.CONTROL_START, state.start), ("to", ids.CONTROL_END, state.end)):
+            items.append(
+                html.Div(
+                    [
+                        html.Label(t(key, lang), htmlFor=cid, className="form-label"),
+                        dcc.Input(
+                            id=cid,
+                            type="date",
+                            min=dates[0],
+                            max=dates[1],
+                            value=value or "",
+                            debounce=True,
+                            className="form-control",
+                        ),
+                    ],
+                    className="control",
+                )
             )
-        )
-        items.append(
-            html.Div(
-                [
-                    html.Label(t("to", lang), htmlFor=ids.CONTROL_END, className="form-label"),
-                    dcc.Input(
-                        id=ids.CONTROL_END,
-                        type="date",
-                        min=dates[0],
-                        max=dates[1],
-                        value=state.end or "",
-                        debounce=True,
-                        className="form-control",
-                    ),
-                ],
-                className="control",
-            )
-        )
     else:
         start_opts = [{"label": str(y), "value": str(y)} for y in (years or [])]
         end_opts = start_opts

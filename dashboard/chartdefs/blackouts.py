@@ -66,6 +66,21 @@ def _frame(
     )
 
 
+def _daily_line(
+    d: pd.DataFrame, column: str, name: str, line: dict, value: str = "%{y:,.0f} MW", label: bool = True
+) -> go.Scatter:
+    """One daily (or weekly) series: a single line path (not a marker per day, which is far slower to draw), with
+    the date and value in the hover and, when `label`, the series name beside them."""
+    return go.Scatter(
+        x=d["date"],
+        y=d[column],
+        name=name,
+        mode="lines",
+        line=line,
+        hovertemplate="%{x|%Y-%m-%d}: " + value + "<extra>" + (name if label else "") + "</extra>",
+    )
+
+
 def add_events(fig: go.Figure, store: DataStore, start: pd.Timestamp, end: pd.Timestamp, lang: str) -> None:
     """Total grid collapses: a dotted vertical line each, plus a marker trace named in the legend (words, not
     colour) whose hover gives the date and the reported trigger."""
@@ -183,26 +198,8 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
             hoverinfo="skip",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=df["date"],
-            y=df["peak_availability_mw"],
-            name=avail,
-            mode="lines",
-            line={"color": PALETTE[0], "width": 1.6},
-            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + avail + "</extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=df["date"],
-            y=df["peak_demand_mw"],
-            name=demand,
-            mode="lines",
-            line={"color": PALETTE[3], "width": 1.6, "dash": "dot"},
-            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + demand + "</extra>",
-        )
-    )
+    fig.add_trace(_daily_line(df, "peak_availability_mw", avail, {"color": PALETTE[0], "width": 1.6}))
+    fig.add_trace(_daily_line(df, "peak_demand_mw", demand, {"color": PALETTE[3], "width": 1.6, "dash": "dot"}))
     add_events(fig, store, df["date"].min(), df["date"].max(), lang)
     fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
     last = daily.dropna(subset=["peak_demand_mw", "peak_availability_mw"]).iloc[-1]
@@ -254,26 +251,9 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
     shown, weekly = for_display(frame_df, ["planned_peak_affectation_mw", "actual_max_affectation_mw"])
     if weekly:
         fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
-    p = a = shown
+    fig.add_trace(_daily_line(shown, "planned_peak_affectation_mw", planned, {"color": PALETTE[1], "width": 1.4}))
     fig.add_trace(
-        go.Scatter(
-            x=p["date"],
-            y=p["planned_peak_affectation_mw"],
-            name=planned,
-            mode="lines",
-            line={"color": PALETTE[1], "width": 1.4},
-            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + planned + "</extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=a["date"],
-            y=a["actual_max_affectation_mw"],
-            name=real,
-            mode="lines",  # one path, not a thousand marker shapes: much cheaper to draw
-            line={"color": PALETTE[4], "width": 1.2, "dash": "dot"},
-            hovertemplate="%{x|%Y-%m-%d}: %{y:,.0f} MW<extra>" + real + "</extra>",
-        )
+        _daily_line(shown, "actual_max_affectation_mw", real, {"color": PALETTE[4], "width": 1.2, "dash": "dot"})
     )
     fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
     both = frame_df.dropna()
@@ -316,26 +296,10 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
     mean_name = "30-day average" if lang == "en" else "Media de 30 días"
     if weekly:
         fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
-    fig.add_trace(
-        go.Scatter(
-            x=shown["date"],
-            y=shown["peak_share_of_demand_cut_pct"],
-            name=daily_name,
-            mode="lines",
-            line={"width": 0.8, "color": "rgba(0,114,178,0.45)"},
-            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=shown["date"],
-            y=shown["rolling_30_day_mean_pct"],
-            name=mean_name,
-            mode="lines",
-            line={"color": PALETTE[0], "width": 2.5},
-            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f}%<extra>" + mean_name + "</extra>",
-        )
-    )
+    daily_line = {"width": 0.8, "color": "rgba(0,114,178,0.45)"}
+    fig.add_trace(_daily_line(shown, "peak_share_of_demand_cut_pct", daily_name, daily_line, "%{y:.1f}%", label=False))
+    mean_line = {"color": PALETTE[0], "width": 2.5}
+    fig.add_trace(_daily_line(shown, "rolling_30_day_mean_pct", mean_name, mean_line, "%{y:.1f}%"))
     add_events(fig, store, df["date"].min(), df["date"].max(), lang)
     fig.update_yaxes(**axis_title("%"), range=[0, 100])
     last = frame_df.iloc[-1]
@@ -483,16 +447,9 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
     shown, weekly = for_display(df, ["thermal_units_out_of_service"])
     if weekly:
         fig.update_layout(title_subtitle_text=_with_note(subtitle, True, lang))
-    fig.add_trace(
-        go.Scatter(
-            x=shown["date"],
-            y=shown["thermal_units_out_of_service"],
-            mode="lines",
-            line={"color": PALETTE[2], "width": 1, "shape": "hv"},
-            name="Units out" if lang == "en" else "Unidades fuera",
-            hovertemplate="%{x|%Y-%m-%d}: %{y:.1f} units<extra></extra>",
-        )
-    )
+    units_line = {"color": PALETTE[2], "width": 1, "shape": "hv"}
+    name = "Units out" if lang == "en" else "Unidades fuera"
+    fig.add_trace(_daily_line(shown, "thermal_units_out_of_service", name, units_line, "%{y:.1f} units", label=False))
     fig.update_yaxes(**axis_title("units" if lang == "en" else "unidades"), rangemode="tozero")
     last = df.iloc[-1]
     summary = (

@@ -83,7 +83,7 @@ def _generation_by_source(store: DataStore, state: ChartState) -> ChartView:
     return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of)
 
 
-def _share_chart(column: str, title_en: str, title_es: str):
+def _share_chart(column: str, titles: dict[str, str]):
     def builder(store: DataStore, state: ChartState) -> ChartView:
         lang = state.lang
         df = with_codes(store.table("owid_energy"))
@@ -93,7 +93,7 @@ def _share_chart(column: str, title_en: str, title_es: str):
         df = df.assign(_o=df["code"].map(order)).sort_values(["_o", "year"]).drop(columns="_o")
         df = df.assign(country_label=df["country"].map(lambda n: country_label(n, lang)))
         frame_df = df[["country", "code", "year", column]].reset_index(drop=True)
-        title = title_en if lang == "en" else title_es
+        title = titles[lang]
         subtitle = (
             "Share of electricity generation (%), not of installed capacity"
             if lang == "en"
@@ -302,6 +302,14 @@ def _plants_map(store: DataStore, state: ChartState) -> ChartView:
     return ChartView(fig, frame_df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
 
 
+OIL_SHARE_TITLE = {
+    "en": "Share of electricity generated from oil",
+    "es": "Porcentaje de la electricidad generada con petróleo",
+}
+FOSSIL_SHARE_TITLE = {
+    "en": "Share of electricity generated from fossil fuels",
+    "es": "Porcentaje de la electricidad generada con combustibles fósiles",
+}
 register(
     ChartSpec(
         id="generation-by-source",
@@ -318,15 +326,8 @@ register(
         params=("country", "start", "end"),
         default_countries=PEERS,
         country_choices=owid_country_choices,
-        build=_share_chart(
-            "oil_share_of_electricity_pct",
-            "Share of electricity generated from oil",
-            "Porcentaje de la electricidad generada con petróleo",
-        ),
-        title={
-            "en": "Share of electricity generated from oil",
-            "es": "Porcentaje de la electricidad generada con petróleo",
-        },
+        build=_share_chart("oil_share_of_electricity_pct", OIL_SHARE_TITLE),
+        title=OIL_SHARE_TITLE,
     )
 )
 register(
@@ -336,15 +337,8 @@ register(
         params=("country", "start", "end"),
         default_countries=PEERS,
         country_choices=owid_country_choices,
-        build=_share_chart(
-            "fossil_share_of_electricity_pct",
-            "Share of electricity generated from fossil fuels",
-            "Porcentaje de la electricidad generada con combustibles fósiles",
-        ),
-        title={
-            "en": "Share of electricity generated from fossil fuels",
-            "es": "Porcentaje de la electricidad generada con combustibles fósiles",
-        },
+        build=_share_chart("fossil_share_of_electricity_pct", FOSSIL_SHARE_TITLE),
+        title=FOSSIL_SHARE_TITLE,
     )
 )
 register(
