@@ -11,7 +11,6 @@ from dashboard import charts, components, ids
 from dashboard.chartdefs.explore import numeric_series
 from dashboard.charts import BadParameter
 from dashboard.data import store
-from dashboard.figures.common import for_screen
 from dashboard.pagekit import _state_from_controls, _views_for, base_url
 
 
@@ -50,8 +49,8 @@ def register(app: dash.Dash) -> None:
         csvs, pngs, svgs, shares, embeds = [], [], [], [], []
         chart_ids = [g["chart"] for g in graph_ids]
         for spec, chart_state, view in _views_for(chart_ids, state):
-            figures.append(for_screen(view.figure))
-            tables.append(components.data_table(view.frame, state.lang, view.title) if state.tab == "table" else None)
+            figures.append(view.screen())
+            tables.append(components.view_table(view, state.lang) if state.tab == "table" else None)
             summaries.append(view.summary)
             graph_hidden.append(state.tab == "table")
             table_hidden.append(state.tab != "table")

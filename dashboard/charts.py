@@ -13,13 +13,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data import DataStore, SourceRef
-from dashboard.figures.common import wrap
+from dashboard.figures.common import Draft, for_screen, wrap
 from dashboard.i18n import LANGS, fmt_date, normalize_lang, t
 
 TABS = ("chart", "table")
@@ -71,7 +72,7 @@ class ChartState:
 class ChartView:
     """A built chart: the figure, the numbers it shows, a sentence for screen readers, and its citations."""
 
-    figure: go.Figure
+    draft: Draft | go.Figure  # chart definitions hand over a Draft; `figure` and `screen()` are made from it
     frame: pd.DataFrame
     summary: str
     title: str
@@ -80,6 +81,27 @@ class ChartView:
     as_of: str
     notes: list[str] = field(default_factory=list)
     method_link: str | None = None
+
+    derived_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: str, make: Callable[[], Any]) -> Any:
+        """Something built from this view (its figure, its table), built once: views are cached and shared, so
+        charts a control does not affect cost nothing to send again. Never mutate the result."""
+        if key not in self.derived_cache:
+            self.derived_cache[key] = make()
+        return self.derived_cache[key]
+
+    @property
+    def figure(self) -> go.Figure:
+        """The plotly figure, made on first use: downloads, share images and static embeds need it; pages and
+        callbacks send `screen()`, the same JSON made straight from the draft (tests/test_dashboard_unit.py)."""
+        draft = self.draft
+        return self.derived("figure", draft.figure) if isinstance(draft, Draft) else draft
+
+    def screen(self) -> dict:
+        """The on-page figure (`for_screen`): what a page or a callback sends for this chart."""
+        draft = self.draft
+        return self.derived("screen", draft.screen if isinstance(draft, Draft) else lambda: for_screen(draft))
 
 
 Builder = Callable[[DataStore, ChartState], ChartView]
@@ -258,26 +280,34 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
     return wrap(text, 110)
 
 
+def _start_ts(start: str) -> pd.Timestamp:
+    return pd.Timestamp(start if len(start) > 4 else f"{start}-01-01")
+
+
+def _end_ts(end: str) -> pd.Timestamp:
+    """The last day a year, month or date covers."""
+    if len(end) == 10:
+        return pd.Timestamp(end)
+    if len(end) == 4:
+        return pd.Timestamp(f"{end}-12-31")
+    return pd.Timestamp(f"{end}-01") + pd.offsets.MonthEnd(0)
+
+
 def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | None) -> pd.DataFrame:
     """Keep rows within [start, end]; works on integer years and on datetime columns."""
     if df.empty:
         return df
     col = df[column]
     if pd.api.types.is_datetime64_any_dtype(col):
+        if col.is_monotonic_increasing:  # sorted dates (prepared frames): two binary searches, no mask over the rows
+            first = col.searchsorted(_start_ts(start), "left") if start else 0
+            last = col.searchsorted(_end_ts(end), "right") if end else len(col)
+            return df.iloc[first:last]
         if start:
-            df = df[col >= pd.Timestamp(start if len(start) > 4 else f"{start}-01-01")]
+            df = df[col >= _start_ts(start)]
             col = df[column]
         if end:
-            end_ts = (
-                pd.Timestamp(end)
-                if len(end) == 10
-                else (
-                    pd.Timestamp(f"{end}-12-31")
-                    if len(end) == 4
-                    else pd.Timestamp(f"{end}-01") + pd.offsets.MonthEnd(0)
-                )
-            )
-            df = df[col <= end_ts]
+            df = df[col <= _end_ts(end)]
         return df
     if start:
         df = df[col >= int(start[:4])]

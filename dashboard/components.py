@@ -4,6 +4,7 @@ view controls, and the chart card (figure, table, summary, sources, downloads, s
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -12,7 +13,6 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.charts import ChartSpec, ChartState, ChartView, download_path, embed_path, share_path
 from dashboard.data import DataStore
-from dashboard.figures.common import for_screen
 from dashboard.i18n import fmt_date, fmt_num, t
 
 NAV = [
@@ -241,38 +241,49 @@ def controls(
 
 
 # -- chart card -------------------------------------------------------------------------------------------------------
-def data_table(frame: pd.DataFrame, lang: str, caption: str) -> html.Table:
-    """A real <table> of the numbers shown (for screen readers and for copying)."""
+def _html(tag: str, children: Any, **props: Any) -> dict:
+    """An html component as the JSON Dash sends for it (`className=` as in dash.html). A table view holds up to
+    2,000 cells; building each as an `html.Td` object cost ~80 ms per table-view callback. Same JSON as the
+    components (tests/test_dashboard_unit.py)."""
+    return {"props": {"children": children, **props}, "type": tag, "namespace": "dash_html_components"}
+
+
+def _cell(value: Any, lang: str) -> dict:
+    if isinstance(value, float):
+        return _html("Td", fmt_num(value, lang), className="num")
+    if isinstance(value, pd.Timestamp):
+        return _html("Td", value.date().isoformat())
+    if value is None or value is pd.NA:
+        return _html("Td", "–")
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        link = html.A(
+            value[:60] + ("…" if len(value) > 60 else ""), href=value, rel="noopener noreferrer", target="_blank"
+        )
+        return _html("Td", link)
+    return _html("Td", str(value))
+
+
+def view_table(view: ChartView, lang: str) -> dict:
+    return view.derived(f"table:{lang}", lambda: data_table(view.frame, lang, view.title))
+
+
+def data_table(frame: pd.DataFrame, lang: str, caption: str) -> dict:
+    """A real <table> of the numbers shown (for screen readers and for copying), as an html.Table's JSON."""
     shown = frame.head(MAX_TABLE_ROWS)
-    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
-    rows = []
-    for record in shown.itertuples(index=False):
-        cells = []
-        for value in record:
-            if isinstance(value, float):
-                cells.append(html.Td(fmt_num(value, lang), className="num"))
-            elif isinstance(value, pd.Timestamp):
-                cells.append(html.Td(value.date().isoformat()))
-            elif value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-                cells.append(html.Td("–"))
-            elif isinstance(value, str) and value.startswith(("http://", "https://")):
-                cells.append(
-                    html.Td(
-                        html.A(
-                            value[:60] + ("…" if len(value) > 60 else ""),
-                            href=value,
-                            rel="noopener noreferrer",
-                            target="_blank",
-                        )
-                    )
-                )
-            else:
-                cells.append(html.Td(str(value)))
-        rows.append(html.Tr(cells))
+    header = _html("Thead", _html("Tr", [_html("Th", c, scope="col") for c in shown.columns]))
+    columns = [
+        [_html("Td", fmt_num(v, lang), className="num") for v in col.tolist()]  # the common case, one test per column
+        if col.dtype == "float64"
+        else [_cell(v, lang) for v in col]
+        for _, col in shown.items()
+    ]
+    rows = [_html("Tr", list(cells)) for cells in zip(*columns, strict=True)]
     more = len(frame) - len(shown)
     caption_text = caption + (f" (+{more} …)" if more > 0 else "")
-    return html.Table(
-        [html.Caption(caption_text), header, html.Tbody(rows)], className="table table-sm table-striped data-table"
+    return _html(
+        "Table",
+        [_html("Caption", caption_text), header, _html("Tbody", rows)],
+        className="table table-sm table-striped data-table",
     )
 
 
@@ -346,7 +357,7 @@ def chart_card(
                 if static_image
                 else dcc.Graph(
                     id=ids.chart("graph", spec.id),
-                    figure=for_screen(view.figure),
+                    figure=view.screen(),
                     config=GRAPH_CONFIG,
                     className="chart-graph",
                     responsive=True,
@@ -359,7 +370,7 @@ def chart_card(
             html.Div(
                 # The table is built only when it is shown (tab=table): hidden tables of every chart would make
                 # pages several times heavier to render. Switching to the table view asks the server for it.
-                data_table(view.frame, lang, view.title) if state.tab == "table" else None,
+                view_table(view, lang) if state.tab == "table" else None,
                 id=ids.chart("table", spec.id),
                 className="table-wrap",
                 hidden=state.tab != "table",

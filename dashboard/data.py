@@ -7,6 +7,7 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ class DataStore:
         self._stamp: tuple[float, int] | None = None
         self._last_check = 0.0
         self._json_cache: dict[str, Any] = {}
+        self._prepared: dict[str, Any] = {}
         self._version: str | None = None
 
     # -- freshness ------------------------------------------------------------------------------------------------
@@ -66,6 +68,7 @@ class DataStore:
             self._stamp = stamp
             self._tables.clear()
             self._json_cache.clear()
+            self._prepared.clear()
             self._package = None
             self._version = None
             return True
@@ -143,6 +146,15 @@ class DataStore:
             if name not in self._tables:
                 self._tables[name] = self._read(name)
             return self._tables[name]
+
+    def prepared(self, key: str, make: Callable[[DataStore], Any]) -> Any:
+        """A frame (or list) derived from published tables, computed once per published package, so that callbacks
+        only select and slice. Shared like tables: never mutate it."""
+        self.maybe_reload()
+        with self._lock:
+            if key not in self._prepared:
+                self._prepared[key] = make(self)
+            return self._prepared[key]
 
     def _read(self, name: str) -> pd.DataFrame:
         res = self.resource(name)

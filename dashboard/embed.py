@@ -26,7 +26,7 @@ from flask_caching import Cache
 from dashboard import charts, render
 from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView
 from dashboard.data import DataStore
-from dashboard.figures.common import CLAIM_COLOR, for_screen
+from dashboard.figures.common import CLAIM_COLOR
 from dashboard.i18n import t
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -109,7 +109,7 @@ def dark_layout(layout: dict[str, Any], transparent: bool) -> dict[str, Any]:
 
 def embed_figure(view: ChartView, transparent: bool) -> dict[str, Any]:
     """Figure JSON for the page (title and source are HTML text around it, so they wrap on phones)."""
-    screen = for_screen(view.figure)
+    screen = view.screen()
     layout = {**screen["layout"], "autosize": True, "margin": {"l": 48, "r": 12, "t": 28, "b": 36}}
     layout.pop("height", None)
     if transparent:

@@ -39,7 +39,7 @@ FRAME = Frame("Title", "Subtitle (TWh)", "Source: Test · Data as of 2024", "en"
 
 def test_lines_figure_has_one_trace_per_group_the_unit_and_the_source_inside():
     df = pd.DataFrame({"year": [2020, 2021, 2020, 2021], "v": [1.0, 2.0, 3.0, 4.0], "g": ["A", "A", "B", "B"]})
-    fig = make_lines(df, "year", "v", "g", FRAME, "TWh", "no data")
+    fig = make_lines(df, "year", "v", "g", FRAME, "TWh", "no data").figure()
     assert [trace.name for trace in fig.data] == ["A", "B"]
     assert fig.layout.yaxis.title.text == "TWh"
     assert fig.layout.title.text == "Title" and fig.layout.title.subtitle.text == "Subtitle (TWh)"
@@ -50,26 +50,27 @@ def test_lines_figure_has_one_trace_per_group_the_unit_and_the_source_inside():
 
 def test_empty_input_gives_a_figure_that_says_so():
     fig = make_lines(pd.DataFrame({"year": [], "v": [], "g": []}), "year", "v", "g", FRAME, "TWh", "Nothing here")
+    fig = fig.figure()
     assert len(fig.data) == 0 and any(a.text == "Nothing here" for a in fig.layout.annotations)
 
 
 def test_claim_line_and_band_are_labelled_in_words():
     bars = make_bars(pd.DataFrame({"c": ["x"], "v": [1.0]}), "c", "v", FRAME, "%", "no data")
-    band = with_claim(bars, {"low": 80, "high": 95}, "Claim: 80–95%")
+    band = with_claim(bars, {"low": 80, "high": 95}, "Claim: 80–95%").figure()
     assert band.layout.shapes[0].line.dash == "dash"
     assert any(a.text == "Claim: 80–95%" for a in band.layout.annotations)
     line = with_claim(
         make_bars(pd.DataFrame({"c": ["x"], "v": [1.0]}), "c", "v", FRAME, "%", "no data"),
         {"value": 110000},
         "Claim: 110,000 bbl/d",
-    )
+    ).figure()
     assert any(a.text == "Claim: 110,000 bbl/d" for a in line.layout.annotations)
 
 
 def test_screen_version_drops_title_and_source_but_downloads_keep_them():
     fig = make_lines(
         pd.DataFrame({"year": [1, 2], "v": [1.0, 2.0], "g": ["A", "A"]}), "year", "v", "g", FRAME, "%", "-"
-    )
+    ).figure()
     screen = for_screen(fig)
     assert "title" not in screen["layout"] and screen["layout"]["annotations"] == []
     assert fig.layout.title.text == "Title" and len(fig.layout.annotations) == 1

@@ -34,8 +34,25 @@ def with_codes(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def owid_with_codes(store: DataStore) -> pd.DataFrame:
+    """OWID's energy table with codes for every entity, prepared once per published package."""
+    return store.prepared("owid_energy:with_codes", lambda s: with_codes(s.table("owid_energy")))
+
+
+def owid_columns(store: DataStore, *columns: str) -> pd.DataFrame:
+    """country, code, year (plain int64) and those of the given columns OWID's energy table has, prepared once per
+    published package: filtering the full table (130 columns) cost more than drawing the chart."""
+
+    def make(s: DataStore) -> pd.DataFrame:
+        full = owid_with_codes(s)
+        df = full[["country", "code", "year", *(c for c in columns if c in full.columns)]]
+        return df.astype({"year": "int64"}) if df["year"].notna().all() else df
+
+    return store.prepared("owid_energy:" + ",".join(columns), make)
+
+
 def owid_country_choices(store: DataStore) -> list[str]:
-    return sorted(with_codes(store.table("owid_energy"))["code"].unique().tolist())
+    return store.prepared("owid_energy:country_choices", lambda s: sorted(owid_with_codes(s)["code"].unique().tolist()))
 
 
 def sources_for(store: DataStore, *tables: str) -> list[SourceRef]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.charts import ChartSpec, ChartState, ChartView, source_line
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.basic import with_claim
-from dashboard.figures.common import DASHES, PALETTE, Frame, axis_title, base_figure, empty_figure
+from dashboard.figures.common import DASHES, PALETTE, Draft, Frame, axis_title, base_figure, empty_figure, trace
 from dashboard.i18n import fmt_num, t
 
 CHARTED_RULES = {"approx", "range", "at_least", "at_most", "ratio_range", "rank_min"}
@@ -170,7 +169,7 @@ def ratio_frame(claim: dict[str, Any]) -> pd.DataFrame:
 
 def make_claim_figure(
     claim: dict[str, Any], history: pd.DataFrame, points: pd.DataFrame, frame: Frame, lang: str
-) -> go.Figure:
+) -> Draft:
     """Lines for evidence series with a history, bars for single figures; the claim drawn on top in words."""
     unit = unit_label((claim.get("claimed") or {}).get("unit") or (points["unit"].iloc[0] if len(points) else ""), lang)
     long_series = history.groupby("series").filter(lambda g: len(g) >= 3) if len(history) else history
@@ -178,7 +177,8 @@ def make_claim_figure(
         fig = base_figure(frame)
         for i, (name, part) in enumerate(long_series.groupby("series", sort=False)):
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=part["x"],
                     y=part["value"],
                     name=name,
@@ -193,7 +193,8 @@ def make_claim_figure(
         for j, row in enumerate(singles.itertuples(index=False)):
             x = _point_x(row.period, long_series["x"])
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=[x],
                     y=[row.value],
                     name=row.series,
@@ -211,7 +212,8 @@ def make_claim_figure(
         fig = base_figure(frame)
         labels = [_short(s) for s in points["series"]]
         fig.add_trace(
-            go.Bar(
+            trace(
+                "bar",
                 x=labels,
                 y=points["value"],
                 marker={"color": PALETTE[0]},
@@ -257,7 +259,7 @@ def _point_x(period: str, xs: pd.Series) -> Any:
         return xs.max()
 
 
-def make_rank_figure(claim: dict[str, Any], series: pd.DataFrame, frame: Frame, lang: str) -> go.Figure:
+def make_rank_figure(claim: dict[str, Any], series: pd.DataFrame, frame: Frame, lang: str) -> Draft:
     """Bars over the claim's window; the claimed year highlighted (pattern + label), excluded years hatched grey."""
     m = claim["measured"][0]
     excluded = set(m.get("excluded_years") or [])
@@ -266,7 +268,8 @@ def make_rank_figure(claim: dict[str, Any], series: pd.DataFrame, frame: Frame, 
     colors = ["#bbbbbb" if y in excluded else (PALETTE[3] if y == year else PALETTE[0]) for y in series["x"]]
     patterns = ["/" if y in excluded else ("x" if y == year else "") for y in series["x"]]
     fig.add_trace(
-        go.Bar(
+        trace(
+            "bar",
             x=series["x"],
             y=series["value"],
             marker={"color": colors, "pattern": {"shape": patterns, "fgcolor": "#333", "bgcolor": "rgba(0,0,0,0)"}},

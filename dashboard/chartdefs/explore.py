@@ -8,7 +8,7 @@ from dashboard.chartdefs._shared import WORLD_CODE, country_label, no_data, sour
 from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_lines
-from dashboard.figures.common import Frame
+from dashboard.figures.common import Frame, rows_with_values
 from dashboard.i18n import fmt_num
 
 DEFAULT_TABLE = "owid_energy"
@@ -65,7 +65,7 @@ def explore_frame(store: DataStore, state: ChartState) -> tuple[pd.DataFrame, st
         df = df.assign(group=group)
     else:
         df = df.assign(group=table)
-    df = filter_period(df, time_col, state.start, state.end).dropna(subset=[series])
+    df = rows_with_values(filter_period(df, time_col, state.start, state.end), [series])
     return df.sort_values(["group", time_col]), time_col, series, entity_col
 
 

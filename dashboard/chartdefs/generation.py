@@ -7,21 +7,21 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.chartdefs._shared import (
     country_label,
     no_data,
+    owid_columns,
     owid_country_choices,
     pct,
     sources_for,
-    with_codes,
 )
 from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_bars, make_lines, make_stacked_area
-from dashboard.figures.common import PALETTE, Frame, base_figure, empty_figure
+from dashboard.figures.common import PALETTE, Draft, Frame, base_figure, empty_figure, rows_with_values, trace
 from dashboard.i18n import fmt_num
 
 PAGE = "/generation"
@@ -49,13 +49,19 @@ SOURCES_ES = {
 }
 
 
+def _cuba_generation(store: DataStore) -> pd.DataFrame:
+    df = owid_columns(store, "electricity_generation_twh", *SOURCES_EN)
+    return rows_with_values(df[df["country"] == "Cuba"], ["electricity_generation_twh"])
+
+
 def _generation_by_source(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = store.table("owid_energy")
-    df = df[df["country"] == "Cuba"].dropna(subset=["electricity_generation_twh"])
+    df = store.prepared("owid_energy:cuba:generation", _cuba_generation)
     df = filter_period(df, "year", state.start, state.end)
     labels = SOURCES_ES if lang == "es" else SOURCES_EN
-    columns = {c: labels[c] for c in labels if c in df.columns and df[c].fillna(0).sum() > 0}
+    columns = {
+        c: labels[c] for c in labels if c in df.columns and np.nansum(df[c].to_numpy("float64", na_value=np.nan)) > 0
+    }
     frame_df = df[["year", "electricity_generation_twh", *columns]].reset_index(drop=True)
     title = "Cuba: electricity generation by source" if lang == "en" else "Cuba: generación eléctrica por fuente"
     subtitle = "Terawatt-hours (TWh) per year" if lang == "en" else "Teravatios-hora (TWh) por año"
@@ -83,14 +89,22 @@ def _generation_by_source(store: DataStore, state: ChartState) -> ChartView:
     return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of)
 
 
+def _by_code(df: pd.DataFrame, column: str) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Each entity's rows with a value, by year (and an empty frame of the same shape): a chart of a few countries
+    then concatenates a few small frames instead of searching the whole table."""
+    df = df.dropna(subset=[column]).sort_values(["code", "year"])
+    return df.iloc[:0], {str(code): part for code, part in df.groupby("code", sort=False)}
+
+
 def _share_chart(column: str, titles: dict[str, str]):
     def builder(store: DataStore, state: ChartState) -> ChartView:
         lang = state.lang
-        df = with_codes(store.table("owid_energy"))
-        df = df[df["code"].isin(state.countries)].dropna(subset=[column])
+        empty, by_code = store.prepared(
+            f"owid_energy:{column}:by_code", lambda s: _by_code(owid_columns(s, column), column)
+        )
+        parts = [by_code[c] for c in state.countries if c in by_code]
+        df = pd.concat(parts) if parts else empty
         df = filter_period(df, "year", state.start, state.end)
-        order = {c: i for i, c in enumerate(state.countries)}
-        df = df.assign(_o=df["code"].map(order)).sort_values(["_o", "year"]).drop(columns="_o")
         df = df.assign(country_label=df["country"].map(lambda n: country_label(n, lang)))
         frame_df = df[["country", "code", "year", column]].reset_index(drop=True)
         title = titles[lang]
@@ -123,13 +137,24 @@ def _share_chart(column: str, titles: dict[str, str]):
     return builder
 
 
+def _demand_by_code(store: DataStore) -> tuple[pd.DataFrame, dict[str, tuple[pd.DataFrame, pd.DataFrame]]]:
+    """Per country: its rows with a series name (publisher and vintage), and each publisher's mean by year."""
+    df = store.table("electricity_demand_by_source")
+    df = df.assign(series=df["source"] + " (" + df["vintage"].fillna("") + ")")
+    by_code = {}
+    for code, rows in df.groupby("iso_code", sort=False):
+        by_year = rows.groupby(["year", "source"])["electricity_demand_twh"].mean().unstack("source")
+        by_code[str(code)] = (rows, by_year)
+    return df.iloc[:0], by_code
+
+
 def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = store.table("electricity_demand_by_source")
     code = state.countries[0] if state.countries else "CUB"
-    df = df[df["iso_code"] == code]
-    df = filter_period(df, "year", state.start or "2000", state.end)
-    df = df.assign(series=df["source"] + " (" + df["vintage"].fillna("") + ")")
+    empty, by_code = store.prepared("electricity_demand_by_source:by_code", _demand_by_code)
+    rows, by_year = by_code.get(code, (empty, empty))
+    start, end = state.start or "2000", state.end
+    df = filter_period(rows, "year", start, end)
     frame_df = df[["country", "year", "source", "vintage", "electricity_demand_twh"]].reset_index(drop=True)
     name = country_label(frame_df["country"].iloc[0], lang) if len(frame_df) else code
     title = (
@@ -146,8 +171,8 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
     as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
     fig = make_lines(df, "year", "electricity_demand_twh", "series", fr, "TWh", no_data(lang))
-    wide = frame_df.pivot_table(index="year", columns="source", values="electricity_demand_twh")
-    both = wide.dropna()
+    wide = by_year[(by_year.index >= int(start[:4])) & (by_year.index <= int(end[:4]) if end else True)]
+    both = rows_with_values(wide)
     if len(both.columns) == 2 and len(both):
         gap = (both["OWID"] - both["Ember"]).abs()
         year = int(gap.idxmax())
@@ -232,16 +257,17 @@ def cuba_outline() -> tuple[list, list]:
     return doc["lon"], doc["lat"]
 
 
-def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> go.Figure:
+def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> Draft:
     """Plants over Cuba's outline, marker area by capacity, one symbol per fuel. Plain scatter traces on a
     longitude/latitude grid (aspect corrected for Cuba's latitude), so the small embed bundle can draw it."""
-    data = df.dropna(subset=["latitude", "longitude"])
+    data = rows_with_values(df, ["latitude", "longitude"])
     if data.empty:
         return empty_figure(frame, no_data_text)
     fig = base_figure(frame, height=430)
     lon, lat = cuba_outline()
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=lon,
             y=lat,
             mode="lines",
@@ -255,7 +281,8 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> go.Fig
     symbols = ["circle", "diamond", "square", "triangle-up", "x", "star", "cross", "hexagon"]
     for i, (fuel, part) in enumerate(data.groupby("fuel", sort=True)):
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=part["longitude"],
                 y=part["latitude"],
                 text=part["name"] + " — " + part["capacity_mw"].map(lambda v: f"{v:,.0f}") + " MW",
@@ -347,9 +374,7 @@ register(
         page=PAGE,
         params=("country", "start", "end"),
         default_countries=("CUB",),
-        country_choices=lambda s: sorted(
-            s.table("electricity_demand_by_source")["iso_code"].dropna().unique().tolist()
-        ),
+        country_choices=lambda s: sorted(s.prepared("electricity_demand_by_source:by_code", _demand_by_code)[1]),
         build=_demand_two_publishers,
         title={"en": "Electricity demand according to two publishers", "es": "Demanda eléctrica según dos editores"},
     )

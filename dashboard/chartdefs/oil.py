@@ -3,13 +3,13 @@ source), and the import gap set against Mexico's and Brazil's output."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.chartdefs._shared import country_label, no_data, sources_for
 from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
 from dashboard.data import DataStore
-from dashboard.figures.common import PALETTE, Frame, axis_title, base_figure, empty_figure
+from dashboard.figures.common import PALETTE, Frame, axis_title, base_figure, empty_figure, trace
 from dashboard.i18n import fmt_num
 
 PAGE = "/oil"
@@ -82,7 +82,8 @@ def balance_frame(store: DataStore) -> pd.DataFrame:
 
 def _balance(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = filter_period(balance_frame(store), "year", state.start, state.end).reset_index(drop=True)
+    df = store.prepared("oil:balance", balance_frame)
+    df = filter_period(df, "year", state.start, state.end).reset_index(drop=True)
     title = (
         "Cuba: oil consumption and domestic production"
         if lang == "en"
@@ -104,7 +105,8 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
     for i, (measure, part) in enumerate(df.groupby("measure", sort=False)):
         label = MEASURES[measure][0 if lang == "en" else 1]
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=part["year"],
                 y=part["value_bbl_per_day"],
                 name=label,
@@ -164,7 +166,7 @@ def shipments_frame(store: DataStore) -> pd.DataFrame:
 
 def _shipments(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = shipments_frame(store)
+    df = store.prepared("oil:shipments", shipments_frame)
     df = filter_period(df, "period_end", state.start, state.end).sort_values(["supplier_group", "period_start"])
     title = (
         "Oil shipments to Cuba by supplier, as reported"
@@ -196,12 +198,14 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
     symbols = {"Venezuela": "circle", "Mexico": "square", "Russia": "diamond", "Other / all origins": "triangle-up"}
     for i, (group, part) in enumerate(df.groupby("supplier_group", sort=False)):
         color = PALETTE[i % len(PALETTE)]
-        xs, ys = [], []
-        for r in part.itertuples(index=False):
-            xs += [r.period_start, r.period_end, None]
-            ys += [r.value_bbl_per_day, r.value_bbl_per_day, None]
+        # One segment per reported period (start → end), each ended by an empty value that breaks the line.
+        ends = part["period_end"].to_numpy()
+        value = part["value_bbl_per_day"].to_numpy("float64", na_value=np.nan)
+        xs = np.column_stack([part["period_start"].to_numpy(), ends, ends]).ravel()
+        ys = np.column_stack([value, value, np.full(len(value), np.nan)]).ravel()
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=xs,
                 y=ys,
                 mode="lines",
@@ -213,7 +217,8 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
         )
         solid = part["verification"] == "confirmed"
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=_midpoint(part),
                 y=part["value_bbl_per_day"],
                 mode="markers",
@@ -294,7 +299,7 @@ def gap_frame(store: DataStore) -> pd.DataFrame:
 
 def _gap(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = gap_frame(store)
+    df = store.prepared("oil:gap", gap_frame)
     title = (
         "Cuba's oil import need beside Mexico's and Brazil's output"
         if lang == "en"
@@ -316,7 +321,8 @@ def _gap(store: DataStore, state: ChartState) -> ChartView:
     colors = [PALETTE[{"Cuba": 3, "Mexico": 0, "Brazil": 2}.get(c, 4)] for c in df["country"]]
     patterns = ["/" if "derived" in s else "" for s in df["source"]]
     fig.add_trace(
-        go.Bar(
+        trace(
+            "bar",
             y=labels,
             x=df["value_bbl_per_day"],
             orientation="h",

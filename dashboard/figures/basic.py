@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from dashboard.figures.common import (
     DASHES,
     ESTIMATE_FILL,
     PALETTE,
+    Draft,
     Frame,
     add_claim_band,
     add_claim_line,
     axis_title,
     base_figure,
     empty_figure,
+    rows_with_values,
+    trace,
 )
 
 
@@ -30,10 +32,10 @@ def make_lines(
     group_labels: dict[str, str] | None = None,
     markers: bool = True,
     highlight: str | None = None,
-) -> go.Figure:
+) -> Draft:
     """One line per group (country, publisher...), each with its own colour AND dash/marker, so lines stay
     distinguishable without colour."""
-    data = df.dropna(subset=[y])
+    data = rows_with_values(df, [y])
     if data.empty:
         return empty_figure(frame, no_data)
     fig = base_figure(frame)
@@ -41,7 +43,8 @@ def make_lines(
         label = (group_labels or {}).get(name, str(name))
         width = 3.5 if highlight is not None and name == highlight else 2
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=part[x],
                 y=part[y],
                 name=label,
@@ -57,16 +60,17 @@ def make_lines(
 
 def make_stacked_area(
     df: pd.DataFrame, x: str, columns: dict[str, str], frame: Frame, unit: str, no_data: str
-) -> go.Figure:
+) -> Draft:
     """Stacked areas (e.g. generation by source); `columns` maps column → legend label."""
-    data = df.dropna(subset=list(columns), how="all")
+    data = rows_with_values(df, list(columns), how="all")
     if data.empty:
         return empty_figure(frame, no_data)
     fig = base_figure(frame)
     patterns = ["", "/", ".", "x", "-", "|", "+", "\\"]
     for i, (col, label) in enumerate(columns.items()):
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=data[x],
                 y=data[col],
                 name=label,
@@ -92,8 +96,8 @@ def make_bars(
     text_format: str = ",.0f",
     horizontal: bool = False,
     hover: str | None = None,
-) -> go.Figure:
-    data = df.dropna(subset=[value])
+) -> Draft:
+    data = rows_with_values(df, [value])
     if data.empty:
         return empty_figure(frame, no_data)
     fig = base_figure(frame)
@@ -106,7 +110,8 @@ def make_bars(
             else {"x": part[category], "y": part[value]}
         )
         fig.add_trace(
-            go.Bar(
+            trace(
+                "bar",
                 **kwargs,
                 name=str(name) if name is not None else unit,
                 marker={
@@ -141,17 +146,18 @@ def make_band(
     unit: str,
     labels: dict[str, str],
     no_data: str,
-) -> go.Figure:
+) -> Draft:
     """A central estimate with its low–high band (estimates are always shown with their uncertainty)."""
-    data = df.dropna(subset=[mid])
+    data = rows_with_values(df, [mid])
     if data.empty:
         return empty_figure(frame, no_data)
     fig = base_figure(frame)
     fig.add_trace(
-        go.Scatter(x=data[x], y=data[high], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
+        trace("scatter", x=data[x], y=data[high], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
     )
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=data[x],
             y=data[low],
             mode="lines",
@@ -163,7 +169,8 @@ def make_band(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=data[x],
             y=data[mid],
             mode="lines",
@@ -176,7 +183,7 @@ def make_band(
     return fig
 
 
-def with_claim(fig: go.Figure, claimed: dict | None, label: str) -> go.Figure:
+def with_claim(fig: Draft, claimed: dict | None, label: str) -> Draft:
     """Draw the claimed value (line) or range (band) on a chart, labelled in words."""
     if not claimed:
         return fig

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 
 from dashboard import components, pagekit
-from dashboard.chartdefs._shared import country_label, with_codes
+from dashboard.chartdefs._shared import country_label, owid_with_codes
 from dashboard.charts import ChartState
 from dashboard.data import store
 
@@ -21,7 +21,7 @@ dash.register_page(
 
 def body(state: ChartState, extras: dict, url: str) -> list:
     lang = state.lang
-    owid = with_codes(store().table("owid_energy"))
+    owid = owid_with_codes(store())
     names = owid.drop_duplicates("code").set_index("code")["country"]
     countries = [(code, country_label(names[code], lang)) for code in sorted(names.index, key=lambda c: names[c])]
     years = sorted(int(y) for y in owid["year"].dropna().unique() if y >= 1985)

@@ -1,0 +1,190 @@
+"""The dashboard's fast paths give what the library paths give.
+
+Charts are drafted as plain dicts and made into figures without plotly's validation, tables are sent as the JSON of
+dash.html components, and a few pandas steps are done in numpy (see dashboard/figures/common.py). Each test here
+builds the same thing both ways and requires the same result, so a chart that plotly would reject, or an array
+encoded differently, fails here rather than in a reader's browser.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from dash import html
+from dash._utils import to_json
+from plotly.io.json import to_json_plotly
+
+from dashboard import charts, components
+from dashboard.chartdefs.blackouts import weekly_means
+from dashboard.chartdefs.claims import claims_doc, has_chart
+from dashboard.data import DataStore
+from dashboard.figures import common
+from dashboard.figures.common import for_screen, rows_with_values
+from dashboard.i18n import fmt_num
+
+STORE = DataStore()
+CHART_IDS = [spec.id for spec in charts.all_charts()] + [
+    f"claim-{c['claim_id']}" for c in claims_doc(STORE)["claims"] if has_chart(c)
+]
+
+
+def _states(spec: charts.ChartSpec) -> list[dict[str, str]]:
+    states = [{}, {"lang": "es"}]
+    if "start" in spec.params:
+        states += [{"start": "2019"}, {"start": "2025-01-01", "end": "2025-06-30"}, {"start": "2099"}]
+    if "country" in spec.params and spec.country_choices and "DOM" in spec.country_choices(STORE):
+        states.append({"country": "CUB~DOM", "tab": "table"})
+    return states
+
+
+def _built(spec: charts.ChartSpec, params: dict[str, str], validate: bool, monkeypatch) -> tuple[str, str]:
+    monkeypatch.setattr(common, "VALIDATE", validate)
+    view = spec.build(STORE, charts.narrow(spec, STORE, charts.parse_state(spec, STORE, params)))
+    figure = json.loads(to_json_plotly(view.figure))
+    screen = json.loads(to_json_plotly(view.screen()))
+    return json.dumps(figure, sort_keys=True), json.dumps(screen, sort_keys=True)
+
+
+@pytest.mark.parametrize("chart_id", CHART_IDS)
+def test_every_chart_is_the_same_with_and_without_plotly_validation(chart_id, monkeypatch):
+    spec = charts.get(chart_id)
+    for params in _states(spec):
+        checked = _built(spec, params, True, monkeypatch)  # plotly validates every property (raises if invalid)
+        fast = _built(spec, params, False, monkeypatch)
+        assert fast[0] == checked[0], (chart_id, params, "figure")
+        assert fast[1] == checked[1], (chart_id, params, "on-screen figure")
+
+
+def test_the_on_screen_figure_is_for_screen_of_the_figure():
+    spec = charts.get("une-supply-demand")
+    view = spec.build(STORE, charts.narrow(spec, STORE, charts.parse_state(spec, STORE, {"start": "2025-01-01"})))
+    screen = view.screen()
+    assert "title" not in screen["layout"]
+    assert json.loads(to_json_plotly(screen)) == json.loads(to_json_plotly(for_screen(view.figure)))
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([1985, 1990, 2024], dtype="int64"),
+        pd.Series([1, -200, 40_000], dtype="int64"),
+        pd.Series([1, 2**40], dtype="int64"),
+        pd.Series([1, 2, 3], dtype="uint64"),
+        pd.Series([1.5, np.nan, 3.25]),
+        pd.Series([1.5, 2.5], dtype="float32"),
+        pd.Series([2000, None, 2002], dtype="Int64"),
+        pd.Series([2000, 2001], dtype="Int64"),
+        pd.Series([True, False]),
+        pd.Series(["a", None, "c"]),
+        pd.Series(pd.to_datetime(["2024-01-01", None, "2024-03-01"])),
+        pd.Series([], dtype="float64"),
+    ],
+    ids=lambda s: str(s.dtype) + "-" + str(len(s)),
+)
+def test_arrays_are_encoded_as_plotly_encodes_them(column):
+    expected = go.Figure(data=[{"type": "scatter", "x": column}]).to_dict()["data"][0]["x"]
+    assert to_json_plotly(common._for_json(column, "x")) == to_json_plotly(expected)
+
+
+def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.Table:
+    """The table built from dash.html components, cell by cell: what `components.data_table` must send."""
+    shown = frame.head(components.MAX_TABLE_ROWS)
+    rows = []
+    for record in shown.itertuples(index=False):
+        cells = []
+        for value in record:
+            if isinstance(value, float):
+                cells.append(html.Td(fmt_num(value, lang), className="num"))
+            elif isinstance(value, pd.Timestamp):
+                cells.append(html.Td(value.date().isoformat()))
+            elif value is None or value is pd.NA:
+                cells.append(html.Td("–"))
+            elif isinstance(value, str) and value.startswith(("http://", "https://")):
+                text = value[:60] + ("…" if len(value) > 60 else "")
+                cells.append(html.Td(html.A(text, href=value, rel="noopener noreferrer", target="_blank")))
+            else:
+                cells.append(html.Td(str(value)))
+        rows.append(html.Tr(cells))
+    more = len(frame) - len(shown)
+    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
+    return html.Table(
+        [html.Caption(caption + (f" (+{more} …)" if more > 0 else "")), header, html.Tbody(rows)],
+        className="table table-sm table-striped data-table",
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_tables_are_the_json_of_html_components(lang):
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-01", None, "2024-01-03"]),
+            "value_mw": [1234.5, np.nan, 3.0],
+            "units": pd.Series([3, None, 5], dtype="Int64"),
+            "flag": pd.Series([True, None, False], dtype="boolean"),
+            "url": ["https://example.org/" + "x" * 80, "http://example.org/a", None],
+            "note": ["<b>bold?</b>", "", "ok"],
+        }
+    )
+    assert to_json(components.data_table(frame, lang, "Caption")) == to_json(
+        _table_as_components(frame, lang, "Caption")
+    )
+    long = pd.DataFrame({"v": np.arange(components.MAX_TABLE_ROWS + 5, dtype="float64")})
+    assert to_json(components.data_table(long, lang, "Long")) == to_json(_table_as_components(long, lang, "Long"))
+
+
+def test_published_tables_are_the_json_of_html_components():
+    for chart_id in ("une-supply-demand", "oil-shipments", "thermal-plants", "oil-share-of-electricity"):
+        spec = charts.get(chart_id)
+        view = spec.build(STORE, charts.narrow(spec, STORE, charts.parse_state(spec, STORE, {"lang": "es"})))
+        assert to_json(components.data_table(view.frame, "es", view.title)) == to_json(
+            _table_as_components(view.frame, "es", view.title)
+        ), chart_id
+
+
+@pytest.mark.parametrize(
+    ("columns", "how"), [(None, "any"), (["a"], "any"), (["a", "b"], "any"), (["a", "b"], "all"), ([], "any")]
+)
+def test_rows_with_values_is_dropna(columns, how):
+    df = pd.DataFrame(
+        {
+            "a": [1.0, np.nan, 3.0, np.nan],
+            "b": pd.Series([1, 2, None, None], dtype="Int64"),
+            "c": ["x", None, "z", "w"],
+        },
+        index=[10, 11, 12, 13],
+    )
+    expected = df.dropna(how=how) if columns is None else df.dropna(subset=columns, how=how)
+    pd.testing.assert_frame_equal(rows_with_values(df, columns, how), expected)
+
+
+def test_weekly_means_are_pandas_weekly_means():
+    daily = STORE.table("une_daily").sort_values("date")
+    columns = ["peak_availability_mw", "peak_demand_mw", "peak_share_of_demand_cut_pct", "thermal_units_out_of_service"]
+    gappy = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-03", "2024-01-04", "2024-01-21", "2024-02-05"]),  # Wed, Thu, Sun, Mon
+            "x": [1.0, np.nan, 2.5, 4.0],
+        }
+    )
+    for df, cols in ((daily, columns), (daily.iloc[100:130], columns), (gappy, ["x"])):
+        ours = weekly_means(df, cols)
+        theirs = df[["date", *cols]].set_index("date").resample("W-MON", label="left", closed="left").mean()
+        theirs = theirs.reset_index()
+        assert list(ours["date"]) == list(theirs["date"])
+        for c in cols:
+            expected = theirs[c].to_numpy("float64", na_value=np.nan)
+            np.testing.assert_allclose(ours[c].to_numpy(), expected, rtol=1e-12, equal_nan=True)
+
+
+def test_prepared_frames_are_made_once_per_published_package():
+    store = DataStore()
+    calls = []
+    make = lambda s: calls.append(1) or len(calls)
+    assert store.prepared("test", make) == 1
+    assert store.prepared("test", make) == 1
+    store.maybe_reload(force=True)  # what a new package from the ETL does
+    assert store.prepared("test", make) == 2
