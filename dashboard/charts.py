@@ -280,11 +280,11 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
     return wrap(text, 110)
 
 
-def _start_ts(start: str) -> pd.Timestamp:
+def period_start(start: str) -> pd.Timestamp:
     return pd.Timestamp(start if len(start) > 4 else f"{start}-01-01")
 
 
-def _end_ts(end: str) -> pd.Timestamp:
+def period_end(end: str) -> pd.Timestamp:
     """The last day a year, month or date covers."""
     if len(end) == 10:
         return pd.Timestamp(end)
@@ -300,14 +300,14 @@ def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | N
     col = df[column]
     if pd.api.types.is_datetime64_any_dtype(col):
         if col.is_monotonic_increasing:  # sorted dates (prepared frames): two binary searches, no mask over the rows
-            first = col.searchsorted(_start_ts(start), "left") if start else 0
-            last = col.searchsorted(_end_ts(end), "right") if end else len(col)
+            first = col.searchsorted(period_start(start), "left") if start else 0
+            last = col.searchsorted(period_end(end), "right") if end else len(col)
             return df.iloc[first:last]
         if start:
-            df = df[col >= _start_ts(start)]
+            df = df[col >= period_start(start)]
             col = df[column]
         if end:
-            df = df[col <= _end_ts(end)]
+            df = df[col <= period_end(end)]
         return df
     if start:
         df = df[col >= int(start[:4])]

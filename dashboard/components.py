@@ -32,7 +32,7 @@ GRAPH_CONFIG = {
     "responsive": True,
     "topojsonURL": "/static/topojson/",
 }
-MAX_TABLE_ROWS = 400
+MAX_TABLE_ROWS = 120  # a table view is for reading; all rows are in the CSV
 
 
 def with_lang(path: str, lang: str, query: dict[str, str] | None = None) -> str:
@@ -256,10 +256,8 @@ def _cell(value: Any, lang: str) -> dict:
     if value is None or value is pd.NA:
         return _html("Td", "–")
     if isinstance(value, str) and value.startswith(("http://", "https://")):
-        link = html.A(
-            value[:60] + ("…" if len(value) > 60 else ""), href=value, rel="noopener noreferrer", target="_blank"
-        )
-        return _html("Td", link)
+        text = value[:60] + ("…" if len(value) > 60 else "")
+        return _html("Td", _html("A", text, href=value, rel="noopener noreferrer", target="_blank"))
     return _html("Td", str(value))
 
 
@@ -267,22 +265,37 @@ def view_table(view: ChartView, lang: str) -> dict:
     return view.derived(f"table:{lang}", lambda: data_table(view.frame, lang, view.title))
 
 
+def _column_cells(col: pd.Series, lang: str) -> list[dict]:
+    """A column's cells, formatted as `_cell` formats each value; the common column types in one pass."""
+    if col.dtype == "float64":
+        return [_html("Td", fmt_num(v, lang), className="num") for v in col.tolist()]
+    if pd.api.types.is_datetime64_dtype(col.dtype):
+        return [_html("Td", v) for v in col.dt.strftime("%Y-%m-%d").fillna("NaT").tolist()]
+    return [_cell(v, lang) for v in col]
+
+
+def table_rows(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str]:
+    """The rows a table view shows, and a note when it shows only some: long series show their newest rows first
+    (what a reader checks), everything else its first rows; the CSV download always has every row."""
+    if len(frame) <= MAX_TABLE_ROWS:
+        return frame, ""
+    counts = {"shown": fmt_num(MAX_TABLE_ROWS, lang), "total": fmt_num(len(frame), lang)}
+    when = next((c for c in ("date", "month", "period_end", "year") if c in frame.columns), None)
+    if when is None:
+        return frame.head(MAX_TABLE_ROWS), t("table_first", lang, **counts)
+    newest = frame.sort_values(when, ascending=False, kind="stable").head(MAX_TABLE_ROWS)
+    return newest, t("table_newest", lang, **counts)
+
+
 def data_table(frame: pd.DataFrame, lang: str, caption: str) -> dict:
     """A real <table> of the numbers shown (for screen readers and for copying), as an html.Table's JSON."""
-    shown = frame.head(MAX_TABLE_ROWS)
+    shown, note = table_rows(frame, lang)
     header = _html("Thead", _html("Tr", [_html("Th", c, scope="col") for c in shown.columns]))
-    columns = [
-        [_html("Td", fmt_num(v, lang), className="num") for v in col.tolist()]  # the common case, one test per column
-        if col.dtype == "float64"
-        else [_cell(v, lang) for v in col]
-        for _, col in shown.items()
-    ]
+    columns = [_column_cells(col, lang) for _, col in shown.items()]
     rows = [_html("Tr", list(cells)) for cells in zip(*columns, strict=True)]
-    more = len(frame) - len(shown)
-    caption_text = caption + (f" (+{more} …)" if more > 0 else "")
     return _html(
         "Table",
-        [_html("Caption", caption_text), header, _html("Tbody", rows)],
+        [_html("Caption", f"{caption} ({note})" if note else caption), header, _html("Tbody", rows)],
         className="table table-sm table-striped data-table",
     )
 

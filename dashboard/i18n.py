@@ -56,6 +56,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "copy": {"en": "Copy", "es": "Copiar"},
     "summary_label": {"en": "Summary", "es": "Resumen"},
     "no_data": {"en": "No data for this selection.", "es": "No hay datos para esta selección."},
+    "table_newest": {
+        "en": "newest {shown} of {total} rows, newest first; every row is in the CSV download",
+        "es": "las {shown} filas más recientes de {total}, primero las últimas; todas las filas están en el CSV",
+    },
+    "table_first": {
+        "en": "first {shown} of {total} rows; every row is in the CSV download",
+        "es": "primeras {shown} de {total} filas; todas las filas están en el CSV",
+    },
     "filter_topic": {"en": "Topic", "es": "Tema"},
     "filter_label": {"en": "Conclusion", "es": "Conclusión"},
     "all": {"en": "All", "es": "Todos"},

@@ -137,3 +137,19 @@ def test_state_round_trips_through_the_url(store):
         charts.share_path(spec, state)
         == "/generation?country=CUB~MEX&start=2000&tab=table&lang=es#oil-share-of-electricity"
     )
+
+
+def test_long_tables_show_their_newest_rows_first_and_say_so():
+    from dashboard import components
+
+    n = components.MAX_TABLE_ROWS + 880
+    daily = pd.DataFrame({"date": pd.date_range("2022-01-01", periods=n), "value_mw": range(n)})
+    shown, note = components.table_rows(daily, "es")
+    assert len(shown) == components.MAX_TABLE_ROWS
+    assert shown["date"].iloc[0] == daily["date"].max() and shown["date"].is_monotonic_decreasing
+    assert note.startswith(f"las {components.MAX_TABLE_ROWS} filas más recientes de 1.000")
+    plants = pd.DataFrame({"plant": [f"P{i}" for i in range(n)]})
+    shown, note = components.table_rows(plants, "en")
+    assert list(shown["plant"][:2]) == ["P0", "P1"] and note.startswith(f"first {components.MAX_TABLE_ROWS} of 1,000")
+    shown, note = components.table_rows(daily.head(3), "en")
+    assert len(shown) == 3 and note == ""

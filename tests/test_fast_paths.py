@@ -92,7 +92,7 @@ def test_arrays_are_encoded_as_plotly_encodes_them(column):
 
 def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.Table:
     """The table built from dash.html components, cell by cell: what `components.data_table` must send."""
-    shown = frame.head(components.MAX_TABLE_ROWS)
+    shown, note = components.table_rows(frame, lang)
     rows = []
     for record in shown.itertuples(index=False):
         cells = []
@@ -109,10 +109,9 @@ def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.T
             else:
                 cells.append(html.Td(str(value)))
         rows.append(html.Tr(cells))
-    more = len(frame) - len(shown)
     header = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
     return html.Table(
-        [html.Caption(caption + (f" (+{more} …)" if more > 0 else "")), header, html.Tbody(rows)],
+        [html.Caption(f"{caption} ({note})" if note else caption), header, html.Tbody(rows)],
         className="table table-sm table-striped data-table",
     )
 

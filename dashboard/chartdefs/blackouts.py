@@ -8,7 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.chartdefs._shared import no_data, sources_for
-from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
+from dashboard.charts import (
+    ChartSpec,
+    ChartState,
+    ChartView,
+    period_end,
+    period_start,
+    register,
+    source_line,
+)
 from dashboard.data import DataStore
 from dashboard.figures.common import (
     ESTIMATE_FILL,
@@ -33,12 +41,26 @@ SOURCE_NOTE = {
 CIVIDIS = [list(stop) for stop in go.scatter.Marker(colorscale="Cividis").colorscale]  # as plotly expands it
 
 
+def _by_date(store: DataStore) -> tuple[pd.DataFrame, np.ndarray]:
+    df = store.table("une_daily").sort_values("date")
+    return df, df["date"].to_numpy()
+
+
 def _daily(store: DataStore, state: ChartState, *columns: str) -> pd.DataFrame:
     """The UNE's daily rows in the view's period, by date; only `columns` (and the date) when given, so that what
     follows copies a few columns instead of forty."""
-    df = store.prepared("une_daily:by_date", lambda s: s.table("une_daily").sort_values("date"))
-    df = filter_period(df, "date", state.start, state.end)
-    return df[["date", *columns]] if columns else df
+    df, dates = store.prepared("une_daily:by_date", _by_date)
+    first, last = period_rows(dates, state)
+    if not columns:
+        return df.iloc[first:last]
+    return df.iloc[first:last, df.columns.get_indexer(["date", *columns])]  # one step: rows and columns
+
+
+def period_rows(dates: np.ndarray, state: ChartState) -> tuple[int, int]:
+    """The positions [first, last) of the view's period in sorted dates (what `filter_period` keeps)."""
+    first = int(np.searchsorted(dates, period_start(state.start), "left")) if state.start else 0
+    last = int(np.searchsorted(dates, period_end(state.end), "right")) if state.end else len(dates)
+    return first, max(first, last)
 
 
 def with_gaps(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -278,7 +300,7 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
 
 def _load_cut(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = _daily(store, state)
+    df = _daily(store, state, "peak_affectation_mw", "prev_day_max_affectation_mw")
     title = {
         "en": "Load cuts: planned at the peak vs the actual maximum",
         "es": "Afectaciones: previstas en el pico frente al máximo real",
@@ -288,17 +310,21 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
         "es": "MW; el máximo real lo informa la nota de la mañana siguiente y se dibuja en el día en que ocurrió",
     }
     fr, sources, as_of = _frame(store, state, title, subtitle, df)
-    actual = rows_with_values(df[["date", "prev_day_max_affectation_mw"]]).assign(
-        date=lambda d: d["date"] - pd.Timedelta(days=1)
+    # Each note's actual maximum belongs to the day before it; days come from either column (an outer join by date,
+    # done on the date index: the dates are unique and sorted).
+    planned = pd.Series(df["peak_affectation_mw"].array, index=pd.DatetimeIndex(df["date"]))
+    reported = rows_with_values(df, ["prev_day_max_affectation_mw"])
+    actual = pd.Series(
+        reported["prev_day_max_affectation_mw"].array, index=pd.DatetimeIndex(reported["date"]) - pd.Timedelta(days=1)
     )
-    frame_df = (
-        df[["date", "peak_affectation_mw"]]
-        .merge(
-            actual.rename(columns={"prev_day_max_affectation_mw": "actual_max_affectation_mw"}), on="date", how="outer"
-        )
-        .sort_values("date")
+    days = planned.index.union(actual.index)
+    frame_df = pd.DataFrame(
+        {
+            "date": days,
+            "planned_peak_affectation_mw": planned.reindex(days).array,
+            "actual_max_affectation_mw": actual.reindex(days).array,
+        }
     )
-    frame_df = frame_df.rename(columns={"peak_affectation_mw": "planned_peak_affectation_mw"})
     if rows_with_values(frame_df, ["planned_peak_affectation_mw", "actual_max_affectation_mw"], how="all").empty:
         return ChartView(
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
