@@ -52,8 +52,26 @@ def open_page(browser, url: str, width: int = 1280, dashboard: bool = True):
     return page, errors
 
 
+GRAPH_SELECTOR = """[id$='"type":"chart-graph"}']"""  # a dcc.Graph's DOM id is its id dict as JSON, keys sorted
+SCROLL_THROUGH = """async (selector) => {
+    for (const el of document.querySelectorAll(selector)) {
+        el.scrollIntoView();
+        for (let i = 0; i < 200 && !el.querySelector('.main-svg'); i++) {
+            await new Promise((done) => setTimeout(done, 50));
+        }
+    }
+    window.scrollTo(0, 0);
+}"""
+
+
 def wait_for_charts(page, count: int) -> None:
+    """Wait until `count` charts are drawn. Charts are drawn when they come near the screen (assets/20-draw-when-
+    near.js), so scroll to each and wait for it, as a reader would, then back to the top."""
     if count:
+        page.wait_for_function(
+            "([selector, n]) => document.querySelectorAll(selector).length >= n", arg=[GRAPH_SELECTOR, count]
+        )
+        page.evaluate(SCROLL_THROUGH, GRAPH_SELECTOR)
         page.wait_for_function(
             f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}", timeout=20000
         )
@@ -65,7 +83,7 @@ def test_brw001_every_page_loads_without_console_errors(browser, live_server, pa
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 375):
         page, errors = open_page(browser, f"{live_server}{path}?lang={lang}", width)
-        wait_for_charts(page, min(PAGES[path], 3))
+        wait_for_charts(page, PAGES[path])
         assert page.evaluate("() => document.documentElement.lang") == lang
         assert page.locator("h1").first.is_visible()
         if width == 375:  # works on a phone: nothing wider than the screen
@@ -74,6 +92,21 @@ def test_brw001_every_page_loads_without_console_errors(browser, live_server, pa
         page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         assert errors == [], errors
         page.close()
+
+
+def test_brw002b_charts_far_below_the_screen_are_drawn_when_scrolled_to(browser, live_server):
+    page, errors = open_page(browser, f"{live_server}/blackouts")
+    page.wait_for_function(
+        "([selector, n]) => document.querySelectorAll(selector).length >= n", arg=[GRAPH_SELECTOR, 6]
+    )
+    page.wait_for_selector("#une-supply-demand .js-plotly-plot .main-svg", timeout=20000)  # on screen: drawn
+    page.wait_for_timeout(1500)
+    assert page.locator("#une-calendar .js-plotly-plot").count() == 0  # at the bottom: not drawn yet
+    drawn = page.evaluate("() => document.querySelectorAll('.js-plotly-plot').length")
+    assert 1 <= drawn < 6
+    page.locator("#une-calendar").scroll_into_view_if_needed()
+    page.wait_for_selector("#une-calendar .js-plotly-plot .main-svg", timeout=20000)
+    assert errors == []
 
 
 def test_brw002_charts_render_with_the_expected_traces(browser, live_server):
