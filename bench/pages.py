@@ -97,12 +97,15 @@ def capture_callback(base: str, path: str) -> tuple[str, dict]:
 
 def vary(body: dict, i: int, tab: str) -> dict:
     """The same callback for another view (another start), so the app cannot answer from its caches: a year on the
-    yearly pages, a month on the daily one. `tab` shows the charts or their tables."""
+    yearly pages, a month on the daily one. `tab` shows the charts or their tables; the table views also get an end
+    date, so that they are new views too (both tabs share the charts built for a view)."""
     out = json.loads(json.dumps(body))
     daily = out["state"][0]["value"]["page"] == "/blackouts"
     for item in out.get("inputs", []):
         if item.get("id") == "control-start":
             item["value"] = f"{2022 + i // 12}-{i % 12 + 1:02d}-01" if daily else str(1985 + i % 39)
+        if item.get("id") == "control-end" and tab == "table":
+            item["value"] = "2026-03-31" if daily else "2023"
         if item.get("id") == "control-tab":
             item["value"] = tab
     return out

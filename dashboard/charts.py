@@ -231,7 +231,9 @@ _BUILT_LOCK = threading.Lock()
 
 def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
     """Build a chart, or reuse it: a view is a pure function of (chart, state, published data), and a callback that
-    changes one control only needs to rebuild the charts that control affects. Callers never mutate views."""
+    changes one control only needs to rebuild the charts that control affects. Callers never mutate views. The
+    chart/table switch changes no chart (it only chooses what is shown), so both tabs share one view."""
+    state = replace(state, tab="chart")
     key = (chart_id, state, store.version)
     with _BUILT_LOCK:
         if key in _BUILT:

@@ -153,3 +153,13 @@ def test_long_tables_show_their_newest_rows_first_and_say_so():
     assert list(shown["plant"][:2]) == ["P0", "P1"] and note.startswith(f"first {components.MAX_TABLE_ROWS} of 1,000")
     shown, note = components.table_rows(daily.head(3), "en")
     assert len(shown) == 3 and note == ""
+
+
+def test_the_chart_and_table_tabs_share_one_built_view(store):
+    spec = charts.get("une-share-dark")
+    as_chart = charts.parse_state(spec, store, {"start": "2024-03-01"})
+    as_table = charts.parse_state(spec, store, {"start": "2024-03-01", "tab": "table"})
+    assert as_chart != as_table
+    assert charts.build(spec.id, store, as_table) is charts.build(spec.id, store, as_chart)
+    other = charts.parse_state(spec, store, {"start": "2024-04-01", "tab": "table"})
+    assert charts.build(spec.id, store, other) is not charts.build(spec.id, store, as_chart)
