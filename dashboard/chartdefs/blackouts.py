@@ -81,7 +81,8 @@ WEEKLY_NOTE = {
 def for_display(df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, bool]:
     """What a time-series chart draws: daily values (with gaps) for up to ~13 months, weekly means beyond that —
     a seventh of the points, so long views draw quickly and stay legible; downloads keep the daily values."""
-    if df.empty or (df["date"].max() - df["date"].min()).days <= WEEKLY_AFTER_DAYS:
+    dates = df["date"].to_numpy()
+    if df.empty or (dates.max() - dates.min()) <= np.timedelta64(WEEKLY_AFTER_DAYS, "D"):
         return with_gaps(df, columns), False
     return weekly_means(df, columns), True
 
@@ -566,10 +567,12 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
 
 
 def calendar_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Each day with a value, with its month (first day) and day of the month: the calendar's columns and rows."""
     d = rows_with_values(df[["date", "peak_share_of_demand_cut_pct"]])
-    d["month"] = d["date"].dt.to_period("M").dt.to_timestamp()
-    d["day"] = d["date"].dt.day
-    return d
+    dates = d["date"].to_numpy()
+    months = dates.astype("datetime64[M]").astype(dates.dtype)
+    days = (dates.astype("datetime64[D]") - months.astype("datetime64[D]")).astype("int64") + 1
+    return d.assign(month=months, day=days.astype("int32"))
 
 
 def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -> Draft:
@@ -596,7 +599,7 @@ def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -
                 "cmax": 80,
                 "colorbar": {"title": {"text": "%"}, "thickness": 12},
             },
-            customdata=d["date"].dt.strftime("%Y-%m-%d"),
+            customdata=np.datetime_as_string(d["date"].to_numpy(), unit="D").astype(object),
             hovertemplate="%{customdata}: %{marker.color:.0f}%<extra></extra>",
             showlegend=False,
         )
