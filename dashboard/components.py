@@ -244,7 +244,7 @@ def controls(
 def _html(tag: str, children: Any, **props: Any) -> dict:
     """An html component as the JSON Dash sends for it (`className=` as in dash.html). A table view holds up to
     2,000 cells; building each as an `html.Td` object cost ~80 ms per table-view callback. Same JSON as the
-    components (tests/test_dashboard_unit.py)."""
+    components (tests/test_fast_paths.py)."""
     return {"props": {"children": children, **props}, "type": tag, "namespace": "dash_html_components"}
 
 

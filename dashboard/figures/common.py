@@ -23,7 +23,7 @@ pio.templates.default = "none"
 TEMPLATE = pio.templates["none"].to_plotly_json()  # what go.Figure puts in the layout
 # Figures are assembled as plain dicts (a `Draft`) and turned into a `go.Figure` once, without plotly's property
 # validation: validating every property took three quarters of a callback (~35 ms of ~45 per chart). Tests build
-# every chart with validation on and require the same JSON (tests/test_dashboard_unit.py), and
+# every chart with validation on and require the same JSON (tests/test_fast_paths.py), and
 # CUBA_VALIDATE_FIGURES=1 turns it on at runtime.
 VALIDATE = os.environ.get("CUBA_VALIDATE_FIGURES", "") == "1"
 GRID = "#e6eaef"
@@ -159,6 +159,7 @@ class Draft:
         self.layout.setdefault("shapes", []).append(props)
 
     def figure(self) -> go.Figure:
+        """The plotly figure (validated only with CUBA_VALIDATE_FIGURES=1; see the note at the top)."""
         if VALIDATE:
             return go.Figure(data=self.data, layout=self.layout)
         data = [{k: _array(v) for k, v in item.items()} for item in self.data]
@@ -290,7 +291,7 @@ def add_claim_line(fig: Draft, value: float, label: str) -> None:
         y1=value,
         yref="y",
     )
-    fig.layout.setdefault("annotations", []).append(_claim_label(label, value, "bottom"))
+    fig.add_annotation(**_claim_label(label, value, "bottom"))
 
 
 def add_claim_band(fig: Draft, low: float, high: float, label: str) -> None:
@@ -306,7 +307,7 @@ def add_claim_band(fig: Draft, low: float, high: float, label: str) -> None:
         y1=high,
         yref="y",
     )
-    fig.layout.setdefault("annotations", []).append(_claim_label(label, high, "top"))
+    fig.add_annotation(**_claim_label(label, high, "top"))
 
 
 def axis_title(unit: str) -> dict:
