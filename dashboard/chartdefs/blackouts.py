@@ -171,18 +171,23 @@ def add_events(fig: Draft, store: DataStore, start: pd.Timestamp, end: pd.Timest
     ]
     fig.update_layout(shapes=[*fig.layout.get("shapes", []), *lines])
     name = "Total grid collapse" if lang == "en" else "Colapso total de la red"
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=total["date"],
-            y=[1.0] * len(total),
-            yaxis="y2",
-            mode="markers",
-            name=name,
-            marker={"symbol": "x", "size": 10, "color": "#777777"},
-            customdata=total["trigger"].fillna("").to_numpy(),
-            hovertemplate="%{x|%Y-%m-%d}: " + name + "<br>%{customdata}<extra></extra>",
-        )
+    marker = {"symbol": "x", "size": 10, "color": "#777777"}
+    hover = "%{x|%Y-%m-%d}: " + name + "<br>%{customdata}<extra></extra>"
+    fig.add_trace(_top_markers(total["date"], 1.0, name, marker, total["trigger"].fillna("").to_numpy(), hover))
+
+
+def _top_markers(dates: pd.Series, level: float, name: str, marker: dict, hover: object, template: str) -> dict:
+    """Markers along the top of a time chart (on a hidden 0–1 axis), one per dated event, with its text in the hover."""
+    return trace(
+        "scatter",
+        x=dates,
+        y=[level] * len(dates),
+        yaxis="y2",
+        mode="markers",
+        name=name,
+        marker=marker,
+        customdata=hover,
+        hovertemplate=template,
     )
 
 
@@ -201,20 +206,9 @@ def add_key_events(fig: Draft, store: DataStore, start: pd.Timestamp, end: pd.Ti
     if events.empty:
         return
     name = "Key event (see timeline)" if lang == "en" else "Hecho destacado (ver cronología)"
-    text = events["hover"]
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=events["date"],
-            y=[0.95] * len(events),
-            yaxis="y2",
-            mode="markers",
-            name=name,
-            marker={"symbol": "triangle-down", "size": 9, "color": "#7a5195", "line": {"width": 1, "color": "#333"}},
-            customdata=text.to_numpy(),
-            hovertemplate="%{x|%Y-%m-%d}: %{customdata}<extra></extra>",
-        )
-    )
+    marker = {"symbol": "triangle-down", "size": 9, "color": "#7a5195", "line": {"width": 1, "color": "#333"}}
+    hover = "%{x|%Y-%m-%d}: %{customdata}<extra></extra>"
+    fig.add_trace(_top_markers(events["date"], 0.95, name, marker, events["hover"].to_numpy(), hover))
 
 
 def deficit_polygons(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

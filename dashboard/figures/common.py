@@ -279,34 +279,21 @@ def _claim_label(text: str, y: float, yanchor: str) -> dict:
     }
 
 
+def _across_plot(kind: str, y0: float, y1: float, line: dict, **props: Any) -> dict:
+    """A shape spanning the plot's width between two values of the y axis."""
+    return {"type": kind, "line": line, "x0": 0, "x1": 1, "xref": "x domain", "y0": y0, "y1": y1, "yref": "y", **props}
+
+
 def add_claim_line(fig: Draft, value: float, label: str) -> None:
     """A claimed value as a black dashed line across the plot with a text label ("Claim: …")."""
-    fig.add_shape(
-        type="line",
-        line={"color": CLAIM_COLOR, "dash": "dash", "width": 2},
-        x0=0,
-        x1=1,
-        xref="x domain",
-        y0=value,
-        y1=value,
-        yref="y",
-    )
+    fig.add_shape(**_across_plot("line", value, value, {"color": CLAIM_COLOR, "dash": "dash", "width": 2}))
     fig.add_annotation(**_claim_label(label, value, "bottom"))
 
 
 def add_claim_band(fig: Draft, low: float, high: float, label: str) -> None:
     """A claimed range as a grey band with dashed edges and a text label."""
-    fig.add_shape(
-        type="rect",
-        line={"color": CLAIM_COLOR, "dash": "dash", "width": 1.5},
-        fillcolor="rgba(0,0,0,0.07)",
-        x0=0,
-        x1=1,
-        xref="x domain",
-        y0=low,
-        y1=high,
-        yref="y",
-    )
+    line = {"color": CLAIM_COLOR, "dash": "dash", "width": 1.5}
+    fig.add_shape(**_across_plot("rect", low, high, line, fillcolor="rgba(0,0,0,0.07)"))
     fig.add_annotation(**_claim_label(label, high, "top"))
 
 
