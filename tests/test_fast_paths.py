@@ -19,7 +19,7 @@ from dash._utils import to_json
 from plotly.io.json import to_json_plotly
 
 from dashboard import charts, components
-from dashboard.chartdefs.blackouts import weekly_means
+from dashboard.chartdefs.blackouts import monthly_means, weekly_means, with_gaps
 from dashboard.chartdefs.claims import claims_doc, has_chart
 from dashboard.data import DataStore
 from dashboard.figures import common
@@ -160,23 +160,83 @@ def test_rows_with_values_is_dropna(columns, how):
     pd.testing.assert_frame_equal(rows_with_values(df, columns, how), expected)
 
 
-def test_weekly_means_are_pandas_weekly_means():
-    daily = STORE.table("une_daily").sort_values("date")
-    columns = ["peak_availability_mw", "peak_demand_mw", "peak_share_of_demand_cut_pct", "thermal_units_out_of_service"]
-    gappy = pd.DataFrame(
+def _gappy() -> pd.DataFrame:
+    return pd.DataFrame(
         {
-            "date": pd.to_datetime(["2024-01-03", "2024-01-04", "2024-01-21", "2024-02-05"]),  # Wed, Thu, Sun, Mon
-            "x": [1.0, np.nan, 2.5, 4.0],
+            "date": pd.to_datetime(["2024-01-03", "2024-01-04", "2024-01-21", "2024-02-05", "2024-04-30"]),
+            "x": [1.0, np.nan, 2.5, 4.0, np.nan],  # Wed, Thu, Sun, Mon; April has no value at all
+            "y": [np.nan, 3.0, 2.0, np.nan, np.nan],
         }
-    )
-    for df, cols in ((daily, columns), (daily.iloc[100:130], columns), (gappy, ["x"])):
-        ours = weekly_means(df, cols)
+    ).astype({"date": "datetime64[us]"})
+
+
+def _cases(columns: list[str]) -> list[tuple[pd.DataFrame, list[str]]]:
+    daily = STORE.table("une_daily").sort_values("date")
+    return [(daily, columns), (daily.iloc[100:130], columns), (_gappy(), ["x", "y"])]
+
+
+def _arrays(df: pd.DataFrame, columns: list[str]) -> dict:
+    return {c: df[c].to_numpy() if df[c].dtype.kind == "f" else df[c].array for c in columns}
+
+
+def test_weekly_means_are_pandas_weekly_means():
+    columns = ["peak_availability_mw", "peak_demand_mw", "peak_share_of_demand_cut_pct", "thermal_units_out_of_service"]
+    for df, cols in _cases(columns):
+        weeks, ours = weekly_means(df["date"].to_numpy(), _arrays(df, cols))
         theirs = df[["date", *cols]].set_index("date").resample("W-MON", label="left", closed="left").mean()
         theirs = theirs.reset_index()
-        assert list(ours["date"]) == list(theirs["date"])
+        assert list(weeks) == list(theirs["date"])
         for c in cols:
             expected = theirs[c].to_numpy("float64", na_value=np.nan)
-            np.testing.assert_allclose(ours[c].to_numpy(), expected, rtol=1e-12, equal_nan=True)
+            np.testing.assert_allclose(ours[c], expected, rtol=1e-12, equal_nan=True)
+
+
+def test_monthly_means_are_pandas_monthly_means():
+    columns = [f"estimated_outage_hours_per_day_{b}" for b in ("low", "central", "high")]
+    for df, cols in _cases(columns):
+        months, ours = monthly_means(df["date"].to_numpy(), _arrays(df, cols))
+        theirs = df[["date", *cols]].set_index("date").resample("MS").mean().dropna(how="all").round(1)
+        theirs = theirs.reset_index()
+        assert months.dtype == theirs["date"].dtype
+        assert list(months) == list(theirs["date"])  # months without any value are left out, as dropna leaves them
+        for c in cols:
+            np.testing.assert_array_equal(ours[c], theirs[c].to_numpy())
+    empty, none = monthly_means(_gappy()["date"].to_numpy()[:0], {"x": np.array([])})
+    assert len(empty) == 0 and len(none["x"]) == 0
+
+
+def test_with_gaps_is_a_daily_reindex():
+    for df, cols in _cases(["peak_demand_mw", "thermal_units_out_of_service"]):
+        days, ours = with_gaps(df["date"].to_numpy(), _arrays(df, cols))
+        full = pd.date_range(df["date"].min(), df["date"].max(), freq="D", name="date")
+        theirs = df[["date", *cols]].set_index("date").reindex(full)
+        assert list(days) == list(full)
+        for c in cols:
+            expected = theirs[c].to_numpy("float64", na_value=np.nan)
+            np.testing.assert_array_equal(np.asarray(ours[c], dtype="float64"), expected)
+    # Whole numbers stay whole when no day is missing (plotly then sends them as integers, as it did from pandas).
+    units = STORE.table("une_daily").dropna(subset=["thermal_units_out_of_service"]).iloc[:3]
+    _, kept = with_gaps(units["date"].to_numpy(), _arrays(units, ["thermal_units_out_of_service"]))
+    consecutive = (units["date"].diff().dropna() == pd.Timedelta(days=1)).all()
+    assert kept["thermal_units_out_of_service"].dtype.kind == ("i" if consecutive else "f")
+
+
+def test_the_30_day_mean_of_a_day_does_not_depend_on_the_view():
+    """A day's 30-day mean averages the 30 days to it, also when the view starts on that day."""
+    spec = charts.get("une-share-dark")
+
+    def means(params: dict[str, str]) -> pd.Series:
+        frame = spec.build(STORE, charts.narrow(spec, STORE, charts.parse_state(spec, STORE, params))).frame
+        return frame.set_index("date")["rolling_30_day_mean_pct"]
+
+    whole, part = means({}), means({"start": "2025-01-15", "end": "2025-03-31"})
+    assert len(part) > 30
+    pd.testing.assert_series_equal(part, whole.loc[part.index])
+    daily = STORE.table("une_daily").dropna(subset=["peak_share_of_demand_cut_pct"]).set_index("date")
+    first = part.index[0]
+    window = daily.loc[first - pd.Timedelta(days=29) : first, "peak_share_of_demand_cut_pct"]
+    assert len(window) > 1  # the days before the view count
+    assert part.iloc[0] == pytest.approx(window.mean())
 
 
 def test_prepared_frames_are_made_once_per_published_package():

@@ -3,6 +3,9 @@ without power at the peak, estimated outage hours (with band and method), therma
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,7 +29,6 @@ from dashboard.figures.common import (
     axis_title,
     base_figure,
     empty_figure,
-    rows_with_values,
     trace,
 )
 from dashboard.i18n import fmt_date, fmt_num
@@ -41,19 +43,46 @@ SOURCE_NOTE = {
 CIVIDIS = [list(stop) for stop in go.scatter.Marker(colorscale="Cividis").colorscale]  # as plotly expands it
 
 
-def _by_date(store: DataStore) -> tuple[pd.DataFrame, np.ndarray]:
+def _columns(store: DataStore) -> dict[str, Any]:
+    """The UNE's daily table as one array per column, sorted by date (numpy for dates and floats, pandas' arrays
+    for the rest, so tables keep their types): charts slice these instead of filtering a 30-column frame."""
     df = store.table("une_daily").sort_values("date")
-    return df, df["date"].to_numpy()
+    return {c: df[c].to_numpy() if df[c].dtype.kind in "fM" else df[c].array for c in df.columns}
 
 
-def _daily(store: DataStore, state: ChartState, *columns: str) -> pd.DataFrame:
-    """The UNE's daily rows in the view's period, by date; only `columns` (and the date) when given, so that what
-    follows copies a few columns instead of forty."""
-    df, dates = store.prepared("une_daily:by_date", _by_date)
-    first, last = period_rows(dates, state)
-    if not columns:
-        return df.iloc[first:last]
-    return df.iloc[first:last, df.columns.get_indexer(["date", *columns])]  # one step: rows and columns
+def _present(values: Any) -> np.ndarray:
+    return ~np.isnan(values) if isinstance(values, np.ndarray) and values.dtype.kind == "f" else ~values.isna()
+
+
+@dataclass(frozen=True)
+class Days:
+    """Some of the UNE's daily rows (the view's period, maybe only those with values), as column arrays: the charts
+    of this page work on these, because each pandas step on a small frame costs about a millisecond and a date
+    range used to rebuild six charts with dozens of them."""
+
+    columns: dict[str, Any]
+    rows: slice | np.ndarray
+
+    def __getitem__(self, name: str) -> Any:
+        return self.columns[name][self.rows]
+
+    def __len__(self) -> int:
+        return len(self["date"])
+
+    def with_values(self, *names: str) -> Days:
+        """Only the rows where every one of `names` has a value (`dropna(subset=names)`)."""
+        keep = np.logical_and.reduce([_present(self[n]) for n in names])
+        rows = self.rows if isinstance(self.rows, np.ndarray) else np.arange(len(self.columns["date"]))[self.rows]
+        return Days(self.columns, rows[keep])
+
+    def frame(self, *names: str) -> pd.DataFrame:
+        return pd.DataFrame({n: self[n] for n in names})
+
+
+def days_in_period(store: DataStore, state: ChartState) -> Days:
+    columns = store.prepared("une_daily:columns", _columns)
+    first, last = period_rows(columns["date"], state)
+    return Days(columns, slice(first, last))
 
 
 def period_rows(dates: np.ndarray, state: ChartState) -> tuple[int, int]:
@@ -63,12 +92,31 @@ def period_rows(dates: np.ndarray, state: ChartState) -> tuple[int, int]:
     return first, max(first, last)
 
 
-def with_gaps(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """Every calendar day present (missing days empty), so lines and fills break at gaps instead of bridging."""
-    if df.empty:
-        return df
-    full = pd.date_range(df["date"].min(), df["date"].max(), freq="D", name="date")
-    return df[["date", *columns]].set_index("date").reindex(full).reset_index()
+def _as_plotted(values: Any) -> np.ndarray:
+    """A column as plotly stores it: floats with NaN for gaps; whole numbers stay integers when none is missing."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values
+    if values.isna().any():
+        return values.to_numpy("float64", na_value=np.nan)
+    return values.to_numpy("int64")
+
+
+def with_gaps(dates: np.ndarray, columns: dict[str, Any]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Every calendar day from the first to the last (missing days empty), so lines and fills break at gaps instead
+    of bridging them."""
+    if not len(dates):
+        return dates, {c: _as_plotted(v) for c, v in columns.items()}
+    day = np.timedelta64(1, "D")
+    offsets = (dates - dates[0]) // day
+    n = int(offsets[-1]) + 1
+    if n == len(dates):
+        return dates, {c: _as_plotted(v) for c, v in columns.items()}
+    out = {}
+    for column, values in columns.items():
+        full = np.full(n, np.nan)
+        full[offsets] = values.to_numpy("float64", na_value=np.nan) if not isinstance(values, np.ndarray) else values
+        out[column] = full
+    return dates[0] + np.arange(n) * day, out
 
 
 WEEKLY_AFTER_DAYS = 400
@@ -78,32 +126,50 @@ WEEKLY_NOTE = {
 }
 
 
-def for_display(df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, bool]:
+def for_display(dates: np.ndarray, columns: dict[str, Any]) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
     """What a time-series chart draws: daily values (with gaps) for up to ~13 months, weekly means beyond that —
     a seventh of the points, so long views draw quickly and stay legible; downloads keep the daily values."""
-    dates = df["date"].to_numpy()
-    if df.empty or (dates.max() - dates.min()) <= np.timedelta64(WEEKLY_AFTER_DAYS, "D"):
-        return with_gaps(df, columns), False
-    return weekly_means(df, columns), True
+    if not len(dates) or (dates[-1] - dates[0]) <= np.timedelta64(WEEKLY_AFTER_DAYS, "D"):
+        return *with_gaps(dates, columns), False
+    return *weekly_means(dates, columns), True
 
 
-def weekly_means(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def weekly_means(dates: np.ndarray, columns: dict[str, Any]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Mean of each column per calendar week (Monday to Sunday, labelled by its Monday; weeks without values are
     empty), as `resample("W-MON", label="left", closed="left").mean()` gives it, in numpy: resample took ~9 ms of
     a 20 ms chart. Equal to pandas' means within 1e-15 (pandas sums with Kahan compensation; tested)."""
-    dates = df["date"].to_numpy()
     days = dates.astype("datetime64[D]").astype("int64")
     mondays = days - (days + 3) % 7  # day 0 (1970-01-01) was a Thursday
     week = (mondays - mondays[0]) // 7
     n = int(week[-1]) + 1
-    out = {"date": (mondays[0] + 7 * np.arange(n)).astype("datetime64[D]").astype(dates.dtype)}
-    for column in columns:
-        values = df[column].to_numpy("float64", na_value=np.nan)
+    out = {}
+    for column, values in columns.items():
+        if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
+            values = values.to_numpy("float64", na_value=np.nan)
         present = ~np.isnan(values)
         total = np.bincount(week[present], weights=values[present], minlength=n)
         count = np.bincount(week[present], minlength=n)
         out[column] = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
-    return pd.DataFrame(out)
+    return (mondays[0] + 7 * np.arange(n)).astype("datetime64[D]").astype(dates.dtype), out
+
+
+def monthly_means(dates: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Mean of each column per calendar month, for months where any column has a value, rounded to 0.1 — what
+    `resample("MS").mean().dropna(how="all").round(1)` gives, in numpy (tested)."""
+    months = dates.astype("datetime64[M]").astype("int64")
+    if not len(months):
+        return dates[:0], {c: np.asarray(v, dtype="float64")[:0] for c, v in columns.items()}
+    month = months - months[0]
+    n = int(month[-1]) + 1
+    means = {}
+    for column, values in columns.items():
+        present = ~np.isnan(values)
+        total = np.bincount(month[present], weights=values[present], minlength=n)
+        count = np.bincount(month[present], minlength=n)
+        means[column] = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
+    keep = np.logical_or.reduce([~np.isnan(m) for m in means.values()])
+    first_days = (months[0] + np.arange(n)).astype("datetime64[M]").astype(dates.dtype)
+    return first_days[keep], {c: np.round(m[keep], 1) for c, m in means.items()}
 
 
 def _with_note(subtitle: dict[str, str], aggregated: bool, lang: str) -> str:
@@ -111,11 +177,11 @@ def _with_note(subtitle: dict[str, str], aggregated: bool, lang: str) -> str:
 
 
 def _frame(
-    store: DataStore, state: ChartState, title: dict, subtitle: dict, df: pd.DataFrame
+    store: DataStore, state: ChartState, title: dict, subtitle: dict, dates: np.ndarray
 ) -> tuple[Frame, list, str]:
     lang = state.lang
     sources = sources_for(store, "une_daily")
-    as_of = fmt_date(df["date"].max().date(), lang) if len(df) else ""
+    as_of = fmt_date(pd.Timestamp(dates.max()).date(), lang) if len(dates) else ""
     return (
         Frame(title[lang], subtitle[lang], source_line(sources, as_of, lang, SOURCE_NOTE[lang]), lang),
         sources,
@@ -124,14 +190,14 @@ def _frame(
 
 
 def _daily_line(
-    d: pd.DataFrame, column: str, name: str, line: dict, value: str = "%{y:,.0f} MW", label: bool = True
+    dates: np.ndarray, values: np.ndarray, name: str, line: dict, value: str = "%{y:,.0f} MW", label: bool = True
 ) -> dict:
     """One daily (or weekly) series: a single line path (not a marker per day, which is far slower to draw), with
     the date and value in the hover and, when `label`, the series name beside them."""
     return trace(
         "scatter",
-        x=d["date"],
-        y=d[column],
+        x=dates,
+        y=values,
         name=name,
         mode="lines",
         line=line,
@@ -139,44 +205,46 @@ def _daily_line(
     )
 
 
-def _between(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-    values = dates.to_numpy()
-    return (values >= start.to_datetime64()) & (values <= end.to_datetime64())
+def _between(dates: np.ndarray, start: np.datetime64, end: np.datetime64) -> np.ndarray:
+    return (dates >= start) & (dates <= end)
 
 
-def add_events(fig: Draft, store: DataStore, start: pd.Timestamp, end: pd.Timestamp, lang: str) -> None:
+def _collapses(store: DataStore) -> dict[str, Any]:
+    total = store.table("grid_collapses").query("scope == 'total'").drop_duplicates("date").sort_values("date")
+    dates = total["date"]
+    return {"date": dates.to_numpy(), "when": list(dates), "trigger": total["trigger"].fillna("").to_numpy()}
+
+
+def add_events(fig: Draft, store: DataStore, start: np.datetime64, end: np.datetime64, lang: str) -> None:
     """Total grid collapses: a dotted vertical line each, plus a marker trace named in the legend (words, not
     colour) whose hover gives the date and the reported trigger."""
-    collapses = store.prepared(
-        "grid_collapses:total",
-        lambda s: s.table("grid_collapses").query("scope == 'total'").drop_duplicates("date").sort_values("date"),
-    )
-    total = collapses[_between(collapses["date"], start, end)]
+    collapses = store.prepared("grid_collapses:total", _collapses)
+    shown = np.flatnonzero(_between(collapses["date"], start, end))
     fig.update_layout(yaxis2={"overlaying": "y", "range": [0, 1.05], "visible": False, "fixedrange": True})
     add_key_events(fig, store, start, end, lang)
-    if total.empty:
+    if not len(shown):
         return
     lines = [
         {
             "type": "line",
             "xref": "x",
             "yref": "y domain",
-            "x0": when,
-            "x1": when,
+            "x0": collapses["when"][i],
+            "x1": collapses["when"][i],
             "y0": 0,
             "y1": 1,
             "line": {"color": "#777777", "dash": "dot", "width": 1},
         }
-        for when in total["date"]
+        for i in shown
     ]
     fig.update_layout(shapes=[*fig.layout.get("shapes", []), *lines])
     name = "Total grid collapse" if lang == "en" else "Colapso total de la red"
     marker = {"symbol": "x", "size": 10, "color": "#777777"}
     hover = "%{x|%Y-%m-%d}: " + name + "<br>%{customdata}<extra></extra>"
-    fig.add_trace(_top_markers(total["date"], 1.0, name, marker, total["trigger"].fillna("").to_numpy(), hover))
+    fig.add_trace(_top_markers(collapses["date"][shown], 1.0, name, marker, collapses["trigger"][shown], hover))
 
 
-def _top_markers(dates: pd.Series, level: float, name: str, marker: dict, hover: object, template: str) -> dict:
+def _top_markers(dates: np.ndarray, level: float, name: str, marker: dict, hover: object, template: str) -> dict:
     """Markers along the top of a time chart (on a hidden 0–1 axis), one per dated event, with its text in the hover."""
     return trace(
         "scatter",
@@ -191,32 +259,29 @@ def _top_markers(dates: pd.Series, level: float, name: str, marker: dict, hover:
     )
 
 
-def _key_events(store: DataStore) -> pd.DataFrame:
+def _key_events(store: DataStore) -> dict[str, np.ndarray]:
     events = store.table("events_timeline")
     events = events[events["category"] != "grid"]
     hover = events["category"] + ": " + events["event"].str.slice(0, 140) + " (" + events["publisher"] + ")"
-    return pd.DataFrame({"date": events["date"], "hover": hover})
+    return {"date": events["date"].to_numpy(), "hover": hover.to_numpy()}
 
 
-def add_key_events(fig: Draft, store: DataStore, start: pd.Timestamp, end: pd.Timestamp, lang: str) -> None:
+def add_key_events(fig: Draft, store: DataStore, start: np.datetime64, end: np.datetime64, lang: str) -> None:
     """Key events other than grid collapses (oil supply, policy, weather) as triangles along the top, each with its
     sentence and source in the hover; named in the legend, so they do not rely on colour."""
     events = store.prepared("events_timeline:key", _key_events)
-    events = events[_between(events["date"], start, end)]
-    if events.empty:
+    shown = _between(events["date"], start, end)
+    if not shown.any():
         return
     name = "Key event (see timeline)" if lang == "en" else "Hecho destacado (ver cronología)"
     marker = {"symbol": "triangle-down", "size": 9, "color": "#7a5195", "line": {"width": 1, "color": "#333"}}
     hover = "%{x|%Y-%m-%d}: %{customdata}<extra></extra>"
-    fig.add_trace(_top_markers(events["date"], 0.95, name, marker, events["hover"].to_numpy(), hover))
+    fig.add_trace(_top_markers(events["date"][shown], 0.95, name, marker, events["hover"][shown], hover))
 
 
-def deficit_polygons(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def deficit_polygons(dates: np.ndarray, avail: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The area between availability and demand as closed polygons, one per run of consecutive days (so the shading
     never bridges days without a report). One trace; each polygon ends with an empty value, which breaks the fill."""
-    dates = df["date"].to_numpy()
-    avail = df["peak_availability_mw"].to_numpy("float64", na_value=np.nan)
-    demand = df["peak_demand_mw"].to_numpy("float64", na_value=np.nan)
     present = ~(np.isnan(avail) | np.isnan(demand))
     edges = np.flatnonzero(np.diff(np.concatenate(([0], present.astype(np.int8), [0]))))
     xs, ys = [], []
@@ -232,9 +297,8 @@ def deficit_polygons(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = _daily(
-        store, state, "peak_availability_mw", "peak_demand_mw", "peak_deficit_mw", "source_kind", "source_url"
-    ).pipe(rows_with_values, ["peak_demand_mw"])
+    days = days_in_period(store, state).with_values("peak_demand_mw")
+    dates = days["date"]
     title = {
         "en": "Cuba's grid at the evening peak: available capacity vs demand",
         "es": "La red de Cuba en el pico nocturno: capacidad disponible frente a demanda",
@@ -243,23 +307,25 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
         "en": "Megawatts (MW), UNE forecast for each evening; dotted lines mark total grid collapses",
         "es": "Megavatios (MW), pronóstico de la UNE para cada noche; las líneas punteadas marcan colapsos totales",
     }
-    fr, sources, as_of = _frame(store, state, title, subtitle, df)
-    frame_df = df[["date", "peak_availability_mw", "peak_demand_mw", "peak_deficit_mw", "source_kind", "source_url"]]
-    if df.empty:
+    fr, sources, as_of = _frame(store, state, title, subtitle, dates)
+    frame_df = days.frame(
+        "date", "peak_availability_mw", "peak_demand_mw", "peak_deficit_mw", "source_kind", "source_url"
+    )
+    if not len(days):
         return ChartView(
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    avail = "Available capacity" if lang == "en" else "Capacidad disponible"
-    demand = "Demand" if lang == "en" else "Demanda"
-    full, weekly = for_display(df, ["peak_availability_mw", "peak_demand_mw"])
-    both = full["peak_availability_mw"].notna() & full["peak_demand_mw"].notna()
-    full = full.assign(**{c: full[c].where(both) for c in ("peak_availability_mw", "peak_demand_mw")})
-    daily, df = df, full  # the chart draws `full`; the summary speaks of the last reported day
+    avail_name = "Available capacity" if lang == "en" else "Capacidad disponible"
+    demand_name = "Demand" if lang == "en" else "Demanda"
+    avail, demand = days["peak_availability_mw"], days["peak_demand_mw"]
+    shown, values, weekly = for_display(dates, {"avail": avail, "demand": demand})
+    missing = np.isnan(values["avail"]) | np.isnan(values["demand"])  # draw both only where both are known
+    shown_avail, shown_demand = np.where(missing, np.nan, values["avail"]), np.where(missing, np.nan, values["demand"])
     if weekly:
         fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
     gap_name = "Gap (demand above capacity)" if lang == "en" else "Faltante (demanda sobre capacidad)"
-    xs, ys = deficit_polygons(df)
+    xs, ys = deficit_polygons(shown, shown_avail, shown_demand)
     fig.add_trace(
         trace(
             "scatter",
@@ -273,29 +339,28 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
             hoverinfo="skip",
         )
     )
-    fig.add_trace(_daily_line(df, "peak_availability_mw", avail, {"color": PALETTE[0], "width": 1.6}))
-    fig.add_trace(_daily_line(df, "peak_demand_mw", demand, {"color": PALETTE[3], "width": 1.6, "dash": "dot"}))
-    add_events(fig, store, df["date"].min(), df["date"].max(), lang)
+    fig.add_trace(_daily_line(shown, shown_avail, avail_name, {"color": PALETTE[0], "width": 1.6}))
+    fig.add_trace(_daily_line(shown, shown_demand, demand_name, {"color": PALETTE[3], "width": 1.6, "dash": "dot"}))
+    add_events(fig, store, dates[0], dates[-1], lang)  # the reported days, also when weeks are drawn
     fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
-    last = rows_with_values(daily, ["peak_demand_mw", "peak_availability_mw"]).iloc[-1]
-    gap = last["peak_demand_mw"] - last["peak_availability_mw"]
+    both = np.flatnonzero(~(np.isnan(avail) | np.isnan(demand)))
+    last = both[-1] if len(both) else len(days) - 1  # the last day the note gave both
+    when, gap = pd.Timestamp(dates[last]).date(), demand[last] - avail[last]
     summary = (
-        f"On {fmt_date(last['date'].date(), lang)}, the UNE forecast {fmt_num(last['peak_availability_mw'], lang)} MW "
-        f"available against a demand of {fmt_num(last['peak_demand_mw'], lang)} MW at the evening peak, a gap of "
+        f"On {fmt_date(when, lang)}, the UNE forecast {fmt_num(avail[last], lang)} MW "
+        f"available against a demand of {fmt_num(demand[last], lang)} MW at the evening peak, a gap of "
         f"{fmt_num(gap, lang)} MW."
         if lang == "en"
-        else f"El {fmt_date(last['date'].date(), lang)}, la UNE pronosticó {fmt_num(last['peak_availability_mw'], lang)} MW "
-        f"disponibles frente a una demanda de {fmt_num(last['peak_demand_mw'], lang)} MW en el pico nocturno, "
+        else f"El {fmt_date(when, lang)}, la UNE pronosticó {fmt_num(avail[last], lang)} MW "
+        f"disponibles frente a una demanda de {fmt_num(demand[last], lang)} MW en el pico nocturno, "
         f"un faltante de {fmt_num(gap, lang)} MW."
     )
-    return ChartView(
-        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
-    )
+    return ChartView(fig, frame_df, summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of)
 
 
 def _load_cut(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = _daily(store, state, "peak_affectation_mw", "prev_day_max_affectation_mw")
+    days = days_in_period(store, state)
     title = {
         "en": "Load cuts: planned at the peak vs the actual maximum",
         "es": "Afectaciones: previstas en el pico frente al máximo real",
@@ -304,52 +369,57 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
         "en": "MW; the actual maximum is reported in the next morning's note and drawn on the day it happened",
         "es": "MW; el máximo real lo informa la nota de la mañana siguiente y se dibuja en el día en que ocurrió",
     }
-    fr, sources, as_of = _frame(store, state, title, subtitle, df)
-    # Each note's actual maximum belongs to the day before it; days come from either column (an outer join by date,
-    # done on the date index: the dates are unique and sorted).
-    planned = pd.Series(df["peak_affectation_mw"].array, index=pd.DatetimeIndex(df["date"]))
-    reported = rows_with_values(df, ["prev_day_max_affectation_mw"])
-    actual = pd.Series(
-        reported["prev_day_max_affectation_mw"].array, index=pd.DatetimeIndex(reported["date"]) - pd.Timedelta(days=1)
-    )
-    days = planned.index.union(actual.index)
+    fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
+    # Each note's actual maximum belongs to the day before it; days come from either column (dates are unique and
+    # sorted, so their union is too).
+    reported = days.with_values("prev_day_max_affectation_mw")
+    note_dates, actual_dates = days["date"], reported["date"] - np.timedelta64(1, "D")
+    dates = np.union1d(note_dates, actual_dates)
+    planned = np.full(len(dates), np.nan)
+    planned[np.searchsorted(dates, note_dates)] = days["peak_affectation_mw"]
+    actual = np.full(len(dates), np.nan)
+    actual[np.searchsorted(dates, actual_dates)] = reported["prev_day_max_affectation_mw"]
     frame_df = pd.DataFrame(
-        {
-            "date": days,
-            "planned_peak_affectation_mw": planned.reindex(days).array,
-            "actual_max_affectation_mw": actual.reindex(days).array,
-        }
+        {"date": dates, "planned_peak_affectation_mw": planned, "actual_max_affectation_mw": actual}
     )
-    if rows_with_values(frame_df, ["planned_peak_affectation_mw", "actual_max_affectation_mw"], how="all").empty:
+    if np.isnan(planned).all() and np.isnan(actual).all():
         return ChartView(
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    planned = "Planned (forecast) at the peak" if lang == "en" else "Prevista (pronóstico) en el pico"
-    real = "Actual maximum" if lang == "en" else "Máximo real"
-    shown, weekly = for_display(frame_df, ["planned_peak_affectation_mw", "actual_max_affectation_mw"])
+    planned_name = "Planned (forecast) at the peak" if lang == "en" else "Prevista (pronóstico) en el pico"
+    actual_name = "Actual maximum" if lang == "en" else "Máximo real"
+    shown, values, weekly = for_display(dates, {"planned": planned, "actual": actual})
     if weekly:
         fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
-    fig.add_trace(_daily_line(shown, "planned_peak_affectation_mw", planned, {"color": PALETTE[1], "width": 1.4}))
-    fig.add_trace(
-        _daily_line(shown, "actual_max_affectation_mw", real, {"color": PALETTE[4], "width": 1.2, "dash": "dot"})
-    )
+    fig.add_trace(_daily_line(shown, values["planned"], planned_name, {"color": PALETTE[1], "width": 1.4}))
+    line = {"color": PALETTE[4], "width": 1.2, "dash": "dot"}
+    fig.add_trace(_daily_line(shown, values["actual"], actual_name, line))
     fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
-    both = rows_with_values(frame_df)
-    above = int((both["actual_max_affectation_mw"] > both["planned_peak_affectation_mw"]).sum())
+    both = ~(np.isnan(planned) | np.isnan(actual))
+    above = int((actual[both] > planned[both]).sum())
     summary = (
-        f"On {above} of {len(both)} days with both figures, the actual maximum cut exceeded the planned one."
+        f"On {above} of {int(both.sum())} days with both figures, the actual maximum cut exceeded the planned one."
         if lang == "en"
-        else f"En {above} de {len(both)} días con ambas cifras, la afectación máxima real superó la prevista."
+        else f"En {above} de {int(both.sum())} días con ambas cifras, la afectación máxima real superó la prevista."
     )
-    return ChartView(
-        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
-    )
+    return ChartView(fig, frame_df, summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of)
+
+
+def _rolling_30_days(store: DataStore) -> np.ndarray:
+    """The 30-day mean of the share cut at each day with a value, over the whole series (so a day's mean is the same
+    in every view: a view starting that day still averages the 29 days before it)."""
+    daily = Days(store.prepared("une_daily:columns", _columns), slice(None)).with_values("peak_share_of_demand_cut_pct")
+    share = pd.Series(daily["peak_share_of_demand_cut_pct"], index=pd.DatetimeIndex(daily["date"]))
+    rolled = np.full(len(daily.columns["date"]), np.nan)
+    rolled[daily.rows] = share.rolling("30D").mean().to_numpy()
+    return rolled
 
 
 def _share_dark(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = rows_with_values(_daily(store, state, "peak_share_of_demand_cut_pct"), ["peak_share_of_demand_cut_pct"])
+    days = days_in_period(store, state).with_values("peak_share_of_demand_cut_pct")
+    dates, share = days["date"], days["peak_share_of_demand_cut_pct"]
     title = {
         "en": "Share of demand cut at the evening peak",
         "es": "Parte de la demanda sin servicio en el pico nocturno",
@@ -358,18 +428,15 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
         "en": "% of forecast peak demand planned to be cut — about the share of the country without power at once",
         "es": "% de la demanda pico prevista que se planifica cortar: aproximadamente la parte del país sin corriente a la vez",
     }
-    fr, sources, as_of = _frame(store, state, title, subtitle, df)
-    rolled = (
-        df.set_index("date")["peak_share_of_demand_cut_pct"].rolling("30D").mean().rename("rolling_30_day_mean_pct")
-    )
-    frame_df = df[["date", "peak_share_of_demand_cut_pct"]].assign(rolling_30_day_mean_pct=rolled.to_numpy())
-    frame_df = frame_df.reset_index(drop=True)  # one rolling mean per day, in the same order (dates are unique)
-    if df.empty:
+    fr, sources, as_of = _frame(store, state, title, subtitle, dates)
+    rolled = store.prepared("une_daily:rolling_30_day_share", _rolling_30_days)[days.rows]
+    frame_df = pd.DataFrame({"date": dates, "peak_share_of_demand_cut_pct": share, "rolling_30_day_mean_pct": rolled})
+    if not len(days):
         return ChartView(
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    shown, weekly = for_display(frame_df, ["peak_share_of_demand_cut_pct", "rolling_30_day_mean_pct"])
+    shown, values, weekly = for_display(dates, {"share": share, "mean": rolled})
     daily_name = (
         ("Weekly average" if lang == "en" else "Media semanal") if weekly else ("Daily" if lang == "en" else "Diario")
     )
@@ -377,22 +444,19 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
     if weekly:
         fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
     daily_line = {"width": 0.8, "color": "rgba(0,114,178,0.45)"}
-    fig.add_trace(_daily_line(shown, "peak_share_of_demand_cut_pct", daily_name, daily_line, "%{y:.1f}%", label=False))
+    fig.add_trace(_daily_line(shown, values["share"], daily_name, daily_line, "%{y:.1f}%", label=False))
     mean_line = {"color": PALETTE[0], "width": 2.5}
-    fig.add_trace(_daily_line(shown, "rolling_30_day_mean_pct", mean_name, mean_line, "%{y:.1f}%"))
-    add_events(fig, store, df["date"].min(), df["date"].max(), lang)
+    fig.add_trace(_daily_line(shown, values["mean"], mean_name, mean_line, "%{y:.1f}%"))
+    add_events(fig, store, dates[0], dates[-1], lang)
     fig.update_yaxes(**axis_title("%"), range=[0, 100])
-    last = frame_df.iloc[-1]
+    when = fmt_date(pd.Timestamp(dates[-1]).date(), lang)
     summary = (
-        f"In the 30 days to {fmt_date(last['date'].date(), lang)}, on average "
-        f"{fmt_num(last['rolling_30_day_mean_pct'], lang, 0)}% of peak demand was planned to be cut."
+        f"In the 30 days to {when}, on average {fmt_num(rolled[-1], lang, 0)}% of peak demand was planned to be cut."
         if lang == "en"
-        else f"En los 30 días hasta el {fmt_date(last['date'].date(), lang)}, se planificó cortar en promedio el "
-        f"{fmt_num(last['rolling_30_day_mean_pct'], lang, 0)}% de la demanda pico."
+        else f"En los 30 días hasta el {when}, se planificó cortar en promedio el "
+        f"{fmt_num(rolled[-1], lang, 0)}% de la demanda pico."
     )
-    return ChartView(
-        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
-    )
+    return ChartView(fig, frame_df, summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of)
 
 
 def _havana_per_year(store: DataStore) -> pd.DataFrame:
@@ -411,16 +475,10 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         "estimated_outage_hours_per_day_central",
         "estimated_outage_hours_per_day_high",
     ]
-    df = _daily(store, state, *cols)
-    monthly = (
-        df.set_index("date")
-        .resample("MS")
-        .mean()
-        .dropna(how="all")
-        .round(1)
-        .reset_index()
-        .rename(columns={"date": "month"})
-    )
+    days = days_in_period(store, state)
+    months, means = monthly_means(days["date"], {c: days[c] for c in cols})
+    monthly = pd.DataFrame({"month": months, **means})
+    low, central, high = (means[c] for c in cols)
     title = {
         "en": "Estimated hours without power per customer per day (ESTIMATE)",
         "es": "Horas sin corriente por cliente y día (ESTIMACIÓN)",
@@ -431,33 +489,23 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         "es": "Media mensual de un modelo sobre las cifras de la UNE: promedio nacional con cortes rotativos, con "
         "su banda baja–alta. Rombos: bloques de La Habana (estimación de terceros)",
     }
-    fr, sources, as_of = _frame(store, state, title, subtitle, df)
+    fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
     sources = sources + sources_for(store, "havana_block_outages")
-    if monthly.empty:
+    if not len(months):
         return ChartView(
             empty_figure(fr, no_data(lang)), monthly, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
     band = "Low–high band" if lang == "en" else "Banda baja–alta"
-    central = "Central estimate" if lang == "en" else "Estimación central"
+    central_name = "Central estimate" if lang == "en" else "Estimación central"
+    edge = {"mode": "lines", "line": {"width": 0}}
+    fig.add_trace(trace("scatter", x=months, y=high, **edge, showlegend=False, hoverinfo="skip"))
     fig.add_trace(
         trace(
             "scatter",
-            x=monthly["month"],
-            y=monthly[cols[2]],
-            mode="lines",
-            line={"width": 0},
-            showlegend=False,
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=monthly["month"],
-            y=monthly[cols[0]],
-            mode="lines",
-            line={"width": 0},
+            x=months,
+            y=low,
+            **edge,
             fill="tonexty",
             fillcolor=ESTIMATE_FILL,
             name=band,
@@ -467,13 +515,13 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
     fig.add_trace(
         trace(
             "scatter",
-            x=monthly["month"],
-            y=monthly[cols[1]],
+            x=months,
+            y=central,
             mode="lines+markers",
-            name=central,
+            name=central_name,
             line={"color": PALETTE[0], "width": 2},
             marker={"size": 4},
-            hovertemplate="%{x|%Y-%m}: %{y:.1f} h<extra>" + central + "</extra>",
+            hovertemplate="%{x|%Y-%m}: %{y:.1f} h<extra>" + central_name + "</extra>",
         )
     )
     per_year = store.prepared("havana_block_outages:per_year", _havana_per_year)
@@ -495,22 +543,23 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
             )
         )
     fig.update_yaxes(**axis_title("hours per day" if lang == "en" else "horas por día"), range=[0, 24])
-    last = rows_with_values(monthly, [cols[1]]).iloc[-1] if monthly[cols[1]].notna().any() else monthly.iloc[-1]
+    with_central = np.flatnonzero(~np.isnan(central))
+    last = with_central[-1] if len(with_central) else len(months) - 1
+    month = fmt_date(pd.Timestamp(months[last]).date(), lang, month_only=True)
+    band_text = f"{fmt_num(low[last], lang, 1)}–{fmt_num(high[last], lang, 1)} h"
     summary = (
-        f"Estimate for {fmt_date(last['month'].date(), lang, month_only=True)}: about "
-        f"{fmt_num(last[cols[1]], lang, 1)} hours a day without power on average (band "
-        f"{fmt_num(last[cols[0]], lang, 1)}–{fmt_num(last[cols[2]], lang, 1)} h); local durations vary widely."
+        f"Estimate for {month}: about {fmt_num(central[last], lang, 1)} hours a day without power on average (band "
+        f"{band_text}); local durations vary widely."
         if lang == "en"
-        else f"Estimación para {fmt_date(last['month'].date(), lang, month_only=True)}: unas "
-        f"{fmt_num(last[cols[1]], lang, 1)} horas al día sin corriente en promedio (banda "
-        f"{fmt_num(last[cols[0]], lang, 1)}–{fmt_num(last[cols[2]], lang, 1)} h); la duración local varía mucho."
+        else f"Estimación para {month}: unas {fmt_num(central[last], lang, 1)} horas al día sin corriente en promedio "
+        f"(banda {band_text}); la duración local varía mucho."
     )
     note = (
         "This is an estimate, not a reported figure. How it is computed: Methodology."
         if lang == "en"
         else "Es una estimación, no una cifra publicada. Cómo se calcula: Metodología."
     )
-    view = ChartView(
+    return ChartView(
         fig,
         monthly,
         summary,
@@ -521,52 +570,54 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         notes=[note],
         method_link="/methodology#outage-hours",
     )
-    return view
 
 
 def _units_out(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = _daily(store, state, "thermal_units_out_of_service", "units_breakdown", "units_maintenance")
-    df = rows_with_values(df, ["thermal_units_out_of_service"])
+    days = days_in_period(store, state).with_values("thermal_units_out_of_service")
+    dates, units = days["date"], days["thermal_units_out_of_service"]
     title = {"en": "Thermal generating units out of service", "es": "Unidades térmicas fuera de servicio"}
     subtitle = {
         "en": "Units the UNE's note lists in breakdown or maintenance, per day",
         "es": "Unidades que la nota de la UNE lista en avería o mantenimiento, por día",
     }
-    fr, sources, as_of = _frame(store, state, title, subtitle, df)
-    frame_df = df[["date", "thermal_units_out_of_service", "units_breakdown", "units_maintenance"]]
-    if df.empty:
+    fr, sources, as_of = _frame(store, state, title, subtitle, dates)
+    frame_df = days.frame("date", "thermal_units_out_of_service", "units_breakdown", "units_maintenance")
+    if not len(days):
         return ChartView(
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    shown, weekly = for_display(df, ["thermal_units_out_of_service"])
+    shown, values, weekly = for_display(dates, {"units": units})
     if weekly:
         fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
     units_line = {"color": PALETTE[2], "width": 1, "shape": "hv"}
     name = "Units out" if lang == "en" else "Unidades fuera"
-    fig.add_trace(_daily_line(shown, "thermal_units_out_of_service", name, units_line, "%{y:.1f} units", label=False))
+    fig.add_trace(_daily_line(shown, values["units"], name, units_line, "%{y:.1f} units", label=False))
     fig.update_yaxes(**axis_title("units" if lang == "en" else "unidades"), rangemode="tozero")
-    last = df.iloc[-1]
+    when = fmt_date(pd.Timestamp(dates[-1]).date(), lang)
     summary = (
-        f"On {fmt_date(last['date'].date(), lang)}, the note listed {int(last['thermal_units_out_of_service'])} "
-        "thermal units in breakdown or maintenance."
+        f"On {when}, the note listed {int(units[-1])} thermal units in breakdown or maintenance."
         if lang == "en"
-        else f"El {fmt_date(last['date'].date(), lang)}, la nota listaba {int(last['thermal_units_out_of_service'])} "
-        "unidades térmicas en avería o mantenimiento."
+        else f"El {when}, la nota listaba {int(units[-1])} unidades térmicas en avería o mantenimiento."
     )
-    return ChartView(
-        fig, frame_df.reset_index(drop=True), summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of
-    )
+    return ChartView(fig, frame_df, summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of)
 
 
-def calendar_frame(df: pd.DataFrame) -> pd.DataFrame:
+def calendar_frame(days: Days) -> pd.DataFrame:
     """Each day with a value, with its month (first day) and day of the month: the calendar's columns and rows."""
-    d = rows_with_values(df[["date", "peak_share_of_demand_cut_pct"]])
-    dates = d["date"].to_numpy()
+    days = days.with_values("peak_share_of_demand_cut_pct")
+    dates = days["date"]
     months = dates.astype("datetime64[M]").astype(dates.dtype)
-    days = (dates.astype("datetime64[D]") - months.astype("datetime64[D]")).astype("int64") + 1
-    return d.assign(month=months, day=days.astype("int32"))
+    day = (dates.astype("datetime64[D]") - months.astype("datetime64[D]")).astype("int64") + 1
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "peak_share_of_demand_cut_pct": days["peak_share_of_demand_cut_pct"],
+            "month": months,
+            "day": day.astype("int32"),
+        }
+    )
 
 
 def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -> Draft:
@@ -611,14 +662,14 @@ def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -
 
 def _calendar(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = _daily(store, state)
+    days = days_in_period(store, state)
     title = {"en": "Calendar of daily severity", "es": "Calendario de la gravedad diaria"}
     subtitle = {
         "en": "Share of peak demand planned to be cut, each day (darker = more of the country without power)",
         "es": "Parte de la demanda pico que se planificó cortar cada día (más oscuro = más país sin corriente)",
     }
-    fr, sources, as_of = _frame(store, state, title, subtitle, df)
-    d = calendar_frame(df)
+    fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
+    d = calendar_frame(days)
     fig = make_calendar(d, fr, lang, no_data(lang))
     if len(d):
         worst = d.loc[d["peak_share_of_demand_cut_pct"].idxmax()]
