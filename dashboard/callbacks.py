@@ -49,7 +49,8 @@ def register(app: dash.Dash) -> None:
         csvs, pngs, svgs, shares, embeds = [], [], [], [], []
         chart_ids = [g["chart"] for g in graph_ids]
         for spec, chart_state, view in _views_for(chart_ids, state):
-            figures.append(view.screen())
+            # A table view leaves the (hidden) figures as they are: the chart tab sends them again when shown.
+            figures.append(no_update if state.tab == "table" else view.screen())
             tables.append(components.view_table(view, state.lang) if state.tab == "table" else None)
             summaries.append(view.summary)
             graph_hidden.append(state.tab == "table")

@@ -154,6 +154,28 @@ def test_brw004_a_url_with_state_reproduces_the_view(browser, live_server):
     assert errors == []
 
 
+def test_brw004b_a_range_chosen_in_the_table_view_is_charted_when_the_chart_tab_is_shown(browser, live_server):
+    """The table view does not send the hidden figures again; showing the charts must still draw the new range."""
+    page, errors = open_page(browser, f"{live_server}/blackouts?start=2025-01-01&end=2025-03-31&tab=table")
+    first_dates = "() => document.querySelector('#une-units-out table tbody tr:first-child td').innerText"
+    assert page.evaluate(first_dates) == "2025-01-01"
+    start = page.locator("#control-start")
+    start.fill("2025-02-10")
+    start.press("Enter")
+    page.wait_for_function(f"() => ({first_dates})() === '2025-02-10'", timeout=10000)
+    page.get_by_text("Chart", exact=True).click()
+    page.wait_for_function(
+        "() => window.location.search.includes('start=2025-02-10') && !window.location.search.includes('tab=')"
+    )
+    page.locator("#une-units-out").scroll_into_view_if_needed()  # drawn when near the screen
+    page.wait_for_selector("#une-units-out .js-plotly-plot .main-svg", timeout=20000)
+    first_x = page.evaluate(
+        "() => document.querySelector('#une-units-out .js-plotly-plot').data.find(t => t.name === 'Units out').x[0]"
+    )
+    assert str(first_x).startswith("2025-02-10")
+    assert errors == []
+
+
 def test_brw005_changing_a_control_updates_the_address_and_the_chart(browser, live_server):
     page, errors = open_page(browser, f"{live_server}/explore")
     wait_for_charts(page, 1)
