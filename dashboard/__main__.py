@@ -18,9 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloader (never in production)")
     args = parser.parse_args(argv)
-    from dashboard.app import create_app
+    from dashboard.app import create_app, warm_up
 
     app = create_app()
+    warm_up()
     print(f"Cuba Energy Crisis Dashboard on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dashboard.app import create_app
+from dashboard.app import create_app, warm_up
 
 app = create_app()
+warm_up()
 server = app.server

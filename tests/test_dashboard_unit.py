@@ -142,7 +142,8 @@ def test_state_round_trips_through_the_url(store):
 def test_long_tables_show_their_newest_rows_first_and_say_so():
     from dashboard import components
 
-    n = components.MAX_TABLE_ROWS + 880
+    n = 1000
+    assert components.MAX_TABLE_ROWS < n
     daily = pd.DataFrame({"date": pd.date_range("2022-01-01", periods=n), "value_mw": range(n)})
     shown, note = components.table_rows(daily, "es")
     assert len(shown) == components.MAX_TABLE_ROWS
@@ -151,6 +152,9 @@ def test_long_tables_show_their_newest_rows_first_and_say_so():
     plants = pd.DataFrame({"plant": [f"P{i}" for i in range(n)]})
     shown, note = components.table_rows(plants, "en")
     assert list(shown["plant"][:2]) == ["P0", "P1"] and note.startswith(f"first {components.MAX_TABLE_ROWS} of 1,000")
+    years = pd.DataFrame({"year": [y for y in range(1900, 2000) for _ in (0, 1)], "code": ["CUB", "MEX"] * 100})
+    shown, _ = components.table_rows(years, "en")  # years repeat: newest first, countries in their order
+    assert list(shown["year"][:4]) == [1999, 1999, 1998, 1998] and list(shown["code"][:2]) == ["CUB", "MEX"]
     shown, note = components.table_rows(daily.head(3), "en")
     assert len(shown) == 3 and note == ""
 
@@ -163,3 +167,51 @@ def test_the_chart_and_table_tabs_share_one_built_view(store):
     assert charts.build(spec.id, store, as_table) is charts.build(spec.id, store, as_chart)
     other = charts.parse_state(spec, store, {"start": "2024-04-01", "tab": "table"})
     assert charts.build(spec.id, store, other) is not charts.build(spec.id, store, as_chart)
+
+
+def test_the_served_app_builds_every_chart_then_freezes_what_it_keeps():
+    """The WSGI module (and `python -m dashboard`) warm the caches and move long-lived objects out of the garbage
+    collector's full walks (dashboard/app.py: warm_up); run in a child process, since gc.freeze is process-wide."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, dashboard.wsgi\n"
+        "from dashboard import charts\n"
+        "from dashboard.data import store\n"
+        "s = store()\n"
+        "cached = all(charts.narrow(spec, s, charts.parse_state(spec, s, {})) == key[1]\n"
+        "    for spec in charts.all_charts() for key in charts._BUILT if key[0] == spec.id)\n"
+        "built = {key[0] for key in charts._BUILT}\n"
+        "print(gc.get_freeze_count() > 10000, built == {spec.id for spec in charts.all_charts()}, cached)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "CUBA_WARM_IMAGES": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.split() == ["True", "True", "True"]
+
+
+def test_tables_are_kept_for_the_last_few_views_only(store):
+    from dashboard import components
+
+    spec = charts.get("une-share-dark")
+    views = [
+        spec.build(
+            store,
+            charts.narrow(
+                spec, store, charts.parse_state(spec, store, {"start": f"{2023 + m // 12}-{m % 12 + 1:02d}-01"})
+            ),
+        )
+        for m in range(13)
+    ]
+    tables = [components.view_table(view, lang) for view in views for lang in ("en", "es")]
+    assert len(components._TABLES) == components._TABLES_MAX  # 26 made, the two oldest let go
+    assert components.view_table(views[-1], "es") is tables[-1]  # a recent one is reused
+    assert components.view_table(views[0], "en") is not tables[0]  # an old one is made again, the same
+    assert components.view_table(views[0], "en") == tables[0]

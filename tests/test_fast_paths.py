@@ -23,6 +23,7 @@ from dashboard.chartdefs.blackouts import monthly_means, weekly_means, with_gaps
 from dashboard.chartdefs.claims import claims_doc, has_chart
 from dashboard.data import DataStore
 from dashboard.figures import common
+from dashboard.figures.basic import groups, take
 from dashboard.figures.common import for_screen, rows_with_values
 from dashboard.i18n import fmt_num
 
@@ -237,6 +238,25 @@ def test_the_30_day_mean_of_a_day_does_not_depend_on_the_view():
     window = daily.loc[first - pd.Timedelta(days=29) : first, "peak_share_of_demand_cut_pct"]
     assert len(window) > 1  # the days before the view count
     assert part.iloc[0] == pytest.approx(window.mean())
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ["Mexico", "Cuba", "Mexico", None, "Aruba", "Cuba"],  # not in sorted order
+        pd.Series(["b", "a", "b", "c"], dtype="category"),
+        pd.Series(["x", pd.NA, "y", "x"], dtype="string"),
+        [],
+    ],
+)
+def test_groups_are_groupby_groups(keys):
+    df = pd.DataFrame({"key": pd.Series(keys, dtype=getattr(keys, "dtype", "object")), "year": range(len(keys))})
+    df["y"] = df["year"] * 1.5
+    ours = [(key, list(rows)) for key, rows in groups(df["key"])]
+    theirs = [(key, [df.index.get_loc(i) for i in part.index]) for key, part in df.groupby("key", sort=False)]
+    assert ours == theirs
+    for _, rows in groups(df["key"]):
+        np.testing.assert_array_equal(take(df["y"], rows), df["y"].iloc[rows].to_numpy())
 
 
 def test_prepared_frames_are_made_once_per_published_package():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
 from dashboard.figures.common import (
@@ -39,14 +42,15 @@ def make_lines(
     if data.empty:
         return empty_figure(frame, no_data)
     fig = base_figure(frame)
-    for i, (name, part) in enumerate(data.groupby(group, sort=False)):
+    xs, ys = data[x], data[y]
+    for i, (name, rows) in enumerate(groups(data[group])):
         label = (group_labels or {}).get(name, str(name))
         width = 3.5 if highlight is not None and name == highlight else 2
         fig.add_trace(
             trace(
                 "scatter",
-                x=part[x],
-                y=part[y],
+                x=take(xs, rows),
+                y=take(ys, rows),
                 name=label,
                 mode="lines+markers" if markers else "lines",
                 line={"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)], "width": width},
@@ -56,6 +60,21 @@ def make_lines(
         )
     fig.update_yaxes(**axis_title(unit), rangemode="tozero")
     return fig
+
+
+def groups(column: pd.Series) -> list[tuple[Any, np.ndarray]]:
+    """Each group's key and row positions, in order of first appearance, as `groupby(sort=False)` gives them (rows
+    without a key left out), without building a frame per group: groupby cost ~2 ms of a 5 ms chart."""
+    codes, keys = pd.factorize(column)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+    return [(keys[i], order[bounds[i] : bounds[i + 1]]) for i in range(len(keys))]
+
+
+def take(column: pd.Series, rows: np.ndarray) -> np.ndarray | pd.Series:
+    """Those rows of a column, as a numpy array when its type is numpy's (what plotly stores anyway); other types
+    (nullable integers, strings) stay a Series, which the figure converts as before."""
+    return column.to_numpy()[rows] if isinstance(column.dtype, np.dtype) else column.iloc[rows]
 
 
 def make_stacked_area(
