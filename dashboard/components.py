@@ -285,41 +285,46 @@ def view_table(view: ChartView, lang: str) -> dict:
     return table
 
 
-def _column_cells(col: pd.Series, lang: str) -> list[dict]:
-    """A column's cells, formatted as `_cell` formats each value; the common column types in one pass."""
+def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
+    """Those rows of a column as cells, formatted as `_cell` formats each value; the common types in one pass."""
     if col.dtype == "float64":
-        return [_html("Td", fmt_num(v, lang), className="num") for v in col.tolist()]
+        return [_html("Td", fmt_num(v, lang), className="num") for v in col.to_numpy()[rows].tolist()]
     if pd.api.types.is_datetime64_dtype(col.dtype):
-        return [_html("Td", v) for v in np.datetime_as_string(col.to_numpy(), unit="D").tolist()]
-    return [_cell(v, lang) for v in col.tolist()]
+        return [_html("Td", v) for v in np.datetime_as_string(col.to_numpy()[rows], unit="D").tolist()]
+    return [_cell(v, lang) for v in col.array[rows].tolist()]
 
 
-def table_rows(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str]:
-    """The rows a table view shows, and a note when it shows only some: long series show their newest rows first
-    (what a reader checks), everything else its first rows; the CSV download always has every row."""
+def _shown_rows(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, str]:
+    """Positions of the rows a table view shows, and a note when it shows only some: long series show their newest
+    rows first (what a reader checks), everything else its first rows; the CSV download always has every row."""
     if len(frame) <= MAX_TABLE_ROWS:
-        return frame, ""
+        return np.arange(len(frame)), ""
     counts = {"shown": fmt_num(MAX_TABLE_ROWS, lang), "total": fmt_num(len(frame), lang)}
     when = next((c for c in ("date", "month", "period_end", "year") if c in frame.columns), None)
     if when is None:
-        return frame.head(MAX_TABLE_ROWS), t("table_first", lang, **counts)
+        return np.arange(MAX_TABLE_ROWS), t("table_first", lang, **counts)
     order = frame[when]
     if order.is_monotonic_increasing and order.is_unique:  # the usual case: one row per date, oldest first
-        newest = frame.iloc[np.arange(len(frame) - 1, len(frame) - 1 - MAX_TABLE_ROWS, -1)]
-    else:
-        newest = frame.sort_values(when, ascending=False, kind="stable").head(MAX_TABLE_ROWS)
-    return newest, t("table_newest", lang, **counts)
+        return np.arange(len(frame) - 1, len(frame) - 1 - MAX_TABLE_ROWS, -1), t("table_newest", lang, **counts)
+    newest = order.reset_index(drop=True).sort_values(ascending=False, kind="stable")  # ties keep their order
+    return newest.index.to_numpy()[:MAX_TABLE_ROWS], t("table_newest", lang, **counts)
+
+
+def table_rows(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str]:
+    """The rows a table view shows (see `_shown_rows`), as a frame."""
+    rows, note = _shown_rows(frame, lang)
+    return frame.iloc[rows], note
 
 
 def data_table(frame: pd.DataFrame, lang: str, caption: str) -> dict:
     """A real <table> of the numbers shown (for screen readers and for copying), as an html.Table's JSON."""
-    shown, note = table_rows(frame, lang)
-    header = _html("Thead", _html("Tr", [_html("Th", c, scope="col") for c in shown.columns]))
-    columns = [_column_cells(col, lang) for _, col in shown.items()]
-    rows = [_html("Tr", list(cells)) for cells in zip(*columns, strict=True)]
+    rows, note = _shown_rows(frame, lang)
+    header = _html("Thead", _html("Tr", [_html("Th", c, scope="col") for c in frame.columns]))
+    columns = [_column_cells(col, rows, lang) for _, col in frame.items()]
+    cells = [_html("Tr", list(row)) for row in zip(*columns, strict=True)]
     return _html(
         "Table",
-        [_html("Caption", f"{caption} ({note})" if note else caption), header, _html("Tbody", rows)],
+        [_html("Caption", f"{caption} ({note})" if note else caption), header, _html("Tbody", cells)],
         className="table table-sm table-striped data-table",
     )
 

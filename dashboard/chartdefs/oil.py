@@ -3,12 +3,24 @@ source), and the import gap set against Mexico's and Brazil's output."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from dashboard.chartdefs._shared import country_label, no_data, sources_for
-from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
+from dashboard.charts import (
+    ChartSpec,
+    ChartState,
+    ChartView,
+    filter_period,
+    period_end,
+    period_start,
+    register,
+    source_line,
+)
 from dashboard.data import DataStore
+from dashboard.figures.basic import groups, take
 from dashboard.figures.common import PALETTE, Frame, axis_title, base_figure, empty_figure, trace
 from dashboard.i18n import fmt_num
 
@@ -164,10 +176,44 @@ def shipments_frame(store: DataStore) -> pd.DataFrame:
     ].rename(columns={"value": "value_bbl_per_day"})
 
 
+def _shipments_in_order(store: DataStore) -> dict[str, Any]:
+    """The shipments in drawing order (supplier group, then period start), with what each marker needs, once per
+    published package: sorting, grouping and converting these per callback cost about 10 ms of this chart."""
+    df = shipments_frame(store).sort_values(["supplier_group", "period_start"]).reset_index(drop=True)
+    return {
+        "frame": df,
+        "start": df["period_start"].to_numpy(),
+        "end": df["period_end"].to_numpy(),
+        "middle": _midpoint(df).to_numpy(),
+        "value": df["value_bbl_per_day"].to_numpy("float64", na_value=np.nan),
+        "group": df["supplier_group"].to_numpy(),
+        "confirmed": (df["verification"] == "confirmed").to_numpy(),
+        "hover": df[["supplier", "flow", "publisher", "basis", "verification"]].to_numpy(),
+    }
+
+
+def _in_period(ends: np.ndarray, start: str | None, end: str | None) -> np.ndarray:
+    """Positions of the periods ending within [start, end] (what `filter_period` keeps on `period_end`)."""
+    keep = np.ones(len(ends), dtype=bool)
+    if start:
+        keep &= ends >= period_start(start).to_datetime64()
+    if end:
+        keep &= ends <= period_end(end).to_datetime64()
+    return np.flatnonzero(keep)
+
+
+def _latest_per_group(rows: np.ndarray, ends: np.ndarray, groups: np.ndarray) -> list[int]:
+    """Each group's latest period (the last of equal ends), listed from the earliest to the latest end."""
+    by_end = rows[np.argsort(ends[rows], kind="stable")]
+    last = {groups[i]: rank for rank, i in enumerate(by_end)}
+    return [int(by_end[rank]) for rank in sorted(last.values())]
+
+
 def _shipments(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = store.prepared("oil:shipments", shipments_frame)
-    df = filter_period(df, "period_end", state.start, state.end).sort_values(["supplier_group", "period_start"])
+    prepared = store.prepared("oil:shipments:in_order", _shipments_in_order)
+    rows = _in_period(prepared["end"], state.start, state.end)
+    df = prepared["frame"].iloc[rows].reset_index(drop=True)
     title = (
         "Oil shipments to Cuba by supplier, as reported"
         if lang == "en"
@@ -180,7 +226,7 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
         "hueco = no verificado o en conflicto"
     )
     sources = sources_for(store, "oil_supply_reported")
-    as_of = df["period_end"].max().date().isoformat() if len(df) else ""
+    as_of = pd.Timestamp(prepared["end"][rows].max()).date().isoformat() if len(rows) else ""
     fr = Frame(
         title,
         subtitle,
@@ -196,12 +242,12 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr, height=500)
     symbols = {"Venezuela": "circle", "Mexico": "square", "Russia": "diamond", "Other / all origins": "triangle-up"}
-    for i, (group, part) in enumerate(df.groupby("supplier_group", sort=False)):
+    for i, (group, part) in enumerate(groups(pd.Series(prepared["group"][rows]))):
         color = PALETTE[i % len(PALETTE)]
+        at = rows[part]  # positions in the prepared arrays
         # One segment per reported period (start → end), each ended by an empty value that breaks the line.
-        ends = part["period_end"].to_numpy()
-        value = part["value_bbl_per_day"].to_numpy("float64", na_value=np.nan)
-        xs = np.column_stack([part["period_start"].to_numpy(), ends, ends]).ravel()
+        ends, value = prepared["end"][at], prepared["value"][at]
+        xs = np.column_stack([prepared["start"][at], ends, ends]).ravel()
         ys = np.column_stack([value, value, np.full(len(value), np.nan)]).ravel()
         fig.add_trace(
             trace(
@@ -215,40 +261,39 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
                 hoverinfo="skip",
             )
         )
-        solid = part["verification"] == "confirmed"
         fig.add_trace(
             trace(
                 "scatter",
-                x=_midpoint(part),
-                y=part["value_bbl_per_day"],
+                x=prepared["middle"][at],
+                y=take(df["value_bbl_per_day"], part),
                 mode="markers",
                 legendgroup=group,
                 showlegend=False,
                 marker={
                     "size": 9,
-                    "symbol": [symbols[group] + ("" if s else "-open") for s in solid],
+                    "symbol": [symbols[group] + ("" if s else "-open") for s in prepared["confirmed"][at]],
                     "color": color,
                     "line": {"width": 1.5, "color": color},
                 },
-                customdata=part[["supplier", "flow", "publisher", "basis", "verification"]].to_numpy(),
+                customdata=prepared["hover"][at],
                 hovertemplate="%{customdata[0]} (%{customdata[1]}): %{y:,.0f} bbl/d<br>%{customdata[2]}<br>"
                 "%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
             )
         )
     fig.update_yaxes(**axis_title("bbl/d"), rangemode="tozero")
-    latest = df.sort_values("period_end").groupby("supplier_group").tail(1)
-    parts = [
-        f"{r.supplier_group} {fmt_num(r.value_bbl_per_day, lang)} bbl/d ({r.period_start.date()}–{r.period_end.date()}, "
-        f"{r.publisher})"
-        for r in latest.itertuples()
-        if r.supplier_group in SUPPLIERS
-    ]
+    parts = []
+    for i in _latest_per_group(rows, prepared["end"], prepared["group"]):
+        group, (_, _, publisher, _, _) = prepared["group"][i], prepared["hover"][i]
+        if group in SUPPLIERS:
+            first, last = (pd.Timestamp(prepared[k][i]).date() for k in ("start", "end"))
+            value = fmt_num(prepared["value"][i], lang)
+            parts.append(f"{group} {value} bbl/d ({first}–{last}, {publisher})")
     summary = (
         (("Latest reported figures: " if lang == "en" else "Últimas cifras publicadas: ") + "; ".join(parts) + ".")
         if parts
         else no_data(lang)
     )
-    return ChartView(fig, df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
+    return ChartView(fig, df, summary, title, subtitle, sources, as_of)
 
 
 def gap_frame(store: DataStore) -> pd.DataFrame:
