@@ -311,6 +311,10 @@ def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | N
         if end:
             df = df[col <= period_end(end)]
         return df
+    if col.is_monotonic_increasing and col.dtype.kind == "i":  # sorted years (one entity's rows): binary searches
+        first = col.searchsorted(int(start[:4]), "left") if start else 0
+        last = col.searchsorted(int(end[:4]), "right") if end else len(col)
+        return df.iloc[first:last]
     if start:
         df = df[col >= int(start[:4])]
         col = df[column]

@@ -282,3 +282,15 @@ def test_table_rows_are_a_stable_newest_first_sort():
         ours, _ = components.table_rows(df, "en")
         theirs = df.sort_values("year", ascending=False, kind="stable").head(components.MAX_TABLE_ROWS)
         assert list(ours["row"]) == list(theirs["row"]), trial
+
+
+@pytest.mark.parametrize(
+    "start, end", [(None, None), ("2001", None), (None, "2003"), ("2001", "2003"), ("2010", "2011")]
+)
+def test_filter_period_is_a_mask_on_sorted_and_unsorted_frames(start, end):
+    years = pd.DataFrame({"year": [1999, 2000, 2001, 2001, 2002, 2003, 2004], "v": range(7)}, index=list("abcdefg"))
+    dates = pd.DataFrame({"date": pd.to_datetime([f"{y}-06-30" for y in years["year"]]), "v": range(7)})
+    for df, column in ((years, "year"), (years.iloc[::-1], "year"), (dates, "date"), (dates.iloc[::-1], "date")):
+        values = df[column] if column == "year" else df[column].dt.year
+        keep = (values >= int(start or 0)) & (values <= int(end or 9999))
+        pd.testing.assert_frame_equal(charts.filter_period(df, column, start, end), df[keep])
