@@ -53,24 +53,12 @@ class CubaDash(dash.Dash):
         request = flask.request
         lang = normalize_lang(request.args.get("lang"))
         meta = pagemeta.for_request(request.path, request.args.to_dict(), lang, request.host_url)
-        tags = pagemeta.meta_tags(meta)
-        if request.path == "/":
-            tags += "\n" + claim_review_tag()
+        tags = pagemeta.meta_tags(meta)  # a claim page's ClaimReview included (one per claim page)
         tags += "".join(f'\n<link rel="preload" href="{src}" as="script">' for src in preloads(request.path))
         kwargs["metas"] = tags + "\n" + kwargs.get("metas", "")
         kwargs["scripts"] = without_polyfill(kwargs.get("scripts", ""))
         kwargs["title"] = html_lib.escape(meta["title"])
         return super().interpolate_index(**kwargs).replace('<html lang="{lang}">', f'<html lang="{lang}">', 1)
-
-
-def claim_review_tag() -> str:
-    """schema.org ClaimReview for every claim, in the page head, for fact-checkers' tools and search engines."""
-    reviews = data_module.store().json_file("claims-review.jsonld")
-    if not reviews:
-        return ""
-    from dashboard.embed import script_json
-
-    return f'<script type="application/ld+json">{script_json(reviews)}</script>'
 
 
 PLOTLY_SUITE_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"

@@ -128,6 +128,8 @@ def register(app: dash.Dash) -> None:
                 el.hidden = !ok;
                 if (ok) { shown += 1; }
             });
+            var toggle = document.getElementById('claim-opinions-toggle');  // non-factual statements' toggle
+            if (toggle && label === 'not-factual') { toggle.open = true; }
             var params = new URLSearchParams(window.location.search);
             params.delete('claim');
             if (topic) { params.set('topic', topic); } else { params.delete('topic'); }

@@ -248,10 +248,10 @@ def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
 
 
 def share_path(spec: ChartSpec, state: ChartState) -> str:
-    """The page URL that shows this chart in this state (anchor on the chart; a claim's chart opens its claim)."""
+    """The page URL that shows this chart in this state (anchor on the chart; a claim's chart opens its claim's page)."""
     if spec.id.startswith("claim-"):
-        query = {"claim": spec.id.removeprefix("claim-"), **({"lang": state.lang} if state.lang != "en" else {})}
-        return f"/?{urlencode(query)}#{spec.id}"
+        query = {"lang": state.lang} if state.lang != "en" else {}
+        return f"/claims/{spec.id.removeprefix('claim-')}{'?' + urlencode(query) if query else ''}"
     query = state.query(spec)
     return f"{spec.page}{'?' + urlencode(query) if query else ''}#{spec.id}"
 
@@ -268,15 +268,32 @@ def download_path(spec: ChartSpec, state: ChartState, ext: str) -> str:
 
 # -- helpers shared by chart definitions -----------------------------------------------------------------------------
 def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = "") -> str:
-    """'Source: Ember via OWID (CC-BY-4.0), retrieved 2026-11-27 · Data as of 2024'."""
+    """'Source: Ember · Data as of 2024', inside every image. "As of" is the latest observation (the chart's, else its
+    tables'); a table whose latest observation is older than its cadence allows says so: 'Data as of 29 April 2026
+    — stale', or '… · latest data: 29 April 2026 — stale' when the view ends earlier than the table (naming the
+    publisher when the chart has several)."""
     names = []
     for s in sources:
         name = s.publisher or s.title
         if name and name not in names:
             names.append(name)
     text = f"{t('source', lang)}: {'; '.join(names)}"
+    observed = [s for s in sources if s.latest_observation]
+    if not as_of and observed:
+        latest = max(observed, key=lambda s: s.latest_observation)
+        as_of = observation_text(latest.latest_observation, latest.resolution, lang)
     if as_of:
         text += f" · {t('data_as_of', lang)} {as_of}"
+    stale = max((s for s in observed if s.stale_since), key=lambda s: s.latest_observation, default=None)
+    if stale is not None:
+        latest_text = observation_text(stale.latest_observation, stale.resolution, lang)
+        note = f"{t('latest_data', lang)}: {latest_text} — {t('stale_mark', lang)}"
+        if len(names) > 1:  # name the stale one: 'OWID; Ember · Data as of 2024 · Ember, latest data: 2024 — stale'
+            text += f" · {stale.publisher or stale.title}, {note}"
+        elif as_of in (latest_text, stale.latest_observation):
+            text += f" — {t('stale_mark', lang)}"
+        else:
+            text += f" · {note}"
     if extra:
         text += f" · {extra}"
     return wrap(text, 110)
@@ -321,6 +338,17 @@ def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | N
     if end:
         df = df[col <= int(end[:4])]
     return df
+
+
+def observation_text(latest: str, resolution: str, lang: str) -> str:
+    """A latest observation (ISO date) as its table publishes it: '2024' for a year, 'April 2026', '29 April 2026'."""
+    if not latest:
+        return ""
+    if resolution == "year":
+        return latest[:4]
+    if resolution == "month":
+        return fmt_date(latest[:7], lang)
+    return fmt_date(latest[:10], lang)
 
 
 def as_of_text(value: object, lang: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -16,7 +17,8 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.charts import ChartSpec, ChartState, ChartView, download_path, embed_path, share_path
 from dashboard.data import DataStore
-from dashboard.i18n import fmt_date, fmt_num, t
+from dashboard.i18n import fmt_date, fmt_num, label_text, t
+from dashboard.pages_index import LABEL_SLUGS
 
 NAV = [
     ("/", "nav_claims"),
@@ -374,9 +376,11 @@ def chart_card(
     extra: list | None = None,
     section_id: str | None = None,
     static_image: str | None = None,
+    lazy_image: bool = False,
 ) -> html.Section:
     """One chart with everything a journalist needs around it. With `static_image`, the chart is an SVG image with
-    a link to the interactive version: for pages that list many charts (images do not block the page's render)."""
+    a link to the interactive version: for pages that list many charts (images do not block the page's render).
+    With `lazy_image`, the image's address waits in `data-src` until its collapsed claim is opened."""
     lang = state.lang
     heading = (html.H2 if heading_level == 2 else html.H3)(view.title, id=f"{spec.id}-title")
     summary_id = f"{spec.id}-summary"
@@ -390,7 +394,13 @@ def chart_card(
             *(extra or []),
             html.Div(
                 [
-                    html.Img(src=static_image, alt=view.summary, width="960", height="560", className="chart-img"),
+                    html.Img(
+                        alt=view.summary,
+                        width="960",
+                        height="560",
+                        className="chart-img",
+                        **({"data-src": static_image} if lazy_image else {"src": static_image}),
+                    ),
                     html.P(
                         html.A(t("interactive_chart", lang), href=embed_url, target="_blank", rel="noopener"),
                         className="small",
@@ -524,9 +534,11 @@ def embed_code(spec: ChartSpec, view: ChartView, state: ChartState, base_url: st
     png = f"{base}{download_path(spec, state, 'png')}"
     title = escape(view.title, quote=True)
     frame_id = f"cuba-energy-{spec.id}"
+    # Claim charts carry a second panel and a legend below the plot: without /embed.js the frame must still fit them.
+    height = 680 if spec.id.startswith("claim-") else 520
     return (
         f'<iframe id="{frame_id}" src="{escape(src, quote=True)}" title="{title}" loading="lazy" '
-        f'style="width:100%;min-width:300px;border:0" height="520"></iframe>\n'
+        f'style="width:100%;min-width:300px;border:0" height="{height}"></iframe>\n'
         f'<noscript><img src="{escape(png, quote=True)}" alt="{title}" style="max-width:100%"></noscript>\n'
         f'<script src="{base}/embed.js" async></script>'
     )
@@ -535,3 +547,301 @@ def embed_code(spec: ChartSpec, view: ChartView, state: ChartState, base_url: st
 def number(value: float | None, lang: str, unit: str = "", decimals: int | None = None) -> str:
     text = fmt_num(value, lang, decimals)
     return f"{text} {unit}".strip()
+
+
+# -- claims -----------------------------------------------------------------------------------------------------------
+NOT_FACTUAL = "Not a factual claim"
+LABEL_SLUG = {label: slug for slug, label in LABEL_SLUGS.items()}
+TOPICS_ES = {
+    "oil supply": "suministro de petróleo",
+    "generation": "generación",
+    "blackouts": "apagones",
+    "plants": "centrales",
+    "tourism": "turismo",
+    "prisoners": "presos políticos",
+    "history": "historia",
+    "geography": "geografía",
+    "politics": "política",
+    "economy": "economía",
+}
+
+
+def claim_path(claim_id: str, lang: str) -> str:
+    """The claim's own page (pages/claim.py)."""
+    return with_lang(f"/claims/{claim_id}", lang)
+
+
+def topic_text(topic: str, lang: str) -> str:
+    return TOPICS_ES.get(topic, topic) if lang == "es" else topic
+
+
+def localized(record: dict[str, Any], field: str, lang: str) -> str:
+    """`<field>_<lang>` when present, else `<field>_en`, else `<field>` (older claims files)."""
+    for key in (f"{field}_{lang}", f"{field}_en", field):
+        if record.get(key):
+            return str(record[key])
+    return ""
+
+
+def claim_finding(claim: dict[str, Any], lang: str) -> str:
+    """The one-line finding for the compact list; the full conclusion when the claims file has no finding yet."""
+    return localized(claim, "finding", lang) or localized(claim, "conclusion", lang)
+
+
+def label_badge(label: str, lang: str) -> html.Span:
+    return html.Span(label_text(label, lang), className=f"label-badge label-{LABEL_SLUG.get(label, 'cannot-check')}")
+
+
+def value_text(value: Any, unit: str | None, lang: str) -> str:
+    from dashboard.chartdefs.claims import unit_label
+
+    shown = unit_label(unit, lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = fmt_num(value, lang)
+        return f"{text}%" if shown == "%" else f"{text} {shown}".strip()
+    return str(value) if value is not None else "–"
+
+
+def period_words(row: dict[str, Any], lang: str) -> str:
+    """An evidence row's period in words from its x_start/x_end (a day, a year, whole months, or two dates); the
+    period as published when those are missing."""
+    start, end = str(row.get("x_start") or ""), str(row.get("x_end") or "")
+    if len(start) != 10 or len(end) != 10:
+        return str(row.get("period") or "")
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        return str(row.get("period") or "")
+    if first == last:
+        return fmt_date(start, lang)
+    if first.year == last.year and (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return str(first.year)
+    if first.day == 1 and (last + timedelta(days=1)).day == 1:
+        months = (fmt_date(start[:7], lang), fmt_date(end[:7], lang))
+        return months[0] if months[0] == months[1] else f"{months[0]} – {months[1]}"
+    return f"{fmt_date(start, lang)} – {fmt_date(end, lang)}"
+
+
+def _source_link(name: str, url: str) -> Any:
+    return html.A(name, href=url, rel="noopener noreferrer", target="_blank") if url.startswith("http") else name
+
+
+def measured_list(claim: dict[str, Any], lang: str) -> html.Ul:
+    """The values behind the label: the engine's `evidence_rows` (role "evidence") when published, else `measured`."""
+    rows = [r for r in claim.get("evidence_rows") or [] if r.get("role", "evidence") == "evidence"]
+    items = []
+    if rows:
+        for r in rows:
+            flag = r.get("verification") or ""
+            items.append(
+                html.Li(
+                    [
+                        html.Strong(value_text(r.get("value"), r.get("unit"), lang)),
+                        " — ",
+                        localized(r, "series", lang) if lang == "es" and r.get("series_es") else r.get("series", ""),
+                        f" ({period_words(r, lang)})" if r.get("period") or r.get("x_start") else "",
+                        " · ",
+                        _source_link(str(r.get("publisher") or r.get("table", "")), str(r.get("url", ""))),
+                        f" · {t('retrieved', lang)} {r['retrieved']}" if r.get("retrieved") else "",
+                        *(
+                            [" · ", html.Em(t(f"verification_{flag}", lang), className="verification")]
+                            if flag in ("unverified", "conflicting")
+                            else []
+                        ),
+                    ]
+                )
+            )
+        return html.Ul(items, className="measured", **{"aria-label": t("evidence_rows", lang)})
+    for m in claim.get("measured", []):
+        if m.get("status") != "ok":
+            items.append(
+                html.Li(
+                    [
+                        m["name_es"] if lang == "es" and m.get("name_es") else m.get("label", m.get("table", "")),
+                        ": ",
+                        html.Em("no data" if lang == "en" else "sin datos"),
+                        f" ({m['note']})" if m.get("note") else "",
+                    ],
+                    className="text-muted",
+                )
+            )
+            continue
+        items.append(
+            html.Li(
+                [
+                    html.Strong(value_text(m.get("value"), m.get("unit"), lang)),
+                    " — ",
+                    m["name_es"] if lang == "es" and m.get("name_es") else m.get("name") or m.get("label", ""),
+                    f" ({m['period']})" if m.get("period") else "",
+                    " · ",
+                    _source_link(str(m.get("publisher") or m.get("table", "")), str(m.get("url", ""))),
+                    f" · {t('retrieved', lang)} {m['retrieved']}" if m.get("retrieved") else "",
+                    *([" · ", html.Em(t("not_counted", lang))] if m.get("counted") is False else []),
+                ]
+            )
+        )
+    return html.Ul(items, className="measured", **{"aria-label": t("evidence_rows", lang)})
+
+
+def claim_quote(claim: dict[str, Any], lang: str, document: dict[str, Any]) -> html.Blockquote:
+    """The verbatim quote, in the document's language (marked as such on pages in another language)."""
+    doc_lang = document.get("language") or "en"
+    children: list = [html.P(f"“{claim['quote']}”", lang=doc_lang)]
+    if doc_lang != lang and t("quote_in_english", lang) and doc_lang == "en":
+        children.append(html.P(f"({t('quote_in_english', lang)})", className="small text-muted mb-0"))
+    return html.Blockquote(children, cite=document.get("url") or None)
+
+
+def claim_body(
+    claim: dict[str, Any],
+    lang: str,
+    base_url: str,
+    document: dict[str, Any],
+    *,
+    chart: str = "image",
+    with_quote: bool = True,
+    with_label: bool = True,
+) -> list:
+    """The full card's content: label, quote, characterisation and core, conclusion, evidence, caveats, how the
+    claim is read, context, and the evidence chart (`chart`: "image", "lazy-image", "interactive" or "none")."""
+    from dashboard import charts
+    from dashboard.chartdefs.claims import has_chart
+    from dashboard.data import store
+
+    cid = claim["claim_id"]
+    children: list = [
+        html.Div(
+            [
+                *([label_badge(claim["label"], lang), " "] if with_label else []),
+                html.Span(
+                    f"{topic_text(claim['topic'], lang)} · {t('paragraph', lang)} {claim['paragraph']}",
+                    className="text-muted small",
+                ),
+            ]
+        )
+    ]
+    if with_quote:
+        children.append(claim_quote(claim, lang, document))
+    characterisation, core = localized(claim, "characterisation", lang), localized(claim, "core", lang)
+    if characterisation:
+        children.append(
+            html.P([html.Strong(t("characterisation", lang) + ": "), characterisation], className="characterisation")
+        )
+    if core:
+        children.append(html.P([html.Strong(t("core", lang) + ": "), core], className="core"))
+    children.append(
+        html.P(
+            [html.Strong(t("what_data_says", lang) + ": "), localized(claim, "conclusion", lang)],
+            className="conclusion",
+        )
+    )
+    if claim.get("evidence_rows") or claim.get("measured"):
+        children.append(measured_list(claim, lang))
+    caveats = claim.get(f"caveats_{lang}") or claim.get("caveats_en") or []
+    if caveats:
+        children.append(
+            html.Div(
+                [html.P(html.Strong(t("caveats", lang)), className="mb-1"), html.Ul([html.Li(c) for c in caveats])],
+                className="caveats",
+            )
+        )
+    claimed = claim.get("claimed") or {}
+    if claimed.get("assumption") and lang == "en":  # the engine writes it in English only
+        children.append(html.P([html.Em("How the claim is read: "), claimed["assumption"]], className="small"))
+    context = localized(claim, "context", lang) if lang == "es" and claim.get("context_es") else claim.get("context")
+    if context:
+        children.append(html.Details([html.Summary(t("context", lang)), html.P(context)]))
+    if chart != "none" and has_chart(claim):
+        spec = charts.get(f"claim-{cid}")
+        state = ChartState(lang=lang)
+        view = charts.build(spec.id, store(), state)
+        image = f"/embed/{spec.id}.svg" + ("?lang=es" if lang == "es" else "")
+        children.append(
+            chart_card(
+                spec,
+                view,
+                state,
+                base_url,
+                heading_level=3,
+                section_id=f"{spec.id}-chart",
+                static_image=None if chart == "interactive" else image,
+                lazy_image=chart == "lazy-image",
+            )
+        )
+    return children
+
+
+def claim_list_item(
+    claim: dict[str, Any], lang: str, base_url: str, document: dict[str, Any], *, hidden: bool, expanded: bool
+) -> html.Article:
+    """One line of the compact list (label, quote, one-line finding) that opens, natively and from the keyboard
+    (Enter or Space on the summary), into the full card and a link to the claim's page."""
+    cid = claim["claim_id"]
+    summary = html.Summary(
+        [
+            label_badge(claim["label"], lang),
+            html.Span(
+                [
+                    html.Q(claim["quote"], className="claim-line-quote", lang=document.get("language") or "en"),
+                    html.Span(claim_finding(claim, lang), className="claim-line-finding"),
+                ],
+                className="claim-line-text",
+            ),
+        ],
+        className="claim-line",
+    )
+    quote_note = t("quote_in_english", lang) if (document.get("language") or "en") == "en" and lang != "en" else ""
+    body = html.Div(
+        [
+            *([html.P(f"({quote_note})", className="small text-muted mb-1")] if quote_note else []),
+            html.P(html.A(t("claim_page_link", lang) + " →", href=claim_path(cid, lang)), className="mb-1"),
+            # The summary above already shows the label and, once open, the whole quote.
+            *claim_body(
+                claim,
+                lang,
+                base_url,
+                document,
+                chart="image" if expanded else "lazy-image",
+                with_quote=False,
+                with_label=False,
+            ),
+        ],
+        className="claim-card-body",
+    )
+    return html.Article(
+        html.Details([summary, body], open=expanded, className="claim-details"),
+        id=f"claim-{cid}",
+        className=f"claim-item label-card-{LABEL_SLUG.get(claim['label'], 'cannot-check')}",
+        hidden=hidden,
+        **{"data-topic": claim["topic"], "data-label": LABEL_SLUG.get(claim["label"], "")},
+    )
+
+
+def claim_cite_box(claim: dict[str, Any], lang: str, page_url: str, as_of: str) -> html.Details:
+    """A link to the claim's page and a citation of the check (the chart card, when there is one, cites the chart)."""
+    label = label_text(claim["label"], lang)
+    cite = (
+        f"“{claim['quote']}” — {label} ({fmt_date(claim.get('label_since', ''), lang)}). "
+        f"{t('site_title', lang)}"
+        + (f", {t('claim_checked', lang, date=fmt_date(as_of, lang))}" if as_of else "")
+        + f". {page_url}"
+    )
+    return html.Details(
+        [
+            html.Summary(t("cite_check", lang)),
+            html.Label(t("page_link", lang), htmlFor="claim-page-url"),
+            html.Div(
+                [
+                    dcc.Input(
+                        id="claim-page-url", value=page_url, readOnly=True, className="form-control form-control-sm"
+                    ),
+                    dcc.Clipboard(content=page_url, title=t("copy", lang), className="copy", id="claim-page-url-copy"),
+                ],
+                className="copy-row",
+            ),
+            html.Label(t("how_to_cite", lang)),
+            html.P(cite, className="small citation"),
+        ],
+        className="share-box claim-cite",
+        open=True,
+    )

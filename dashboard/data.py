@@ -8,21 +8,24 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from etl.paths import Paths, default_paths
+from etl.staleness import content_staleness, declared_table, latest_observation
 
 RELOAD_CHECK_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
 class SourceRef:
-    """What a chart cites: publisher and title, the URL, retrieval date, licence."""
+    """What a chart cites: publisher and title, the URL, retrieval date, licence; and, for a published table, its
+    latest observation and since when it is stale (empty if current), so the source line can say so. The table
+    fields do not take part in equality: the same upstream file cited by two tables is one source."""
 
     title: str
     publisher: str
@@ -30,6 +33,22 @@ class SourceRef:
     retrieved: str
     licence: str
     licence_url: str
+    table: str = field(default="", compare=False)
+    latest_observation: str = field(default="", compare=False)
+    resolution: str = field(default="", compare=False)
+    stale_since: str = field(default="", compare=False)
+
+
+class TableStaleness(NamedTuple):
+    """A table's content freshness: the latest observation (ISO date, "" if none), whether a newer one is overdue
+    by the table's expected cadence, since when (ISO date, "" if current), and how to read the date."""
+
+    latest_observation: str
+    is_stale: bool
+    stale_since: str
+    cadence_days: int | None = None
+    resolution: str = ""  # day | month | year
+    time_column: str = ""
 
 
 class DataStore:
@@ -46,6 +65,7 @@ class DataStore:
         self._json_cache: dict[str, Any] = {}
         self._prepared: dict[str, Any] = {}
         self._version: str | None = None
+        self._version_day = ""
 
     # -- freshness ------------------------------------------------------------------------------------------------
     def _package_stamp(self) -> tuple[float, int] | None:
@@ -75,12 +95,15 @@ class DataStore:
 
     @property
     def version(self) -> str:
-        """A short id of the published data, for cache keys and ETags."""
+        """A short id of the published data and the day (UTC), for cache keys and ETags: a table turns stale on a
+        day when nothing is published, so cached pages and images must not keep saying "current" after it."""
         self.maybe_reload()
-        with self._lock:  # hashed once per published package, not per request (it keys every cache)
-            if self._version is None:
+        day = datetime.now(UTC).date().isoformat()
+        with self._lock:  # hashed once per published package and day, not per request (it keys every cache)
+            if self._version is None or self._version_day != day:
                 digest = hashlib.sha256(json.dumps(self.package().get("resources", []), sort_keys=True).encode())
-                self._version = digest.hexdigest()[:12]
+                digest.update(day.encode())
+                self._version, self._version_day = digest.hexdigest()[:12], day
             return self._version
 
     # -- metadata -------------------------------------------------------------------------------------------------
@@ -118,6 +141,7 @@ class DataStore:
     def sources(self, table: str) -> list[SourceRef]:
         res = self.resource(table)
         licence = (res.get("licenses") or [{}])[0]
+        content = self.staleness(table) if res["path"].endswith(".csv") else TableStaleness("", False, "")
         refs = []
         for src in res.get("sources", []):
             refs.append(
@@ -128,6 +152,10 @@ class DataStore:
                     retrieved=(src.get("retrieved") or res.get("x_last_changed", ""))[:10],
                     licence=src.get("licence", licence.get("name", "")),
                     licence_url=src.get("licence_url", licence.get("path", "")),
+                    table=table,
+                    latest_observation=content.latest_observation,
+                    resolution=content.resolution,
+                    stale_since=content.stale_since,
                 )
             )
         return refs
@@ -210,8 +238,46 @@ class DataStore:
         unique = {r.get("started_at"): r for r in records if r.get("started_at")}
         return sorted(unique.values(), key=lambda r: r["started_at"], reverse=True)[:limit]
 
-    def staleness(self, today: date | None = None) -> list[dict[str, Any]]:
-        """Per source: as-of date, cadence, and whether it failed last time or is older than twice its cadence."""
+    def label_changes(self, claim_id: str) -> list[dict[str, Any]]:
+        """A claim's label changes from the whole published changelog, oldest first: {date, old, new} (old None when
+        first published). The claims source records them per run (`label_changes`, etl/sources/claims.py)."""
+        return self.prepared("changelog:label_changes", _label_changes).get(claim_id, [])
+
+    def staleness(self, table: str | None = None, today: date | None = None) -> Any:
+        """With a table name: its `TableStaleness` (content). Without: `source_staleness()` (fetch), as before."""
+        if table is None:
+            return self.source_staleness(today)
+        return self.table_staleness(table, today)
+
+    def table_staleness(self, table: str, today: date | None = None) -> TableStaleness:
+        """Staleness from content: the latest observation (from `datapackage.json`, else computed from the table
+        here, the one place the dashboard does so) against the table's expected cadence."""
+        today = today or datetime.now(UTC).date()
+        res = self.resource(table)
+        if "x_latest_observation" in res:
+            latest = res.get("x_latest_observation") or ""
+            resolution = res.get("x_time_resolution") or ""
+            cadence = res.get("x_expected_cadence_days")
+            column = res.get("x_time_column") or ""
+        else:  # a package published before tables carried these fields
+            latest, resolution, cadence, column = self.prepared(f"latest_observation:{table}", self._observed(table))
+        is_stale, since = content_staleness(latest, cadence, today)
+        return TableStaleness(latest, is_stale, since or "", cadence, resolution, column)
+
+    @staticmethod
+    def _observed(table: str) -> Callable[[DataStore], tuple[str, str, int | None, str]]:
+        def make(store: DataStore) -> tuple[str, str, int | None, str]:
+            meta = declared_table(table)
+            if meta is None or not meta.time_column:
+                return "", "", None, ""
+            latest, resolution = latest_observation(store.table(table), meta)
+            return latest or "", resolution or "", meta.expected_cadence_days, meta.time_column
+
+        return make
+
+    def source_staleness(self, today: date | None = None) -> list[dict[str, Any]]:
+        """Per source: as-of date, cadence, and whether it failed last time or is older than twice its cadence
+        (fetch staleness; the stale banner). Content staleness per table: `table_staleness`."""
         today = today or datetime.now(UTC).date()
         status = self.source_status()
         out: dict[str, dict[str, Any]] = {}
@@ -242,6 +308,28 @@ class DataStore:
             entry["age_days"] = age
             entry["stale"] = bool(entry["cadence_days"] and age is not None and age > 2 * entry["cadence_days"])
         return sorted(out.values(), key=lambda e: e["source_id"])
+
+
+def _label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:
+    """Claim id → its label changes in data/changelog.jsonl (read once per published package)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    path = store.paths.changelog
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        when = str(record.get("started_at") or "")[:10]
+        for result in (record.get("sources") or {}).values():
+            for change in (result or {}).get("label_changes") or []:
+                if change.get("claim_id"):
+                    out.setdefault(change["claim_id"], []).append(
+                        {"date": when, "old": change.get("old"), "new": change.get("new")}
+                    )
+    for changes in out.values():
+        changes.sort(key=lambda c: c["date"])
+    return out
 
 
 _STORE: DataStore | None = None

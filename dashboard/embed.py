@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,6 +181,7 @@ def render_page(
         "transparent" if flags["transparent"] == "1" else "",
         "controls-off" if flags["controls"] == "off" else "",
         "static" if flags["static"] == "1" else "",
+        "claim-chart" if req.spec.id.startswith("claim-") else "",
     ]
     if flags["static"] == "1" and static_src:
         light_src, dark_src = static_src
@@ -359,10 +361,10 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         view = cached_view(req)
         base = flask.request.host_url
         width = min(maxwidth or 800, 1200)
-        height = min(maxheight or EMBED_HEIGHT, 1200)
+        height = min(maxheight or (680 if req.spec.id.startswith("claim-") else EMBED_HEIGHT), 1200)
         from dashboard.components import embed_code
 
-        code = embed_code(req.spec, view, req.state, base).replace('height="520"', f'height="{height}"')
+        code = re.sub(r'height="\d+"', f'height="{height}"', embed_code(req.spec, view, req.state, base), count=1)
         png = f"{base.rstrip('/')}/download/{req.spec.id}.png" + (
             f"?{urlencode(req.state.query(req.spec))}" if req.state.query(req.spec) else ""
         )
@@ -404,6 +406,9 @@ def request_from_url(url: str, host: str, store: DataStore) -> EmbedRequest:
     if parts.path == "/" and "claim" in args:
         lang = {"lang": args["lang"]} if "lang" in args else {}
         return parse_embed(f"claim-{args['claim']}", lang, store)
+    if parts.path.startswith("/claims/"):  # a claim's page shows its evidence chart
+        lang = {"lang": args["lang"]} if "lang" in args else {}
+        return parse_embed(f"claim-{parts.path.removeprefix('/claims/')}", lang, store)
     chart_id = parts.fragment
     spec = charts.get(chart_id)
     if spec.page != parts.path:

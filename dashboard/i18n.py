@@ -158,6 +158,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "stale": {"en": "out of date", "es": "desactualizada"},
     "failed": {"en": "last refresh failed", "es": "falló la última actualización"},
     "cadence": {"en": "expected every {n} days", "es": "se espera cada {n} días"},
+    "stale_since": {"en": "stale since {date}", "es": "desactualizado desde el {date}"},
+    "stale_mark": {"en": "stale", "es": "desactualizados"},
+    "latest_data": {"en": "latest data", "es": "últimos datos"},
+    "cadence_irregular": {"en": "no fixed schedule", "es": "sin periodicidad fija"},
+    "never_stale": {
+        "en": "never marked stale by its dates",
+        "es": "nunca se marca como desactualizado por sus fechas",
+    },
     "whole_package": {"en": "Whole package (zip)", "es": "Paquete completo (zip)"},
     "changelog": {"en": "Recent refreshes", "es": "Actualizaciones recientes"},
     "no_change": {"en": "no change", "es": "sin cambios"},
@@ -171,6 +179,104 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "No se puede comprobar con los datos disponibles",
     },
     "label_not_factual": {"en": "Not a factual claim", "es": "No es una afirmación factual"},
+    # -- home: latest figures, compact claims list; the page per claim -------------------------------------------
+    "home_heading": {
+        "en": "Cuba's grid and oil supply: the latest figures",
+        "es": "La red eléctrica y el petróleo de Cuba: las últimas cifras",
+    },
+    "latest_intro": {
+        "en": "Each figure with the date of its latest observation, as published; nothing here is newer than that date.",
+        "es": "Cada cifra con la fecha de su última observación, tal como se publicó; nada aquí es más reciente.",
+    },
+    "tile_gap": {"en": "Evening-peak gap", "es": "Déficit en el pico nocturno"},
+    "tile_gap_note": {
+        "en": "demand minus available capacity at the evening peak, as forecast by the UNE",
+        "es": "demanda menos capacidad disponible en el pico nocturno, según la previsión de la UNE",
+    },
+    "tile_share": {"en": "Share of peak demand cut", "es": "Parte de la demanda pico sin servicio"},
+    "tile_share_note": {
+        "en": "planned load cut at the evening peak as a share of demand",
+        "es": "afectación prevista en el pico nocturno como parte de la demanda",
+    },
+    "tile_hours": {"en": "Estimated outage hours per day", "es": "Horas de apagón estimadas por día"},
+    "tile_hours_note": {
+        "en": "national average per customer under rotation, an estimate (range {low}–{high} h)",
+        "es": "media nacional por cliente con rotación, una estimación (intervalo {low}–{high} h)",
+    },
+    "tile_month_mean": {
+        "en": "{month} average ({days} days): {value}",
+        "es": "Media de {month} ({days} días): {value}",
+    },
+    "tile_oil": {"en": "Latest oil-supply figure", "es": "Última cifra de suministro de petróleo"},
+    "tile_as_of": {"en": "Latest observation: {date}", "es": "Última observación: {date}"},
+    "tile_stale": {
+        "en": "Out of date since {since}: no newer report",
+        "es": "Desactualizada desde el {since}: sin informes nuevos",
+    },
+    "tile_old": {
+        "en": "Old figure: nothing newer reported",
+        "es": "Cifra antigua: ninguna más reciente",
+    },
+    "tile_more": {"en": "Charts and sources", "es": "Gráficos y fuentes"},
+    "hours_unit": {"en": "h/day", "es": "h/día"},
+    "claims_heading": {
+        "en": "The document's claims and what the data say",
+        "es": "Las afirmaciones del documento y lo que dicen los datos",
+    },
+    "claims_list_hint": {
+        "en": "Open a claim to see its evidence, chart, sources and caveats.",
+        "es": "Abra una afirmación para ver su evidencia, gráfico, fuentes y advertencias.",
+    },
+    "not_checkable_toggle": {
+        "en": "Statements that data cannot settle ({n}): opinions, slogans and motives",
+        "es": "Afirmaciones que los datos no pueden zanjar ({n}): opiniones, consignas y motivos",
+    },
+    "claim_page_link": {"en": "This claim's page", "es": "Página de esta afirmación"},
+    "all_claims": {"en": "All claims", "es": "Todas las afirmaciones"},
+    "caveats": {"en": "Caveats", "es": "Advertencias"},
+    "characterisation": {
+        "en": "The document's characterisation (neither endorsed nor rebutted here)",
+        "es": "Caracterización del documento (aquí ni se respalda ni se rebate)",
+    },
+    "core": {"en": "What the label judges", "es": "Lo que juzga la etiqueta"},
+    "evidence_rows": {"en": "Evidence behind the label", "es": "Evidencia detrás de la etiqueta"},
+    "verification_unverified": {"en": "unverified", "es": "sin verificar"},
+    "not_counted": {"en": "context, not counted in the label", "es": "contexto, no cuenta para la etiqueta"},
+    "verification_conflicting": {"en": "conflicting reports", "es": "informes contradictorios"},
+    "quote_in_english": {"en": "original quote in English", "es": "cita original en inglés, sin traducir"},
+    "label_history": {"en": "Label history", "es": "Historial de la etiqueta"},
+    "label_since": {"en": "{label} since {date}.", "es": "{label} desde el {date}."},
+    "label_changed": {"en": "{date}: changed from {old} to {new}", "es": "{date}: cambió de {old} a {new}"},
+    "label_first": {"en": "{date}: first published as {new}", "es": "{date}: publicada por primera vez como {new}"},
+    "label_unchanged": {
+        "en": "No change recorded in the changelog since then.",
+        "es": "El registro de cambios no recoge ningún cambio desde entonces.",
+    },
+    "cite_check": {"en": "Share · Cite this check", "es": "Compartir · Citar esta comprobación"},
+    "page_link": {"en": "Link to this page", "es": "Enlace a esta página"},
+    "claim_checked": {"en": "checked against data as of {date}", "es": "comprobada con datos a {date}"},
+    "claim_not_found": {"en": "There is no claim {id}.", "es": "No hay ninguna afirmación {id}."},
+    "page_claim_desc": {
+        "en": "A claim of the document beside the published data, with a neutral, data-derived conclusion.",
+        "es": "Una afirmación del documento junto a los datos publicados, con una conclusión neutral derivada de ellos.",
+    },
+}
+
+DATA_TERMS_ES = {  # values of published columns shown as words on the home page (suppliers, flows, publishers)
+    "Cubadebate (UNE note)": "Cubadebate (nota de la UNE)",
+    "Venezuela": "Venezuela",
+    "Mexico": "México",
+    "Russia": "Rusia",
+    "domestic production": "producción nacional",
+    "consumption": "consumo",
+    "all origins": "todos los orígenes",
+    "all sources incl. domestic production": "todas las fuentes, incl. la producción nacional",
+    "crude": "crudo",
+    "refined products": "productos refinados",
+    "crude and products": "crudo y productos",
+    "all oil": "todo el petróleo",
+    "oil (unspecified)": "petróleo (sin especificar)",
+    "all liquids": "todos los líquidos",
 }
 
 LABEL_KEYS = {

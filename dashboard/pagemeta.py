@@ -1,13 +1,19 @@
 """Per-request page metadata: localized <title> and description, canonical URL, and Open Graph / Twitter tags whose
-image is a rendering of the exact view in the URL (not a generic thumbnail)."""
+image is a rendering of the exact view in the URL (not a generic thumbnail). A claim's page (/claims/<id>) also
+carries its ClaimReview (factual labels only) as JSON-LD, with absolute addresses on this site."""
 
 from __future__ import annotations
 
+import copy
 import html
+from typing import Any
 from urllib.parse import urlencode
 
-from dashboard.i18n import t
-from dashboard.pages_index import PAGES
+from dashboard.i18n import label_text, t
+from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim
+
+NOT_FACTUAL = "Not a factual claim"
+TITLE_QUOTE_CHARS = 80
 
 
 def page_title(key: str, lang: str) -> str:
@@ -21,9 +27,61 @@ def page_description(key: str, lang: str) -> str:
     return t(f"page_{key}_desc", lang)
 
 
-def for_request(path: str, args: dict[str, str], lang: str, host_url: str) -> dict[str, str]:
-    page = PAGES.get(path.rstrip("/") or "/")
+def claim_title(claim: dict[str, Any], lang: str) -> str:
+    """'“<quote, shortened>” — <label> · <site>': what a shared link shows."""
+    quote = claim["quote"]
+    if len(quote) > TITLE_QUOTE_CHARS:
+        quote = quote[: TITLE_QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return f"“{quote}” — {label_text(claim['label'], lang)} · {t('site_title', lang)}"
+
+
+def absolute_review(review: dict[str, Any], base: str) -> dict[str, Any]:
+    """A published ClaimReview with its root-relative addresses (`/claims/<id>`: the ETL ran without CUBA_SITE_URL)
+    made absolute on the site serving it; absolute ones are kept as published."""
+    out = copy.deepcopy(review)
+    for holder in (out, out.get("author")):
+        if isinstance(holder, dict) and str(holder.get("url", "")).startswith("/"):
+            holder["url"] = base.rstrip("/") + holder["url"]
+    return out
+
+
+def claim_review_for(claim: dict[str, Any], base: str) -> dict[str, Any] | None:
+    """The published ClaimReview whose `url` is this claim's page (None for non-factual labels or if unpublished)."""
+    from dashboard.data import store
+
+    if claim.get("label") == NOT_FACTUAL:
+        return None
+    page = f"{CLAIM_PREFIX}{claim['claim_id']}"
+    for review in store().json_file("claims-review.jsonld") or []:
+        if isinstance(review, dict) and str(review.get("url", "")).split("?")[0].endswith(page):
+            return absolute_review(review, base)
+    return None
+
+
+def for_claim(path: str, args: dict[str, str], lang: str, base: str) -> dict[str, Any]:
+    from dashboard.components import claim_finding
+    from dashboard.data import store
+
+    claim = find_claim(store(), claim_id_of(path))
+    if claim is None:
+        return {"title": t("not_found_title", lang), "description": "", "url": f"{base}{path}", "image": ""}
+    query = urlencode(args)
+    image_query = urlencode({"claim": claim["claim_id"], **({"lang": lang} if lang != "en" else {})})
+    return {
+        "title": claim_title(claim, lang),
+        "description": claim_finding(claim, lang),
+        "url": f"{base}{path}" + (f"?{query}" if query else ""),
+        "image": f"{base}/share/claim.png?{image_query}",
+        "lang": lang,
+        "jsonld": claim_review_for(claim, base),
+    }
+
+
+def for_request(path: str, args: dict[str, str], lang: str, host_url: str) -> dict[str, Any]:
     base = host_url.rstrip("/")
+    if path.startswith(CLAIM_PREFIX):
+        return for_claim(path, args, lang, base)
+    page = PAGES.get(path.rstrip("/") or "/")
     query = urlencode(args)
     if page is None:
         return {"title": t("not_found_title", lang), "description": "", "url": f"{base}{path}", "image": ""}
@@ -38,8 +96,9 @@ def for_request(path: str, args: dict[str, str], lang: str, host_url: str) -> di
     }
 
 
-def meta_tags(meta: dict[str, str]) -> str:
-    """HTML <meta> tags; every value is escaped (URLs and titles may carry user input)."""
+def meta_tags(meta: dict[str, Any]) -> str:
+    """HTML <meta> tags; every value is escaped (URLs and titles may carry user input). A claim page's ClaimReview
+    follows as JSON-LD (a data block, not a script: allowed by the page's CSP)."""
     pairs = [
         ("name", "description", meta["description"]),
         ("property", "og:type", "website"),
@@ -59,4 +118,8 @@ def meta_tags(meta: dict[str, str]) -> str:
         if value
     ]
     tags.append(f'<link rel="canonical" href="{html.escape(meta["url"], quote=True)}">')
+    if meta.get("jsonld"):
+        from dashboard.embed import script_json
+
+        tags.append(f'<script type="application/ld+json">{script_json(meta["jsonld"])}</script>')
     return "\n        ".join(tags)

@@ -3,6 +3,7 @@ Dash renders, and to build per-page titles, descriptions and share images."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -10,6 +11,9 @@ from dashboard import charts
 from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView
 from dashboard.data import DataStore
 
+CLAIM_PREFIX = "/claims/"  # the page per claim: /claims/<claim id> (dashboard/pages/claim.py)
+CLAIM_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # kebab-case, as docs/CLAIMS_FORMAT.md requires
+MAX_CLAIM_ID_CHARS = 100
 LABEL_SLUGS = {
     "consistent": "Consistent with the data",
     "partly": "Partly consistent",
@@ -121,3 +125,32 @@ def parse_page_query(page: PageInfo, store: DataStore, query: Mapping[str, str])
             raise BadParameter(f"unknown parameter {unknown[0]!r} (this page accepts: lang)")
         state = charts.parse_state(page.view_spec(), store, chart_query)
     return state, extras
+
+
+def claim_id_of(path: str) -> str | None:
+    """The claim id in `/claims/<id>`, or None when the path is not a well-formed claim page address."""
+    if not path.startswith(CLAIM_PREFIX):
+        return None
+    claim_id = path[len(CLAIM_PREFIX) :]
+    if len(claim_id) > MAX_CLAIM_ID_CHARS or not CLAIM_ID.fullmatch(claim_id):
+        return None
+    return claim_id
+
+
+def find_claim(store: DataStore, claim_id: str | None) -> dict | None:
+    """The published claim with this id (first document that has it), or None."""
+    if not claim_id:
+        return None
+    doc = store.json_file("claims.json") or {}
+    return next((c for c in doc.get("claims", []) if c.get("claim_id") == claim_id), None)
+
+
+def parse_claim_query(query: Mapping[str, str]) -> str:
+    """A claim page accepts `lang` only (its chart is shown in its one state). Raises BadParameter."""
+    unknown = [k for k in query if k != "lang"]
+    if unknown:
+        raise BadParameter(f"unknown parameter {unknown[0]!r} (this page accepts: lang)")
+    lang = query.get("lang") or "en"
+    if lang not in ("en", "es"):
+        raise BadParameter(f"unknown lang {lang!r} (en or es)")
+    return lang

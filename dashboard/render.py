@@ -54,6 +54,8 @@ def to_image(fig: go.Figure, fmt: str, width: int | None = None, height: int | N
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt!r}")
     default_w, default_h = SIZES[fmt]
+    # A figure may ask for more height than the default (a claim chart with two panels and a long legend).
+    default_h = max(default_h, int(fig.layout.height or 0))
     with _LOCK:
         _ensure_server()
         with warnings.catch_warnings():

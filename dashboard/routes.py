@@ -23,7 +23,7 @@ from dashboard.charts import BadParameter
 from dashboard.components import NAV, with_lang
 from dashboard.data import DataStore
 from dashboard.i18n import normalize_lang, t
-from dashboard.pages_index import PAGES, parse_page_query
+from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim, parse_claim_query, parse_page_query
 
 DASH_PAGE_RULES = {"/", "/<path:path>"}  # Dash's catch-all routes: every page URL arrives through these
 CALLBACK_PATH = "/_dash-update-component"
@@ -145,6 +145,8 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         if request.method not in ("GET", "HEAD") or rule not in DASH_PAGE_RULES:
             return None  # Flask answers unmatched URLs with 404 itself; other routes validate their own input
         lang = normalize_lang(request.args.get("lang"))
+        if path.startswith(CLAIM_PREFIX):
+            return claim_page_problem(store, path, lang)
         page = PAGES.get(path)
         if page is None:
             return error_page(
@@ -247,6 +249,8 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
     def share_image(page_key: str) -> flask.Response:
         """The link-preview image of a page in the state its URL describes (1200×630)."""
         lang = normalize_lang(flask.request.args.get("lang"))
+        if page_key == "claim":
+            return claim_share_image(store, cache, lang)
         page = next((p for p in PAGES.values() if p.key == page_key), None)
         if page is None:
             return error_page(404, lang, "No such page.")
@@ -342,3 +346,129 @@ def package_zip(store: DataStore) -> bytes:
         lines += ["", "Each table's fields, units, upstream URLs, retrieval dates and sha256 are in datapackage.json."]
         archive.writestr("README.txt", "\n".join(lines) + "\n")
     return buffer.getvalue()
+
+
+# -- claim pages ----------------------------------------------------------------------------------------------------------
+LABEL_COLOURS = {  # text, border, background: as the label badges (assets/10-site.css)
+    "Consistent with the data": ("#00573f", "#009E73", "#e6f5ef"),
+    "Partly consistent": ("#6b4a00", "#E69F00", "#fff4dc"),
+    "Not consistent with the data": ("#8a2f00", "#D55E00", "#fde9df"),
+}
+LABEL_MARKS = {
+    "Consistent with the data": "✓",
+    "Partly consistent": "◐",
+    "Not consistent with the data": "✗",
+    "Cannot be checked with available data": "?",
+    "Not a factual claim": "—",
+}
+
+
+def claim_page_problem(store: DataStore, path: str, lang: str) -> flask.Response | None:
+    """/claims/<id>: 404 for a malformed or unknown id, 400 for parameters other than `lang`, else None."""
+    claim = find_claim(store, claim_id_of(path))
+    if claim is None:
+        return error_page(404, lang, f"{t('claim_not_found', lang, id=path.removeprefix(CLAIM_PREFIX)[:100])}")
+    args = flask.request.args
+    if any(len(v) > 1 for v in args.to_dict(flat=False).values()):
+        return error_page(400, lang, "a parameter is repeated")
+    try:
+        parse_claim_query(args.to_dict())
+    except BadParameter as exc:
+        return error_page(400, lang, str(exc))
+    return None
+
+
+def _wrapped(text: str, width: int, lines: int) -> str:
+    """Plain text as a plotly annotation: escaped, wrapped at `width`, at most `lines` lines (… when cut)."""
+    import textwrap
+
+    parts = textwrap.wrap(text, width) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1].rstrip(" .,;:") + " …"
+    return "<br>".join(html.escape(p) for p in parts)
+
+
+def claim_card_figure(claim: dict[str, Any], lang: str, page_url: str) -> Any:
+    """The link-preview image of a claim page (1200×630): label, quote, finding, as-of date and address. Text in
+    words, not colour alone."""
+    import plotly.graph_objects as go
+
+    from dashboard.components import claim_finding
+    from dashboard.i18n import fmt_date, label_text
+
+    label = claim["label"]
+    text_colour, border, background = LABEL_COLOURS.get(label, ("#333333", "#777777", "#f1f1f1"))
+    as_of = str(claim.get("as_of") or "")
+    footer = " · ".join(
+        x for x in (t("claim_checked", lang, date=fmt_date(as_of, lang)) if as_of else "", page_url) if x
+    )
+    quote = _wrapped(f"“{claim['quote']}”", 52, 4)
+    finding_y = 0.72 - 0.085 * (quote.count("<br>") + 1) - 0.06  # below the quote (~47 px a line in 560 px)
+    notes = [
+        {"text": html.escape(t("site_title", lang)), "y": 0.97, "size": 20, "color": "#555555"},
+        {
+            "text": f"<b>{html.escape(LABEL_MARKS.get(label, ''))} {html.escape(label_text(label, lang))}</b>",
+            "y": 0.86,
+            "size": 28,
+            "color": text_colour,
+            "bgcolor": background,
+            "bordercolor": border,
+        },
+        {"text": quote, "y": 0.72, "size": 36, "color": "#111111"},
+        {"text": _wrapped(claim_finding(claim, lang), 80, 3), "y": finding_y, "size": 24, "color": "#222222"},
+        {"text": html.escape(footer), "y": 0.04, "size": 18, "color": "#555555"},
+    ]
+    annotations = [
+        {
+            "text": n["text"],
+            "x": 0.0,
+            "y": n["y"],
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
+            "yanchor": "top",
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": n["size"], "color": n["color"]},
+            **(
+                {"bgcolor": n["bgcolor"], "bordercolor": n["bordercolor"], "borderwidth": 3, "borderpad": 8}
+                if "bgcolor" in n
+                else {}
+            ),
+        }
+        for n in notes
+    ]
+    return go.Figure(
+        layout={
+            "width": 1200,
+            "height": 630,
+            "margin": {"l": 60, "r": 60, "t": 40, "b": 30},
+            "paper_bgcolor": "#ffffff",
+            "plot_bgcolor": "#ffffff",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": annotations,
+            "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"},
+        }
+    )
+
+
+def claim_share_image(store: DataStore, cache: Cache, lang: str) -> flask.Response:
+    """/share/claim.png?claim=<id>[&lang=es]: the claim page's link-preview image (its og:image)."""
+    args = flask.request.args
+    claim = find_claim(store, claim_id_of(CLAIM_PREFIX + str(args.get("claim", ""))))
+    if claim is None:
+        return error_page(404, lang, "No such claim.")
+    key = f"share:{store.version}:claim:{claim['claim_id']}:{lang}:{flask.request.host_url}"
+    content = cache.get(key)
+    if content is None:
+        page_url = flask.request.host_url.rstrip("/") + CLAIM_PREFIX + claim["claim_id"]
+        try:
+            content = render.to_image(claim_card_figure(claim, lang, page_url), "png", 1200, 630)
+        except render.RenderUnavailable as exc:
+            return flask.Response(str(exc), status=503, mimetype="text/plain")
+        cache.set(key, content)
+    response = flask.Response(content, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

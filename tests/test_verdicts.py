@@ -150,6 +150,19 @@ INFO = {
 }
 
 
+def tolerance_caveat(tolerance: str, lang: str = "en") -> str:
+    """The caveat that states the dashboard's tolerance (it is no longer in the conclusion)."""
+    if lang == "en":
+        return (
+            f"Tolerance set by this dashboard: a figure within {tolerance} of the claim counts as consistent, "
+            "within twice that as partly consistent."
+        )
+    return (
+        f"Tolerancia fijada por este panel: una cifra a {tolerance} de la afirmación cuenta como coherente; "
+        "hasta el doble, como parcialmente coherente."
+    )
+
+
 def claim(
     kind: str, evidence: list[dict[str, Any]], claimed: dict[str, Any] | None = None, **rule: Any
 ) -> dict[str, Any]:
@@ -209,12 +222,16 @@ def test_consistent(tables):
     assert m["publisher"] == "UNE via Cubadebate" and m["retrieved"] == "2026-02-21" and m["rows_used"] == 1
     assert m["url"] == "https://example.org/c"  # no table-level URL: the row's source_url
     assert r["conclusion_en"] == (
-        "Data: 3,100 MW on 13 February 2026 (UNE via Cubadebate); the claim says 3,100 MW on 13 February 2026 (±5%)."
+        "3,100 MW on 13 February 2026 (UNE via Cubadebate). The claim says 3,100 MW on 13 February 2026."
     )
     assert r["conclusion_es"] == (
-        "Datos: 3.100 MW el 13 de febrero de 2026 (UNE via Cubadebate); la afirmación dice 3.100 MW "
-        "el 13 de febrero de 2026 (±5 %)."
+        "3.100 MW el 13 de febrero de 2026 (UNE vía Cubadebate). La afirmación dice 3.100 MW el 13 de febrero de 2026."
     )
+    # The tolerance is no longer in the sentence but in a caveat on the card.
+    assert r["caveats_en"] == [tolerance_caveat("±5%")]
+    assert r["caveats_es"] == [tolerance_caveat("±5 %", "es")]
+    assert r["finding_en"] == "3,100 MW on 13 February 2026 (UNE via Cubadebate); claim: 3,100 MW."
+    assert r["finding_es"] == "3.100 MW el 13 de febrero de 2026 (UNE vía Cubadebate); afirmación: 3.100 MW."
 
 
 def test_partly_consistent(tables):
@@ -226,9 +243,8 @@ def test_partly_consistent(tables):
 def test_not_consistent(tables):
     r = run(claim("approx", [oil_share()], {"value": 95, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables)
     assert r["label"] == LABEL_NOT_CONSISTENT
-    assert r["conclusion_en"] == (
-        "Data: 82.3% in 2024 (Our World in Data); the claim says 95% in 2024 (±2 percentage points)."
-    )
+    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). The claim says 95% in 2024."
+    assert r["caveats_en"] == [tolerance_caveat("±2 percentage points")]
     assert r["measured"][0]["url"] == "https://owid.example/energy.csv"
 
 
@@ -284,7 +300,10 @@ def test_approx_tolerance_pct_edges(tables, measured, label):
     [(84.3, LABEL_CONSISTENT), (84.31, LABEL_PARTLY), (86.3, LABEL_PARTLY), (86.31, LABEL_NOT_CONSISTENT)],
 )
 def test_approx_tolerance_abs_edges(tables, claimed, label):
-    r = run(claim("approx", [oil_share()], {"value": claimed, "unit": "pct"}, tolerance_abs=2), tables)
+    # The claim names the evidence's year: this test is about tolerance edges, not about periods.
+    r = run(
+        claim("approx", [oil_share()], {"value": claimed, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables
+    )
     assert r["label"] == label
 
 
@@ -320,13 +339,11 @@ def test_range_wording(tables):
     r = run(
         claim("range", [oil_share()], {"low": 80, "high": 95, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables
     )
-    assert r["conclusion_en"] == (
-        "Data: 82.3% in 2024 (Our World in Data); the claim says 80–95% in 2024 (±2 percentage points)."
-    )
-    assert r["conclusion_es"] == (
-        "Datos: 82,3 % en 2024 (Our World in Data); la afirmación dice 80–95 % en 2024 (±2 puntos porcentuales)."
-    )
+    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). The claim says 80–95% in 2024."
+    assert r["conclusion_es"] == "82 % en 2024 (Our World in Data). La afirmación dice 80–95 % en 2024."
     assert r["tolerance"] == "±2 percentage points"
+    assert r["caveats_en"] == [tolerance_caveat("±2 percentage points")]
+    assert r["caveats_es"] == [tolerance_caveat("±2 puntos porcentuales", "es")]
 
 
 @pytest.mark.parametrize(
@@ -334,7 +351,9 @@ def test_range_wording(tables):
     [(80, LABEL_CONSISTENT), (83.3, LABEL_CONSISTENT), (84.3, LABEL_PARTLY), (84.4, LABEL_NOT_CONSISTENT)],
 )
 def test_at_least(tables, value, label):
-    r = run(claim("at_least", [oil_share()], {"value": value, "unit": "pct"}, tolerance_abs=1), tables)
+    r = run(
+        claim("at_least", [oil_share()], {"value": value, "unit": "pct", "period": "2024"}, tolerance_abs=1), tables
+    )
     assert r["label"] == label
     assert r["difference"] == pytest.approx(82.3 - value)
 
@@ -385,16 +404,32 @@ def test_ratio_range_takes_evidence_in_pairs(tables):
     assert r["label"] == LABEL_CONSISTENT
     assert r["ratios"][0]["value"] == pytest.approx(100 * 1121 / 1001, abs=1e-3)
     assert len(r["measured"]) == 2
-    assert "112% = 1,121 / 1,001 TWh in 2024" in r["conclusion_en"] and "at least 100%" in r["conclusion_en"]
+    ratio = r["ratios"][0]
+    assert ratio["numerator_label"] == "Mexico production" and ratio["denominator_label"] == "Mexico consumption"
+    assert ratio["numerator"] == 1121 and ratio["denominator"] == 1001
+    assert ratio["x_start"] == "2024-01-01" and ratio["x_end"] == "2024-12-31" and ratio["counted"] is True
+    # No formula notation: both figures and their relation in words (the shared period is given once).
+    assert (
+        "Mexico production (1,121 TWh, Our World in Data): 112% of Mexico consumption (1,001 TWh, 2024, "
+        "Our World in Data)"
+        in r["conclusion_en"]
+        and "at least 100%" in r["conclusion_en"]
+    )
+    assert "=" not in r["conclusion_en"] and " / " not in r["conclusion_en"]
+    # Same period and publisher: no caveat about the pair, only the tolerance.
+    assert r["caveats_en"] == [tolerance_caveat("±5 percentage points")]
     # Cuba: 4 / 18 = 22.2%, below 100 - 2 × 5 → not consistent; with a second pair that fits, sources disagree.
     cuba = [{**production, "where": {"iso_code": "CUB"}}, {**consumption, "where": {"iso_code": "CUB"}}]
-    r = run(claim("ratio_range", cuba, {"low": 100, "high": 100000, "unit": "pct"}, tolerance_abs=5), tables)
+    r = run(
+        claim("ratio_range", cuba, {"low": 100, "high": 100000, "unit": "pct", "period": "2024"}, tolerance_abs=5),
+        tables,
+    )
     assert r["label"] == LABEL_NOT_CONSISTENT and r["ratios"][0]["value"] == pytest.approx(22.2222, abs=1e-3)
     r = run(
         claim(
             "ratio_range",
             [*cuba, production, consumption],
-            {"low": 100, "high": 100000, "unit": "pct"},
+            {"low": 100, "high": 100000, "unit": "pct", "period": "2024"},
             tolerance_abs=5,
         ),
         tables,
@@ -411,10 +446,18 @@ def test_ratio_range_over_period_tables(tables):
     }
     ven = {**base, "where": {"supplier": "Venezuela", "period_start": "2025-01-01", "period_end": "2025-10-31"}}
     mex = {**base, "where": {"supplier": "Mexico", "period_start": "2025-01-01", "period_end": "2025-10-31"}}
-    r = run(claim("ratio_range", [ven, mex], {"low": 100, "high": 100000, "unit": "pct"}, tolerance_abs=10), tables)
+    # The claim names the evidence's year (2025): this test is about period tables, not about the claim's period.
+    r = run(
+        claim(
+            "ratio_range", [ven, mex], {"low": 100, "high": 100000, "unit": "pct", "period": "2025"}, tolerance_abs=10
+        ),
+        tables,
+    )
     assert r["label"] == LABEL_CONSISTENT and r["ratios"][0]["value"] == pytest.approx(548)
     assert r["measured"][0]["period"] == "2025-01-01/2025-10-31" and r["measured"][0]["publisher"] == "Wire B"
-    assert "from January 2025 to October 2025" in r["conclusion_en"]
+    assert r["ratios"][0]["x_start"] == "2025-01-01" and r["ratios"][0]["x_end"] == "2025-10-31"
+    assert "January–October 2025" in r["conclusion_en"] and "enero–octubre de 2025" in r["conclusion_es"]
+    assert "5.5 times" in r["conclusion_en"] and "5,5 veces" in r["conclusion_es"]  # ≥ 200% is written as times
 
 
 def test_event_rows_exist_or_cannot_be_checked(tables):
@@ -429,15 +472,21 @@ def test_event_rows_exist_or_cannot_be_checked(tables):
     r = run(claim("event", [ev], {"period": "1959"}), tables)
     assert r["label"] == LABEL_CONSISTENT
     assert r["measured"][0]["value"] == "1959-01-01"
-    assert r["conclusion_en"] == "Data: recorded on 1 January 1959 (Broadcaster C); the claim refers to 1959."
-    assert (
-        r["conclusion_es"]
-        == "Datos: registrado el 1 de enero de 1959 (Broadcaster C); la afirmación se refiere a 1959."
-    )
+    assert r["conclusion_en"] == "On record: 1 January 1959 (Broadcaster C). The claim refers to 1959."
+    assert r["conclusion_es"] == "Registrado: 1 de enero de 1959 (Broadcaster C). La afirmación se refiere a 1959."
     missing = {**ev, "where": {"fact_id": "no-such-fact"}}
     r = run(claim("event", [missing], {"period": "1959"}), tables)
     assert r["label"] == LABEL_CANNOT_CHECK
-    assert "no row of reference_facts with fact_id = no-such-fact" in r["conclusion_en"]
+    # An event's conclusion says there is no record, and why the series has none.
+    assert r["conclusion_en"] == (
+        "No record of it in the data (no row of reference_facts with fact_id = no-such-fact). The claim refers to 1959."
+    )
+    assert r["conclusion_es"] == (
+        "Ningún registro en los datos (ninguna fila de reference_facts con fact_id = no-such-fact). "
+        "La afirmación se refiere a 1959."
+    )
+    assert r["measured"][0]["note"] == "no row of reference_facts with fact_id = no-such-fact"
+    assert r["notes"] == ["reference_facts.date: no row of reference_facts with fact_id = no-such-fact"]
     # one matching and one not: the empty one is 'no data' and ignored
     r = run(claim("event", [ev, missing], {"period": "1959"}), tables)
     assert r["label"] == LABEL_CONSISTENT and not r["sources_disagree"]
@@ -455,7 +504,7 @@ def test_event_counts_rows_on_a_boolean_filter(tables):
     }
     r = run(claim("event", [ev], {"period": "2026-02"}), tables)
     assert r["label"] == LABEL_CONSISTENT and r["measured"][0]["value"] == 1
-    assert "1 matching entry on 13 February 2026" in r["conclusion_en"]
+    assert "1 report on 13 February 2026" in r["conclusion_en"]
 
 
 def test_date_diff_years(tables):
@@ -472,9 +521,8 @@ def test_date_diff_years(tables):
     )
     assert r["label"] == LABEL_CONSISTENT and abs(r["difference"]) < 0.01
     assert r["measured"][0]["years"] == pytest.approx(64.0, abs=0.01)
-    assert r["conclusion_en"] == (
-        "Data: 64 years from 3 February 1962 (Archive A) to February 2026; the claim says 64 years (±1 year)."
-    )
+    assert r["conclusion_en"] == "64 years from 3 February 1962 (Archive A) to February 2026. The claim says 64 years."
+    assert r["caveats_en"] == [tolerance_caveat("±1 year")]
     for value, label in ((66, LABEL_PARTLY), (67, LABEL_NOT_CONSISTENT)):
         c = claim("date_diff_years", [ev], {"value": value, "unit": "years", "period": "2026-02"}, tolerance_abs=1)
         assert run(c, tables)["label"] == label
@@ -518,7 +566,7 @@ def test_rank_min_wording(tables):
         claim("rank_min", [ev], {"period": "2025", "unit": "persons"}, window_years=20, exclude_years=[2020]), tables
     )
     assert r["conclusion_en"].startswith(
-        "Data: 2025 had 1,810,663 persons (ONEI), 3rd lowest of the 6 years with data in 2006–2025, excluding 2020"
+        "2025 had 1.81 million people (ONEI), 3rd lowest of the 6 years with data in 2006–2025, excluding 2020"
     )
 
 
@@ -526,18 +574,21 @@ def test_rank_min_wording(tables):
 
 
 def test_sources_disagree(tables):
-    fossil = oil_share("fossil_share_of_electricity_pct")
-    r = run(
-        claim("approx", [oil_share(), fossil], {"value": 82, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables
-    )
+    # A conclusion names a series by its short `name` (name_es in Spanish), no longer by its label.
+    oil = {**oil_share(), "name": "OWID oil share", "name_es": "Cuota del petróleo (OWID)"}
+    fossil = {**oil_share("fossil_share_of_electricity_pct"), "name": "OWID fossil share", "name_es": "Cuota fósil"}
+    r = run(claim("approx", [oil, fossil], {"value": 82, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables)
     assert r["label"] == LABEL_PARTLY
     assert r["sources_disagree"] is True
     assert [m["verdict"] for m in r["measured"]] == [LABEL_CONSISTENT, LABEL_NOT_CONSISTENT]
-    assert r["conclusion_en"].startswith("Sources disagree: ")
-    assert "82.3% in 2024" in r["conclusion_en"] and "96.1% in 2024" in r["conclusion_en"]
-    assert "OWID oil_share_of_electricity_pct" in r["conclusion_en"]  # each series is named
-    assert "82,3 % en 2024" in r["conclusion_es"] and "96,1 % en 2024" in r["conclusion_es"]
-    assert r["conclusion_es"].startswith("Las fuentes discrepan: ")
+    assert r["conclusion_en"].startswith("Sources differ. ")
+    assert "82% in 2024 (Our World in Data) (consistent)" in r["conclusion_en"]
+    assert "96% in 2024 (Our World in Data) (not consistent)" in r["conclusion_en"]
+    assert "OWID oil share: 82%" in r["conclusion_en"] and "OWID fossil share: 96%" in r["conclusion_en"]  # named
+    assert "82 % en 2024 (Our World in Data) (coherente)" in r["conclusion_es"]
+    assert "96 % en 2024 (Our World in Data) (no coherente)" in r["conclusion_es"]
+    assert "Cuota del petróleo (OWID): 82 %" in r["conclusion_es"] and "Cuota fósil: 96 %" in r["conclusion_es"]
+    assert r["conclusion_es"].startswith("Las fuentes discrepan. ")
     assert r["difference"] == pytest.approx(0.3)  # the first series with data
 
 
@@ -546,17 +597,27 @@ def test_sources_agreeing_do_not_disagree(tables):
         claim(
             "at_least",
             [oil_share(), oil_share("fossil_share_of_electricity_pct")],
-            {"value": 80, "unit": "pct"},
+            {"value": 80, "unit": "pct", "period": "2024"},
             tolerance_abs=2,
         ),
         tables,
     )
     assert r["label"] == LABEL_CONSISTENT and r["sources_disagree"] is False
-    assert r["conclusion_en"].startswith("Data: ")
+    assert r["conclusion_en"] == (
+        "82% in 2024 (Our World in Data); 96% in 2024 (Our World in Data). The claim says at least 80% in 2024."
+    )
 
 
 def test_all_not_consistent_is_not_a_disagreement(tables):
-    r = run(claim("approx", [oil_share(), oil_share(year=2023)], {"value": 50, "unit": "pct"}, tolerance_abs=2), tables)
+    # The claim covers both years, so that both series count.
+    c = claim(
+        "approx",
+        [oil_share(), oil_share(year=2023)],
+        {"value": 50, "unit": "pct", "period": "2023/2024"},
+        tolerance_abs=2,
+    )
+    r = run(c, tables)
+    assert [m["counted"] for m in r["measured"]] == [True, True]
     assert r["label"] == LABEL_NOT_CONSISTENT and r["sources_disagree"] is False
 
 
@@ -569,10 +630,17 @@ def test_no_data_series_is_listed_and_ignored(tables):
         "aggregate": "max",
         "label": "Outage hours",
     }
-    r = run(claim("approx", [missing, oil_share()], {"value": 82, "unit": "pct"}, tolerance_abs=2), tables)
+    r = run(
+        claim("approx", [missing, oil_share()], {"value": 82, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables
+    )
     assert r["label"] == LABEL_CONSISTENT and r["sources_disagree"] is False
     assert r["measured"][0]["status"] == "no data" and "has no column" in r["measured"][0]["note"]
-    assert "Outage hours: no data" in r["conclusion_en"]
+    assert r["measured"][0]["counted"] is False and r["measured"][1]["counted"] is True
+    # Listed in the measured entries and notes; the conclusion states only figures that exist.
+    assert r["notes"] == [
+        "une_daily.estimated_outage_hours_per_day_high: table une_daily has no column estimated_outage_hours_per_day_high"
+    ]
+    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). The claim says 82% in 2024."
 
 
 # -- evidence selection -------------------------------------------------------------------------------------------
@@ -652,7 +720,7 @@ def test_year_period_on_a_date_column_and_latest(tables):
         "period": "latest",
         "aggregate": "last",
     }
-    r = run(claim("approx", [latest], {"value": 82.3, "unit": "pct"}), tables)
+    r = run(claim("approx", [latest], {"value": 82.3, "unit": "pct", "period": "2024"}), tables)
     assert r["measured"][0]["period"] == "2024" and r["label"] == LABEL_CONSISTENT
 
 
@@ -664,7 +732,10 @@ def test_period_rows_overlapping_the_window_count(tables):
         "period": {"from": "2026-01-01", "to": "2026-02-28"},
         "aggregate": "max",
     }
-    r = run(claim("at_most", [ev], {"value": 0, "unit": "bbl_per_day"}, tolerance_abs=1000), tables)
+    # The claim's period (January 2026) overlaps the row; by default (February 2026) it would not count.
+    r = run(
+        claim("at_most", [ev], {"value": 0, "unit": "bbl_per_day", "period": "2026-01"}, tolerance_abs=1000), tables
+    )
     assert r["measured"][0]["rows_used"] == 1  # only the 2025-12-15/2026-01-15 row overlaps
     assert r["measured"][0]["period"] == "2025-12-15/2026-01-15" and r["measured"][0]["publisher"] == "Wire C"
     assert r["label"] == LABEL_CONSISTENT
@@ -682,27 +753,41 @@ def test_spanish_number_format():
 
 
 def test_spanish_conclusion_uses_spanish_numbers(tables):
-    tables["une_daily"].loc[2, "peak_demand_mw"] = 1234.5
+    # Figures from 100 up are rounded to units as a reporter would, so the decimal comma is checked on a small share.
+    tables["une_daily"].loc[2, "peak_demand_mw"] = 1234.6
     r = run(claim("approx", [peak()], {"value": 1200, "unit": "mw", "period": "2026-02-13"}, tolerance_pct=5), tables)
-    assert "1.234,5 MW" in r["conclusion_es"] and "1.200 MW" in r["conclusion_es"] and "±5 %" in r["conclusion_es"]
-    assert "1,234.5 MW" in r["conclusion_en"]
-    r = run(claim("approx", [oil_share()], {"value": 82, "unit": "pct"}, tolerance_abs=1), tables)
-    assert "82,3 %" in r["conclusion_es"] and "82.3%" in r["conclusion_en"]
+    assert "1.235 MW" in r["conclusion_es"] and "1.200 MW" in r["conclusion_es"] and "±5 %" not in r["conclusion_es"]
+    assert r["caveats_es"] == [tolerance_caveat("±5 %", "es")]
+    assert "1,235 MW" in r["conclusion_en"]
+    tables["owid_energy"].loc[2, "oil_share_of_electricity_pct"] = 8.3
+    r = run(claim("approx", [oil_share()], {"value": 8, "unit": "pct", "period": "2024"}, tolerance_abs=1), tables)
+    assert "8,3 %" in r["conclusion_es"] and "8.3%" in r["conclusion_en"]
 
 
 def test_conclusions_are_one_sentence(tables):
+    """A conclusion is the data in one sentence, then what the claim says in one sentence (after a "Sources
+    differ." lead when they do); the finding is one sentence."""
     cases = [
-        claim(
-            "approx",
-            [oil_share(), oil_share("fossil_share_of_electricity_pct")],
-            {"value": 82, "unit": "pct"},
-            tolerance_abs=2,
+        (
+            claim(
+                "approx",
+                [oil_share(), oil_share("fossil_share_of_electricity_pct")],
+                {"value": 82, "unit": "pct", "period": "2024"},
+                tolerance_abs=2,
+            ),
+            ("Sources differ. ", "Las fuentes discrepan. "),
         ),
-        claim("approx", [peak()], {"value": 3100, "unit": "mw"}),
+        (claim("approx", [peak()], {"value": 3100, "unit": "mw"}), ("", "")),
     ]
-    for c in cases:
+    for c, leads in cases:
         r = run(c, tables)
-        for text in (r["conclusion_en"], r["conclusion_es"]):
+        for text, lead, says in zip(
+            (r["conclusion_en"], r["conclusion_es"]), leads, (". The claim says ", ". La afirmación dice "), strict=True
+        ):
+            assert text.endswith(".") and "\n" not in text and text.startswith(lead)
+            data, _, claim_sentence = text[len(lead) :].partition(says)
+            assert data and claim_sentence and ". " not in data and ". " not in claim_sentence
+        for text in (r["finding_en"], r["finding_es"]):
             assert text.endswith(".") and ". " not in text and "\n" not in text
 
 

@@ -3,7 +3,7 @@ without power at the peak, estimated outage hours (with band and method), therma
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,9 @@ from dashboard.figures.common import (
     axis_title,
     base_figure,
     empty_figure,
+    header_subtitle,
     trace,
+    year_midpoints,
 )
 from dashboard.i18n import fmt_date, fmt_num
 
@@ -174,6 +176,11 @@ def monthly_means(dates: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np
 
 def _with_note(subtitle: dict[str, str], aggregated: bool, lang: str) -> str:
     return f"{subtitle[lang]}; {WEEKLY_NOTE[lang]}" if aggregated else subtitle[lang]
+
+
+def set_subtitle(fig: Draft, frame: Frame, text: str) -> None:
+    """Change a figure's subtitle, keeping the header's wrapping and its source line."""
+    fig.update_layout(title={"subtitle": {"text": header_subtitle(replace(frame, subtitle=text))}})
 
 
 def _frame(
@@ -323,7 +330,7 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     missing = np.isnan(values["avail"]) | np.isnan(values["demand"])  # draw both only where both are known
     shown_avail, shown_demand = np.where(missing, np.nan, values["avail"]), np.where(missing, np.nan, values["demand"])
     if weekly:
-        fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
+        set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     gap_name = "Gap (demand above capacity)" if lang == "en" else "Faltante (demanda sobre capacidad)"
     xs, ys = deficit_polygons(shown, shown_avail, shown_demand)
     fig.add_trace(
@@ -391,7 +398,7 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
     actual_name = "Actual maximum" if lang == "en" else "Máximo real"
     shown, values, weekly = for_display(dates, {"planned": planned, "actual": actual})
     if weekly:
-        fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
+        set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     fig.add_trace(_daily_line(shown, values["planned"], planned_name, {"color": PALETTE[1], "width": 1.4}))
     line = {"color": PALETTE[4], "width": 1.2, "dash": "dot"}
     fig.add_trace(_daily_line(shown, values["actual"], actual_name, line))
@@ -442,13 +449,13 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
     )
     mean_name = "30-day average" if lang == "en" else "Media de 30 días"
     if weekly:
-        fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
+        set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     daily_line = {"width": 0.8, "color": "rgba(0,114,178,0.45)"}
     fig.add_trace(_daily_line(shown, values["share"], daily_name, daily_line, "%{y:.1f}%", label=False))
     mean_line = {"color": PALETTE[0], "width": 2.5}
     fig.add_trace(_daily_line(shown, values["mean"], mean_name, mean_line, "%{y:.1f}%"))
+    fig.update_yaxes(**axis_title("%"), range=[0, 100])  # before the events' hidden 0–1 axis, which it would reset
     add_events(fig, store, dates[0], dates[-1], lang)
-    fig.update_yaxes(**axis_title("%"), range=[0, 100])
     when = fmt_date(pd.Timestamp(dates[-1]).date(), lang)
     summary = (
         f"In the 30 days to {when}, on average {fmt_num(rolled[-1], lang, 0)}% of peak demand was planned to be cut."
@@ -464,7 +471,7 @@ def _havana_per_year(store: DataStore) -> pd.DataFrame:
     havana = store.table("havana_block_outages")
     havana = havana[havana["usable"] == True]
     per_year = havana.groupby("year")["outage_hours_per_day"].mean().reset_index()
-    per_year["x"] = pd.to_datetime(per_year["year"].astype(str) + "-07-01")
+    per_year["x"] = year_midpoints(per_year["year"])  # the middle of the year, as on every chart of the site
     return per_year
 
 
@@ -590,7 +597,7 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
     fig = base_figure(fr)
     shown, values, weekly = for_display(dates, {"units": units})
     if weekly:
-        fig.update_layout(title={"subtitle": {"text": _with_note(subtitle, True, lang)}})
+        set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     units_line = {"color": PALETTE[2], "width": 1, "shape": "hv"}
     name = "Units out" if lang == "en" else "Unidades fuera"
     fig.add_trace(_daily_line(shown, values["units"], name, units_line, "%{y:.1f} units", label=False))

@@ -1,40 +1,98 @@
-"""Evidence charts for claims: the published series a claim is checked against, with the claimed value drawn on it
-as a labelled dashed line (or band for a range). One chart id per claim: `claim-<claim id>`."""
+"""Evidence charts for claims: exactly the rows the verdict engine published behind each label (`evidence_rows` in
+claims.json; no second selection here), with the claim drawn on them as a labelled dashed line or band. One chart id
+per claim: `claim-<claim id>`. The figure itself is drawn by `dashboard/figures/evidence.py`."""
 
 from __future__ import annotations
 
+import calendar
 from typing import Any
 
 import pandas as pd
 
 from dashboard.charts import ChartSpec, ChartState, ChartView, source_line
 from dashboard.data import DataStore, SourceRef
-from dashboard.figures.basic import with_claim
-from dashboard.figures.common import DASHES, PALETTE, Draft, Frame, axis_title, base_figure, empty_figure, trace
-from dashboard.i18n import fmt_num, t
+from dashboard.figures.basic import OPEN_HIGH
+from dashboard.figures.common import Frame
+from dashboard.figures.evidence import (
+    EvidenceInput,
+    EvidenceWords,
+    drawable,
+    is_number,
+    make_evidence_figure,
+    norm_unit,
+    panels,
+)
+from dashboard.i18n import MONTHS_SHORT, fmt_num, t
 
 CHARTED_RULES = {"approx", "range", "at_least", "at_most", "ratio_range", "rank_min"}
-TIME_COLUMNS = ("date", "as_of_date", "figure_date", "period_end", "year", "reference_year")
 UNIT_LABELS = {
     "pct": "%",
     "bbl_per_day": "bbl/d",
     "persons": "persons",
+    "people": "persons",
     "count": "count",
     "mw": "MW",
     "km": "km",
     "hours_per_day": "hours/day",
+    "hours": "hours",
+    "hours_per_year": "hours/year",
     "years": "years",
     "bbl": "barrels",
     "twh": "TWh",
+    "cargoes": "cargoes",
+    "pct_of_installed_capacity": "% of installed capacity",
 }
 UNIT_LABELS_ES = {
     "persons": "personas",
+    "people": "personas",
     "count": "número",
     "hours_per_day": "horas/día",
+    "hours": "horas",
+    "hours_per_year": "horas/año",
     "years": "años",
     "bbl": "barriles",
     "bbl_per_day": "b/d",
+    "cargoes": "cargamentos",
+    "pct_of_installed_capacity": "% de la capacidad instalada",
 }
+WORDS = {
+    "en": {
+        "context": "(context, outside the claim's period)",
+        "flagged": "(marked unverified or conflicting)",
+        "not_counted": "(not counted by the check)",
+        "context_key": "Lighter: context, not counted",
+        "flagged_key": "Hollow: unverified or conflicting",
+        "not_counted_key": "Lighter: context, not counted",
+        "publishers": "{n} publishers",
+        "ratio": "{num} as a % of {den}",
+        "claim_period": "The claim's period",
+        "highlight": "{year}: the claim says lowest",
+        "subtitle": "Evidence behind the label, {unit}; black dashes = the claim",
+        "subtitle_rank": "Evidence behind the label, {unit}; the arrow marks the year the claim ranks",
+        "left_out": "Not drawn (another unit; shown in the table): {names}.",
+        "more_sources": "and {n} more sources, listed with the chart",
+        "in_english": "(original in English)",
+    },
+    "es": {
+        "context": "(contexto, fuera del periodo de la afirmación)",
+        "flagged": "(marcado sin verificar o en conflicto)",
+        "not_counted": "(no contado por la comprobación)",
+        "context_key": "Más claro: contexto, no contado",
+        "flagged_key": "Hueco: sin verificar o en conflicto",
+        "not_counted_key": "Más claro: contexto, no contado",
+        "publishers": "{n} medios",
+        "ratio": "{num} como % de {den}",
+        "claim_period": "Periodo de la afirmación",
+        "highlight": "{year}: la afirmación dice «el más bajo»",
+        "subtitle": "Evidencia detrás de la etiqueta, {unit}; trazo negro discontinuo = la afirmación",
+        "subtitle_rank": "Evidencia detrás de la etiqueta, {unit}; la flecha señala el año que la afirmación clasifica",
+        "left_out": "No se dibuja (otra unidad; figura en la tabla): {names}.",
+        "more_sources": "y {n} fuentes más, enumeradas junto al gráfico",
+        "in_english": "(original en inglés)",
+    },
+}
+SOURCES_IN_LINE = 4
+ROLES = {"en": {}, "es": {"evidence": "evidencia", "context": "contexto"}}
 
 
 def claims_doc(store: DataStore) -> dict[str, Any]:
@@ -49,8 +107,17 @@ def find_claim(store: DataStore, claim_id: str) -> dict[str, Any]:
 
 
 def has_chart(claim: dict[str, Any]) -> bool:
+    """A claim with a numeric rule and published rows the chart can draw (rows, the engine's ratios, or the items
+    of a count)."""
     rule = (claim.get("rule") or {}).get("kind")
-    return rule in CHARTED_RULES and any(m.get("status") == "ok" for m in claim.get("measured", []))
+    if rule not in CHARTED_RULES:
+        return False
+    rows = claim.get("evidence_rows") or []
+    ratios = [r for r in claim.get("ratios") or [] if is_number(r.get("value")) and r.get("x_start")]
+    items = norm_unit((claim.get("claimed") or {}).get("unit")) == "count" and any(
+        isinstance(r.get("value"), str) and r["value"].strip() for r in rows
+    )
+    return any(drawable(r) for r in rows) or (rule == "ratio_range" and bool(ratios)) or items
 
 
 def unit_label(unit: str | None, lang: str) -> str:
@@ -64,13 +131,15 @@ def unit_label(unit: str | None, lang: str) -> str:
 def claim_label(claim: dict[str, Any], lang: str) -> str:
     """'Claim: 80–95%' in words, so the claim is never shown by colour alone."""
     claimed = claim.get("claimed") or {}
-    unit = unit_label(claimed.get("unit"), lang)
-    sep = "" if unit == "%" else " "
+    unit = unit_label(claimed.get("unit"), lang) if claimed.get("unit") != "count" else ""  # "8", not "8 count"
+    sep = "" if unit == "" or (unit == "%" and lang == "en") else " "  # 80–95% / 80–95 %
     prefix = t("claim", lang) + ": "
     if claimed.get("low") is not None and claimed.get("high") is not None:
         low, high = claimed["low"], claimed["high"]
-        if high >= 1000 and claim["rule"]["kind"] == "ratio_range":
+        if high >= OPEN_HIGH:
             return prefix + f"≥ {fmt_num(low, lang)}{sep}{unit}"
+        if high == low:
+            return prefix + f"{fmt_num(low, lang)}{sep}{unit}"
         return prefix + f"{fmt_num(low, lang)}–{fmt_num(high, lang)}{sep}{unit}"
     if claimed.get("value") is not None:
         sign = {"at_least": "≥ ", "at_most": "≤ "}.get(claim["rule"]["kind"], "")
@@ -78,272 +147,169 @@ def claim_label(claim: dict[str, Any], lang: str) -> str:
     return prefix + claim.get("quote", "")[:40]
 
 
-def _select(store: DataStore, spec: dict[str, Any]) -> pd.DataFrame:
-    """All rows of an evidence series (its `where`, not its period), for drawing the history around the claim."""
-    if spec["table"] not in store.table_names():
-        return pd.DataFrame()
-    df = store.table(spec["table"])
-    for key, value in (spec.get("where") or {}).items():
-        if key not in df.columns:
-            return pd.DataFrame()
-        col = df[key]
-        if pd.api.types.is_datetime64_any_dtype(col):
-            text = col.dt.strftime("%Y-%m-%d")
-            df = df[text.str.startswith(str(value))]
-        else:
-            df = df[col.astype("string") == str(value)]
-    return df
+def claim_unit(claim: dict[str, Any]) -> str:
+    """The claim's unit (its axis); a rank claim has none, so the unit most of its evidence rows are in."""
+    unit = (claim.get("claimed") or {}).get("unit")
+    if unit:
+        return norm_unit(unit)
+    rows = [r for r in claim.get("evidence_rows") or [] if drawable(r)]
+    units = [norm_unit(r.get("unit")) for r in rows if r.get("role") == "evidence"] or [
+        norm_unit(r.get("unit")) for r in rows
+    ]
+    return max(set(units), key=units.count) if units else ""
 
 
-def _time_column(df: pd.DataFrame) -> str | None:
-    return next((c for c in TIME_COLUMNS if c in df.columns), None)
+def claim_period(period: Any) -> tuple[str, str] | None:
+    """First and last day of the claim's period as published ('2025', '2026-02', '2026-01/2026-02', a date)."""
+    text = str(period or "")
+    first, _, last = text.partition("/")
+    last = last or first
+    try:
+        return _bounds(first)[0], _bounds(last)[1]
+    except (ValueError, IndexError):
+        return None
 
 
-def history_frame(store: DataStore, claim: dict[str, Any]) -> pd.DataFrame:
-    """Long frame (series, x, value, unit, source) of every evidence series with its full history."""
-    rows = []
-    measured = claim.get("measured", [])
-    for i, spec in enumerate(claim.get("evidence", [])):
-        m = measured[i] if i < len(measured) else {}
-        if m.get("status") != "ok" or claim["rule"]["kind"] == "ratio_range":
-            continue
-        df = _select(store, spec)
-        col = spec["column"]
-        time_col = _time_column(df) if len(df) else None
-        if df.empty or col not in df.columns or time_col is None or not pd.api.types.is_numeric_dtype(df[col]):
-            continue
-        part = df[[time_col, col]].dropna()
-        for x, value in zip(part[time_col], part[col], strict=True):
+def _bounds(text: str) -> tuple[str, str]:
+    if len(text) == 4 and text.isdigit():
+        return f"{text}-01-01", f"{text}-12-31"
+    if len(text) == 7:
+        year, month = int(text[:4]), int(text[5:7])
+        return f"{text}-01", f"{text}-{calendar.monthrange(year, month)[1]:02d}"
+    if len(text) == 10:
+        pd.Timestamp(text)
+        return text, text
+    raise ValueError(text)
+
+
+def evidence_input(claim: dict[str, Any], lang: str) -> EvidenceInput:
+    claimed = claim.get("claimed") or {}
+    kind = (claim.get("rule") or {}).get("kind", "")
+    year = str(claimed.get("period") or "")[:4]
+    return EvidenceInput(
+        rows=list(claim.get("evidence_rows") or []),
+        unit=claim_unit(claim),
+        kind=kind,
+        claimed=claimed if kind != "rank_min" else {},
+        ratios=list(claim.get("ratios") or []) if kind == "ratio_range" else [],
+        lang=lang,
+        claim_period=claim_period(claimed.get("period")),
+        highlight_year=int(year) if kind == "rank_min" and year.isdigit() else None,
+    )
+
+
+def evidence_words(claim: dict[str, Any], lang: str) -> EvidenceWords:
+    words = WORDS[lang]
+    units = {u: unit_label(u, lang) for u in {*UNIT_LABELS, *UNIT_LABELS_ES}}
+    return EvidenceWords(
+        claim_label=claim_label(claim, lang),
+        context=words["context"],
+        flagged=words["flagged"],
+        not_counted=words["not_counted"],
+        context_key=words["context_key"],
+        flagged_key=words["flagged_key"],
+        not_counted_key=words["not_counted_key"],
+        publishers=words["publishers"],
+        ratio=words["ratio"],
+        claim_period=words["claim_period"],
+        highlight=words["highlight"],
+        no_data=t("no_data", lang),
+        months=MONTHS_SHORT[lang],
+        units=units,
+    )
+
+
+def evidence_table(claim: dict[str, Any], lang: str) -> pd.DataFrame:
+    """The rows behind the chart (and the ratios drawn from them), for the table view and the CSV."""
+    rows = [
+        {
+            "series": (r.get("series_es") if lang == "es" else None) or r.get("series", ""),
+            "role": ROLES[lang].get(r.get("role", ""), r.get("role", "")),
+            "period": r.get("period", ""),
+            "value": r.get("value"),
+            "unit": unit_label(r.get("unit"), lang),
+            "publisher": r.get("publisher", ""),
+            "verification": r.get("verification", ""),
+            "url": r.get("url", ""),
+            "retrieved": r.get("retrieved", ""),
+        }
+        for r in claim.get("evidence_rows") or []
+    ]
+    for r in claim.get("ratios") or []:
+        if is_number(r.get("value")):
+            num = (r.get("numerator_label_es") if lang == "es" else None) or r.get("numerator_label", "")
+            den = (r.get("denominator_label_es") if lang == "es" else None) or r.get("denominator_label", "")
             rows.append(
                 {
-                    "series": m.get("label") or spec.get("label") or col,
-                    "x": x,
-                    "value": float(value),
-                    "unit": m.get("unit"),
-                    "source": m.get("publisher", ""),
-                    "url": m.get("url", ""),
+                    "series": (
+                        WORDS[lang]["ratio"].format(num=num, den=den) if num and den else r.get("label", "")
+                    ).replace(" de el ", " del "),
+                    "role": ROLES[lang].get(role := "evidence" if r.get("counted", True) else "context", role),
+                    "period": r.get("period", ""),
+                    "value": r["value"],
+                    "unit": "%",
+                    "publisher": r.get("publisher", ""),
+                    "verification": "",
+                    "url": r.get("url", ""),
+                    "retrieved": "",
                 }
             )
-    return pd.DataFrame(rows, columns=["series", "x", "value", "unit", "source", "url"])
+    return pd.DataFrame(
+        rows, columns=["series", "role", "period", "value", "unit", "publisher", "verification", "url", "retrieved"]
+    )
 
 
-def measured_frame(claim: dict[str, Any]) -> pd.DataFrame:
-    rows = []
-    for m in claim.get("measured", []):
-        if m.get("status") != "ok" or not isinstance(m.get("value"), int | float):
-            continue
-        rows.append(
-            {
-                "series": m.get("label", ""),
-                "period": m.get("period", ""),
-                "value": float(m["value"]),
-                "unit": m.get("unit"),
-                "source": m.get("publisher", ""),
-                "url": m.get("url", ""),
-            }
-        )
-    return pd.DataFrame(rows, columns=["series", "period", "value", "unit", "source", "url"])
+def evidence_refs(claim: dict[str, Any], lang: str = "en") -> list[SourceRef]:
+    """One reference per publisher and URL, evidence rows first, titled with the series in the reader's language."""
+    refs: dict[tuple[str, str], SourceRef] = {}
+    rows = sorted(claim.get("evidence_rows") or [], key=lambda r: r.get("role") != "evidence")
+    for r in rows:
+        key = (r.get("publisher", ""), r.get("url", ""))
+        if key not in refs and (key[0] or key[1]):
+            title = (r.get("series_es") if lang == "es" else None) or r.get("series", "")
+            refs[key] = SourceRef(title, key[0], key[1], r.get("retrieved", ""), "", "")
+    return list(refs.values())
 
 
-def ratio_frame(claim: dict[str, Any]) -> pd.DataFrame:
-    rows = []
-    for r in claim.get("ratios", []) or []:
-        if r.get("value") is None:
-            continue
-        rows.append(
-            {
-                "series": r.get("label", ""),
-                "period": r.get("period", ""),
-                "value": float(r["value"]),
-                "unit": "pct",
-                "source": r.get("publisher", ""),
-                "url": r.get("url", ""),
-            }
-        )
-    if not rows and claim.get("ratio") is not None and claim["rule"]["kind"] == "ratio_range":
-        rows.append(
-            {"series": "ratio", "period": "", "value": float(claim["ratio"]), "unit": "pct", "source": "", "url": ""}
-        )
-    return pd.DataFrame(rows, columns=["series", "period", "value", "unit", "source", "url"])
-
-
-def make_claim_figure(
-    claim: dict[str, Any], history: pd.DataFrame, points: pd.DataFrame, frame: Frame, lang: str
-) -> Draft:
-    """Lines for evidence series with a history, bars for single figures; the claim drawn on top in words."""
-    unit = unit_label((claim.get("claimed") or {}).get("unit") or (points["unit"].iloc[0] if len(points) else ""), lang)
-    long_series = history.groupby("series").filter(lambda g: len(g) >= 3) if len(history) else history
-    if len(long_series):
-        fig = base_figure(frame)
-        for i, (name, part) in enumerate(long_series.groupby("series", sort=False)):
-            fig.add_trace(
-                trace(
-                    "scatter",
-                    x=part["x"],
-                    y=part["value"],
-                    name=name,
-                    mode="lines+markers",
-                    line={"color": PALETTE[i % len(PALETTE)], "dash": DASHES[i % len(DASHES)]},
-                    marker={"size": 5, "symbol": i},
-                    hovertemplate="%{x}: %{y:,.1f}<extra>" + name[:40] + "</extra>",
-                )
-            )
-        shown = set(long_series["series"])
-        singles = points[~points["series"].isin(shown)]
-        for j, row in enumerate(singles.itertuples(index=False)):
-            x = _point_x(row.period, long_series["x"])
-            fig.add_trace(
-                trace(
-                    "scatter",
-                    x=[x],
-                    y=[row.value],
-                    name=row.series,
-                    mode="markers",
-                    marker={
-                        "size": 12,
-                        "symbol": "diamond",
-                        "color": PALETTE[(j + 3) % len(PALETTE)],
-                        "line": {"width": 1, "color": "#222"},
-                    },
-                    hovertemplate=f"{row.period}: %{{y:,.1f}}<extra>{row.series[:40]}</extra>",
-                )
-            )
-    elif len(points):
-        fig = base_figure(frame)
-        labels = [_short(s) for s in points["series"]]
-        fig.add_trace(
-            trace(
-                "bar",
-                x=labels,
-                y=points["value"],
-                marker={"color": PALETTE[0]},
-                showlegend=False,
-                texttemplate="%{y:,.1f}",
-                textposition="outside",
-                cliponaxis=False,
-                customdata=points[["source", "period"]].to_numpy(),
-                hovertemplate="%{x}<br>%{y:,.1f} (%{customdata[1]})<br>%{customdata[0]}<extra></extra>",
-            )
-        )
-    else:
-        return empty_figure(frame, t("no_data", lang))
-    fig.update_yaxes(**axis_title(unit), rangemode="tozero")
-    return with_claim(fig, claim.get("claimed"), claim_label(claim, lang))
-
-
-def _short(text: str, width: int = 38) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines[:3])
-
-
-def _point_x(period: str, xs: pd.Series) -> Any:
-    """Place a single figure on the history's x axis (years or dates)."""
-    period = str(period or "")
-    if pd.api.types.is_datetime64_any_dtype(xs):
-        try:
-            return pd.Timestamp(
-                period[:10] if len(period) >= 10 else period[:7] + "-01" if len(period) >= 7 else period[:4] + "-07-01"
-            )
-        except ValueError:
-            return xs.max()
-    try:
-        return int(period[:4])
-    except ValueError:
-        return xs.max()
-
-
-def make_rank_figure(claim: dict[str, Any], series: pd.DataFrame, frame: Frame, lang: str) -> Draft:
-    """Bars over the claim's window; the claimed year highlighted (pattern + label), excluded years hatched grey."""
-    m = claim["measured"][0]
-    excluded = set(m.get("excluded_years") or [])
-    year = int(str(claim["claimed"].get("period", "0"))[:4] or 0)
-    fig = base_figure(frame)
-    colors = ["#bbbbbb" if y in excluded else (PALETTE[3] if y == year else PALETTE[0]) for y in series["x"]]
-    patterns = ["/" if y in excluded else ("x" if y == year else "") for y in series["x"]]
-    fig.add_trace(
-        trace(
-            "bar",
-            x=series["x"],
-            y=series["value"],
-            marker={"color": colors, "pattern": {"shape": patterns, "fgcolor": "#333", "bgcolor": "rgba(0,0,0,0)"}},
-            showlegend=False,
-            hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+def left_out_note(claim: dict[str, Any], lang: str) -> list[str]:
+    """Rows the chart cannot put on its axes (another unit, no date or no number) are named under it."""
+    data = evidence_input(claim, lang)
+    _, _, _, left = panels(data)
+    main, second, _, _ = panels(data)
+    drawn = {id(r) for r in main + second}
+    undrawable = [r for r in data.rows if not drawable(r) and is_number(r.get("value"))]
+    names = list(
+        dict.fromkeys(
+            ((r.get("series_es") if lang == "es" else None) or r.get("series", ""))
+            for r in left + undrawable
+            if id(r) not in drawn
         )
     )
-    label = f"{year}: " + ("the claim says lowest" if lang == "en" else "la afirmación dice: el más bajo")
-    fig.add_annotation(
-        x=year,
-        y=float(series.loc[series["x"] == year, "value"].max() or 0),
-        text=label,
-        showarrow=True,
-        arrowhead=2,
-        ay=-40,
-        font={"size": 12},
-    )
-    if excluded:
-        fig.add_annotation(
-            x=min(excluded),
-            y=0,
-            yanchor="bottom",
-            text="excluded" if lang == "en" else "excluidos",
-            showarrow=False,
-            font={"size": 10, "color": "#555"},
-            yshift=4,
-        )
-    fig.update_yaxes(**axis_title(unit_label(m.get("unit"), lang)), rangemode="tozero")
-    return fig
+    return [WORDS[lang]["left_out"].format(names="; ".join(names))] if names else []
 
 
 def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> ChartView:
-    title = claim.get("quote", "")
-    title = (title[:90] + "…") if len(title) > 90 else title
-    title = f"“{title}”"
-    claimed = claim.get("claimed") or {}
-    unit = unit_label(claimed.get("unit"), lang)
-    subtitle = (
-        f"{'Evidence for the claim' if lang == 'en' else 'Evidencia para la afirmación'}"
-        f"{' (' + unit + ')' if unit else ''}; {'dashed line' if lang == 'en' else 'línea discontinua'} = "
-        f"{t('claim', lang).lower()}"
-    )
-    refs = [
-        SourceRef(m.get("label", ""), m.get("publisher", ""), m.get("url", ""), m.get("retrieved", ""), "", "")
-        for m in claim.get("measured", [])
-        if m.get("status") == "ok"
-    ]
-    as_of = max((m.get("period", "") for m in claim.get("measured", []) if m.get("status") == "ok"), default="")
-    frame = Frame(title, subtitle, source_line(refs, str(as_of)[:10], lang), lang)
-    kind = claim["rule"]["kind"]
-    if kind == "ratio_range":
-        points = ratio_frame(claim)
-        history = pd.DataFrame(columns=["series", "x", "value", "unit", "source", "url"])
-        fig = make_claim_figure(claim, history, points, frame, lang)
-        shown = points
-    elif kind == "rank_min":
-        spec = claim["evidence"][0]
-        df = _select(store, spec)
-        time_col = _time_column(df)
-        window = str(claim["measured"][0].get("window", ""))
-        start, _, end = window.partition("/")
-        series = df[[time_col, spec["column"]]].dropna().rename(columns={time_col: "x", spec["column"]: "value"})
-        series = series.groupby("x", as_index=False)["value"].max()
-        if start and end:
-            series = series[(series["x"] >= int(start[:4])) & (series["x"] <= int(end[:4]))]
-        fig = make_rank_figure(claim, series, frame, lang)
-        shown = series.assign(series=spec.get("label", spec["column"]))
-    else:
-        history = history_frame(store, claim)
-        points = measured_frame(claim)
-        fig = make_claim_figure(claim, history, points, frame, lang)
-        shown = pd.concat([history, points], ignore_index=True) if len(history) else points
+    """Figure, table, sentence and sources of a claim's chart, all from the claim's published rows."""
+    data = evidence_input(claim, lang)
+    unit = unit_label(data.unit, lang)
+    quote = claim.get("quote", "")
+    quote = (quote[:90] + "…") if len(quote) > 90 else quote
+    quote = f"“{quote}”" + (f" {WORDS['es']['in_english']}" if lang == "es" else "")
+    # The title says the finding in plain words (the claim's page has the quote as its heading); an image or embed
+    # travels alone, so its subtitle carries the quote, the unit and how the claim is drawn.
+    title = claim.get(f"finding_{lang}") or quote
+    how = WORDS[lang]["subtitle_rank" if data.kind == "rank_min" else "subtitle"].format(unit=unit or "–")
+    subtitle = f"{t('claim', lang)}: {quote} · {how}"
+    refs = evidence_refs(claim, lang)
+    drawn_ends = [r.get("x_end") or r.get("x_start") for r in data.rows if drawable(r) and r.get("role") == "evidence"]
+    as_of = str(claim.get("as_of") or max(drawn_ends, default=""))[:10]
+    extra = WORDS[lang]["more_sources"].format(n=len(refs) - SOURCES_IN_LINE) if len(refs) > SOURCES_IN_LINE else ""
+    frame = Frame(title, subtitle, source_line(refs[:SOURCES_IN_LINE], as_of, lang, extra), lang)
+    fig = make_evidence_figure(data, frame, evidence_words(claim, lang))
     summary = claim.get(f"conclusion_{lang}") or claim.get("conclusion_en", "")
-    return ChartView(fig, shown.reset_index(drop=True), summary, title, subtitle, refs, str(as_of)[:10])
+    view = ChartView(fig, evidence_table(claim, lang), summary, title, subtitle, refs, as_of)
+    view.notes = left_out_note(claim, lang)
+    return view
 
 
 def spec_for(chart_id: str) -> ChartSpec:

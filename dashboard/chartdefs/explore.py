@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.chartdefs._shared import WORLD_CODE, country_label, no_data, sources_for
+from dashboard.chartdefs.generation import MID_YEAR, at_mid_year, with_mid_year
 from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_lines
@@ -76,8 +77,9 @@ def _explore(store: DataStore, state: ChartState) -> ChartView:
     field = store.field(table, series)
     unit = field.get("unit", "")
     res = store.resource(table)
-    title = f"{res.get('title', table)}: {series}"
-    subtitle = (field.get("description") or series) + (f" ({unit})" if unit else "")
+    # The measure in words as the title (the column name stays in the URL, the table and the CSV).
+    title = field.get("description") or series
+    subtitle = str(res.get("title", table)) + (f" ({unit})" if unit else "")
     sources = sources_for(store, table)
     as_of = str(
         df[time_col].max().date() if time_col == "date" and len(df) else (int(df[time_col].max()) if len(df) else "")
@@ -85,7 +87,23 @@ def _explore(store: DataStore, state: ChartState) -> ChartView:
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
     if entity_col:
         df = df.assign(group=df["group"].map(lambda g: country_label(g, lang) if " — " not in g else g))
-    fig = make_lines(df, time_col, series, "group", fr, unit, no_data(lang), hover_format=",.2f", markers=len(df) < 400)
+    if time_col == "year":  # a year is drawn at its middle, as on every time chart of the site
+        fig = make_lines(
+            with_mid_year(df),
+            MID_YEAR,
+            series,
+            "group",
+            fr,
+            unit,
+            no_data(lang),
+            hover_format=",.2f",
+            markers=len(df) < 400,
+        )
+        at_mid_year(fig)
+    else:
+        fig = make_lines(
+            df, time_col, series, "group", fr, unit, no_data(lang), hover_format=",.2f", markers=len(df) < 400
+        )
     keep = [c for c in ("country", "code", "source", time_col, series) if c in df.columns]
     frame_df = df[keep].reset_index(drop=True)
     if len(frame_df):

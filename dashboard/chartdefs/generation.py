@@ -21,7 +21,17 @@ from dashboard.chartdefs._shared import (
 from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_bars, make_lines, make_stacked_area
-from dashboard.figures.common import PALETTE, Draft, Frame, base_figure, empty_figure, rows_with_values, trace
+from dashboard.figures.common import (
+    PALETTE,
+    Draft,
+    Frame,
+    base_figure,
+    empty_figure,
+    rows_with_values,
+    trace,
+    wrap,
+    year_midpoints,
+)
 from dashboard.i18n import fmt_num
 
 PAGE = "/generation"
@@ -49,6 +59,22 @@ SOURCES_ES = {
 }
 
 
+MID_YEAR = "year_midpoint"
+
+
+def with_mid_year(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with where each year's value is drawn: the middle of its year (`year_midpoints`), the convention of
+    every time chart of the site, so an annual value sits at the same x on this page, /oil and the claim charts."""
+    return df.assign(**{MID_YEAR: year_midpoints(df["year"]) if len(df) else pd.Series(dtype="datetime64[ns]")})
+
+
+def at_mid_year(fig: Draft) -> Draft:
+    """Hover names the year, not the midpoint's date."""
+    for item in fig.data:
+        item["xhoverformat"] = "%Y"
+    return fig
+
+
 def _cuba_generation(store: DataStore) -> pd.DataFrame:
     df = owid_columns(store, "electricity_generation_twh", *SOURCES_EN)
     return rows_with_values(df[df["country"] == "Cuba"], ["electricity_generation_twh"])
@@ -71,7 +97,7 @@ def _generation_by_source(store: DataStore, state: ChartState) -> ChartView:
     fr = Frame(
         title, subtitle, source_line(sources, as_of, lang, "Ember, Energy Institute via Our World in Data"), lang
     )
-    fig = make_stacked_area(frame_df, "year", columns, fr, "TWh", no_data(lang))
+    fig = at_mid_year(make_stacked_area(with_mid_year(frame_df), MID_YEAR, columns, fr, "TWh", no_data(lang)))
     if latest is not None and latest.get("oil_electricity_twh") is not None:
         share = 100 * latest["oil_electricity_twh"] / latest["electricity_generation_twh"]
         if lang == "es":
@@ -117,8 +143,16 @@ def _share_chart(column: str, titles: dict[str, str]):
         as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
         fr = Frame(title, subtitle, source_line(sources, as_of, lang, "Ember via Our World in Data"), lang)
         fig = make_lines(
-            df, "year", column, "country_label", fr, "%", no_data(lang), highlight=country_label("Cuba", lang)
+            with_mid_year(df),
+            MID_YEAR,
+            column,
+            "country_label",
+            fr,
+            "%",
+            no_data(lang),
+            highlight=country_label("Cuba", lang),
         )
+        at_mid_year(fig)
         fig.update_yaxes(range=[0, 100])
         cuba = frame_df[frame_df["code"] == "CUB"]
         if len(cuba):
@@ -170,7 +204,9 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
     sources = sources_for(store, "owid_energy", "ember_yearly")
     as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
-    fig = make_lines(df, "year", "electricity_demand_twh", "series", fr, "TWh", no_data(lang))
+    fig = at_mid_year(
+        make_lines(with_mid_year(df), MID_YEAR, "electricity_demand_twh", "series", fr, "TWh", no_data(lang))
+    )
     wide = by_year[(by_year.index >= int(start[:4])) & (by_year.index <= int(end[:4]) if end else True)]
     both = rows_with_values(wide)
     if len(both.columns) == 2 and len(both):
@@ -222,13 +258,20 @@ def _thermal_plants(store: DataStore, state: ChartState) -> ChartView:
     fr = Frame(
         title,
         subtitle,
-        source_line([], as_of, lang, "Press and official reports compiled by the dashboard (see table)"),
+        source_line(
+            sources,
+            as_of,
+            lang,
+            "press and official reports, each plant's in the table"
+            if lang == "en"
+            else "prensa e informes oficiales, los de cada central en la tabla",
+        ),
         lang,
     )
     hover = frame_df["status_note"].fillna("").str.slice(0, 120) if "status_note" in frame_df else None
     fig = make_bars(
-        frame_df.assign(hover=hover),
-        "plant",
+        frame_df.assign(hover=hover, label=frame_df["plant"].map(lambda p: wrap(p, 22))),
+        "label",
         "installed_capacity_mw",
         fr,
         "MW",
@@ -236,7 +279,11 @@ def _thermal_plants(store: DataStore, state: ChartState) -> ChartView:
         horizontal=True,
         hover="hover",
     )
-    fig.update_layout(height=520, margin={"l": 250})
+    # Names wrap (the axis makes room for them); the axis leaves room right of the longest bar for its value.
+    fig.update_layout(height=520)
+    top = frame_df["installed_capacity_mw"].max()
+    if pd.notna(top):
+        fig.update_xaxes(range=[0, float(top) * 1.25])
     total = frame_df["installed_capacity_mw"].sum()
     known = int(frame_df["installed_capacity_mw"].notna().sum())
     summary = (

@@ -202,12 +202,36 @@ def make_band(
     return fig
 
 
-def with_claim(fig: Draft, claimed: dict | None, label: str) -> Draft:
-    """Draw the claimed value (line) or range (band) on a chart, labelled in words."""
+OPEN_HIGH = 10_000  # a claimed `high` this large stands for "no upper bound" (≥ low)
+
+
+def with_claim(fig: Draft, claimed: dict | None, label: str, top: float | None = None) -> Draft:
+    """Draw the claimed value (line) or range (band) on a chart, labelled in words. An open-ended band (`high` ≥
+    OPEN_HIGH, "≥ 100 %") is drawn up to `top`, the axis' data-driven top, so it never stretches the axis."""
     if not claimed:
         return fig
     if claimed.get("low") is not None and claimed.get("high") is not None:
-        add_claim_band(fig, float(claimed["low"]), float(claimed["high"]), label)
+        low, high = float(claimed["low"]), float(claimed["high"])
+        if high >= OPEN_HIGH:  # "≥ low": a dashed line at the bound, shaded up to the axis' top, no top edge
+            fig.add_shape(
+                type="rect",
+                xref="x domain",
+                yref="y",
+                x0=0,
+                x1=1,
+                y0=low,
+                y1=max(low, top if top is not None else low),
+                fillcolor="rgba(0,0,0,0.07)",
+                line={"width": 0},
+            )
+            add_claim_line(fig, low, label)
+            fig.layout["annotations"][-1]["yshift"] = 5  # clear of a marker sitting on the line
+        elif high == low:  # a band of no width is a value
+            add_claim_line(fig, low, label)
+            fig.layout["annotations"][-1]["yshift"] = 5
+        else:
+            add_claim_band(fig, low, high, label)
     elif claimed.get("value") is not None:
         add_claim_line(fig, float(claimed["value"]), label)
+        fig.layout["annotations"][-1]["yshift"] = 5
     return fig

@@ -174,40 +174,88 @@ class Draft:
         return screen_layout({"data": data, "layout": {**self.layout, "template": TEMPLATE}})
 
 
+TITLE_FONT_PX = 17
+TITLE_WRAP = 84  # characters per title line in a 960 px image
+
+
 def base_figure(frame: Frame, height: int = 460) -> Draft:
-    """An empty figure with title, subtitle (unit) and the source + as-of line at the bottom."""
+    """An empty figure with a header (title, subtitle with the unit, the source and "as of" line) and the legend
+    below the plot."""
+    title = wrap(frame.title, TITLE_WRAP)
+    lines = title.count("<br>") + 1
+    # plotly.js (4.1) lifts a title of several lines by about its own height above a top-anchored position; the
+    # padding puts its first line back at the top (measured in Chromium; tests/test_chart_checks.py checks it).
+    pad_top = 12 + (0 if lines == 1 else round(lines * TITLE_FONT_PX * 1.3))
     layout = {
         "height": height,
         "xaxis": dict(AXIS),
         "yaxis": dict(AXIS),
         "font": {"family": FONT, "size": 13, "color": "#222"},
+        # Title, subtitle and the source line form the header of an image; plotly does not wrap text, so lines are
+        # broken here, and `automargin` makes room for however many lines there are (nothing overlaps the plot).
         "title": {
-            "text": frame.title,
-            "subtitle": {"text": frame.subtitle, "font": {"size": 13, "color": "#555"}},
+            "text": title,
+            "subtitle": {"text": header_subtitle(frame), "font": {"size": 13, "color": "#555"}},
             "x": 0.0,
             "xanchor": "left",
             "xref": "container",
-            "pad": {"l": 12},
-            "font": {"size": 17},
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "automargin": True,
+            "pad": {"l": 12, "t": pad_top, "b": 14},
+            "font": {"size": TITLE_FONT_PX},
         },
-        "margin": {"l": 60, "r": 24, "t": 118, "b": 64},
+        "margin": {"l": 60, "r": 24, "t": 40, "b": 12},
         "separators": plotly_separators(frame.lang),
         "colorway": list(PALETTE),
-        "legend": {
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.01,
-            "x": 0,
-            "xanchor": "left",
-            "font": {"size": 12},
-            "title": {"text": ""},
-        },
+        "legend": dict(LEGEND_BELOW),
         "hoverlabel": {"font": {"family": FONT}},
-        "annotations": [source_annotation(frame.source_line)],
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
     return Draft(layout)
+
+
+# The legend goes below the plot, at the bottom of the figure (never over the title or the data), in rows that wrap
+# at the figure's width. The blank legend title keeps its first row clear of the x axis's tick labels.
+LEGEND_BELOW = {
+    "orientation": "h",
+    "yref": "container",
+    "yanchor": "bottom",
+    "y": 0,
+    "x": 0,
+    "xanchor": "left",
+    "font": {"size": 12},
+    "title": {"text": " ", "side": "top", "font": {"size": 12}},
+}
+SOURCE_FONT_PX = 11
+
+
+def header_subtitle(frame: Frame) -> str:
+    """Subtitle (unit, scope, period) and, on its own smaller line, the source and "as of" date, both wrapped."""
+    subtitle = wrap(frame.subtitle, 118) if frame.subtitle else ""
+    if not frame.source_line:
+        return subtitle
+    source = "<br>".join(
+        f'<span style="font-size:{SOURCE_FONT_PX}px">{line}</span>' for line in frame.source_line.split("<br>")
+    )
+    return f"{subtitle}<br>{source}" if subtitle else source
+
+
+def period_midpoint(start: object, end: object) -> pd.Timestamp:
+    """Where a figure for a period sits on a time axis: halfway between its first and last day (a year: 2 July).
+    Every time chart of the site places period figures this way (and draws the period from start to end), so one
+    value has one x everywhere."""
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    return first + (last - first) / 2
+
+
+def year_midpoints(years: pd.Series) -> pd.Series:
+    """`period_midpoint` of whole years (1 Jan to 31 Dec), for annual series."""
+    first = pd.to_datetime(years.astype("int64").astype(str) + "-01-01")
+    last = pd.to_datetime(years.astype("int64").astype(str) + "-12-31")
+    return first + (last - first) / 2
 
 
 def source_annotation(text: str) -> dict:
@@ -238,7 +286,7 @@ def screen_layout(doc: dict) -> dict:
     layout = dict(doc["layout"])
     layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") != "source-line"]
     layout.pop("title", None)
-    layout["margin"] = {**layout.get("margin", {}), "t": 36, "b": 40}
+    layout["margin"] = {**layout.get("margin", {}), "t": 16, "b": 12}  # the legend below makes its own room
     return {"data": doc["data"], "layout": layout}
 
 

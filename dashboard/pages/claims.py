@@ -1,208 +1,245 @@
-"""Claims (home): the document's header and one card per claim — quote, label and conclusion, the measured values
-with their sources, and the evidence chart with the claimed value drawn on it. Filter by topic and label."""
+"""Claims (home). A journalist's first screen: the latest grid and oil figures, each with the date of its latest
+observation and a flag when it is old; then the document's claims as a compact list (label, quote, one-line finding)
+that opens into the full card with its evidence chart; statements data cannot settle behind a toggle. Filter by
+topic and label; every claim links to its own page (/claims/<id>)."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 import dash
-from dash import dcc, html
+import pandas as pd
+from dash import Input, Output, dcc, html
 
-from dashboard import charts, components, ids, pagekit
-from dashboard.chartdefs.claims import claims_doc, has_chart, unit_label
+from dashboard import components, ids, pagekit
+from dashboard.chartdefs.claims import claims_doc
 from dashboard.charts import ChartState
-from dashboard.data import store
-from dashboard.i18n import fmt_date, fmt_num, label_text, t
+from dashboard.components import LABEL_SLUG, NOT_FACTUAL, claim_path, label_badge, localized, topic_text
+from dashboard.data import DataStore, store
+from dashboard.i18n import DATA_TERMS_ES, fmt_date, fmt_num, label_text, t
 from dashboard.pages_index import LABEL_SLUGS
 
 PATH = "/"
 dash.register_page(
     __name__, path=PATH, title=pagekit.title_for("claims"), description=pagekit.description_for("claims"), name="Claims"
 )
-SLUG_OF = {v: k for k, v in LABEL_SLUGS.items()}
-TOPICS_ES = {
-    "oil supply": "suministro de petróleo",
-    "generation": "generación",
-    "blackouts": "apagones",
-    "plants": "centrales",
-    "tourism": "turismo",
-    "prisoners": "presos políticos",
-    "history": "historia",
-    "geography": "geografía",
-    "politics": "política",
-    "economy": "economía",
-}
+OLD_FIGURE_DAYS = 90  # a figure from a table without a declared cadence is flagged as old after this many days
+DAILY = "une_daily"
+MONTHLY = "une_aggregates"
+OIL = "oil_supply_reported"
 
 
-def topic_text(topic: str, lang: str) -> str:
-    return TOPICS_ES.get(topic, topic) if lang == "es" else topic
+# -- the latest figures -----------------------------------------------------------------------------------------------
+def latest_row(frame: pd.DataFrame, column: str, when: str) -> pd.Series | None:
+    """The row with the latest `when` among those with a value in `column` (selection only: values as published)."""
+    rows = frame[frame[column].notna()]
+    if rows.empty:
+        return None
+    return rows.loc[rows[when].idxmax()]
 
 
-def localized(record: dict[str, Any], field: str, lang: str) -> str:
-    """The Spanish text (`<field>_es`) on Spanish pages when the claims file has it, else the English."""
-    if lang == "es" and record.get(f"{field}_es"):
-        return str(record[f"{field}_es"])
-    return str(record.get(field) or "")
+def month_mean(data: DataStore, measure: str, month: str) -> tuple[float, int] | None:
+    """The ETL's monthly mean of a daily measure (une_aggregates) and the days it covers."""
+    agg = data.table(MONTHLY)
+    row = agg[(agg["period_type"] == "month") & (agg["measure"] == measure) & (agg["period"] == month)]
+    if row.empty or pd.isna(row["mean"].iloc[0]):
+        return None
+    days = row["days_with_data"].iloc[0] if "days_with_data" in row.columns else None
+    return float(row["mean"].iloc[0]), int(days) if days is not None and not pd.isna(days) else 0
 
 
-def label_badge(label: str, lang: str) -> html.Span:
-    return html.Span(label_text(label, lang), className=f"label-badge label-{SLUG_OF.get(label, 'cannot-check')}")
+def age_flag(data: DataStore, table: str, observed: date, today: date, lang: str) -> html.P | None:
+    """'Out of date since …' when the table's cadence says a newer observation is overdue (DataStore.staleness);
+    for tables without a schedule, 'old figure' once the observation is older than OLD_FIGURE_DAYS."""
+    info = data.staleness(table, today=today)
+    if info.is_stale and info.stale_since:
+        text = t("tile_stale", lang, since=fmt_date(info.stale_since, lang))
+    elif (today - observed).days > OLD_FIGURE_DAYS:
+        text = t("tile_old", lang)
+    else:
+        return None
+    return html.P(text, className="tile-stale")
 
 
-def measured_value(m: dict[str, Any], lang: str) -> str:
-    value = m.get("value")
-    unit = unit_label(m.get("unit"), lang)
-    if isinstance(value, int | float):
-        text = fmt_num(value, lang)
-        return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
-    return str(value) if value is not None else "–"
-
-
-def measured_list(claim: dict[str, Any], lang: str) -> html.Ul:
-    items = []
-    for m in claim.get("measured", []):
-        if m.get("status") != "ok":
-            items.append(
-                html.Li(
-                    [
-                        m.get("label", m.get("table", "")),
-                        ": ",
-                        html.Em("no data" if lang == "en" else "sin datos"),
-                        f" ({m['note']})" if m.get("note") else "",
-                    ],
-                    className="text-muted",
-                )
-            )
-            continue
-        source = m.get("publisher") or m.get("table")
-        link = (
-            html.A(source, href=m["url"], rel="noopener noreferrer", target="_blank")
-            if str(m.get("url", "")).startswith("http")
-            else source
-        )
-        items.append(
-            html.Li(
-                [
-                    html.Strong(measured_value(m, lang)),
-                    " — ",
-                    m.get("label", ""),
-                    f" ({m['period']})" if m.get("period") else "",
-                    " · ",
-                    link,
-                    f" · {t('retrieved', lang)} {m['retrieved']}" if m.get("retrieved") else "",
-                ]
-            )
-        )
-    return html.Ul(items, className="measured")
-
-
-def claim_card(claim: dict[str, Any], lang: str, url: str, hidden: bool) -> html.Article:
-    cid = claim["claim_id"]
-    state = ChartState(lang=lang)
-    children: list = [
-        html.Div(
-            [
-                label_badge(claim["label"], lang),
-                html.Span(
-                    f" {topic_text(claim['topic'], lang)} · {t('paragraph', lang)} {claim['paragraph']}",
-                    className="text-muted small",
-                ),
-            ]
-        ),
-        html.Blockquote(
-            html.P(f"“{claim['quote']}”"),
-            cite=claims_doc(store())["documents"][0].get("url", "") if claims_doc(store())["documents"] else None,
-        ),
-        html.P(
-            [
-                html.Strong(t("what_data_says", lang) + ": "),
-                claim.get(f"conclusion_{lang}") or claim.get("conclusion_en"),
-            ],
-            className="conclusion",
-        ),
-    ]
-    if claim.get("measured"):
-        children.append(measured_list(claim, lang))
-    claimed = claim.get("claimed") or {}
-    if claimed.get("assumption"):
-        children.append(
+def tile(
+    label: str, value: str, notes: list[str], observed: date, source: tuple[str, str], flag: Any, lang: str, key: str
+) -> html.Div:
+    publisher, url = source
+    return html.Div(
+        [
+            html.H2(label, className="tile-label", id=f"tile-{key}-label"),
+            html.P(value, className="tile-value"),
+            *[html.P(n, className="tile-note") for n in notes if n],
             html.P(
                 [
-                    html.Em("How the claim is read: " if lang == "en" else "Cómo se lee la afirmación: "),
-                    claimed["assumption"],
+                    t("tile_as_of", lang, date=fmt_date(observed.isoformat(), lang)),
+                    " · ",
+                    html.A(publisher, href=url, rel="noopener noreferrer", target="_blank")
+                    if url.startswith("http")
+                    else publisher,
                 ],
-                className="small",
-            )
-        )
-    if claim.get("context"):
-        children.append(html.Details([html.Summary(t("context", lang)), html.P(claim["context"])]))
-    if has_chart(claim):
-        spec = charts.get(f"claim-{cid}")
-        view = charts.build(spec.id, store(), state)
-        # An SVG image per claim (rendered once by the server, then cached) keeps this long page fast;
-        # the interactive chart is one click away.
-        image = f"/embed/{spec.id}.svg" + ("?lang=es" if lang == "es" else "")
-        children.append(
-            components.chart_card(
-                spec, view, state, url, heading_level=3, section_id=f"{spec.id}-chart", static_image=image
-            )
-        )
-    return html.Article(
-        children,
-        id=f"claim-{cid}",
-        className=f"chart-card claim-card label-card-{SLUG_OF.get(claim['label'])}",
-        hidden=hidden,
-        **{"data-topic": claim["topic"], "data-label": SLUG_OF.get(claim["label"], "")},
+                className="tile-asof",
+            ),
+            flag,
+        ],
+        className="tile" + (" tile-is-stale" if flag is not None else ""),
+        id=f"tile-{key}",
+        role="group",
+        **{"aria-labelledby": f"tile-{key}-label"},
     )
 
 
+def data_term(text: str, lang: str) -> str:
+    return DATA_TERMS_ES.get(text, text) if lang == "es" else text
+
+
+def period_text(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
+    first, last = start.date().isoformat(), end.date().isoformat()
+    return fmt_date(last, lang) if first == last else f"{fmt_date(first, lang)} – {fmt_date(last, lang)}"
+
+
+def latest_figures(data: DataStore, lang: str, today: date) -> list[html.Div]:
+    """Four tiles: evening-peak gap, share of demand cut, estimated outage hours (UNE daily series, with the ETL's
+    monthly mean) and the latest confirmed oil-supply figure (curated reports)."""
+    tiles = []
+    daily = data.table(DAILY)
+    for key, column, label, unit, note in (
+        ("gap", "peak_deficit_mw", "tile_gap", "MW", "tile_gap_note"),
+        ("share", "peak_share_of_demand_cut_pct", "tile_share", "%", "tile_share_note"),
+        ("hours", "estimated_outage_hours_per_day_central", "tile_hours", t("hours_unit", lang), "tile_hours_note"),
+    ):
+        row = latest_row(daily, column, "date")
+        if row is None:
+            continue
+        observed = row["date"].date()
+
+        def shown(value: float, unit: str = unit) -> str:
+            number = fmt_num(value, lang, 0 if unit != t("hours_unit", lang) else 1)
+            return f"{number}%" if unit == "%" else f"{number} {unit}"
+
+        notes = [
+            t(
+                note,
+                lang,
+                low=fmt_num(row.get("estimated_outage_hours_per_day_low"), lang, 1),
+                high=fmt_num(row.get("estimated_outage_hours_per_day_high"), lang, 1),
+            )
+            if key == "hours"
+            else t(note, lang)
+        ]
+        mean = month_mean(data, column, observed.strftime("%Y-%m"))
+        if mean is not None:
+            month = fmt_date(observed.strftime("%Y-%m"), lang)
+            notes.append(t("tile_month_mean", lang, month=month, days=mean[1], value=shown(mean[0])))
+        source = (data_term(str(row.get("publisher") or "UNE"), lang), str(row.get("source_url") or ""))
+        flag = age_flag(data, DAILY, observed, today, lang)
+        tiles.append(tile(t(label, lang), shown(float(row[column])), notes, observed, source, flag, lang, key))
+    oil = data.table(OIL)
+    confirmed = oil[oil["verification"] == "confirmed"] if "verification" in oil.columns else oil
+    if len(confirmed):
+        row = confirmed.sort_values(["period_end", "period_start"], kind="stable").iloc[-1]
+        observed = row["period_end"].date()
+        approx = "≈ " if bool(row.get("approximate")) else ""
+        value = approx + components.value_text(float(row["value"]), str(row["unit"]), lang)
+        note = ", ".join(
+            (
+                data_term(str(row["supplier"]), lang),
+                data_term(str(row["flow"]), lang),
+                period_text(row["period_start"], row["period_end"], lang),
+            )
+        )
+        source = (str(row["publisher"]), str(row.get("url") or ""))
+        flag = age_flag(data, OIL, observed, today, lang)
+        tiles.append(tile(t("tile_oil", lang), value, [note], observed, source, flag, lang, "oil"))
+    return tiles
+
+
+# -- the claims ---------------------------------------------------------------------------------------------------------
 def visible(claim: dict[str, Any], extras: dict[str, str]) -> bool:
     if extras.get("claim") and claim["claim_id"] != extras["claim"]:
         return False
     if extras.get("topic") and claim["topic"] != extras["topic"]:
         return False
-    return not (extras.get("label") and SLUG_OF.get(claim["label"]) != extras["label"])
+    return not (extras.get("label") and LABEL_SLUG.get(claim["label"]) != extras["label"])
+
+
+def opinion_item(claim: dict[str, Any], lang: str, extras: dict[str, str], doc_lang: str) -> html.Li:
+    return html.Li(
+        [
+            html.Q(claim["quote"], lang=doc_lang),
+            " — ",
+            label_badge(claim["label"], lang),
+            html.Br(),
+            html.Span(f"{t('why_not_checkable', lang)}: {localized(claim, 'reason', lang)}", className="small"),
+            " ",
+            html.A(t("claim_page_link", lang), href=claim_path(claim["claim_id"], lang), className="small"),
+        ],
+        id=f"claim-{claim['claim_id']}",
+        hidden=not visible(claim, extras),
+        **{"data-topic": claim["topic"], "data-label": "not-factual"},
+    )
 
 
 def body(state: ChartState, extras: dict, url: str) -> list:
     lang = state.lang
-    doc = claims_doc(store())
+    data = store()
+    doc = claims_doc(data)
     document = doc["documents"][0] if doc["documents"] else {}
+    doc_lang = document.get("language") or "en"
     claims = [c for c in doc["claims"] if c.get("document_id") == document.get("id")]
-    checkable = [c for c in claims if c["label"] != "Not a factual claim"]
-    opinions = [c for c in claims if c["label"] == "Not a factual claim"]
+    checkable = [c for c in claims if c["label"] != NOT_FACTUAL]
+    opinions = [c for c in claims if c["label"] == NOT_FACTUAL]
     counts: dict[str, int] = {}
     for c in claims:
         counts[c["label"]] = counts.get(c["label"], 0) + 1
     topics = sorted({c["topic"] for c in claims})
-    header = html.Section(
+    latest = html.Section(
         [
-            html.P(t("document", lang), className="text-muted small mb-1"),
-            html.H1(
-                document.get("title", t("site_title", lang)), className="doc-title", lang=document.get("language", "en")
-            ),
+            html.H1(t("home_heading", lang)),
+            html.P(t("latest_intro", lang), className="small text-muted mb-2"),
+            html.Div(latest_figures(data, lang, datetime.now(UTC).date()), className="tiles"),
             html.P(
                 [
-                    document.get("publisher", ""),
+                    html.A(t("nav_blackouts", lang), href=components.with_lang("/blackouts", lang)),
                     " · ",
-                    f"{t('published', lang)} {fmt_date(document.get('published', ''), lang)}",
+                    html.A(t("nav_oil", lang), href=components.with_lang("/oil", lang)),
                     " · ",
+                    html.A(t("methodology_link", lang), href=components.with_lang("/methodology", lang)),
+                ],
+                className="small mb-0",
+            ),
+        ],
+        className="latest-figures",
+        id="latest-figures",
+    )
+    header = html.Section(
+        [
+            html.H2(t("claims_heading", lang)),
+            html.P(
+                [
+                    f"{t('document', lang)}: ",
                     html.A(
-                        t("read_document", lang),
+                        document.get("title", ""),
                         href=document.get("url", "#"),
                         rel="noopener noreferrer",
                         target="_blank",
+                        lang=doc_lang,
+                        className="doc-title",
                     ),
-                ]
+                    f" · {document.get('publisher', '')}",
+                    f" · {t('published', lang)} {fmt_date(document.get('published', ''), lang)}",
+                ],
+                className="mb-1",
             ),
-            html.P(t("claims_intro", lang), className="lead"),
+            html.P([t("claims_intro", lang), " ", t("claims_list_hint", lang)], className="small mb-1"),
             html.Ul(
                 [
                     html.Li([label_badge(label, lang), f" {counts[label]}"])
                     for label in LABEL_SLUGS.values()
                     if label in counts
                 ],
-                className="label-counts list-inline",
+                className="label-counts list-inline mb-0",
             ),
         ],
         className="doc-header",
@@ -245,31 +282,65 @@ def body(state: ChartState, extras: dict, url: str) -> list:
         role="group",
         **{"aria-label": t("filter_label", lang)},
     )
-    cards = [claim_card(c, lang, url, hidden=not visible(c, extras)) for c in checkable]
-    opinion_items = [
-        html.Li(
-            [
-                html.Q(c["quote"]),
-                " — ",
-                label_badge(c["label"], lang),
-                html.Br(),
-                html.Span(f"{t('why_not_checkable', lang)}: {c.get('reason', '')}", className="small"),
-            ],
-            id=f"claim-{c['claim_id']}",
+    items = [
+        components.claim_list_item(
+            c,
+            lang,
+            url,
+            document,
             hidden=not visible(c, extras),
-            **{"data-topic": c["topic"], "data-label": "not-factual"},
+            expanded=extras.get("claim") == c["claim_id"],
         )
-        for c in opinions
+        for c in checkable
     ]
+    show_opinions = extras.get("label") == "not-factual" or any(extras.get("claim") == c["claim_id"] for c in opinions)
     return [
         pagekit.page_title_marker(t("site_title", lang)),
+        latest,
         header,
         filters,
-        html.Div(cards, id="claim-cards"),
-        html.H2(t("not_checkable_heading", lang)),
-        html.Ul(opinion_items, className="opinions", id="claim-opinions"),
+        html.Div(items, id="claim-cards", className="claim-list"),
+        html.Details(
+            [
+                html.Summary(t("not_checkable_toggle", lang, n=len(opinions)), className="opinions-summary"),
+                html.Ul(
+                    [opinion_item(c, lang, extras, doc_lang) for c in opinions],
+                    className="opinions",
+                    id="claim-opinions",
+                ),
+            ],
+            id="claim-opinions-toggle",
+            className="opinions-toggle",
+            open=show_opinions,
+        ),
     ]
 
 
 def layout(**query: str):
     return pagekit.render(PATH, query, body)
+
+
+# A collapsed claim's chart image is requested only when the claim is opened (its address waits in data-src), so the
+# list costs no image downloads until a reader asks for one. Listens once per page render; `toggle` does not bubble.
+dash.clientside_callback(
+    """
+    function(id) {
+        if (window.__claimImagesBound) { return window.dash_clientside.no_update; }
+        window.__claimImagesBound = true;
+        document.addEventListener('toggle', function(event) {
+            var details = event.target;
+            if (!details.open || !details.classList || !details.classList.contains('claim-details')) { return; }
+            // On a phone the desktop-width image would be unreadable: it stays hidden (CSS) and unloaded; the
+            // card's link opens the responsive chart instead.
+            if (window.matchMedia && window.matchMedia("(max-width: 576px)").matches) { return; }
+            details.querySelectorAll('img[data-src]').forEach(function(img) {
+                img.src = img.getAttribute('data-src');
+                img.removeAttribute('data-src');
+            });
+        }, true);
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("claim-cards", "title"),
+    Input("claim-cards", "id"),
+)

@@ -1,5 +1,6 @@
-"""Data and sources: every dataset with publisher, URL, licence, retrieval date, freshness and downloads, plus the
-log of recent refreshes."""
+"""Data and sources: every dataset with publisher, URL, licence, retrieval date, latest observation, freshness and
+downloads, plus the log of recent refreshes. "Up to date" means the data are current by the table's expected cadence,
+not that a fetch succeeded."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import dash
 from dash import html
 
 from dashboard import pagekit
-from dashboard.charts import ChartState
+from dashboard.charts import ChartState, observation_text
 from dashboard.data import store
 from dashboard.i18n import fmt_date, fmt_num, t
 from dashboard.routes import PACKAGE_ZIP
@@ -18,19 +19,37 @@ dash.register_page(
 )
 
 
+def _state(fetch: dict, content, lang: str) -> list:
+    """Badges: the last fetch failed or is overdue (per source), the content is stale since a day (per table), or
+    up to date; a table without a schedule is never called up to date."""
+    badges = []
+    if fetch.get("failed"):
+        badges.append(html.Span(t("failed", lang), className="badge text-bg-danger me-1"))
+    elif fetch.get("stale"):
+        badges.append(html.Span(t("stale", lang), className="badge text-bg-warning me-1"))
+    if content.is_stale:
+        since = fmt_date(content.stale_since, lang)
+        badges.append(html.Span(t("stale_since", lang, date=since), className="badge text-bg-warning stale-since"))
+    elif not content.cadence_days:
+        badges.append(html.Span(t("cadence_irregular", lang), className="badge text-bg-secondary"))
+    elif not badges:
+        badges.append(html.Span(t("fresh", lang), className="badge text-bg-success"))
+    return badges
+
+
 def _dataset_rows(lang: str) -> list:
     data = store()
-    freshness = {s["source_id"]: s for s in data.staleness()}
+    freshness = {s["source_id"]: s for s in data.source_staleness()}
     rows = []
     for res in sorted((r for r in data.resources() if r["path"].endswith(".csv")), key=lambda r: r["path"]):
         name = res["path"].removesuffix(".csv")
-        fresh = freshness.get(res.get("x_source_id", ""), {})
-        if fresh.get("failed"):
-            state = html.Span(t("failed", lang), className="badge text-bg-danger")
-        elif fresh.get("stale"):
-            state = html.Span(t("stale", lang), className="badge text-bg-warning")
-        else:
-            state = html.Span(t("fresh", lang), className="badge text-bg-success")
+        content = data.table_staleness(name)
+        state = _state(freshness.get(res.get("x_source_id", ""), {}), content, lang)
+        cadence = (
+            t("cadence", lang, n=fmt_num(content.cadence_days, lang))
+            if content.cadence_days
+            else t("never_stale", lang)
+        )
         upstream = [
             html.Li(
                 [
@@ -66,8 +85,9 @@ def _dataset_rows(lang: str) -> list:
                             target="_blank",
                         )
                     ),
+                    html.Td(observation_text(content.latest_observation, content.resolution, lang) or "–"),
                     html.Td(fmt_date(res.get("x_last_changed", "")[:10], lang)),
-                    html.Td([state, html.Div(t("cadence", lang, n=res.get("x_cadence_days", "?")), className="small")]),
+                    html.Td([*state, html.Div(cadence, className="small")]),
                     html.Td(fmt_num(_rows(res), lang), className="num"),
                     html.Td(html.A("CSV", href=f"/files/{name}.csv", download="")),
                 ]
@@ -128,6 +148,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
                 html.Th(t("table", lang), scope="col"),
                 html.Th(t("sources", lang), scope="col"),
                 html.Th(t("licence", lang).capitalize(), scope="col"),
+                html.Th(t("data_as_of", lang), scope="col"),
                 html.Th(t("last_changed", lang), scope="col"),
                 html.Th(t("status", lang), scope="col"),
                 html.Th(t("rows", lang), scope="col"),

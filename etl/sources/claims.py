@@ -9,12 +9,14 @@ nothing here names a document. Published: the tidy `claims` table, `claims.json`
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import yaml
@@ -26,7 +28,8 @@ INPUTS = ("*",)
 DOCUMENTS = ("claims.json", "claims-review.jsonld")
 SEED_FILES = ("document.txt", "meta.yaml", "claims.yaml")
 SITE_URL_ENV = "CUBA_SITE_URL"
-DEFAULT_SITE_URL = "http://127.0.0.1:8050"
+CLAIM_PAGE = "/claims/{claim_id}"  # the dashboard's page per claim (dashboard/pages/claim.py); ClaimReview points at it
+NOT_FACTUAL = "Not a factual claim"  # no ClaimReview for these: there is no factual rating to publish
 ORGANISATION = "Cuba Energy Crisis Dashboard"
 MAX_PROBLEMS_SHOWN = 10
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the claims file is large
@@ -291,23 +294,50 @@ def documents(
         )
     _LAST.clear()  # do not keep the input tables alive after the run
     claims_json = {"documents": docs_out, "claims": claims_out}
-    review = [_claim_review(c, seen_docs[c["document_id"]]) for c in claims_out]
+    review = [_claim_review(c, seen_docs[c["document_id"]]) for c in claims_out if c["label"] != NOT_FACTUAL]
     return {"claims.json": dump_json(claims_json), "claims-review.jsonld": dump_json(review)}, changes
 
 
 def site_url() -> str:
-    """The public site's base URL (env CUBA_SITE_URL), read at call time so deployments and tests can set it."""
-    return (os.environ.get(SITE_URL_ENV) or DEFAULT_SITE_URL).rstrip("/")
+    """The public site's base URL (env CUBA_SITE_URL, read at call time), or "" when it is not set.
+
+    Why "" and not a default host: the published files are shared by every deployment and kept in git, so they must
+    never carry the address of the machine that ran the refresh. Without a site URL the ClaimReview `url`s are
+    root-relative (`/claims/<id>`): schema.org's JSON-LD context types `url` as an IRI, resolved against the address
+    the file is served from; each claim page's inline copy is made absolute on the host serving it (pagemeta).
+    A loopback, private or non-http(s) value is refused (ParseError: the claims source fails loudly)."""
+    raw = (os.environ.get(SITE_URL_ENV) or "").strip()
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host or parts.query or parts.fragment:
+        raise ParseError(f"{SITE_URL_ENV} must be the public site's http(s) address, not {raw[:80]!r}")
+    if _local_host(host):
+        raise ParseError(f"{SITE_URL_ENV} is a local address ({host}); published files must name the public site")
+    return raw.rstrip("/")
+
+
+def _local_host(host: str) -> bool:
+    """localhost names and loopback, private, link-local or unspecified IP addresses."""
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
 
 
 def _claim_review(claim: Mapping[str, Any], doc: SeedDocument) -> dict[str, Any]:
-    """One schema.org ClaimReview: the quoted claim, where it appeared, our label and its explanation."""
+    """One schema.org ClaimReview: the quoted claim, where it appeared, our label and its explanation; `url` is the
+    claim's own page (FACTCHECK.md: one per claim page, factual labels only)."""
     base = site_url()
-    cid = claim["claim_id"]
+    author: dict[str, Any] = {"@type": "Organization", "name": ORGANISATION, "url": f"{base}/"}
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": f"{base}/?claim={cid}#claim-{cid}",
+        "url": base + CLAIM_PAGE.format(claim_id=claim["claim_id"]),
         "claimReviewed": claim["quote"],
         "itemReviewed": {
             "@type": "Claim",
@@ -320,7 +350,7 @@ def _claim_review(claim: Mapping[str, Any], doc: SeedDocument) -> dict[str, Any]
             "alternateName": claim["label"],
             "ratingExplanation": claim["conclusion_en"],
         },
-        "author": {"@type": "Organization", "name": ORGANISATION, "url": base},
+        "author": author,
         "datePublished": claim["label_since"],
         "inLanguage": "en",
     }

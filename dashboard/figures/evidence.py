@@ -1,0 +1,548 @@
+"""Claim evidence charts: exactly the rows the verdict engine published behind a label (`evidence_rows`), drawn as a
+graphics desk would — one trace per series and publisher in time order, periods across their period, one unit per
+axis, context lighter and named as context, unverified or conflicting rows hollow — with the claim drawn inside a
+range set by the data. Pure: rows and words in, a Draft out; the chart definition chooses rows and words."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from dashboard.figures.basic import OPEN_HIGH, with_claim
+from dashboard.figures.common import PALETTE, Draft, Frame, axis_title, base_figure, empty_figure, trace, wrap
+
+FLAGGED = ("unverified", "conflicting")
+UNIT_ALIASES = {"people": "persons"}  # the same measure under two spellings
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "pentagon", "hexagon", "star", "triangle-down"]
+MANY_PUBLISHERS = 3  # more publishers than this for one series: one legend entry, points never joined
+LEGEND_WRAP = 38  # characters per legend line: fits a 375 px phone at 12 px (long Spanish words too)
+HEADROOM = 1.1
+HISTORY_ROWS = 5  # context rows in another unit get a panel of their own from this many on (else: the table)
+WHOLE_UNITS = {"cargoes", "count", "persons"}  # counted in whole numbers: no 0.2 ticks
+DAY_MS = 86_400_000
+IMAGE_HEIGHT, IMAGE_HEIGHT_TWO_PANELS = 600, 740
+
+
+@dataclass(frozen=True)
+class EvidenceWords:
+    """Every word the figure prints, already in the reader's language."""
+
+    claim_label: str
+    context: str  # "(context, outside the claim's period)", in hover labels
+    flagged: str  # "(marked unverified or conflicting)"
+    not_counted: str  # "(not counted by the check)", for a ratio the engine did not count
+    context_key: str  # legend: "Lighter: context, outside the claim's period"
+    flagged_key: str  # legend: "Hollow: marked unverified or conflicting"
+    not_counted_key: str  # legend: "Lighter: not counted by the check"
+    publishers: str  # "{n} publishers"
+    ratio: str  # "{num} as a % of {den}"
+    claim_period: str  # legend name of the shaded period the claim is about
+    highlight: str  # rank claims: "{year}: the claim says lowest"
+    no_data: str
+    months: list[str]
+    units: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class EvidenceInput:
+    """What to draw, as the engine published it (`claims.json`)."""
+
+    rows: list[dict[str, Any]]
+    unit: str  # the claim's unit (the primary axis)
+    kind: str  # the verdict rule: approx, range, at_least, at_most, ratio_range, rank_min
+    claimed: dict[str, Any]
+    ratios: list[dict[str, Any]] = field(default_factory=list)
+    lang: str = "en"
+    claim_period: tuple[str, str] | None = None  # ISO first and last day of the claim's period
+    highlight_year: int | None = None  # rank claims: the year the claim ranks
+
+
+def norm_unit(unit: str | None) -> str:
+    return UNIT_ALIASES.get(unit or "", unit or "")
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def is_day(text: Any) -> bool:
+    try:
+        date.fromisoformat(str(text)[:10])
+    except ValueError:
+        return False
+    return len(str(text)) == 10
+
+
+def drawable(row: dict[str, Any]) -> bool:
+    """A row the chart can place: a number on a dated period."""
+    return is_number(row.get("value")) and is_day(row.get("x_start")) and is_day(row.get("x_end") or row["x_start"])
+
+
+def panels(data: EvidenceInput) -> tuple[list[dict], list[dict], str, list[dict]]:
+    """Rows on the claim's axis, rows on a second panel (one other unit), that unit, and rows left out (other units:
+    the note says they are in the table). The second panel holds the unit with the most evidence rows; without
+    evidence in another unit, the numerator and denominator of a ratio claim, or a history of context rows."""
+    unit = norm_unit(data.unit)
+    rows = [r for r in data.rows if drawable(r)]
+    main = [r for r in rows if norm_unit(r.get("unit")) == unit]
+    others: dict[str, list[dict]] = {}
+    for r in rows:
+        if norm_unit(r.get("unit")) != unit:
+            others.setdefault(norm_unit(r.get("unit")), []).append(r)
+    second_unit = ""
+    with_evidence = {u: sum(r.get("role") == "evidence" for r in rs) for u, rs in others.items()}
+    if with_evidence and max(with_evidence.values()) > 0:
+        second_unit = max(with_evidence, key=lambda u: (with_evidence[u], len(others[u])))
+    elif others and (data.kind == "ratio_range" or max(len(rs) for rs in others.values()) >= HISTORY_ROWS):
+        second_unit = max(others, key=lambda u: len(others[u]))
+    second = others.pop(second_unit, []) if second_unit else []
+    left_out = [r for rs in others.values() for r in rs]
+    return main, second, second_unit, left_out
+
+
+def _text(row: dict[str, Any], lang: str) -> str:
+    return str((row.get("series_es") if lang == "es" else None) or row.get("series") or "")
+
+
+def _mid(start: str, end: str) -> str:
+    a, b = date.fromisoformat(start[:10]), date.fromisoformat(end[:10])
+    return (a + (b - a) / 2).isoformat()
+
+
+def _sorted(rows: Iterable[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (r["x_start"], r.get("x_end") or r["x_start"]))
+
+
+def _lanes(rows: list[dict]) -> list[list[dict]]:
+    """Rows in time order, split so that no lane goes back in time (overlapping periods of one publisher, e.g.
+    Jan-Oct and the whole year, go to a second lane drawn in the same legend group)."""
+    lanes: list[list[dict]] = []
+    for row in _sorted(rows):
+        for lane in lanes:
+            if (lane[-1].get("x_end") or lane[-1]["x_start"]) <= row["x_start"]:
+                lane.append(row)
+                break
+        else:
+            lanes.append([row])
+    return lanes
+
+
+@dataclass
+class _Group:
+    series: str
+    rows: list[dict]
+
+
+def _series_groups(rows: list[dict]) -> list[_Group]:
+    """Series in order of first appearance, evidence rows first (so colours follow what the label rests on)."""
+    order: dict[str, _Group] = {}
+    for row in sorted(rows, key=lambda r: r.get("role") != "evidence"):
+        order.setdefault(row.get("series", ""), _Group(row.get("series", ""), [])).rows.append(row)
+    return list(order.values())
+
+
+def _context_words(row: dict[str, Any], words: EvidenceWords) -> str:
+    return words.not_counted if row.get("not_counted") else words.context
+
+
+def _legend_name(parts: list[str]) -> str:
+    return wrap(" ".join(p for p in parts if p), LEGEND_WRAP)
+
+
+def _segments(rows: list[dict], join: bool) -> dict[str, list]:
+    """x, y, marker sizes and hover data: a period as a segment with its marker in the middle, a day as a point;
+    days of one publisher joined in time order when `join`."""
+    xs: list[Any] = []
+    ys: list[Any] = []
+    sizes: list[float] = []
+    hover: list[list[str]] = []
+    for row in rows:
+        start, end = row["x_start"][:10], (row.get("x_end") or row["x_start"])[:10]
+        label = [str(row.get("period") or start), str(row.get("publisher") or "")]
+        if start < end:
+            if xs and xs[-1] is not None:
+                xs.append(None), ys.append(None), sizes.append(0), hover.append(["", ""])
+            xs += [start, _mid(start, end), end]
+            ys += [row["value"]] * 3
+            sizes += [0, 8, 0]
+            hover += [label] * 3
+            xs.append(None), ys.append(None), sizes.append(0), hover.append(["", ""])
+        else:
+            if not join and xs and xs[-1] is not None:
+                xs.append(None), ys.append(None), sizes.append(0), hover.append(["", ""])
+            xs.append(start), ys.append(row["value"]), sizes.append(8), hover.append(label)
+    while xs and xs[-1] is None:
+        xs.pop(), ys.pop(), sizes.pop(), hover.pop()
+    return {"x": xs, "y": ys, "sizes": sizes, "hover": hover}
+
+
+def _unit(words: EvidenceWords, unit: str) -> str:
+    return words.units.get(unit, unit.replace("_", " "))
+
+
+def _hover(unit_text: str, name: str) -> str:
+    short = name.replace("<br>", " ")[:60]
+    return f"%{{customdata[0]}}: %{{y:,.4~g}} {unit_text}<br>%{{customdata[1]}}<extra>{short}</extra>"
+
+
+def add_rows(
+    fig: Draft,
+    rows: list[dict],
+    words: EvidenceWords,
+    lang: str,
+    unit: str,
+    axes: tuple[str, str],
+    bars: bool,
+    colour_from: int = 0,
+) -> set[str]:
+    """One trace per (series, publisher, role, verification), in time order: evidence solid, context lighter,
+    unverified or conflicting rows hollow. The legend names each series once (a series from many publishers in one
+    entry, its points never joined); what lighter and hollow mean is said once, by `add_key` below. Returns the
+    styles used ("context", "not_counted", "flagged")."""
+    unit_text = _unit(words, unit)
+    used: set[str] = set()
+    for i, group in enumerate(_series_groups(rows)):
+        colour = PALETTE[(i + colour_from) % len(PALETTE)]
+        symbol = SYMBOLS[(i + colour_from) % len(SYMBOLS)]
+        publishers = list(dict.fromkeys(r.get("publisher", "") for r in group.rows))
+        many = len(publishers) > MANY_PUBLISHERS
+        keys: dict[tuple, list[dict]] = {}
+        for row in group.rows:
+            flagged = row.get("verification") in FLAGGED
+            keys.setdefault((row.get("role") != "evidence", flagged, row.get("publisher", "")), []).append(row)
+        shown: set[str] = set()
+        for (context, flagged, publisher), part in sorted(keys.items(), key=lambda kv: kv[0][:2]):
+            base = _text(part[0], lang)
+            if many:
+                name = _legend_name([base, f"({words.publishers.format(n=len(publishers))})"])
+            else:
+                name = _legend_name([base + (f" — {publisher}" if len(publishers) > 1 and publisher else "")])
+            group_key = f"{axes[1]}|{group.series}" + ("" if many else f"|{publisher}")
+            if context:
+                used.add("not_counted" if part[0].get("not_counted") else "context")
+            if flagged:
+                used.add("flagged")
+            style = " ".join(
+                w for w in (_context_words(part[0], words) if context else "", words.flagged if flagged else "") if w
+            )
+            for lane in _lanes(part):
+                common = {
+                    "name": name,
+                    "legendgroup": group_key,
+                    "showlegend": group_key not in shown,
+                    "opacity": 0.45 if context else 1.0,
+                    "xaxis": axes[0],
+                    "yaxis": axes[1],
+                }
+                shown.add(group_key)
+                hover = _hover(unit_text, f"{name} {style}".strip())
+                if bars:
+                    _add_bars(fig, lane, colour, flagged, context, hover, common)
+                    continue
+                seg = _segments(lane, join=not many and all(r["x_start"] == r.get("x_end", r["x_start"]) for r in lane))
+                fig.add_trace(
+                    trace(
+                        "scatter",
+                        x=seg["x"],
+                        y=seg["y"],
+                        mode="lines+markers",
+                        line={"color": colour, "width": 3 if not context else 2},
+                        marker={
+                            "color": colour,
+                            "symbol": symbol + ("-open" if flagged else ""),
+                            "size": seg["sizes"],
+                            "line": {"color": colour, "width": 2},
+                        },
+                        connectgaps=False,
+                        cliponaxis=False,
+                        customdata=seg["hover"],
+                        hovertemplate=hover,
+                        **common,
+                    )
+                )
+    return used
+
+
+def add_key(fig: Draft, used: set[str], words: EvidenceWords, bars: bool = False) -> None:
+    """Legend entries that say, once, what a lighter (or hatched) mark and a hollow one mean (traces without data,
+    drawn as the chart's marks are: bars for a bar chart)."""
+    grey = "#666666"
+    outline = {"line": {"color": grey, "width": 2}}
+    if bars:
+        hatched = {"color": grey, "pattern": {"shape": "/", "fgcolor": "#333"}, **outline}
+        entries = [
+            ("context", words.context_key, hatched, 0.45),
+            ("not_counted", words.not_counted_key, {"color": grey, **outline}, 0.45),
+            ("flagged", words.flagged_key, {"color": "rgba(0,0,0,0)", **outline}, 1),
+        ]
+    else:
+        entries = [
+            ("context", words.context_key, {"symbol": "circle", "color": grey, "size": 9}, 0.45),
+            ("not_counted", words.not_counted_key, {"symbol": "circle", "color": grey, "size": 9}, 0.45),
+            ("flagged", words.flagged_key, {"symbol": "circle-open", "color": grey, "size": 9, **outline}, 1),
+        ]
+    said: set[str] = set()
+    for style, name, marker, opacity in entries:
+        if style in used and name not in said:  # context and not counted may share one entry
+            said.add(name)
+            fig.add_trace(
+                trace(
+                    "bar" if bars else "scatter",
+                    x=[None],
+                    y=[None],
+                    mode=None if bars else "markers",
+                    name=_legend_name([name]),
+                    marker=marker,
+                    opacity=opacity,
+                    hoverinfo="skip",
+                    legendgroup=f"key|{style}",
+                )
+            )
+
+
+def _add_bars(fig: Draft, rows: list[dict], colour: str, flagged: bool, context: bool, hover: str, common: dict):
+    """Bars across their period (rank claims: one bar per year); hollow when unverified, hatched when context."""
+    mids = [_mid(r["x_start"], r.get("x_end") or r["x_start"]) for r in rows]
+    widths = [
+        max(
+            1,
+            (date.fromisoformat((r.get("x_end") or r["x_start"])[:10]) - date.fromisoformat(r["x_start"][:10])).days,
+        )
+        * DAY_MS
+        * 0.8
+        for r in rows
+    ]
+    fig.add_trace(
+        trace(
+            "bar",
+            x=mids,
+            y=[r["value"] for r in rows],
+            width=widths,
+            marker={
+                "color": "rgba(0,0,0,0)" if flagged else colour,
+                "line": {"color": colour, "width": 2},
+                "pattern": {"shape": "/" if context else "", "fgcolor": "#333", "bgcolor": "rgba(0,0,0,0)"},
+            },
+            customdata=[[str(r.get("period") or r["x_start"]), str(r.get("publisher") or "")] for r in rows],
+            hovertemplate=hover,
+            **common,
+        )
+    )
+
+
+def ratio_rows(data: EvidenceInput, words: EvidenceWords) -> list[dict]:
+    """The engine's ratios as rows of the claim's axis (one per period), named in plain words."""
+    out = []
+    for r in data.ratios:
+        if not is_number(r.get("value")) or not is_day(r.get("x_start")):
+            continue
+        es = data.lang == "es"
+        num = (r.get("numerator_label_es") if es else None) or r.get("numerator_label") or ""
+        den = (r.get("denominator_label_es") if es else None) or r.get("denominator_label") or ""
+        series = words.ratio.format(num=num, den=den) if num and den else str(r.get("label") or "")
+        series = series.replace(" de el ", " del ") if es else series  # "como % del consumo"
+        out.append(
+            {
+                "series": series,
+                "series_es": series,
+                "role": "evidence" if r.get("counted", True) else "context",
+                "not_counted": not r.get("counted", True),
+                "x_start": r["x_start"],
+                "x_end": r.get("x_end") or r["x_start"],
+                "period": r.get("period", ""),
+                "value": r["value"],
+                "unit": data.unit,
+                "publisher": r.get("publisher", ""),
+                "verification": "",
+            }
+        )
+    return out
+
+
+def y_range(values: list[float], claimed: dict[str, Any]) -> list[float]:
+    """From zero (or the lowest value) to the highest value or the claim's bounds, with ~10 % headroom. An
+    open-ended bound (≥ 10,000 as the claim's `high`) never sets the range."""
+    points = [v for v in values if is_number(v)]
+    for key in ("value", "low", "high"):
+        v = claimed.get(key)
+        if is_number(v) and not (key == "high" and v >= OPEN_HIGH):
+            points.append(float(v))
+    top = max(points, default=0.0)
+    bottom = min(points + [0.0])
+    top = top * HEADROOM if top > 0 else 1.0
+    bottom = bottom * HEADROOM if bottom < 0 else 0.0
+    return [bottom, top]
+
+
+def x_range(rows: list[dict], extra: tuple[str, str] | None = None) -> list[str]:
+    starts = [r["x_start"][:10] for r in rows] + ([extra[0]] if extra else [])
+    ends = [(r.get("x_end") or r["x_start"])[:10] for r in rows] + ([extra[1]] if extra else [])
+    first, last = date.fromisoformat(min(starts)), date.fromisoformat(max(ends))
+    pad = max(timedelta(days=20), (last - first) * 0.04)
+    return [(first - pad).isoformat(), (last + pad).isoformat()]
+
+
+def date_ticks(bounds: list[str], months: list[str]) -> dict[str, Any]:
+    """Tick positions and labels in the reader's language (plotly's month names are English): years for long
+    ranges, months for shorter ones, days for a few weeks; at most ~5 ticks, so a phone has room for them."""
+    first, last = date.fromisoformat(bounds[0]), date.fromisoformat(bounds[1])
+    days = (last - first).days
+    vals: list[str] = []
+    text: list[str] = []
+    if days > 3 * 365:
+        years = list(range(first.year + (first > date(first.year, 1, 1)), last.year + 1))
+        step = max(1, math.ceil(len(years) / 5))
+        for y in years[::step]:
+            vals.append(f"{y}-01-01")
+            text.append(str(y))
+    elif days > 62:
+        month_list = []
+        y, m = first.year, first.month
+        while date(y, m, 1) <= last:
+            if date(y, m, 1) >= first:
+                month_list.append((y, m))
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        step = max(1, math.ceil(len(month_list) / 4))
+        for y, m in month_list[::step]:  # the year on the first tick and where it changes: "Oct 2025, Jan 2026"
+            vals.append(f"{y}-{m:02d}-01")
+            text.append(f"{months[m - 1]} {y}" if len(vals) == 1 or vals[-2][:4] != str(y) else months[m - 1])
+    else:
+        step = max(1, math.ceil(days / 4))
+        d = first
+        while d <= last:
+            vals.append(d.isoformat())
+            text.append(f"{d.day} {months[d.month - 1]}")
+            d += timedelta(days=step)
+    return {"tickmode": "array", "tickvals": vals, "ticktext": text, "type": "date"}
+
+
+def _label_clear_of_data(fig: Draft, label: str, values: list[float], bounds: list[float]) -> None:
+    """Put the claim's label on the side of its line with fewer values near it (a label box over data hides it)."""
+    note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
+    if note is None or note.get("yanchor") != "bottom":
+        return
+    line, near = float(note["y"]), 0.15 * (bounds[1] - bounds[0])
+    above = sum(line < v <= line + near for v in values)
+    below = sum(line - near <= v < line for v in values)
+    if above > below and line - near >= bounds[0]:
+        note.update(yanchor="top", yshift=-5)
+
+
+def _whole(unit: str, bounds: list[float]) -> dict[str, Any]:
+    """Whole-number ticks for small counts (1 cargo, not 0.2)."""
+    return {"dtick": 1} if unit in WHOLE_UNITS and bounds[1] - bounds[0] <= 6 else {}
+
+
+def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords) -> Draft:
+    """The claim's own axis (its unit), a second panel for one other unit when evidence is in it, the claim drawn
+    on the first panel; rows of further units are left to the table (the chart definition says so in a note)."""
+    main, second, second_unit, _ = panels(data)
+    if data.kind == "ratio_range":
+        main = ratio_rows(data, words) + main
+    if not main and second:  # nothing on the claim's axis: the other unit is the only panel (no claim to draw)
+        main, second, unit, claimed = second, [], second_unit, {}
+    else:
+        unit, claimed = norm_unit(data.unit), data.claimed
+    if not main:
+        return item_figure(data, frame, words)
+    # Images (PNG/SVG) are drawn at this height (dashboard/render.py); on a page the card sets it (CSS).
+    fig = base_figure(frame, height=IMAGE_HEIGHT_TWO_PANELS if second else IMAGE_HEIGHT)
+    bars = data.kind == "rank_min"
+    used = add_rows(fig, main, words, data.lang, unit, ("x", "y"), bars)
+    fig.update_layout(barmode="overlay")
+    x_main = x_range(main, data.claim_period if claimed else None)
+    y_main = y_range([r["value"] for r in main], claimed)
+    fig.layout["xaxis"].update(range=x_main, **date_ticks(x_main, words.months))
+    fig.layout["yaxis"].update(range=y_main, autorange=False, **axis_title(_unit(words, unit)), **_whole(unit, y_main))
+    if second:
+        used |= add_rows(fig, second, words, data.lang, second_unit, ("x2", "y2"), bars, colour_from=4)
+        x_two = x_range(second)
+        fig.layout["yaxis"]["domain"] = [0.58, 1.0]
+        fig.layout["xaxis2"] = {
+            **fig.layout["xaxis"],
+            "anchor": "y2",
+            "range": x_two,
+            **date_ticks(x_two, words.months),
+        }
+        fig.layout["yaxis2"] = {
+            **{k: v for k, v in fig.layout["yaxis"].items() if k != "dtick"},  # its own ticks
+            "domain": [0.0, 0.36],
+            "anchor": "x2",
+            "range": (y_two := y_range([r["value"] for r in second], {})),
+            **axis_title(_unit(words, second_unit)),
+            **_whole(second_unit, y_two),
+        }
+        fig.layout["xaxis"]["anchor"] = "y"
+    add_key(fig, used, words, bars)
+    if claimed and data.claim_period:
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="y domain",
+            x0=data.claim_period[0],
+            x1=data.claim_period[1],
+            y0=0,
+            y1=1,
+            fillcolor="rgba(230,159,0,0.16)",
+            line={"width": 0},
+            layer="below",
+            showlegend=True,
+            name=words.claim_period,
+        )
+    if bars and data.highlight_year is not None:
+        year = data.highlight_year
+        on_year = [r["value"] for r in main if r["x_start"][:4] == str(year)]
+        if on_year:
+            fig.add_annotation(
+                x=f"{year}-07-02",
+                y=max(on_year),
+                text=words.highlight.format(year=year),
+                showarrow=True,
+                arrowhead=2,
+                ax=0,
+                ay=-34,
+                font={"size": 12, "color": "#000"},
+                bgcolor="rgba(255,255,255,0.85)",
+                xanchor="right",
+            )
+    if claimed:
+        with_claim(fig, claimed, words.claim_label, top=y_main[1])
+        _label_clear_of_data(fig, words.claim_label, [r["value"] for r in main], y_main)
+    return fig
+
+
+def item_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords) -> Draft:
+    """Rows that are items, not numbers (a list of plants for a count claim): one square per item, stacked per
+    list, so the count can be read against the claimed number."""
+    items = [r for r in data.rows if not is_number(r.get("value")) and str(r.get("value") or "").strip()]
+    if not items or norm_unit(data.unit) != "count":
+        return empty_figure(frame, words.no_data)
+    fig = base_figure(frame, height=IMAGE_HEIGHT)
+    groups = _series_groups(items)
+    for i, group in enumerate(groups):
+        label = wrap(_text(group.rows[0], data.lang), 18)  # category labels wrapped, never rotated
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=[label] * len(group.rows),
+                y=list(range(1, len(group.rows) + 1)),
+                mode="markers",
+                name=label,
+                showlegend=False,
+                marker={"size": 16, "symbol": SYMBOLS[i % len(SYMBOLS)], "color": PALETTE[i % len(PALETTE)]},
+                customdata=[[str(r["value"]), str(r.get("publisher") or "")] for r in group.rows],
+                hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+            )
+        )
+    top = y_range([float(len(g.rows)) for g in groups], data.claimed)
+    top[1] *= 1.15  # room for the claim's label above the top square
+    fig.update_layout(
+        xaxis={"type": "category", "automargin": True, "tickangle": 0},
+        yaxis={"range": top, "autorange": False, "dtick": 2},
+    )
+    fig.layout["yaxis"].update(axis_title(_unit(words, "count")))
+    with_claim(fig, data.claimed, words.claim_label, top=top[1])
+    return fig

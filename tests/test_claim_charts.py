@@ -1,0 +1,332 @@
+"""Claim evidence charts (issue 14): the chart draws exactly the rows the engine published behind the label, in time
+order, one unit per axis, the claim inside a range set by the data; the on-page figure has no title of its own (the
+card's heading is the title) while images carry theirs; Spanish everywhere; readable at 375 px in Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from plotly.io.json import to_json_plotly
+
+from dashboard.chartdefs import claims as claimdefs
+from dashboard.data import DataStore
+from dashboard.figures import common
+from dashboard.figures.evidence import OPEN_HIGH
+
+STORE = DataStore()
+
+
+def row(series, x_start, x_end, value, unit="bbl_per_day", role="evidence", publisher="Reuters", verification=""):
+    return {
+        "series": series,
+        "series_es": f"ES {series}",
+        "role": role,
+        "table": "t",
+        "key": f"{series}|{x_start}|{publisher}",
+        "x_start": x_start,
+        "x_end": x_end,
+        "period": x_start if x_start == x_end else f"{x_start}/{x_end}",
+        "value": value,
+        "unit": unit,
+        "publisher": publisher,
+        "url": "https://example.org/a",
+        "retrieved": "2026-11-27",
+        "verification": verification,
+    }
+
+
+def claim(rows, kind="approx", claimed=None, ratios=None, **extra):
+    return {
+        "claim_id": "test-claim",
+        "quote": "Cuba needs 110,000 barrels a day",
+        "rule": {"kind": kind},
+        "claimed": claimed if claimed is not None else {"value": 100, "unit": "bbl_per_day", "period": "2026-02"},
+        "evidence_rows": rows,
+        "ratios": ratios or [],
+        "conclusion_en": "Data say so.",
+        "conclusion_es": "Los datos lo dicen.",
+        "finding_en": "About 100 bbl/d in Feb 2026.",
+        "finding_es": "Unos 100 b/d en febrero de 2026.",
+        "as_of": "2026-02-28",
+        **extra,
+    }
+
+
+def view_of(c, lang="en"):
+    return claimdefs.build_claim_view(STORE, c, lang)
+
+
+def drawn_points(fig_json) -> list[tuple[str, float]]:
+    """(trace name, value) of every row drawn: a day's point, or a period's segment (start, middle, end) once."""
+    out = []
+    for tr in fig_json["data"]:
+        ys = tr.get("y") or []
+        sizes = (tr.get("marker") or {}).get("size")
+        for i, y in enumerate(ys):
+            if y is None:
+                continue
+            if tr["type"] == "bar" or not isinstance(sizes, list) or sizes[i]:
+                out.append((tr.get("name", ""), float(y)))
+    return out
+
+
+def figure_json(view, screen=False) -> dict:
+    return json.loads(to_json_plotly(view.screen() if screen else view.figure))
+
+
+MIXED = [
+    row("Venezuela to Cuba", "2024-01-01", "2024-12-31", 32000, role="context"),
+    row("Venezuela to Cuba", "2025-01-01", "2025-10-31", 27400),
+    row("Venezuela to Cuba", "2025-01-01", "2025-12-31", 26500, verification="unverified"),  # overlaps Jan-Oct
+    row("Venezuela to Cuba", "2026-01-11", "2026-01-11", 0, publisher="AP"),
+    row("Tankers", "2026-01-11", "2026-01-11", 0, unit="cargoes"),
+    row("Outage hours in a year", "2025-01-01", "2025-01-01", 1952, unit="hours", role="context"),
+]
+
+
+def test_traces_are_exactly_the_published_rows():
+    view = view_of(claim(MIXED))
+    drawn = sorted(v for _, v in drawn_points(figure_json(view)))
+    # every row in the claim's unit or the second panel's unit (cargoes has an evidence row), nothing else
+    assert drawn == sorted([32000.0, 27400.0, 26500.0, 0.0, 0.0])
+    assert 1952.0 not in drawn
+    assert any("shown in the table" in note and "Outage hours in a year" in note for note in view.notes)
+    assert list(view.frame["value"]) == [r["value"] for r in MIXED]
+
+
+def test_x_never_runs_back_in_time_within_a_trace():
+    rows = MIXED + [row("Venezuela to Cuba", "2023-06-01", "2023-06-30", 50000)]
+    for tr in figure_json(view_of(claim(rows)))["data"]:
+        xs = [x for x in tr.get("x") or [] if x is not None]
+        assert xs == sorted(xs), tr["name"]
+
+
+def test_periods_drawn_across_their_period_and_days_as_points():
+    fig = figure_json(view_of(claim(MIXED[:2])))
+    evidence = next(t for t in fig["data"] if "context" not in t["name"])
+    xs = [x for x in evidence["x"] if x is not None]
+    assert xs[0] == "2025-01-01" and xs[-1] == "2025-10-31"  # the segment spans Jan-Oct
+    day = figure_json(view_of(claim([row("Daily", "2026-02-11", "2026-02-11", 15.8)])))["data"][0]
+    assert day["x"] == ["2026-02-11"]
+
+
+def test_units_never_mixed_on_an_axis():
+    fig = figure_json(view_of(claim(MIXED)))
+    by_axis: dict[str, set[float]] = {}
+    for tr in fig["data"]:
+        by_axis.setdefault(tr.get("yaxis", "y"), set()).update(y for y in tr["y"] if y is not None)
+    assert by_axis["y"] == {32000, 27400, 26500, 0}
+    assert by_axis["y2"] == {0}  # cargoes on their own panel
+    assert fig["layout"]["yaxis"]["title"]["text"] == "bbl/d"
+    assert fig["layout"]["yaxis2"]["title"]["text"] == "cargoes"
+
+
+def test_a_context_history_in_another_unit_gets_its_own_panel_and_ticks():
+    history = [row("Flows", f"{y}-01-01", f"{y}-12-31", 50000 - y, role="context") for y in range(2015, 2021)]
+    c = claim(
+        [row("Cargoes", "2026-01-11", "2026-01-11", 0, unit="cargoes"), *history],
+        kind="at_most",
+        claimed={"value": 0, "unit": "cargoes", "period": "2026-01"},
+    )
+    fig = figure_json(view_of(c))
+    assert fig["layout"]["yaxis"]["dtick"] == 1  # whole cargoes
+    assert "dtick" not in fig["layout"]["yaxis2"] and fig["layout"]["yaxis2"]["title"]["text"] == "bbl/d"
+    assert sorted(v for _, v in drawn_points(fig)) == sorted([0] + [r["value"] for r in history])
+
+
+def test_context_and_unverified_rows_are_lighter_hollow_and_keyed_in_the_legend():
+    fig = figure_json(view_of(claim(MIXED)))
+    names = [t["name"].replace("<br>", " ") for t in fig["data"] if t.get("showlegend") is not False]
+    assert any("Lighter: context, not counted" in n for n in names)
+    assert any("Hollow: unverified or conflicting" in n for n in names)
+    with_data = [t for t in fig["data"] if any(y is not None for y in t["y"])]
+    hollow = {y for t in with_data if t["marker"]["symbol"].endswith("-open") for y in t["y"] if y is not None}
+    assert hollow == {26500}
+    lighter = {y for t in with_data if t["opacity"] < 1 for y in t["y"] if y is not None}
+    assert lighter == {32000}
+
+
+@pytest.mark.parametrize("data_max", [548.0, 60.0])
+def test_open_ended_ratio_band_never_stretches_the_axis(data_max):
+    ratios = [
+        {
+            "value": data_max,
+            "x_start": "2025-01-01",
+            "x_end": "2025-10-31",
+            "period": "2025-01-01/2025-10-31",
+            "numerator_label": "Venezuela to Cuba",
+            "denominator_label": "Mexico to Cuba",
+            "publisher": "Reuters",
+            "unit": "pct",
+        }
+    ]
+    c = claim(
+        MIXED[:2],
+        kind="ratio_range",
+        claimed={"low": 100, "high": 100000, "unit": "pct", "period": "2025"},
+        ratios=ratios,
+    )
+    fig = figure_json(view_of(c))
+    top = fig["layout"]["yaxis"]["range"][1]
+    assert top <= max(data_max, 100) * 1.2
+    band = next(s for s in fig["layout"]["shapes"] if s["type"] == "rect" and s.get("yref") == "y")
+    assert band["y0"] == 100 and band["y1"] <= top
+    ratio = next(t for t in fig["data"] if t.get("yaxis", "y") == "y")
+    assert "as a % of" in ratio["name"].replace("<br>", " ") and "/" not in ratio["name"]
+    label = next(a for a in fig["layout"]["annotations"] if a.get("text", "").startswith("Claim"))
+    assert label["text"] == "Claim: ≥ 100%" and 100000 >= OPEN_HIGH
+
+
+def test_claim_line_inside_the_visible_range():
+    fig = figure_json(
+        view_of(
+            claim(
+                [row("Daily", "2026-02-11", "2026-02-11", 15.8, unit="hours_per_day")],
+                kind="at_least",
+                claimed={"value": 20, "unit": "hours_per_day", "period": "2026-02"},
+            )
+        )
+    )
+    line = next(s for s in fig["layout"]["shapes"] if s["type"] == "line")
+    low, high = fig["layout"]["yaxis"]["range"]
+    assert low <= line["y0"] == 20 <= high <= 20 * 1.2
+
+
+def test_page_variant_has_no_title_but_the_image_has():
+    view = view_of(claim(MIXED))
+    assert "title" not in figure_json(view, screen=True)["layout"]
+    image = figure_json(view)["layout"]
+    assert image["title"]["text"] == "About 100 bbl/d in Feb 2026."
+    assert "Reuters" in json.dumps(image["title"]["subtitle"]) or any(
+        "Reuters" in a.get("text", "") for a in image.get("annotations", [])
+    )
+    assert "2026-02-28" in json.dumps(image)  # as of, inside the image
+
+
+def test_spanish_every_word():
+    view = view_of(claim(MIXED), "es")
+    fig = figure_json(view)
+    names = [t["name"].replace("<br>", " ") for t in fig["data"] if t.get("showlegend") is not False]
+    assert names and all(n.startswith(("ES ", "Más claro", "Hueco")) for n in names), names
+    assert any("contexto" in n for n in names) and any("sin verificar" in n for n in names)
+    assert fig["layout"]["yaxis"]["title"]["text"] == "b/d"
+    assert fig["layout"]["yaxis2"]["title"]["text"] == "cargamentos"
+    ticks = fig["layout"]["xaxis"]["ticktext"] + fig["layout"]["xaxis2"]["ticktext"]
+    assert not any(m in " ".join(ticks) for m in ("Jan", "Apr", "Aug", "Dec"))
+    texts = [a.get("text", "") for a in fig["layout"]["annotations"]]
+    assert any(x.startswith("Afirmación") for x in texts)
+    assert "Unos 100" in fig["layout"]["title"]["text"] and view.notes and view.notes[0].startswith("No se dibuja")
+
+
+def test_many_publishers_share_one_legend_entry_and_are_never_joined():
+    rows = [
+        row("ONEI visitors", f"{y}-01-01", f"{y}-12-31", 2e6 + y, unit="persons", publisher=f"P{y}")
+        for y in range(2010, 2020)
+    ]
+    fig = figure_json(view_of(claim(rows, claimed={"value": 2e6, "unit": "persons", "period": "2019"})))
+    assert len(fig["data"]) == 10
+    assert sum(t.get("showlegend", True) for t in fig["data"]) == 1
+    assert all(len([x for x in t["x"] if x is not None]) == 3 for t in fig["data"])  # one period each, not joined
+
+
+def test_rank_claim_draws_its_yearly_rows_as_bars():
+    rows = [row("Visitors", f"{y}-01-01", f"{y}-12-31", 4e6 - y * 1000, unit="persons") for y in range(2006, 2026)]
+    rows[14]["role"] = "context"  # 2020 excluded
+    c = claim(rows, kind="rank_min", claimed={"period": "2025"})
+    fig = figure_json(view_of(c))
+    assert {t["type"] for t in fig["data"] if any(y is not None for y in t["y"])} == {"bar"}
+    assert sorted(v for _, v in drawn_points(fig)) == sorted(r["value"] for r in rows)
+    assert any("claim says lowest" in a.get("text", "") for a in fig["layout"]["annotations"])
+
+
+def test_claims_without_published_rows_have_no_chart():
+    assert not claimdefs.has_chart(claim([]))
+    assert claimdefs.has_chart(claim(MIXED))
+
+
+def test_published_claim_charts_the_same_with_and_without_validation(monkeypatch):
+    ids = [c["claim_id"] for c in claimdefs.claims_doc(STORE)["claims"] if claimdefs.has_chart(c)]
+    for cid in ids[:6]:
+        c = claimdefs.find_claim(STORE, cid)
+        out = []
+        for validate in (True, False):
+            monkeypatch.setattr(common, "VALIDATE", validate)
+            view = claimdefs.build_claim_view(STORE, c, "es")
+            out.append(
+                (to_json_plotly(view.figure), json.dumps(json.loads(to_json_plotly(view.screen())), sort_keys=True))
+            )
+        assert json.loads(out[0][0]) == json.loads(out[1][0]) and out[0][1] == out[1][1], cid
+        assert np.isfinite(json.loads(out[0][0])["layout"]["yaxis"]["range"]).all()
+
+
+# -- in Chromium ---------------------------------------------------------------------------------------------------
+# Boxes of the drawn chart inside `selector`: every visible svg text (font size, box), the legend, the plot areas and
+# the title. Plotly draws text as <text> with an inline font-size.
+LAYOUT_CHECK = """(selector) => {
+  const root = document.querySelector(selector);
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const container = root.querySelector('.svg-container');
+  const texts = [...container.querySelectorAll('text')].filter(
+    (t) => t.textContent.trim() && t.getBoundingClientRect().width > 0 && !t.closest('.hoverlayer'));
+  const legend = container.querySelector('g.legend');
+  return {
+    svg: box(container),
+    texts: texts.map((t) => ({text: t.textContent.slice(0, 40), size: parseFloat(getComputedStyle(t).fontSize),
+                               box: box(t), legend: !!t.closest('g.legend')})),
+    legend: legend ? box(legend.querySelector('rect.bg') || legend) : null,
+    plots: [...container.querySelectorAll('.nsewdrag')].map(box),
+    title: [...container.querySelectorAll('.g-gtitle text')].map(box),
+  };
+}"""
+
+
+def _overlap(a, b, slack=1.0) -> bool:
+    return a[0] < b[2] - slack and b[0] < a[2] - slack and a[1] < b[3] - slack and b[1] < a[3] - slack
+
+
+def chart_findings(res: dict) -> list[str]:
+    """What a graphics editor rejects: text under 11 px, text outside the figure, legend over plot or title."""
+    out = []
+    left, top, right, bottom = res["svg"]
+    for t in res["texts"]:
+        if t["size"] < 11:
+            out.append(f"text {t['text']!r} at {t['size']} px")
+        x0, y0, x1, y1 = t["box"]
+        if x0 < left - 1 or y0 < top - 1 or x1 > right + 1 or y1 > bottom + 1:
+            out.append(f"text {t['text']!r} outside the figure")
+    if res["legend"]:
+        for plot in res["plots"]:
+            if _overlap(res["legend"], plot):
+                out.append("legend over the plot")
+        for title in res["title"]:
+            if _overlap(res["legend"], title):
+                out.append("legend over the title")
+    return out
+
+
+BROWSER_CLAIMS = ("twenty-hours-without-power", "venezuela-shipments-blocked", "mexico-oil-exporter")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_claim_charts_readable_at_375_px(browser, live_server, lang):
+    published = {c["claim_id"] for c in claimdefs.claims_doc(STORE)["claims"] if claimdefs.has_chart(c)}
+    chosen = [c for c in BROWSER_CLAIMS if c in published] or sorted(published)[:3]
+    assert chosen
+    findings = []
+    for cid in chosen:
+        for url, selector in (
+            (f"{live_server}/claims/{cid}?lang={lang}", f"#claim-{cid}-chart"),
+            (f"{live_server}/embed/claim-{cid}?lang={lang}", "figure.embed"),
+        ):
+            page = browser.new_page(viewport={"width": 375, "height": 800})
+            page.goto(url, wait_until="networkidle")
+            page.locator(selector).scroll_into_view_if_needed()
+            page.wait_for_selector(f"{selector} .main-svg", timeout=20000)
+            result = page.evaluate(LAYOUT_CHECK, selector)
+            assert len(result["texts"]) > 5, url
+            findings += [f"{url}: {f}" for f in chart_findings(result)]
+            page.close()
+    assert findings == []

@@ -1,0 +1,425 @@
+"""The fact-checking desk's rules (../shared/guides/FACTCHECK.md) in the verdict engine, one small fixture claim per
+rule, and the published claims.json held to the same rules: the claim's own period, verification marks, the
+document's own source, context series, ratios from one period, partial support, characterisation, thresholds,
+'Not consistent', and the exact rows behind each label."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from etl.verdicts import (
+    LABEL_CANNOT_CHECK,
+    LABEL_CONSISTENT,
+    LABEL_NOT_CONSISTENT,
+    LABEL_NOT_FACTUAL,
+    LABEL_PARTLY,
+    check_claim,
+    claim_window,
+    evaluate,
+    fmt_reporter,
+    period_name,
+)
+
+DOC = {"id": "doc", "title": "Doc", "publisher": "P", "published": "2026-02"}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _counts() -> pd.DataFrame:
+    """A monthly count with verification marks, like data/political_prisoners.csv."""
+    return pd.DataFrame(
+        {
+            "as_of_date": ["2025-12-31", "2026-01-31", "2026-02-28", "2026-02-28"],
+            "prisoners": [1197.0, 1207.0, 1214.0, 1300.0],
+            "publisher": ["NGO A", "NGO A", "NGO A", "NGO B"],
+            "url": ["https://a/1", "https://a/2", "https://a/3", "https://b/1"],
+            "verification": ["confirmed", "confirmed", "confirmed", "unverified"],
+        }
+    ).astype({"as_of_date": "string", "publisher": "string", "url": "string", "verification": "string"})
+
+
+def _flows() -> pd.DataFrame:
+    """Period figures with period_start/period_end, like data/oil_supply_reported.csv."""
+    return pd.DataFrame(
+        {
+            "period_start": ["2025-01-01", "2025-01-01", "2025-01-01", "2026-01-30"],
+            "period_end": ["2025-10-31", "2025-06-30", "2025-06-30", "2026-01-30"],
+            "supplier": ["Venezuela", "Mexico", "Mexico", "domestic production"],
+            "flow": ["all", "crude", "products", "crude"],
+            "value": [27400.0, 17900.0, 1700.0, 40000.0],
+            "unit": ["bbl_per_day"] * 4,
+            "publisher": ["Wire", "Filing", "Filing", "Expert"],
+            "verification": ["confirmed"] * 4,
+        }
+    ).astype({c: "string" for c in ("period_start", "period_end", "supplier", "flow", "unit", "publisher")})
+
+
+def _facts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "fact_id": ["raid", "weighing"],
+            "date": ["2026-01-03", "2026-01-23"],
+            "value": [2026.0, 2026.0],
+            "publisher": ["Wire", "Paper"],
+            "verification": ["confirmed", "confirmed"],
+        }
+    ).astype({"fact_id": "string", "date": "string", "publisher": "string", "verification": "string"})
+
+
+TABLES = {"counts": _counts(), "flows": _flows(), "facts": _facts()}
+
+
+def count_series(**extra: Any) -> dict[str, Any]:
+    spec = {
+        "table": "counts",
+        "column": "prisoners",
+        "where": {"publisher": "NGO A"},
+        "period": {"from": "2025-01-01", "to": "2026-02-28"},
+        "aggregate": "last",
+        "label": "NGO A count",
+    }
+    return {**spec, **extra}
+
+
+def value_claim(evidence: list[dict[str, Any]], claimed: dict[str, Any], kind: str = "approx", **rule: Any) -> dict:
+    return {
+        "id": "c",
+        "quote": "q",
+        "paragraph": 2,
+        "topic": "prisoners",
+        "type": "value",
+        "claimed": claimed,
+        "evidence": evidence,
+        "rule": {"kind": kind, **rule},
+    }
+
+
+def run(claim: dict[str, Any], tables: dict[str, pd.DataFrame] | None = None) -> dict[str, Any]:
+    result = evaluate(claim, tables or TABLES, {}, DOC)
+    json.dumps(result, allow_nan=False)
+    return result
+
+
+# -- the claim's own period --------------------------------------------------------------------------------------
+
+
+def test_today_means_the_documents_month():
+    assert claim_window("2026-02") == ("2026-02-01", "2026-02-28")
+    assert claim_window("2025") == ("2025-01-01", "2025-12-31")
+    assert claim_window("2026-01/2026-02") == ("2026-01-01", "2026-02-28")
+    assert claim_window("") is None
+    r = run(value_claim([count_series()], {"value": 1185, "unit": "persons"}, tolerance_pct=3))
+    assert r["claimed"]["period"] == "2026-02"  # no period given: the document's month
+    assert r["label"] == LABEL_CONSISTENT
+
+
+def test_evidence_from_another_period_is_context_not_verdict():
+    old = count_series(period={"from": "2025-01-01", "to": "2025-12-31"})
+    r = run(value_claim([old], {"value": 1197, "unit": "persons", "period": "2026-02"}, tolerance_pct=3))
+    assert r["label"] == LABEL_CANNOT_CHECK
+    assert r["measured"][0]["counted"] is False and r["measured"][0]["value"] == 1197
+    assert any("not for February 2026" in c and "context" in c for c in r["caveats_en"])
+    assert r["conclusion_en"].startswith("No figure that can settle it for February 2026. For context:")
+    assert {row["role"] for row in r["evidence_rows"]} == {"context"}
+
+
+def test_a_period_note_lets_older_evidence_count_and_is_shown():
+    note = "Latest year published"
+    old = count_series(period={"from": "2025-01-01", "to": "2025-12-31"}, period_note=note)
+    r = run(value_claim([old], {"value": 1197, "unit": "persons", "period": "2026-02"}, tolerance_pct=3))
+    assert r["label"] == LABEL_CONSISTENT
+    assert r["measured"][0]["counted"] is True
+    assert any(note in c for c in r["caveats_en"]) and any(note in c for c in r["caveats_es"])
+
+
+# -- verification, the document's own source, context series -------------------------------------------------------
+
+
+def test_unverified_rows_alone_never_make_a_claim_consistent():
+    b = count_series(where={"publisher": "NGO B"}, label="NGO B count")
+    r = run(value_claim([b], {"value": 1300, "unit": "persons"}, tolerance_pct=3))
+    assert r["label"] == LABEL_CANNOT_CHECK
+    assert any("unverified" in c for c in r["caveats_en"])
+    # beside a confirmed series the unverified one is shown but does not count
+    r = run(value_claim([count_series(), b], {"value": 1214, "unit": "persons"}, tolerance_pct=1))
+    assert r["label"] == LABEL_CONSISTENT and not r["sources_disagree"]
+    assert [m["counted"] for m in r["measured"]] == [True, False]
+
+
+def test_the_documents_own_source_is_not_independent_confirmation():
+    r = run(value_claim([count_series(document_source=True)], {"value": 1214, "unit": "persons"}, tolerance_pct=3))
+    assert r["label"] == LABEL_CANNOT_CHECK
+    assert any("not independent confirmation" in c for c in r["caveats_en"])
+
+
+def test_a_context_series_needs_a_note_and_never_counts():
+    bare = value_claim([count_series(role="context")], {"value": 1214, "unit": "persons"}, tolerance_pct=3)
+    assert any("needs a note" in p for p in check_claim(bare))
+    noted = count_series(role="context", note="a different measure")
+    r = run(value_claim([noted], {"value": 1214, "unit": "persons"}, tolerance_pct=3))
+    assert r["label"] == LABEL_CANNOT_CHECK
+    assert any("a different measure" in c for c in r["caveats_en"])
+
+
+# -- labels: 'Not consistent' and disagreement -----------------------------------------------------------------------
+
+
+def test_evidence_for_the_claims_period_can_contradict_it():
+    r = run(value_claim([count_series()], {"value": 2000, "unit": "persons"}, tolerance_pct=5))
+    assert r["label"] == LABEL_NOT_CONSISTENT
+    assert (
+        r["conclusion_en"] == "1,214 people on 28 February 2026 (NGO A). The claim says 2,000 people in February 2026."
+    )
+
+
+def test_sources_on_both_sides_of_the_claim_give_partly():
+    high = count_series(where={"publisher": "NGO B"}, label="NGO B count")
+    tables = {**TABLES, "counts": _counts().assign(verification="confirmed")}
+    r = run(value_claim([count_series(), high], {"value": 1214, "unit": "persons"}, tolerance_pct=1), tables)
+    assert r["label"] == LABEL_PARTLY and r["sources_disagree"]
+    assert r["conclusion_en"].startswith("Sources differ. ")
+
+
+# -- ratios ------------------------------------------------------------------------------------------------------------
+
+
+def _pair(num: dict[str, Any], den: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "r",
+        "quote": "q",
+        "paragraph": 2,
+        "topic": "oil supply",
+        "type": "comparison",
+        "claimed": {"low": 100, "high": 100000, "unit": "pct", "period": "2025"},
+        "evidence": [num, den],
+        "rule": {"kind": "ratio_range", "tolerance_abs": 10},
+    }
+
+
+def _flow(supplier: str, start: str, end: str, how: str = "last", **extra: Any) -> dict[str, Any]:
+    return {
+        "table": "flows",
+        "column": "value",
+        "where": {"supplier": supplier, "period_start": start, "period_end": end},
+        "period": {"from": "2025-01-01", "to": "2026-02-28"},
+        "aggregate": how,
+        "label": f"{supplier} flow",
+        **extra,
+    }
+
+
+def test_a_ratio_is_said_in_words_with_its_periods_and_publishers_flagged():
+    num = _flow("Venezuela", "2025-01-01", "2025-10-31", name="Venezuelan deliveries", source="Wire")
+    den = _flow("Mexico", "2025-01-01", "2025-06-30", how="sum", name="Mexico's", source="Filing")
+    r = run(_pair(num, den))
+    assert r["label"] == LABEL_CONSISTENT
+    assert r["ratios"][0]["value"] == pytest.approx(139.8, abs=0.01)
+    assert r["ratios"][0]["denominator"] == 19600  # crude + products summed
+    assert r["conclusion_en"] == (
+        "Venezuelan deliveries (27,400 bbl/d, January–October 2025, Wire): 140% of Mexico's (19,600 bbl/d, "
+        "January–June 2025, Filing). The claim says at least 100% in 2025."
+    )
+    assert "=" not in r["conclusion_en"] and not re.search(r"\d\s*/\s*\d", r["conclusion_en"])
+    assert any("different periods" in c for c in r["caveats_en"])
+    assert any("different publishers" in c for c in r["caveats_en"])
+    assert r["ratios"][0]["x_start"] == "2025-01-01" and r["ratios"][0]["x_end"] == "2025-10-31"
+
+
+def test_a_ratio_counts_only_when_both_figures_count():
+    num = _flow("Venezuela", "2025-01-01", "2025-10-31")
+    den = _flow("domestic production", "2026-01-30", "2026-01-30")  # January 2026, claim is about 2025
+    r = run(_pair(num, den))
+    assert r["label"] == LABEL_CANNOT_CHECK and r["ratios"][0]["counted"] is False
+    r = run(_pair(num, {**den, "period_note": "describes the months before"}))
+    assert r["label"] == LABEL_NOT_CONSISTENT  # 68 %, more than 2 × 10 points under 100 %
+
+
+# -- events: partial support, core and characterisation ------------------------------------------------------------
+
+
+def _event(fact: str, **extra: Any) -> dict[str, Any]:
+    claim = {
+        "id": "e",
+        "quote": "q",
+        "paragraph": 2,
+        "topic": "politics",
+        "type": "event",
+        "claimed": {"period": "2026-01"},
+        "evidence": [
+            {"table": "facts", "column": "date", "where": {"fact_id": fact}, "aggregate": "last", "label": fact}
+        ],
+        "rule": {"kind": "event"},
+    }
+    claim["evidence"][0].update(extra.pop("evidence_extra", {}))
+    return {**claim, **extra}
+
+
+def test_an_event_judges_its_core_and_names_the_characterisation_as_the_documents():
+    r = run(
+        _event(
+            "raid",
+            core="A raid took place on 3 January 2026.",
+            characterisation='"Invasion" is the document\'s word.',
+        )
+    )
+    assert r["label"] == LABEL_CONSISTENT
+    assert r["conclusion_en"] == "A raid took place on 3 January 2026 (Wire)."
+    assert r["characterisation_en"] == '"Invasion" is the document\'s word.'
+    assert r["characterisation_es"] == r["characterisation_en"]  # no Spanish given: the English, never empty
+    assert any("factual core only" in c for c in r["caveats_en"])
+
+
+def test_a_report_that_covers_only_part_of_an_event_gives_partly():
+    r = run(_event("weighing", evidence_extra={"supports": "partly"}, core="A blockade was being considered."))
+    assert r["label"] == LABEL_PARTLY
+    bad = _event("weighing", evidence_extra={"supports": "maybe"})
+    assert any("supports" in p for p in check_claim(bad))
+
+
+# -- thresholds and tolerance on the card --------------------------------------------------------------------------
+
+
+def test_thresholds_and_tolerances_set_by_the_engine_are_stated():
+    claimed = {"value": 1214, "unit": "persons", "threshold": "'many' read as over 1,000"}
+    r = run(value_claim([count_series()], claimed, tolerance_pct=3))
+    assert any("Threshold set by this dashboard" in c and "over 1,000" in c for c in r["caveats_en"])
+    assert any("Tolerance set by this dashboard" in c and "±3%" in c for c in r["caveats_en"])
+    assert len(r["caveats_en"]) == len(r["caveats_es"])
+
+
+def test_wording_replaces_a_number_that_would_misstate_the_claim():
+    claimed = {"value": 0, "unit": "persons", "wording": "that nobody is held", "wording_es": "que nadie está preso"}
+    r = run(value_claim([count_series()], claimed, kind="at_most", tolerance_abs=0))
+    assert r["conclusion_en"].endswith("The claim says that nobody is held.")
+    assert r["conclusion_es"].endswith("La afirmación dice que nadie está preso.")
+
+
+# -- the rows behind the label -------------------------------------------------------------------------------------
+
+
+def test_evidence_rows_are_exactly_the_rows_behind_the_value():
+    r = run(value_claim([count_series()], {"value": 1214, "unit": "persons"}, tolerance_pct=3))
+    rows = r["evidence_rows"]
+    evidence = [row for row in rows if row["role"] == "evidence"]
+    assert [(row["x_start"], row["value"]) for row in evidence] == [("2026-02-28", 1214)]  # 'last': one row
+    context = [row for row in rows if row["role"] == "context"]
+    assert [row["value"] for row in context] == [1197, 1207]  # the same series' other rows, for the chart
+    first = evidence[0]
+    assert first["publisher"] == "NGO A" and first["url"] == "https://a/3" and first["verification"] == "confirmed"
+    assert first["unit"] == "persons" and first["series"] == "NGO A count"
+    assert r["as_of"] == "2026-02-28"
+    mean = run(value_claim([count_series(aggregate="mean")], {"value": 1200, "unit": "persons"}, tolerance_pct=3))
+    assert len([row for row in mean["evidence_rows"] if row["role"] == "evidence"]) == 3
+
+
+def test_period_rows_span_their_period():
+    num = _flow("Venezuela", "2025-01-01", "2025-10-31")
+    den = _flow("Mexico", "2025-01-01", "2025-06-30", how="sum")
+    rows = run(_pair(num, den))["evidence_rows"]
+    mexico = [row for row in rows if row["key"].startswith("flows|2025-01-01/2025-06-30")]
+    assert len(mexico) == 2 and {row["x_end"] for row in mexico} == {"2025-06-30"}
+    assert all(row["x_start"] == "2025-01-01" for row in mexico)
+
+
+def test_reporter_numbers_and_period_names():
+    assert fmt_reporter(1_810_663, "persons", "en") == "1.81 million people"
+    assert fmt_reporter(2_101_000, "bbl_per_day", "es") == "2,1 millones de barriles diarios"
+    assert fmt_reporter(27_437, "bbl_per_day", "en") == "27,400 bbl/d"
+    assert fmt_reporter(82.34, "pct", "en") == "82%"
+    assert fmt_reporter(5.62, "pct", "es") == "5,6 %"
+    assert fmt_reporter(15.83, "hours_per_day", "en") == "15.8 hours a day"
+    assert period_name("2025-01-01/2025-10-31", "en") == "January–October 2025"
+    assert period_name("2025-01-01/2025-10-31", "es") == "enero–octubre de 2025"
+    assert period_name("2025-12-15/2026-01-15", "en") == "15 December 2025 – 15 January 2026"
+
+
+# -- the published claims hold to the same rules -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published() -> list[dict[str, Any]]:
+    return json.loads((ROOT / "data" / "claims.json").read_text(encoding="utf-8"))["claims"]
+
+
+def test_published_sentences_are_pasteable(published):
+    for c in published:
+        if c["label"] == LABEL_NOT_FACTUAL:
+            continue
+        for lang, most in (("en", 45), ("es", 60)):
+            text = c[f"conclusion_{lang}"]
+            assert len(text.split()) <= most, (c["claim_id"], lang, text)
+            assert not re.search(r"\d\s*=\s*\d|\d\s*/\s*\d", text), (c["claim_id"], text)
+            assert c[f"finding_{lang}"], c["claim_id"]
+        assert " and " not in c["conclusion_es"].replace("Kpler and", ""), c["claim_id"]  # no English joiners
+
+
+def test_published_labels_rest_on_counted_evidence_rows(published):
+    for c in published:
+        counted = [m for m in c["measured"] if m.get("counted")]
+        if c["label"] in (LABEL_CONSISTENT, LABEL_PARTLY, LABEL_NOT_CONSISTENT):
+            assert counted, c["claim_id"]
+            evidence = [r for r in c["evidence_rows"] if r["role"] == "evidence"]
+            assert evidence, c["claim_id"]
+            marks = {r["verification"] for r in evidence}
+            assert marks - {"unverified", "conflicting"}, (c["claim_id"], marks)
+        for row in c["evidence_rows"]:
+            assert row["role"] in ("evidence", "context") and row["table"] and "key" in row, c["claim_id"]
+            assert row["x_start"] <= row["x_end"] or not row["x_start"], (c["claim_id"], row)
+
+
+def test_published_labels_a_fact_checker_flagged(published):
+    """Labels changed after the review in issue 14: a July 2024 ratio of two NGOs cannot confirm a February 2026
+    claim; system-wide hours of load shedding are not hours without power; Venezuela's deliveries were smaller than
+    Cuba's own output; a repost is not a statement; 'considering' is not 'preparing'."""
+    label = {c["claim_id"]: c["label"] for c in published}
+    assert label["most-prisoners-arrested-11j"] == LABEL_CANNOT_CHECK
+    assert label["twenty-hours-without-power"] == LABEL_CANNOT_CHECK
+    assert label["venezuela-main-oil-source"] == LABEL_PARTLY
+    assert label["trump-rubio-president-of-cuba"] == LABEL_PARTLY
+    assert label["naval-blockade-press-reports"] == LABEL_PARTLY
+    by_id = {c["claim_id"]: c for c in published}
+    for cid in ("venezuela-invasion", "maduro-captured"):
+        assert by_id[cid]["characterisation_en"] and by_id[cid]["characterisation_es"], cid
+
+
+def test_context_rows_can_be_limited_to_the_same_kind_of_period():
+    """A cargo claim's context shows other cargoes, not multi-month totals kept in the same table."""
+    flows = pd.concat(
+        [
+            _flows(),
+            pd.DataFrame(
+                {
+                    "period_start": ["2025-05-01", "2025-12-10"],
+                    "period_end": ["2025-11-30", "2025-12-12"],
+                    "supplier": ["domestic production"] * 2,
+                    "flow": ["crude"] * 2,
+                    "value": [9_000_000.0, 80_000.0],
+                    "unit": ["bbl_per_day"] * 2,
+                    "publisher": ["Total", "Cargo"],
+                    "verification": ["confirmed"] * 2,
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).astype({c: "string" for c in ("period_start", "period_end", "supplier", "flow", "unit", "publisher")})
+    spec = {
+        "table": "flows",
+        "column": "value",
+        "where": {"supplier": "domestic production"},
+        "period": {"from": "2026-01-01", "to": "2026-02-28"},
+        "aggregate": "max",
+        "label": "cargoes",
+    }
+    claim = value_claim([spec], {"value": 100_000, "unit": "bbl_per_day", "period": "2026-01"}, kind="at_most")
+    every = run(claim, {**TABLES, "flows": flows})["evidence_rows"]
+    assert sorted(r["value"] for r in every if r["role"] == "context") == [80_000, 9_000_000]
+    claim["evidence"][0]["context_max_days"] = 10
+    limited = run(claim, {**TABLES, "flows": flows})["evidence_rows"]
+    assert [r["value"] for r in limited if r["role"] == "context"] == [80_000]
+    claim["evidence"][0]["context_max_days"] = -1
+    assert any("context_max_days" in p for p in check_claim(claim))
