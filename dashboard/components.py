@@ -15,7 +15,15 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.charts import ChartSpec, ChartState, ChartView, download_path, embed_path, share_path
+from dashboard.charts import (
+    ChartSpec,
+    ChartState,
+    ChartView,
+    download_path,
+    embed_path,
+    share_path,
+    source_line,
+)
 from dashboard.data import DataStore
 from dashboard.i18n import fmt_date, fmt_num, label_text, t
 from dashboard.pages_index import LABEL_SLUGS
@@ -436,6 +444,8 @@ def chart_card(
                 className="summary",
             ),
             *([html.P(n, className="note") for n in view.notes]),
+            # The sources' latest observation, with the stale flag the image and the embed carry.
+            html.P(source_line(view.sources, "", lang).replace("<br>", " "), className="as-of small text-muted"),
             html.Details(
                 [html.Summary(t("sources", lang)), source_list(view, lang)], className="sources-box", open=True
             ),

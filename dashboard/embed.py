@@ -25,7 +25,7 @@ import plotly.io as pio
 from flask_caching import Cache
 
 from dashboard import charts, render
-from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView
+from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView, source_line
 from dashboard.data import DataStore
 from dashboard.figures.common import CLAIM_COLOR
 from dashboard.i18n import t
@@ -173,8 +173,9 @@ def render_page(
         f"?{urlencode(req.state.query(req.spec))}" if req.state.query(req.spec) else ""
     )
     oembed = f"{base.rstrip('/')}/oembed?" + urlencode({"url": self_url, "format": "json"})
-    publishers = "; ".join(dict.fromkeys(s.publisher or s.title for s in view.sources if (s.publisher or s.title)))
-    as_of = f"{t('data_as_of', lang)} {view.as_of}" if view.as_of else ""
+    # The PNG's source line (sources, "as of", and the stale flag when the data are older than their cadence).
+    credit = source_line(view.sources, view.as_of, lang).replace("<br>", " ")
+    credit = getattr(view, "caption", "") or credit  # a claim chart: "as of" first, at most three publishers
     color_scheme = {"light": "light", "dark": "dark", "auto": "light dark"}[theme]
     classes = [
         f"theme-{theme}",
@@ -182,6 +183,7 @@ def render_page(
         "controls-off" if flags["controls"] == "off" else "",
         "static" if flags["static"] == "1" else "",
         "claim-chart" if req.spec.id.startswith("claim-") else "",
+        "two-panels" if req.spec.id.startswith("claim-") and "yaxis2" in view.screen()["layout"] else "",
     ]
     if flags["static"] == "1" and static_src:
         light_src, dark_src = static_src
@@ -239,7 +241,7 @@ def render_page(
 {chart}
 <p id="s" class="summary">{e(view.summary)}</p>
 {note}
-<figcaption>{e(t("source", lang))}: {e(publishers)}{" · " + e(as_of) if as_of else ""} ·
+<figcaption>{e(credit)} ·
 <a href="{e(full)}" target="_blank" rel="noopener">{e(t("full_view", lang))}</a></figcaption>
 </figure>
 {data_block}

@@ -123,6 +123,9 @@ def check_claim(claim: Mapping[str, Any]) -> list[str]:
         problems.append(f"unknown topic {claim.get('topic')!r} (known: {', '.join(TOPICS)})")
     if not isinstance(claim.get("quote"), str) or not claim["quote"].strip():
         problems.append("no quote")
+    for key in ("headline", "headline_es", "core", "core_es", "characterisation", "characterisation_es"):
+        if key in claim and not isinstance(claim[key], str):
+            problems.append(f"{key} must be text")
     if not isinstance(claim.get("paragraph"), int) or isinstance(claim.get("paragraph"), bool):
         problems.append(f"paragraph {claim.get('paragraph')!r} is not a number")
     rule = claim.get("rule")
@@ -722,13 +725,17 @@ def evidence_rows(sel: Selection, counted: bool) -> list[dict[str, Any]]:
     names = {lang: series_name(sel.spec, lang) for lang in ("en", "es")}
     out = []
     for role, frame in ((ROLE_EVIDENCE if counted else ROLE_CONTEXT, used), (ROLE_CONTEXT, others)):
-        for row in frame.to_dict("records"):
-            out.append(_row_out(sel, row, role, names))
+        for position, row in zip(frame.index, frame.to_dict("records"), strict=True):
+            out.append(_row_out(sel, row, role, names, position))
     out.sort(key=lambda r: (r["x_start"], r["x_end"], r["role"], r["key"]))
     return out
 
 
-def _row_out(sel: Selection, row: Mapping[str, Any], role: str, names: Mapping[str, str]) -> dict[str, Any]:
+def _row_out(
+    sel: Selection, row: Mapping[str, Any], role: str, names: Mapping[str, str], position: Any
+) -> dict[str, Any]:
+    """One published row. Its key names the table, the value column, the row's time and identifying fields, and its
+    position in the published table, so two rows (or two columns of one row) never share a key."""
     column = sel.spec["column"]
     x_start, x_end = _row_span(row, sel.time_col)
     time = _time_text(row[sel.time_col]) if sel.time_col and _py(row.get(sel.time_col)) is not None else ""
@@ -745,7 +752,7 @@ def _row_out(sel: Selection, row: Mapping[str, Any], role: str, names: Mapping[s
         "series_es": names["es"],
         "role": role,
         "table": sel.spec["table"],
-        "key": "|".join([sel.spec["table"], time, *ids]),
+        "key": "|".join([sel.spec["table"], time, *ids, f"{column}#{position}"]),
         "x_start": x_start,
         "x_end": x_end,
         "period": time,
@@ -845,6 +852,11 @@ def evaluate(
             f"Tolerancia fijada por este panel: una cifra a {result['tolerance_es']} de la afirmación cuenta como "
             "coherente; hasta el doble, como parcialmente coherente."
         )
+    result["evidence_rows"] = _unique_rows(result["evidence_rows"])
+    for lang, key in (("en", "headline"), ("es", "headline_es")):
+        headline = " ".join(str(claim.get(key) or "").split())
+        if headline:  # the claim file's plain-words finding, for titles and the compact list
+            result[f"finding_{lang}"] = _sentence(headline)
     threshold = " ".join(str(claimed.get("threshold") or "").split())
     if threshold:
         threshold_es = " ".join(str(claimed.get("threshold_es") or threshold).split())
@@ -856,6 +868,16 @@ def evaluate(
     evidence_ends = [r["x_end"] for r in result["evidence_rows"] if r["role"] == ROLE_EVIDENCE and r["x_end"]]
     result["as_of"] = max(evidence_ends, default="")
     return _jsonable(result)
+
+
+def _unique_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per key: a row two series share is published once, as evidence if either series counts it."""
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kept = best.get(row["key"])
+        if kept is None or (kept["role"] == ROLE_CONTEXT and row["role"] == ROLE_EVIDENCE):
+            best[row["key"]] = row
+    return [row for row in rows if best.get(row["key"]) is row]
 
 
 def _add_caveats(result: dict[str, Any], caveats: list[dict[str, str]]) -> None:
@@ -1076,8 +1098,10 @@ def _evaluate_ratio(
         counted_flags.append(counted)
         stand_in.status, stand_in.value, stand_in.unit = "ok", pct, "pct"
         publishers = [source_name(s) for s in (num, den) if source_name(s)]
-        spans = [_frame_span(s.used, s.time_col) for s in (num, den)]
-        starts, ends = [s for s, _ in spans if s], [e for _, e in spans if e]
+        # The ratio is drawn over the numerator's period (the flow being compared); a differing denominator period is
+        # a caveat, not a wider segment.
+        span = _frame_span(num.used, num.time_col)
+        starts, ends = [span[0]] if span[0] else [], [span[1]] if span[1] else []
         if num.period != den.period:
             _add_caveats(result, [_pair_caveat("periods", names, (num.period, den.period))])
         if len(set(publishers)) > 1:
@@ -1257,11 +1281,19 @@ def _finish(
     context = [(s, d, lab) for s, d, lab, ok in zip(selections, descs, labels, counted, strict=True) if d and not ok]
     period = str(claimed.get("period") or "")
     for lang in ("en", "es"):
-        says = (
-            (f" The claim says {claim_text[lang]}." if lang == "en" else f" La afirmación dice {claim_text[lang]}.")
-            if claim_text[lang]
-            else ""
-        )
+        # "as read here": a number is this dashboard's reading of the claim's words; `wording` is the claim's own
+        if not claim_text[lang]:
+            says = ""
+        elif claimed.get("wording"):
+            says = (
+                f" The claim says {claim_text[lang]}." if lang == "en" else f" La afirmación dice {claim_text[lang]}."
+            )
+        else:
+            says = (
+                f" Claim as read here: {claim_text[lang]}."
+                if lang == "en"
+                else f" Lectura de la afirmación: {claim_text[lang]}."
+            )
         if label == LABEL_CANNOT_CHECK:
             when = period_name(period, lang) if period else ""
             if result.get(f"core_{lang}"):

@@ -136,7 +136,7 @@ def test_brw003_the_claim_is_drawn_on_its_evidence_chart(browser, live_server):
     )
     svg = page.request.get(image.evaluate("img => img.src")).text()
     assert "Claim: 80–95%" in svg and "Our World in Data" in svg  # the claim and the source are in the image
-    assert card.locator(".label-badge").first.inner_text().endswith("Consistent with the data")
+    assert card.locator(".label-badge").first.inner_text().endswith("Cannot be checked with available data")
     # Only the requested claim is shown.
     assert page.locator("#claim-cards > article:visible").count() == 1
     assert errors == []

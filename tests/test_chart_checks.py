@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -575,3 +576,75 @@ def test_chk025_event_markers_stay_at_the_top_of_the_blackout_charts():
     for chart_id in ("une-supply-demand", "une-share-dark"):
         layout = figure_doc(build_view(chart_id, "en"))["layout"]
         assert layout["yaxis2"]["range"] == [0, 1.05], chart_id
+
+
+# -- the second reading of issue 14 (graphics desk): shipments, Havana periods, explore, stale flags, Spanish ticks ---
+def test_chk030_shipments_draw_every_supplier_with_cargoes_in_their_own_panel():
+    for lang in LANGS:
+        view = build_view("oil-shipments", lang)
+        doc = figure_doc(view)
+        cargo = [t for t in doc["data"] if t.get("yaxis") == "y2"]
+        assert cargo and all(t.get("xaxis") == "x2" for t in cargo)  # barrels never share the bbl/d axis
+        assert doc["layout"]["yaxis2"]["type"] == "log" and "log" in doc["layout"]["yaxis2"]["title"]["text"]
+        keyed = {t["name"] for t in doc["data"] if t.get("showlegend") is not False and t.get("name")}
+        assert ("Russia" if lang == "en" else "Rusia") in keyed
+        headings = [a["text"] for a in doc["layout"].get("annotations", [])]
+        assert len(headings) == 2  # each panel has its own heading
+        assert view.as_of in ("23 March 2026", "23 de marzo de 2026")  # the table's latest observation
+        assert not re.search(r"\d{4}-\d{2}", view.summary), view.summary  # dates in words, no ISO ranges
+        assert "hover" not in doc["layout"]["title"]["subtitle"]["text"]
+        assert view.summary.count(" ") <= 40
+
+
+def test_chk031_havana_figures_span_their_period_and_stop_at_the_as_of_date():
+    for lang in LANGS:
+        view = build_view("une-outage-hours", lang)
+        doc = figure_doc(view)
+        havana = [t for t in doc["data"] if "Havana" in str(t.get("name")) or "Habana" in str(t.get("name"))]
+        assert len(havana) == 1
+        xs = [pd.Timestamp(x) for x in havana[0]["x"] if x is not None]
+        assert max(xs) <= pd.Timestamp("2026-04-29")
+        assert pd.Timestamp("2022-08-01") in xs  # 2022 drawn from its first message, not mid-year
+        assert any("2026" in n and ("17" in n) for n in view.notes)  # the 17-day 2026 figure: named, not drawn
+        assert doc["layout"]["yaxis"]["range"][1] < 20
+
+
+def test_chk032_explore_names_the_place_in_its_own_language():
+    en, es = build_view("explore", "en"), build_view("explore", "es")
+    assert en.title.startswith("Cuba") and es.title.startswith("Cuba")
+    assert "share" not in es.title.lower() and "electricidad" in es.title
+    for view in (en, es):
+        assert "_" not in view.title and "_" not in view.subtitle
+        assert "Cuba" in figure_doc(view)["layout"]["title"]["text"]
+        assert "2024" in view.summary and "values" not in view.summary
+
+
+def test_chk033_embeds_and_cards_flag_stale_data_as_the_image_does(client):
+    for lang in LANGS:
+        mark = "stale" if lang == "en" else "desactualizad"
+        view = build_view("une-units-out", lang)
+        assert mark in view.figure.layout.title.subtitle.text  # the image
+        embed = client.get(f"/embed/une-units-out?lang={lang}").get_data(as_text=True)
+        caption = embed[embed.index("<figcaption>") : embed.index("</figcaption>")]
+        assert mark in caption and view.as_of in caption, caption  # the embed
+        from dashboard import charts
+        from dashboard.components import chart_card
+
+        spec = charts.get("une-units-out")
+        card = json.dumps(
+            chart_card(spec, view, charts.ChartState(lang=lang), "http://x").to_plotly_json(), default=str
+        )
+        assert mark in card  # the page card
+    demand = build_view("electricity-demand-two-publishers", "en")
+    text = demand.figure.layout.title.subtitle.text
+    assert "Ember, latest data: 2023" in text  # Cuba's Ember series ends in 2023, whatever the table's latest year
+
+
+def test_chk034_spanish_time_axes_have_spanish_month_ticks():
+    english = ("Jan", "Apr", "Aug", "Dec")
+    for chart_id in ("une-supply-demand", "une-outage-hours", "une-calendar", "une-load-cut"):
+        layout = figure_doc(build_view(chart_id, "es"))["layout"]
+        text = " ".join(layout["xaxis"].get("ticktext") or [])
+        assert text and not any(m in text for m in english), (chart_id, text)
+    ticks = figure_doc(build_view("oil-gap-vs-producers", "es"))["layout"]["xaxis"]["ticktext"]
+    assert any("mill." in t for t in ticks) and not any(t.endswith("M") for t in ticks)

@@ -24,7 +24,7 @@ def row(series, x_start, x_end, value, unit="bbl_per_day", role="evidence", publ
         "series_es": f"ES {series}",
         "role": role,
         "table": "t",
-        "key": f"{series}|{x_start}|{publisher}",
+        "key": f"{series}|{x_start}|{x_end}|{unit}|{publisher}",
         "x_start": x_start,
         "x_end": x_end,
         "period": x_start if x_start == x_end else f"{x_start}/{x_end}",
@@ -176,7 +176,7 @@ def test_open_ended_ratio_band_never_stretches_the_axis(data_max):
     ratio = next(t for t in fig["data"] if t.get("yaxis", "y") == "y")
     assert "as a % of" in ratio["name"].replace("<br>", " ") and "/" not in ratio["name"]
     label = next(a for a in fig["layout"]["annotations"] if a.get("text", "").startswith("Claim"))
-    assert label["text"] == "Claim: ≥ 100%" and 100000 >= OPEN_HIGH
+    assert label["text"].replace("\u00a0", " ") == "Claim: ≥ 100% (as read here)" and 100000 >= OPEN_HIGH
 
 
 def test_claim_line_inside_the_visible_range():
@@ -202,7 +202,7 @@ def test_page_variant_has_no_title_but_the_image_has():
     assert "Reuters" in json.dumps(image["title"]["subtitle"]) or any(
         "Reuters" in a.get("text", "") for a in image.get("annotations", [])
     )
-    assert "2026-02-28" in json.dumps(image)  # as of, inside the image
+    assert "28 February 2026" in json.dumps(image)  # as of, inside the image
 
 
 def test_spanish_every_word():
@@ -213,22 +213,41 @@ def test_spanish_every_word():
     assert any("contexto" in n for n in names) and any("sin verificar" in n for n in names)
     assert fig["layout"]["yaxis"]["title"]["text"] == "b/d"
     assert fig["layout"]["yaxis2"]["title"]["text"] == "cargamentos"
-    ticks = fig["layout"]["xaxis"]["ticktext"] + fig["layout"]["xaxis2"]["ticktext"]
+    ticks = fig["layout"]["xaxis2"]["ticktext"]
     assert not any(m in " ".join(ticks) for m in ("Jan", "Apr", "Aug", "Dec"))
     texts = [a.get("text", "") for a in fig["layout"]["annotations"]]
     assert any(x.startswith("Afirmación") for x in texts)
     assert "Unos 100" in fig["layout"]["title"]["text"] and view.notes and view.notes[0].startswith("No se dibuja")
 
 
-def test_many_publishers_share_one_legend_entry_and_are_never_joined():
+def test_context_from_many_publishers_is_one_grey_entry_evidence_keeps_one_per_publisher():
     rows = [
-        row("ONEI visitors", f"{y}-01-01", f"{y}-12-31", 2e6 + y, unit="persons", publisher=f"P{y}")
-        for y in range(2010, 2020)
+        row("ONEI visitors", f"{y}-01-01", f"{y}-12-31", 2e6 + y, unit="persons", publisher=f"P{y}", role="context")
+        for y in range(2010, 2019)
     ]
+    rows += [row("ONEI visitors", "2019-01-01", "2019-12-31", 2.1e6, unit="persons", publisher=f"E{i}") for i in (1, 2)]
     fig = figure_json(view_of(claim(rows, claimed={"value": 2e6, "unit": "persons", "period": "2019"})))
-    assert len(fig["data"]) == 10
-    assert sum(t.get("showlegend", True) for t in fig["data"]) == 1
-    assert all(len([x for x in t["x"] if x is not None]) == 3 for t in fig["data"])  # one period each, not joined
+    drawn = [t for t in fig["data"] if any(y is not None for y in t["y"])]
+    context = [t for t in drawn if "other reports (9 publishers)" in t["name"].replace("<br>", " ")]
+    assert context and all(len([x for x in t["x"] if x is not None]) == 3 * 9 // len(context) for t in context)
+    assert sum(t.get("showlegend", True) for t in context) == 1  # one grey entry, periods never joined
+    assert all(x is None for t in context for x in t["x"][3::4])
+    evidence = [t for t in drawn if t not in context]
+    assert len(evidence) == 2 and all(t.get("showlegend", True) for t in evidence)
+    assert len({(t["marker"]["color"], t["marker"]["symbol"]) for t in evidence + context}) == 3
+
+
+def test_no_two_series_share_colour_and_symbol():
+    rows = [
+        row(f"S{i}", "2025-01-01", "2025-01-01", i, unit="hours_per_day", publisher=f"P{j}", role=role)
+        for i in range(6)
+        for j in range(2)
+        for role in ("context",)
+    ]
+    fig = figure_json(view_of(claim(rows, kind="at_least", claimed={"value": 20, "unit": "hours_per_day"})))
+    keyed = [t for t in fig["data"] if t.get("showlegend", True) and any(y is not None for y in t["y"])]
+    pairs = [(t["marker"]["color"], t["marker"]["symbol"].removesuffix("-open")) for t in keyed]
+    assert len(pairs) == 12 and len(set(pairs)) == len(pairs)
 
 
 def test_rank_claim_draws_its_yearly_rows_as_bars():
@@ -238,12 +257,111 @@ def test_rank_claim_draws_its_yearly_rows_as_bars():
     fig = figure_json(view_of(c))
     assert {t["type"] for t in fig["data"] if any(y is not None for y in t["y"])} == {"bar"}
     assert sorted(v for _, v in drawn_points(fig)) == sorted(r["value"] for r in rows)
-    assert any("claim says lowest" in a.get("text", "") for a in fig["layout"]["annotations"])
+    assert any("claim says lowest" in a.get("text", "").replace("<br>", " ") for a in fig["layout"]["annotations"])
 
 
 def test_claims_without_published_rows_have_no_chart():
     assert not claimdefs.has_chart(claim([]))
     assert claimdefs.has_chart(claim(MIXED))
+
+
+def test_a_lone_figure_has_no_chart_ratios_and_ranks_do():
+    one = [row("Detained", "2024-07-01", "2024-07-01", 554, unit="persons", role="context")]
+    assert not claimdefs.has_chart(claim(one, kind="at_least", claimed={"value": 1, "unit": "persons"}))
+    # the same figure twice (one row published under two series) is still one figure
+    twice = one + [{**one[0], "series": "Other series"}]
+    assert not claimdefs.has_chart(claim(twice, kind="at_least", claimed={"value": 1, "unit": "persons"}))
+    # a second figure in another unit does not make a comparison on the claim's axis
+    other = one + [row("Flows", "2025-01-01", "2025-12-31", 5, unit="bbl_per_day")]
+    assert not claimdefs.has_chart(claim(other, kind="at_least", claimed={"value": 1, "unit": "persons"}))
+    two = one + [row("Detained", "2025-07-01", "2025-07-01", 554, unit="persons")]
+    assert claimdefs.has_chart(claim(two, kind="at_least", claimed={"value": 1, "unit": "persons"}))
+    ratio = {"value": 52, "x_start": "2024-07-01", "x_end": "2024-07-01", "numerator_label": "a"}
+    assert claimdefs.has_chart(claim(one, kind="ratio_range", claimed={"low": 50, "high": 100}, ratios=[ratio]))
+    assert claimdefs.has_chart(claim(one, kind="rank_min", claimed={"period": "2024"}))
+
+
+def test_published_lone_figures_are_text_cards_with_a_clean_404(client):
+    doc = claimdefs.claims_doc(STORE)["claims"]
+    lone = [c["claim_id"] for c in doc if c["claim_id"] in ("protesters-11j-detained", "island-less-than-200-km")]
+    assert all(not claimdefs.has_chart(claimdefs.find_claim(STORE, cid)) for cid in lone)
+    for cid in lone:
+        for url in (f"/embed/claim-{cid}", f"/download/claim-{cid}.png", f"/download/claim-{cid}.svg"):
+            res = client.get(url)
+            assert res.status_code == 404, url
+            assert b"Traceback" not in res.data and b"<html" in res.data.lower(), url
+
+
+def test_claim_label_is_the_reading_in_plain_words():
+    people = claim(MIXED, kind="at_least", claimed={"value": 1, "unit": "persons", "period": "2026-02"})
+
+    def plain(text):
+        return text.replace("<br>", " ").replace("\u00a0", " ")
+
+    assert plain(claimdefs.claim_label(people, "en")) == "Claim: ≥ 1 people (as read here)"
+    assert plain(claimdefs.claim_label(people, "es")) == "Afirmación: ≥ 1 personas (según esta lectura)"
+    worded = claim(MIXED, claimed={"value": 0, "unit": "cargoes", "wording": "that shipments stopped"})
+    assert claimdefs.claim_label(worded, "en").replace("<br>", " ") == "Claim: that shipments stopped (as read here)"
+
+
+def test_panels_share_one_time_axis_and_the_second_has_a_heading():
+    fig = figure_json(view_of(claim(MIXED)))
+    assert fig["layout"]["xaxis2"]["matches"] == "x"
+    assert fig["layout"]["xaxis2"]["range"] == fig["layout"]["xaxis"]["range"]
+    first, last = fig["layout"]["xaxis"]["range"]
+    assert first <= "2024-01-01" and last >= "2026-01-11"  # both panels' rows inside the one range
+    headings = [a["text"] for a in fig["layout"]["annotations"] if a.get("yref") == "paper" and a.get("y") == 0.45]
+    assert headings == ["Tankers, cargoes"]
+
+
+def test_claim_period_is_visible_and_in_the_legend():
+    fig = figure_json(view_of(claim(MIXED)))
+    period = next(s for s in fig["layout"]["shapes"] if s.get("name") == "Claim's period")
+    assert period["showlegend"] is True
+    first, last = (np.datetime64(d[:10]) for d in fig["layout"]["xaxis"]["range"])
+    width = np.datetime64(period["x1"][:10]) - np.datetime64(period["x0"][:10])
+    assert width / (last - first) >= 0.019
+    es = figure_json(view_of(claim(MIXED), "es"))
+    assert any(s.get("name") == "Periodo de la afirmación" for s in es["layout"]["shapes"])
+
+
+def test_subtitle_says_unit_period_and_how_the_claim_is_drawn():
+    view = view_of(claim(MIXED))
+    assert "bbl/d, 2024–2026. Dashed line: the claim as read here" in view.subtitle
+    assert "Evidence behind" not in view.subtitle
+    assert "Evidencia detrás" not in view_of(claim(MIXED), "es").subtitle
+
+
+def test_short_source_line_starts_with_as_of_and_names_at_most_three_evidence_publishers():
+    rows = [row("Flows", f"2025-0{i}-01", f"2025-0{i}-28", 10 + i, publisher=f"Pub{i}") for i in range(1, 7)]
+    rows.append(row("Flows", "2024-01-01", "2024-12-31", 9, publisher="ContextOnly", role="context"))
+    for lang, more in (("en", "+3 more"), ("es", "y 3 más")):
+        view = view_of(claim(rows), lang)
+        assert view.caption.startswith(("Data as of 28 February 2026", "Datos a 28 de febrero de 2026"))
+        assert "Pub1; Pub2; Pub3 " + more in view.caption and "ContextOnly" not in view.caption
+        image = json.dumps(figure_json(view)["layout"]["title"], ensure_ascii=False)
+        assert more in image and ("as of" in image or "Datos a" in image)
+    # no `as_of` from the engine: the latest drawn observation
+    c = claim(rows, as_of="")
+    assert view_of(c).caption.startswith("Data as of 28 June 2025")
+
+
+def test_spanish_ticks_have_no_si_suffixes():
+    fig = figure_json(view_of(claim(MIXED), "es"))
+    assert fig["layout"]["separators"] == ",." and fig["layout"]["yaxis"]["exponentformat"] == "none"
+    assert fig["layout"]["yaxis"]["separatethousands"] is True
+
+
+def test_far_context_outlier_is_left_off_the_scale_and_named():
+    rows = [
+        row("Cargo", "2024-10-28", "2024-10-28", 400000, unit="bbl", role="context"),
+        row("Cargo", "2025-11-12", "2025-11-17", 70000, unit="bbl", role="context"),
+        row("Cargo", "2026-01-05", "2026-01-09", 85000, unit="bbl"),
+    ]
+    view = view_of(claim(rows, kind="at_most", claimed={"value": 110000, "unit": "bbl", "period": "2026-01"}))
+    fig = figure_json(view)
+    assert 400000.0 not in [v for _, v in drawn_points(fig)] and fig["layout"]["yaxis"]["range"][1] < 200000
+    assert "Off the scale" in view.subtitle and "400,000" in view.subtitle
 
 
 def test_published_claim_charts_the_same_with_and_without_validation(monkeypatch):

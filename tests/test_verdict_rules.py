@@ -173,7 +173,8 @@ def test_evidence_for_the_claims_period_can_contradict_it():
     r = run(value_claim([count_series()], {"value": 2000, "unit": "persons"}, tolerance_pct=5))
     assert r["label"] == LABEL_NOT_CONSISTENT
     assert (
-        r["conclusion_en"] == "1,214 people on 28 February 2026 (NGO A). The claim says 2,000 people in February 2026."
+        r["conclusion_en"]
+        == "1,214 people on 28 February 2026 (NGO A). Claim as read here: 2,000 people in February 2026."
     )
 
 
@@ -222,7 +223,7 @@ def test_a_ratio_is_said_in_words_with_its_periods_and_publishers_flagged():
     assert r["ratios"][0]["denominator"] == 19600  # crude + products summed
     assert r["conclusion_en"] == (
         "Venezuelan deliveries (27,400 bbl/d, January–October 2025, Wire): 140% of Mexico's (19,600 bbl/d, "
-        "January–June 2025, Filing). The claim says at least 100% in 2025."
+        "January–June 2025, Filing). Claim as read here: at least 100% in 2025."
     )
     assert "=" not in r["conclusion_en"] and not re.search(r"\d\s*/\s*\d", r["conclusion_en"])
     assert any("different periods" in c for c in r["caveats_en"])
@@ -423,3 +424,51 @@ def test_context_rows_can_be_limited_to_the_same_kind_of_period():
     assert [r["value"] for r in limited if r["role"] == "context"] == [80_000]
     claim["evidence"][0]["context_max_days"] = -1
     assert any("context_max_days" in p for p in check_claim(claim))
+
+
+def test_a_headline_is_the_finding_in_both_languages():
+    claim = value_claim([count_series()], {"value": 1185, "unit": "persons"}, tolerance_pct=3)
+    claim.update(headline="Close to the count claimed", headline_es="Cerca del recuento indicado")
+    r = run(claim)
+    assert r["finding_en"] == "Close to the count claimed." and r["finding_es"] == "Cerca del recuento indicado."
+    assert r["conclusion_en"].startswith("1,214 people")  # the numbers stay in the conclusion
+    assert any("must be text" in p for p in check_claim({**claim, "headline": 3}))
+
+
+def test_published_headlines_are_plain_and_short(published):
+    for c in published:
+        if c["rule"]["kind"] in ("approx", "range", "at_least", "at_most", "ratio_range", "rank_min"):
+            for lang in ("en", "es"):
+                text = c[f"finding_{lang}"]
+                assert len(text.split()) <= 22, (c["claim_id"], lang, text)
+                assert "(" not in text and "=" not in text, (c["claim_id"], lang, text)
+
+
+def test_a_row_shared_by_two_series_is_published_once():
+    a = count_series()
+    b = count_series(period={"from": "2025-01-01", "to": "2025-12-31"}, label="older")
+    rows = run(value_claim([a, b], {"value": 1214, "unit": "persons"}, tolerance_pct=3))["evidence_rows"]
+    keys = [r["key"] for r in rows]
+    assert len(keys) == len(set(keys))
+    assert {r["value"] for r in rows if r["role"] == "evidence"} == {1214}
+
+
+def test_two_columns_of_one_row_and_rows_without_dates_keep_their_own_keys():
+    """Production and consumption sit in one row of a yearly table; a list of plants has no dates at all."""
+    yearly = pd.DataFrame({"year": [2024], "production": [2118.0], "consumption": [1428.0], "publisher": ["OWID"]})
+    plants = pd.DataFrame({"plant_id": ["a", "b", "c"], "fuel": ["Oil"] * 3})
+    tables = {**TABLES, "yearly": yearly, "plants": plants.astype("string")}
+    ratio = _pair(
+        {"table": "yearly", "column": "production", "where": {}, "aggregate": "last", "label": "production"},
+        {"table": "yearly", "column": "consumption", "where": {}, "aggregate": "last", "label": "consumption"},
+    )
+    ratio["claimed"]["period"] = "2024"
+    rows = run(ratio, tables)["evidence_rows"]
+    assert sorted(r["value"] for r in rows) == [1428, 2118]
+    count = value_claim(
+        [{"table": "plants", "column": "plant_id", "where": {"fuel": "Oil"}, "aggregate": "count", "label": "plants"}],
+        {"value": 3, "unit": "count"},
+        tolerance_abs=0,
+    )
+    rows = run(count, tables)["evidence_rows"]
+    assert len(rows) == 3 and len({r["key"] for r in rows}) == 3

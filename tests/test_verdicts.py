@@ -222,10 +222,10 @@ def test_consistent(tables):
     assert m["publisher"] == "UNE via Cubadebate" and m["retrieved"] == "2026-02-21" and m["rows_used"] == 1
     assert m["url"] == "https://example.org/c"  # no table-level URL: the row's source_url
     assert r["conclusion_en"] == (
-        "3,100 MW on 13 February 2026 (UNE via Cubadebate). The claim says 3,100 MW on 13 February 2026."
+        "3,100 MW on 13 February 2026 (UNE via Cubadebate). Claim as read here: 3,100 MW on 13 February 2026."
     )
     assert r["conclusion_es"] == (
-        "3.100 MW el 13 de febrero de 2026 (UNE vía Cubadebate). La afirmación dice 3.100 MW el 13 de febrero de 2026."
+        "3.100 MW el 13 de febrero de 2026 (UNE vía Cubadebate). Lectura de la afirmación: 3.100 MW el 13 de febrero de 2026."
     )
     # The tolerance is no longer in the sentence but in a caveat on the card.
     assert r["caveats_en"] == [tolerance_caveat("±5%")]
@@ -243,7 +243,7 @@ def test_partly_consistent(tables):
 def test_not_consistent(tables):
     r = run(claim("approx", [oil_share()], {"value": 95, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables)
     assert r["label"] == LABEL_NOT_CONSISTENT
-    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). The claim says 95% in 2024."
+    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). Claim as read here: 95% in 2024."
     assert r["caveats_en"] == [tolerance_caveat("±2 percentage points")]
     assert r["measured"][0]["url"] == "https://owid.example/energy.csv"
 
@@ -339,8 +339,8 @@ def test_range_wording(tables):
     r = run(
         claim("range", [oil_share()], {"low": 80, "high": 95, "unit": "pct", "period": "2024"}, tolerance_abs=2), tables
     )
-    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). The claim says 80–95% in 2024."
-    assert r["conclusion_es"] == "82 % en 2024 (Our World in Data). La afirmación dice 80–95 % en 2024."
+    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). Claim as read here: 80–95% in 2024."
+    assert r["conclusion_es"] == "82 % en 2024 (Our World in Data). Lectura de la afirmación: 80–95 % en 2024."
     assert r["tolerance"] == "±2 percentage points"
     assert r["caveats_en"] == [tolerance_caveat("±2 percentage points")]
     assert r["caveats_es"] == [tolerance_caveat("±2 puntos porcentuales", "es")]
@@ -521,7 +521,10 @@ def test_date_diff_years(tables):
     )
     assert r["label"] == LABEL_CONSISTENT and abs(r["difference"]) < 0.01
     assert r["measured"][0]["years"] == pytest.approx(64.0, abs=0.01)
-    assert r["conclusion_en"] == "64 years from 3 February 1962 (Archive A) to February 2026. The claim says 64 years."
+    assert (
+        r["conclusion_en"]
+        == "64 years from 3 February 1962 (Archive A) to February 2026. Claim as read here: 64 years."
+    )
     assert r["caveats_en"] == [tolerance_caveat("±1 year")]
     for value, label in ((66, LABEL_PARTLY), (67, LABEL_NOT_CONSISTENT)):
         c = claim("date_diff_years", [ev], {"value": value, "unit": "years", "period": "2026-02"}, tolerance_abs=1)
@@ -604,7 +607,7 @@ def test_sources_agreeing_do_not_disagree(tables):
     )
     assert r["label"] == LABEL_CONSISTENT and r["sources_disagree"] is False
     assert r["conclusion_en"] == (
-        "82% in 2024 (Our World in Data); 96% in 2024 (Our World in Data). The claim says at least 80% in 2024."
+        "82% in 2024 (Our World in Data); 96% in 2024 (Our World in Data). Claim as read here: at least 80% in 2024."
     )
 
 
@@ -640,7 +643,7 @@ def test_no_data_series_is_listed_and_ignored(tables):
     assert r["notes"] == [
         "une_daily.estimated_outage_hours_per_day_high: table une_daily has no column estimated_outage_hours_per_day_high"
     ]
-    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). The claim says 82% in 2024."
+    assert r["conclusion_en"] == "82% in 2024 (Our World in Data). Claim as read here: 82% in 2024."
 
 
 # -- evidence selection -------------------------------------------------------------------------------------------
@@ -782,7 +785,10 @@ def test_conclusions_are_one_sentence(tables):
     for c, leads in cases:
         r = run(c, tables)
         for text, lead, says in zip(
-            (r["conclusion_en"], r["conclusion_es"]), leads, (". The claim says ", ". La afirmación dice "), strict=True
+            (r["conclusion_en"], r["conclusion_es"]),
+            leads,
+            (". Claim as read here: ", ". Lectura de la afirmación: "),
+            strict=True,
         ):
             assert text.endswith(".") and "\n" not in text and text.startswith(lead)
             data, _, claim_sentence = text[len(lead) :].partition(says)

@@ -31,9 +31,8 @@ from dashboard.figures.common import (
     empty_figure,
     header_subtitle,
     trace,
-    year_midpoints,
 )
-from dashboard.i18n import fmt_date, fmt_num
+from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num
 
 PAGE = "/blackouts"
 TABLES = ("une_daily",)
@@ -466,13 +465,37 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
     return ChartView(fig, frame_df, summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of)
 
 
+HAVANA_MIN_DAYS = 60  # a Havana "yearly" figure over fewer days is not drawn (named in a note instead)
+
+
 def _havana_per_year(store: DataStore) -> pd.DataFrame:
-    """Yearly mean of the usable Havana block estimates, drawn mid-year beside the national model."""
+    """Mean of the usable Havana block estimates per year, with the period the messages cover (first to last
+    message date): a period figure, drawn across that period, never as a mid-year point."""
     havana = store.table("havana_block_outages")
     havana = havana[havana["usable"] == True]
-    per_year = havana.groupby("year")["outage_hours_per_day"].mean().reset_index()
-    per_year["x"] = year_midpoints(per_year["year"])  # the middle of the year, as on every chart of the site
+    per_year = (
+        havana.groupby("year")
+        .agg(
+            outage_hours_per_day=("outage_hours_per_day", "mean"),
+            first=("first_message_date", "min"),
+            last=("last_message_date", "max"),
+            days_covered=("days_covered", "max"),
+        )
+        .reset_index()
+    )
+    per_year["first"] = pd.to_datetime(per_year["first"])
+    per_year["last"] = pd.to_datetime(per_year["last"])
     return per_year
+
+
+def _period_words(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> str:
+    """'1 Aug–31 Dec 2022' / '1 ago–31 dic 2022', '1–17 Jan 2026'; a whole year is just '2023'."""
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return str(first.year)
+    months = MONTHS_SHORT[lang]
+    if first.month == last.month:
+        return f"{first.day}–{last.day} {months[last.month - 1]} {first.year}"
+    return f"{first.day} {months[first.month - 1]}–{last.day} {months[last.month - 1]} {first.year}"
 
 
 def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
@@ -491,10 +514,8 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         "es": "Horas sin corriente por cliente y día (ESTIMACIÓN)",
     }
     subtitle = {
-        "en": "Monthly mean of a model on the UNE's figures: national average under rotating cuts, with its "
-        "low–high band. Diamonds: Havana blocks (third-party estimate)",
-        "es": "Media mensual de un modelo sobre las cifras de la UNE: promedio nacional con cortes rotativos, con "
-        "su banda baja–alta. Rombos: bloques de La Habana (estimación de terceros)",
+        "en": "Model on UNE figures: monthly mean, low–high band. Diamonds: Havana, over each bar's period",
+        "es": "Modelo sobre cifras de la UNE: media mensual y banda. Rombos: La Habana, periodo de cada barra",
     }
     fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
     sources = sources + sources_for(store, "havana_block_outages")
@@ -532,24 +553,52 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         )
     )
     per_year = store.prepared("havana_block_outages:per_year", _havana_per_year)
-    if len(per_year):
-        name = (
-            "Havana blocks, yearly mean (third party)"
+    # Havana's figures cover a period each (first to last message of the year): drawn across it, inside the view
+    # and never past the chart's latest day; a figure over a few weeks only is left out and named in a note.
+    view_first, view_last = pd.Timestamp(months[0]), pd.Timestamp(days["date"][-1])
+    if state.start:
+        view_first = max(view_first, period_start(state.start))
+    shown = per_year[(per_year["last"] >= view_first) & (per_year["first"] <= view_last)]
+    short = shown[shown["days_covered"] < HAVANA_MIN_DAYS]
+    shown = shown[shown["days_covered"] >= HAVANA_MIN_DAYS]
+    notes = []
+    if len(short):
+        left_out = ", ".join(_period_words(r.first, r.last, lang) for r in short.itertuples(index=False))
+        notes.append(
+            f"Havana {left_out} not drawn (too few days)."
             if lang == "en"
-            else "Bloques de La Habana, media anual (terceros)"
+            else f"Sin La Habana {left_out} (pocos días)."
         )
+    havana_top = 0.0
+    if len(shown):
+        name = "Havana (third party)" if lang == "en" else "La Habana (terceros)"
+        firsts = shown["first"].clip(lower=view_first).to_numpy("datetime64[ns]")
+        lasts = shown["last"].clip(upper=view_last).to_numpy("datetime64[ns]")
+        values = shown["outage_hours_per_day"].to_numpy("float64")
+        havana_top = float(values.max())
+        labels = [_period_words(r.first, r.last, lang) for r in shown.itertuples(index=False)]
+        xs = np.column_stack([firsts, firsts + (lasts - firsts) / 2, lasts, lasts]).ravel()
+        ys = np.column_stack([values, values, values, np.full(len(values), np.nan)]).ravel()
+        sizes = np.zeros(len(xs))
+        sizes[1::4] = 11
         fig.add_trace(
             trace(
                 "scatter",
-                x=per_year["x"],
-                y=per_year["outage_hours_per_day"],
+                x=xs,
+                y=ys,
                 name=name,
-                mode="markers",
-                marker={"symbol": "diamond-open", "size": 11, "color": PALETTE[3], "line": {"width": 2}},
-                hovertemplate="%{x|%Y}: %{y:.1f} h<extra>Havana</extra>",
+                mode="lines+markers",
+                line={"color": PALETTE[3], "width": 3},
+                marker={"symbol": "diamond-open", "size": sizes, "color": PALETTE[3], "line": {"width": 2}},
+                customdata=np.repeat(np.array(labels, dtype=object), 4),
+                hovertemplate="%{customdata}: %{y:.1f} h<extra>Havana</extra>",
             )
         )
-    fig.update_yaxes(**axis_title("hours per day" if lang == "en" else "horas por día"), range=[0, 24])
+    top = max(float(np.nanmax(high)) if np.isfinite(high).any() else 0.0, havana_top)
+    fig.update_yaxes(
+        **axis_title("hours per day" if lang == "en" else "horas por día"),
+        range=[0, min(24.0, max(1.0, top * 1.1))],
+    )
     with_central = np.flatnonzero(~np.isnan(central))
     last = with_central[-1] if len(with_central) else len(months) - 1
     month = fmt_date(pd.Timestamp(months[last]).date(), lang, month_only=True)
@@ -562,9 +611,9 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         f"(banda {band_text}); la duración local varía mucho."
     )
     note = (
-        "This is an estimate, not a reported figure. How it is computed: Methodology."
+        "An estimate, not a reported figure (method: Methodology)."
         if lang == "en"
-        else "Es una estimación, no una cifra publicada. Cómo se calcula: Metodología."
+        else "Estimación, no cifra publicada (ver Metodología)."
     )
     return ChartView(
         fig,
@@ -574,7 +623,7 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         subtitle[lang],
         sources,
         as_of,
-        notes=[note],
+        notes=[" ".join([note, *notes])],
         method_link="/methodology#outage-hours",
     )
 
@@ -700,6 +749,74 @@ def _calendar(store: DataStore, state: ChartState) -> ChartView:
     )
 
 
+# -- Spanish month ticks ----------------------------------------------------------------------------------------------
+# plotly.js writes month names in English unless a locale module is loaded (and the PNG renderer loads none), so a
+# Spanish time axis gets its ticks from here: first days of months, every 1–12 months by the span, written "ene",
+# "feb"... with the year after January and after the first tick ("ene 2023", "abr", "jul", "oct", "ene 2024").
+MONTH_STEPS = ((7, 1), (14, 2), (26, 3), (40, 6), (120, 12), (240, 24))
+
+
+def month_ticks(first: np.datetime64, last: np.datetime64, lang: str) -> dict[str, list]:
+    first_month = pd.Timestamp(first).to_period("M")
+    last_month = pd.Timestamp(last).to_period("M")
+    span = (last_month - first_month).n + 1
+    step = next((s for limit, s in MONTH_STEPS if span <= limit), 60)
+    if step > 12 or (step == 12 and span > 72):  # ticks a year apart or more: plotly writes years, in any language
+        return {}
+    start = pd.Timestamp(first).normalize()
+    months = [
+        m
+        for m in pd.period_range(first_month, last_month, freq="M")
+        if (m.month - 1 + 12 * m.year) % step == 0 and m.start_time >= start
+    ]
+    names = MONTHS_SHORT[lang]
+    vals, text = [], []
+    for i, m in enumerate(months):
+        vals.append(m.start_time.strftime("%Y-%m-%d"))
+        # As plotly writes English ticks: "ene 2023", then "abr", "jul"... until the next January.
+        text.append(f"{names[m.month - 1]} {m.year}" if (i == 0 or m.month == 1) else names[m.month - 1])
+    return {"tickvals": vals, "ticktext": text}
+
+
+def _x_dates(draft: Draft) -> np.ndarray:
+    out = []
+    for item in draft.data:
+        xs = item.get("x")
+        if xs is None or item.get("xaxis") not in (None, "x"):
+            continue
+        try:
+            arr = pd.to_datetime(pd.Series(np.asarray(xs, dtype=object).ravel()), errors="coerce").dropna()
+        except (TypeError, ValueError):
+            continue
+        out.append(arr.to_numpy("datetime64[ns]"))
+    return np.concatenate(out) if out else np.array([], dtype="datetime64[ns]")
+
+
+def spanish_months(draft: Draft, lang: str) -> None:
+    """Month ticks in Spanish on the date axis of a figure (page, embed and PNG alike); English keeps plotly's."""
+    if lang == "en" or not isinstance(draft, Draft):
+        return
+    dates = _x_dates(draft)
+    if not len(dates):
+        return
+    ticks = month_ticks(dates.min(), dates.max(), lang)
+    if not ticks:
+        return
+    for key in [k for k in draft.layout if k.startswith("xaxis")]:
+        if draft.layout[key].get("type", "date") == "date":
+            draft.layout[key].update(ticks, tickmode="array")
+
+
+def with_spanish_months(build):
+    def built(store: DataStore, state: ChartState) -> ChartView:
+        view = build(store, state)
+        spanish_months(view.draft, state.lang)
+        return view
+
+    built.__name__ = getattr(build, "__name__", "built")
+    return built
+
+
 for chart_id, builder, en, es in (
     (
         "une-supply-demand",
@@ -718,4 +835,12 @@ for chart_id, builder, en, es in (
     ("une-units-out", _units_out, "Thermal units out of service", "Unidades térmicas fuera de servicio"),
     ("une-calendar", _calendar, "Calendar of daily severity", "Calendario de la gravedad diaria"),
 ):
-    register(ChartSpec(id=chart_id, page=PAGE, build=builder, params=("start", "end"), title={"en": en, "es": es}))
+    register(
+        ChartSpec(
+            id=chart_id,
+            page=PAGE,
+            build=with_spanish_months(builder),
+            params=("start", "end"),
+            title={"en": en, "es": es},
+        )
+    )

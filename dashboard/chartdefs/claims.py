@@ -9,27 +9,30 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.charts import ChartSpec, ChartState, ChartView, source_line
+from dashboard.charts import ChartSpec, ChartState, ChartView
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.basic import OPEN_HIGH
-from dashboard.figures.common import Frame
+from dashboard.figures.common import Frame, wrap
 from dashboard.figures.evidence import (
     EvidenceInput,
     EvidenceWords,
     drawable,
+    far_context,
+    is_day,
     is_number,
     make_evidence_figure,
     norm_unit,
     panels,
+    ratio_rows,
 )
-from dashboard.i18n import MONTHS_SHORT, fmt_num, t
+from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num, t
 
 CHARTED_RULES = {"approx", "range", "at_least", "at_most", "ratio_range", "rank_min"}
 UNIT_LABELS = {
     "pct": "%",
     "bbl_per_day": "bbl/d",
-    "persons": "persons",
-    "people": "persons",
+    "persons": "people",
+    "people": "people",
     "count": "count",
     "mw": "MW",
     "km": "km",
@@ -64,8 +67,15 @@ WORDS = {
         "flagged_key": "Hollow: unverified or conflicting",
         "not_counted_key": "Lighter: context, not counted",
         "publishers": "{n} publishers",
+        "other_reports": "other reports ({n} publishers)",
         "ratio": "{num} as a % of {den}",
-        "claim_period": "The claim's period",
+        "claim_period": "Claim's period",
+        "read_here": "(as read here)",
+        "more": "+{n} more",
+        "how_line": "Dashed line: the claim as read here",
+        "how_band": "Shaded band: the claim as read here",
+        "how_rank": "Arrow: the year the claim ranks",
+        "off_scale": "Off the scale, not drawn: {what}",
         "highlight": "{year}: the claim says lowest",
         "subtitle": "Evidence behind the label, {unit}; black dashes = the claim",
         "subtitle_rank": "Evidence behind the label, {unit}; the arrow marks the year the claim ranks",
@@ -81,8 +91,15 @@ WORDS = {
         "flagged_key": "Hueco: sin verificar o en conflicto",
         "not_counted_key": "Más claro: contexto, no contado",
         "publishers": "{n} medios",
+        "other_reports": "otros informes ({n} medios)",
         "ratio": "{num} como % de {den}",
         "claim_period": "Periodo de la afirmación",
+        "read_here": "(según esta lectura)",
+        "more": "y {n} más",
+        "how_line": "Línea discontinua: la afirmación según esta lectura",
+        "how_band": "Banda sombreada: la afirmación según esta lectura",
+        "how_rank": "Flecha: el año que la afirmación clasifica",
+        "off_scale": "Fuera de escala, no se dibuja: {what}",
         "highlight": "{year}: la afirmación dice «el más bajo»",
         "subtitle": "Evidencia detrás de la etiqueta, {unit}; trazo negro discontinuo = la afirmación",
         "subtitle_rank": "Evidencia detrás de la etiqueta, {unit}; la flecha señala el año que la afirmación clasifica",
@@ -91,7 +108,7 @@ WORDS = {
         "in_english": "(original en inglés)",
     },
 }
-SOURCES_IN_LINE = 4
+SOURCES_SHORT = 3  # publishers named in an image or embed; the rest as "+N more" (all listed with the chart)
 ROLES = {"en": {}, "es": {"evidence": "evidencia", "context": "contexto"}}
 
 
@@ -107,17 +124,38 @@ def find_claim(store: DataStore, claim_id: str) -> dict[str, Any]:
 
 
 def has_chart(claim: dict[str, Any]) -> bool:
-    """A claim with a numeric rule and published rows the chart can draw (rows, the engine's ratios, or the items
-    of a count)."""
+    """A chart only where there is something to compare: a numeric rule and, in the claim's unit, rows with at
+    least two distinct values or dates (one lone figure is said in words, on a text card); a ratio claim with the
+    engine's ratios, a rank claim with its yearly rows, or a count drawn from its items."""
     rule = (claim.get("rule") or {}).get("kind")
     if rule not in CHARTED_RULES:
         return False
-    rows = claim.get("evidence_rows") or []
-    ratios = [r for r in claim.get("ratios") or [] if is_number(r.get("value")) and r.get("x_start")]
-    items = norm_unit((claim.get("claimed") or {}).get("unit")) == "count" and any(
-        isinstance(r.get("value"), str) and r["value"].strip() for r in rows
-    )
-    return any(drawable(r) for r in rows) or (rule == "ratio_range" and bool(ratios)) or items
+    rows = unique_rows(claim.get("evidence_rows") or [])
+    if rule == "ratio_range":
+        return any(is_number(r.get("value")) and is_day(r.get("x_start")) for r in claim.get("ratios") or [])
+    if norm_unit((claim.get("claimed") or {}).get("unit")) == "count" and not any(drawable(r) for r in rows):
+        return sum(isinstance(r.get("value"), str) and bool(r["value"].strip()) for r in rows) >= 2
+    unit = claim_unit(claim)
+    plotted = [r for r in rows if drawable(r) and norm_unit(r.get("unit")) == unit]
+    if rule == "rank_min":
+        return bool(plotted)
+    values = {r["value"] for r in plotted}
+    dates = {(r["x_start"][:10], (r.get("x_end") or r["x_start"])[:10]) for r in plotted}
+    return len(values) >= 2 or len(dates) >= 2
+
+
+def unique_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each published row once (the same `key` in two series of a claim is one figure, drawn once)."""
+    seen: set[tuple] = set()
+    out = []
+    for r in rows:
+        if r.get("key"):  # the same row under the same key: one figure (a key alone may name a whole table)
+            ident = (r["key"], str(r.get("value")), r.get("x_start"), r.get("x_end"), r.get("unit"))
+            if ident in seen:
+                continue
+            seen.add(ident)
+        out.append(r)
+    return out
 
 
 def unit_label(unit: str | None, lang: str) -> str:
@@ -129,21 +167,35 @@ def unit_label(unit: str | None, lang: str) -> str:
 
 
 def claim_label(claim: dict[str, Any], lang: str) -> str:
-    """'Claim: 80–95%' in words, so the claim is never shown by colour alone."""
+    """'Claim: ≥ 100% (as read here)': the claim as this site reads it, in words (the document's own wording of the
+    reading when the engine publishes one), so the claim is never shown by colour alone and never put in the
+    document's mouth."""
     claimed = claim.get("claimed") or {}
-    unit = unit_label(claimed.get("unit"), lang) if claimed.get("unit") != "count" else ""  # "8", not "8 count"
-    sep = "" if unit == "" or (unit == "%" and lang == "en") else " "  # 80–95% / 80–95 %
+    words = WORDS[lang]
     prefix = t("claim", lang) + ": "
+    wording = (claimed.get("wording_es") if lang == "es" else None) or claimed.get("wording")
+    if wording:
+        return wrap(prefix + wording + " " + words["read_here"], LABEL_CHARS)
+    unit = unit_label(claimed.get("unit"), lang) if claimed.get("unit") != "count" else ""  # "8", not "8 count"
+    sep = "" if unit == "" or (unit == "%" and lang == "en") else "\u00a0"  # 80–95% / 80–95 %, never split
+    suffix = " " + words["read_here"]
+    return wrap(_numeric_label(claim, claimed, prefix, unit, sep, suffix, lang), LABEL_CHARS)
+
+
+LABEL_CHARS = 40  # a claim label line fits a 375 px plot at 12 px
+
+
+def _numeric_label(claim: dict, claimed: dict, prefix: str, unit: str, sep: str, suffix: str, lang: str) -> str:
     if claimed.get("low") is not None and claimed.get("high") is not None:
         low, high = claimed["low"], claimed["high"]
         if high >= OPEN_HIGH:
-            return prefix + f"≥ {fmt_num(low, lang)}{sep}{unit}"
+            return prefix + f"≥\u00a0{fmt_num(low, lang)}{sep}{unit}" + suffix
         if high == low:
-            return prefix + f"{fmt_num(low, lang)}{sep}{unit}"
-        return prefix + f"{fmt_num(low, lang)}–{fmt_num(high, lang)}{sep}{unit}"
+            return prefix + f"{fmt_num(low, lang)}{sep}{unit}" + suffix
+        return prefix + f"{fmt_num(low, lang)}–{fmt_num(high, lang)}{sep}{unit}" + suffix
     if claimed.get("value") is not None:
-        sign = {"at_least": "≥ ", "at_most": "≤ "}.get(claim["rule"]["kind"], "")
-        return prefix + f"{sign}{fmt_num(claimed['value'], lang)}{sep}{unit}"
+        sign = {"at_least": "≥\u00a0", "at_most": "≤\u00a0"}.get(claim["rule"]["kind"], "")
+        return prefix + f"{sign}{fmt_num(claimed['value'], lang)}{sep}{unit}" + suffix
     return prefix + claim.get("quote", "")[:40]
 
 
@@ -152,7 +204,7 @@ def claim_unit(claim: dict[str, Any]) -> str:
     unit = (claim.get("claimed") or {}).get("unit")
     if unit:
         return norm_unit(unit)
-    rows = [r for r in claim.get("evidence_rows") or [] if drawable(r)]
+    rows = [r for r in unique_rows(claim.get("evidence_rows") or []) if drawable(r)]
     units = [norm_unit(r.get("unit")) for r in rows if r.get("role") == "evidence"] or [
         norm_unit(r.get("unit")) for r in rows
     ]
@@ -186,8 +238,9 @@ def evidence_input(claim: dict[str, Any], lang: str) -> EvidenceInput:
     claimed = claim.get("claimed") or {}
     kind = (claim.get("rule") or {}).get("kind", "")
     year = str(claimed.get("period") or "")[:4]
+    rows = unique_rows(claim.get("evidence_rows") or [])
     return EvidenceInput(
-        rows=list(claim.get("evidence_rows") or []),
+        rows=[r for r in rows if not any(r is o for o in far_context(rows, claim_unit(claim), claimed))],
         unit=claim_unit(claim),
         kind=kind,
         claimed=claimed if kind != "rank_min" else {},
@@ -210,6 +263,7 @@ def evidence_words(claim: dict[str, Any], lang: str) -> EvidenceWords:
         flagged_key=words["flagged_key"],
         not_counted_key=words["not_counted_key"],
         publishers=words["publishers"],
+        other_reports=words["other_reports"],
         ratio=words["ratio"],
         claim_period=words["claim_period"],
         highlight=words["highlight"],
@@ -288,27 +342,94 @@ def left_out_note(claim: dict[str, Any], lang: str) -> list[str]:
     return [WORDS[lang]["left_out"].format(names="; ".join(names))] if names else []
 
 
+def short_quote(quote: str, limit: int = 110) -> str:
+    """The document's words, shortened at a word boundary with an ellipsis when long."""
+    if len(quote) <= limit:
+        return quote
+    cut = quote[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def claim_as_of(claim: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """The latest observation behind the chart: the engine's `as_of`, else the latest drawn evidence row, else any
+    drawn row, else (a list of items without dates) the latest retrieval of the items."""
+    if claim.get("as_of"):
+        return str(claim["as_of"])[:10]
+    drawn = [r for r in rows if drawable(r)]
+    for pool in ([r for r in drawn if r.get("role") == "evidence"], drawn):
+        if pool:
+            return max((r.get("x_end") or r["x_start"])[:10] for r in pool)
+    return max((str(r.get("retrieved") or "")[:10] for r in rows), default="")
+
+
+def short_source_line(claim: dict[str, Any], rows: list[dict[str, Any]], as_of: str, lang: str) -> str:
+    """'Data as of 28 February 2026 · Source: A; B; C +4 more': the date first, then the publishers of the evidence
+    rows (all rows' when none is evidence), at most SOURCES_SHORT of them, so it fits a phone and is never cut."""
+    evidence = [r for r in rows if r.get("role") == "evidence"] or rows
+    names = [n for n in dict.fromkeys(str(r.get("publisher") or "").strip() for r in evidence) if n]
+    if not names:
+        names = [n for n in dict.fromkeys(str(r.get("publisher") or "") for r in claim.get("ratios") or []) if n]
+    text = "; ".join(names[:SOURCES_SHORT])
+    if len(names) > SOURCES_SHORT:
+        text += " " + WORDS[lang]["more"].format(n=len(names) - SOURCES_SHORT)
+    parts = []
+    if as_of:
+        parts.append(f"{t('data_as_of', lang)} {fmt_date(as_of, lang)}")
+    if text:
+        parts.append(f"{t('source', lang)}: {text}")
+    return " · ".join(parts)
+
+
+def data_period(rows: list[dict[str, Any]], lang: str) -> str:
+    """The span the chart draws, as a reporter writes it: '2007–2025', 'Dec 2025–Apr 2026', 'Feb 2026'."""
+    drawn = [r for r in rows if drawable(r)]
+    if not drawn:
+        return ""
+    first = min(r["x_start"][:10] for r in drawn)
+    last = max((r.get("x_end") or r["x_start"])[:10] for r in drawn)
+    months = MONTHS_SHORT[lang]
+    if first[:4] != last[:4] and int(last[:4]) - int(first[:4]) >= 2:
+        return f"{first[:4]}–{last[:4]}"
+    a = f"{months[int(first[5:7]) - 1]} {first[:4]}"
+    b = f"{months[int(last[5:7]) - 1]} {last[:4]}"
+    if first[:4] == last[:4] and first[5:] == "01-01" and last[5:] == "12-31":
+        return first[:4]
+    return a if a == b else f"{a}–{b}"
+
+
 def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> ChartView:
     """Figure, table, sentence and sources of a claim's chart, all from the claim's published rows."""
     data = evidence_input(claim, lang)
+    words = WORDS[lang]
     unit = unit_label(data.unit, lang)
-    quote = claim.get("quote", "")
-    quote = (quote[:90] + "…") if len(quote) > 90 else quote
-    quote = f"“{quote}”" + (f" {WORDS['es']['in_english']}" if lang == "es" else "")
+    quote = f"“{short_quote(claim.get('quote', ''))}”" + (f" {words['in_english']}" if lang == "es" else "")
     # The title says the finding in plain words (the claim's page has the quote as its heading); an image or embed
-    # travels alone, so its subtitle carries the quote, the unit and how the claim is drawn.
+    # travels alone, so its subtitle carries the quote, the unit, the period and how the claim is drawn.
     title = claim.get(f"finding_{lang}") or quote
-    how = WORDS[lang]["subtitle_rank" if data.kind == "rank_min" else "subtitle"].format(unit=unit or "–")
-    subtitle = f"{t('claim', lang)}: {quote} · {how}"
+    claimed = data.claimed
+    band = claimed.get("low") is not None and claimed.get("high") is not None and claimed["high"] != claimed["low"]
+    band = band and claimed["high"] < OPEN_HIGH
+    how = words["how_rank" if data.kind == "rank_min" else "how_band" if band else "how_line"]
+    drawn_rows = data.rows + ratio_rows(data, evidence_words(claim, lang))
+    scope = ", ".join(p for p in (unit, data_period(drawn_rows, lang)) if p)
+    subtitle = f"{t('claim', lang)}: {quote} · " + (f"{scope}. " if scope else "") + how
+    off = far_context(unique_rows(claim.get("evidence_rows") or []), data.unit, claimed)
+    if off:
+        what = "; ".join(
+            f"{(r.get('series_es') if lang == 'es' else None) or r.get('series', '')}, {fmt_num(r['value'], lang)} "
+            f"{unit_label(r.get('unit'), lang)} ({fmt_date(r['x_start'][:10], lang)})"
+            for r in off
+        )
+        subtitle += ". " + words["off_scale"].format(what=what)
     refs = evidence_refs(claim, lang)
-    drawn_ends = [r.get("x_end") or r.get("x_start") for r in data.rows if drawable(r) and r.get("role") == "evidence"]
-    as_of = str(claim.get("as_of") or max(drawn_ends, default=""))[:10]
-    extra = WORDS[lang]["more_sources"].format(n=len(refs) - SOURCES_IN_LINE) if len(refs) > SOURCES_IN_LINE else ""
-    frame = Frame(title, subtitle, source_line(refs[:SOURCES_IN_LINE], as_of, lang, extra), lang)
+    as_of = claim_as_of(claim, data.rows)
+    line = short_source_line(claim, data.rows, as_of, lang)
+    frame = Frame(title, subtitle, wrap(line, 110), lang)
     fig = make_evidence_figure(data, frame, evidence_words(claim, lang))
     summary = claim.get(f"conclusion_{lang}") or claim.get("conclusion_en", "")
     view = ChartView(fig, evidence_table(claim, lang), summary, title, subtitle, refs, as_of)
     view.notes = left_out_note(claim, lang)
+    view.caption = line  # the embed's caption: the same short line as the image (dashboard/embed.py)
     return view
 
 

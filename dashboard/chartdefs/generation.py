@@ -4,6 +4,7 @@ and the thermal power plants."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -141,6 +142,11 @@ def _share_chart(column: str, titles: dict[str, str]):
         )
         sources = sources_for(store, "owid_energy")
         as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
+        cuba_years = frame_df.loc[frame_df["code"] == "CUB", "year"]
+        if len(cuba_years) and int(cuba_years.max()) < int(frame_df["year"].max()):
+            # The chart's subject ends earlier than the comparison countries: say both, so nobody quotes Cuba
+            # "as of" a year it has no figure for.
+            as_of = f"{int(cuba_years.max())} (Cuba), {as_of} ({'others' if lang == 'en' else 'resto'})"
         fr = Frame(title, subtitle, source_line(sources, as_of, lang, "Ember via Our World in Data"), lang)
         fig = make_lines(
             with_mid_year(df),
@@ -174,7 +180,10 @@ def _share_chart(column: str, titles: dict[str, str]):
 def _demand_by_code(store: DataStore) -> tuple[pd.DataFrame, dict[str, tuple[pd.DataFrame, pd.DataFrame]]]:
     """Per country: its rows with a series name (publisher and vintage), and each publisher's mean by year."""
     df = store.table("electricity_demand_by_source")
-    df = df.assign(series=df["source"] + " (" + df["vintage"].fillna("") + ")")
+    # One line per publisher; a vintage (the retrieval date, not a data date) only tells lines apart when one
+    # publisher has several.
+    several = df.groupby("source")["vintage"].transform("nunique") > 1
+    df = df.assign(series=df["source"].where(~several, df["source"] + " (" + df["vintage"].fillna("") + ")"))
     by_code = {}
     for code, rows in df.groupby("iso_code", sort=False):
         by_year = rows.groupby(["year", "source"])["electricity_demand_twh"].mean().unstack("source")
@@ -197,11 +206,20 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
         else f"{name}: demanda eléctrica según dos editores"
     )
     subtitle = (
-        "Terawatt-hours (TWh) per year; vintage in brackets"
+        "Terawatt-hours (TWh) per year, as each publisher reports it"
         if lang == "en"
-        else "TWh por año; versión entre paréntesis"
+        else "Teravatios hora (TWh) por año, según cada editor"
     )
     sources = sources_for(store, "owid_energy", "ember_yearly")
+    # Each publisher's latest year is this country's, not the table's (Ember's Cuba series ends a year earlier).
+    last_year = frame_df.groupby("source")["year"].max() if len(frame_df) else pd.Series(dtype="int64")
+    publisher_of = {"owid_energy": "OWID", "ember_yearly": "Ember"}
+    sources = [
+        replace(ref, latest_observation=f"{int(last_year[publisher_of[ref.table]])}-12-31")
+        if publisher_of.get(ref.table) in last_year.index and ref.latest_observation
+        else ref
+        for ref in sources
+    ]
     as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
     fig = at_mid_year(
@@ -214,9 +232,9 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
         year = int(gap.idxmax())
         a, b = both.loc[year, "OWID"], both.loc[year, "Ember"]
         summary = (
-            f"The publishers differ most in {year}: OWID {fmt_num(a, lang, 2)} TWh, Ember {fmt_num(b, lang, 2)} TWh."
+            f"The publishers differ most in {year}: OWID {fmt_num(a, lang, 1)} TWh, Ember {fmt_num(b, lang, 1)} TWh."
             if lang == "en"
-            else f"Los editores difieren más en {year}: OWID {fmt_num(a, lang, 2)} TWh, Ember {fmt_num(b, lang, 2)} TWh."
+            else f"Los editores difieren más en {year}: OWID {fmt_num(a, lang, 1)} TWh, Ember {fmt_num(b, lang, 1)} TWh."
         )
     else:
         summary = no_data(lang)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.chartdefs._shared import country_label, no_data, sources_for
+from dashboard.chartdefs.blackouts import spanish_months
 from dashboard.charts import (
     ChartSpec,
     ChartState,
@@ -20,7 +21,7 @@ from dashboard.charts import (
     source_line,
 )
 from dashboard.data import DataStore
-from dashboard.figures.basic import groups, take
+from dashboard.figures.basic import groups
 from dashboard.figures.common import (
     PALETTE,
     Frame,
@@ -30,7 +31,7 @@ from dashboard.figures.common import (
     trace,
     wrap,
 )
-from dashboard.i18n import fmt_num
+from dashboard.i18n import fmt_date, fmt_num
 
 PAGE = "/oil"
 SUPPLIERS = ("Venezuela", "Mexico", "Russia")
@@ -233,6 +234,7 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
             )
     fig.update_xaxes(type="date")  # plotly would guess the axis from the first trace (an empty key entry)
     fig.update_yaxes(**axis_title("bbl/d" if lang == "en" else "b/d"), rangemode="tozero")
+    spanish_months(fig, lang)
     latest = df.sort_values("period_end").groupby("measure").tail(1).set_index("measure")
     if {"consumption", "domestic production"} <= set(latest.index):
         c, p = latest.loc["consumption"], latest.loc["domestic production"]
@@ -250,42 +252,63 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
     return ChartView(fig, df, summary, title, subtitle, sources, as_of)
 
 
-def shipments_frame(store: DataStore) -> pd.DataFrame:
-    df = store.table("oil_supply_reported")
-    df = df[(df["unit"] == "bbl_per_day") & ~df["supplier"].isin([*MEASURES, INCLUDES_DOMESTIC])].copy()
+def _with_groups(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
     df["supplier_group"] = np.select(
         [df["supplier"].isin(SUPPLIERS).to_numpy(), (df["supplier"] == "all origins").to_numpy()],
         [df["supplier"].to_numpy(), np.full(len(df), ALL_IMPORTS)],
         OTHER,
     )
-    return df[
-        [
-            "period_start",
-            "period_end",
-            "supplier",
-            "supplier_group",
-            "flow",
-            "value",
-            "basis",
-            "publisher",
-            "url",
-            "verification",
-            "approximate",
-            "note",
-        ]
-    ].rename(columns={"value": "value_bbl_per_day"})
+    return df
+
+
+SHIPMENT_COLUMNS = [
+    "period_start",
+    "period_end",
+    "supplier",
+    "supplier_group",
+    "flow",
+    "value",
+    "basis",
+    "publisher",
+    "url",
+    "verification",
+    "approximate",
+    "note",
+]
+
+
+def shipments_frame(store: DataStore) -> pd.DataFrame:
+    """Average flows (bbl/d) of the shipments, one row per reported figure."""
+    df = store.table("oil_supply_reported")
+    df = df[(df["unit"] == "bbl_per_day") & ~df["supplier"].isin([*MEASURES, INCLUDES_DOMESTIC])]
+    return _with_groups(df)[SHIPMENT_COLUMNS].rename(columns={"value": "value_bbl_per_day"})
+
+
+def cargoes_frame(store: DataStore) -> pd.DataFrame:
+    """Volumes reported in barrels (a cargo, or the barrels delivered over a period), one row per figure: drawn in
+    the chart's second panel, never on the barrels-per-day axis."""
+    df = store.table("oil_supply_reported")
+    df = df[(df["unit"] == "bbl") & ~df["supplier"].isin([*MEASURES, INCLUDES_DOMESTIC])]
+    return _with_groups(df)[SHIPMENT_COLUMNS].rename(columns={"value": "cargo_bbl"})
 
 
 def _shipments_in_order(store: DataStore) -> dict[str, Any]:
     """The shipments in drawing order (supplier group, then period start), with what each marker needs, once per
-    published package: sorting, grouping and converting these per callback cost about 10 ms of this chart."""
-    df = shipments_frame(store).sort_values(["supplier_group", "period_start"]).reset_index(drop=True)
+    published package: sorting, grouping and converting these per callback cost about 10 ms of this chart. Flows
+    (bbl/d) come first, then the volumes in barrels (`cargo`); `value` holds either."""
+    flows = shipments_frame(store)
+    cargoes = cargoes_frame(store)
+    df = pd.concat([flows.assign(_cargo=False), cargoes.assign(_cargo=True)], ignore_index=True)
+    df = df.sort_values(["_cargo", "supplier_group", "period_start"], kind="stable").reset_index(drop=True)
+    value = df["value_bbl_per_day"].fillna(df["cargo_bbl"])
     return {
-        "frame": df,
+        "frame": df.drop(columns="_cargo"),
         "start": df["period_start"].to_numpy(),
         "end": df["period_end"].to_numpy(),
         "middle": _midpoint(df).to_numpy(),
-        "value": df["value_bbl_per_day"].to_numpy("float64", na_value=np.nan),
+        "value": value.to_numpy("float64", na_value=np.nan),
+        "cargo": df["_cargo"].to_numpy(bool),
         "group": df["supplier_group"].to_numpy(),
         "confirmed": (df["verification"] == "confirmed").to_numpy(),
         "hover": df[["supplier", "flow", "publisher", "basis", "verification"]].to_numpy(),
@@ -302,11 +325,62 @@ def _in_period(ends: np.ndarray, start: str | None, end: str | None) -> np.ndarr
     return np.flatnonzero(keep)
 
 
-def _latest_per_group(rows: np.ndarray, ends: np.ndarray, groups: np.ndarray) -> list[int]:
-    """Each group's latest period (the last of equal ends), listed from the earliest to the latest end."""
-    by_end = rows[np.argsort(ends[rows], kind="stable")]
-    last = {groups[i]: rank for rank, i in enumerate(by_end)}
-    return [int(by_end[rank]) for rank in sorted(last.values())]
+def period_text(start: object, end: object, lang: str) -> str:
+    """A reported period in words: '8 December 2025', '8–23 March 2026', 'March 2025', '2025',
+    '15 December 2025 to 15 January 2026' (Spanish: '8–23 de marzo de 2026'...)."""
+    first, last = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    if first == last:
+        return fmt_date(first, lang)
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return str(first.year)
+    month_end = (pd.Timestamp(last) + pd.offsets.MonthEnd(0)).date()
+    if first.day == 1 and last == month_end and (first.year, first.month) == (last.year, last.month):
+        return fmt_date(first, lang, month_only=True)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{fmt_date(last, lang)}"
+    joiner = " to " if lang == "en" else " al "
+    return f"{fmt_date(first, lang)}{joiner}{fmt_date(last, lang)}"
+
+
+def reporter_round(value: float) -> float:
+    """Two significant figures, as a reporter writes a figure: 9,528 → 9,500; 730,000 → 730,000."""
+    if not value:
+        return 0.0
+    digits = int(np.floor(np.log10(abs(value))))
+    return float(round(value, 1 - digits)) if digits >= 1 else float(round(value))
+
+
+def _shipments_summary(frame: pd.DataFrame, value: np.ndarray, cargo: np.ndarray, lang: str) -> str:
+    """The latest confirmed report of each named supplier, latest first, in plain words."""
+    df = frame.assign(amount=value, is_cargo=cargo)
+    df = df[df["supplier_group"].isin(SUPPLIERS) & (df["verification"] == "confirmed")]
+    if df.empty:
+        return no_data(lang)
+    latest = df.sort_values(["period_end", "period_start"], kind="stable").groupby("supplier_group").tail(1)
+    parts = []
+    for r in latest.sort_values("period_end", ascending=False).itertuples(index=False):
+        name = GROUPS[r.supplier_group][0 if lang == "en" else 1]
+        amount = fmt_num(reporter_round(r.amount), lang)
+        when = period_text(r.period_start, r.period_end, lang)
+        if r.is_cargo:
+            parts.append(
+                f"{name}, {amount} barrels ({when})" if lang == "en" else f"{name}, {amount} barriles ({when})"
+            )
+        else:
+            parts.append(
+                f"{name}, about {amount} barrels a day ({when})"
+                if lang == "en"
+                else f"{name}, unos {amount} barriles diarios ({when})"
+            )
+    lead = "Latest confirmed reports: " if lang == "en" else "Últimos datos confirmados: "
+    return lead + "; ".join(parts) + "."
+
+
+# The second panel: volumes in barrels on a log axis (single cargoes of 70,000 barrels beside totals of millions),
+# ticks written out in each language (no "2M").
+CARGO_TICKS = [1e5, 1e6, 1e7]
+CARGO_TICKTEXT = {"en": ["100,000", "1 million", "10 million"], "es": ["100.000", "1 millón", "10 millones"]}
+FLOW_DOMAIN, CARGO_DOMAIN = [0.5, 0.9], [0.0, 0.3]
 
 
 def _shipments(store: DataStore, state: ChartState) -> ChartView:
@@ -320,13 +394,13 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
         else "Envíos de petróleo a Cuba por proveedor, según lo publicado"
     )
     subtitle = (
-        "Barrels per day averaged over each reported period (bars span the period); hollow = unverified or conflicting"
+        "Each figure as published (bars span the period it covers); hollow = unverified or conflicting"
         if lang == "en"
-        else "Barriles diarios en promedio de cada periodo publicado (las barras abarcan el periodo); "
-        "hueco = no verificado o en conflicto"
+        else "Cada cifra tal como se publicó (la barra abarca su periodo); hueco = no verificada o en conflicto"
     )
     sources = sources_for(store, "oil_supply_reported")
-    as_of = pd.Timestamp(prepared["end"][rows].max()).date().isoformat() if len(rows) else ""
+    # "As of": the latest observation of everything the view holds (flows and cargoes), written out.
+    as_of = fmt_date(pd.Timestamp(prepared["end"][rows].max()).date(), lang) if len(rows) else ""
     fr = Frame(
         title,
         subtitle,
@@ -334,76 +408,132 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
             sources,
             as_of,
             lang,
-            "Reuters, Pemex filings, Kpler, EFE and others — each figure's publisher in the table and on hover"
+            "Reuters, Pemex filings, Kpler, EFE and others; each figure's publisher is in the table"
             if lang == "en"
-            else "Reuters, informes de Pemex, Kpler, EFE y otros: el editor de cada cifra, en la tabla",
+            else "Reuters, informes de Pemex, Kpler, EFE y otros; el editor de cada cifra está en la tabla",
         ),
         lang,
     )
     if df.empty:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
-    fig = base_figure(fr, height=500)
-    for group, part in groups(pd.Series(prepared["group"][rows])):
+    fig = base_figure(fr, height=620)
+    unit = "bbl/d" if lang == "en" else "b/d"
+    # The key: one entry per supplier group (colour and symbol), shared by both panels.
+    present = set(prepared["group"][rows])
+    for group in (g for g in GROUPS if g in present):
         name_en, name_es, color, symbol = GROUPS[group]
-        name = name_en if lang == "en" else name_es
-        at = rows[part]  # positions in the prepared arrays
-        # One segment per reported period (start → end), each ended by an empty value that breaks the line.
-        ends, value = prepared["end"][at], prepared["value"][at]
-        xs = np.column_stack([prepared["start"][at], ends, ends]).ravel()
-        ys = np.column_stack([value, value, np.full(len(value), np.nan)]).ravel()
         fig.add_trace(
             trace(
                 "scatter",
-                x=xs,
-                y=ys,
-                mode="lines",
+                x=[None],
+                y=[None],
+                mode="lines+markers",
+                name=name_en if lang == "en" else name_es,
+                legendgroup=group,
                 line={"color": color, "width": 4},
-                name=name,
-                legendgroup=group,
-                hoverinfo="skip",
+                marker={"size": 9, "symbol": symbol, "color": color},
             )
         )
-        fig.add_trace(
-            trace(
-                "scatter",
-                x=prepared["middle"][at],
-                y=take(df["value_bbl_per_day"], part),
-                mode="markers",
-                legendgroup=group,
-                showlegend=False,
-                marker={
-                    "size": 9,
-                    "symbol": [symbol + ("" if s else "-open") for s in prepared["confirmed"][at]],
-                    "color": color,
-                    "line": {"width": 1.5, "color": color},
-                },
-                customdata=prepared["hover"][at],
-                hovertemplate="%{customdata[0]} (%{customdata[1]}): %{y:,.0f} bbl/d<br>%{customdata[2]}<br>"
-                "%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+    for group, part in groups(pd.Series(prepared["group"][rows])):
+        _, _, color, symbol = GROUPS[group]
+        for cargo in (False, True):
+            at = rows[part][prepared["cargo"][rows[part]] == cargo]  # positions in the prepared arrays
+            if not len(at):
+                continue
+            axes = {"xaxis": "x2", "yaxis": "y2"} if cargo else {}
+            ends, value = prepared["end"][at], prepared["value"][at]
+            spans = prepared["start"][at] < ends
+            if spans.any():  # one segment per reported period (start → end), each ended by an empty value
+                xs = np.column_stack([prepared["start"][at][spans], ends[spans], ends[spans]]).ravel()
+                ys = np.column_stack([value[spans], value[spans], np.full(int(spans.sum()), np.nan)]).ravel()
+                fig.add_trace(
+                    trace(
+                        "scatter",
+                        x=xs,
+                        y=ys,
+                        mode="lines",
+                        line={"color": color, "width": 4},
+                        name=GROUPS[group][0 if lang == "en" else 1],
+                        legendgroup=group,
+                        showlegend=False,
+                        hoverinfo="skip",
+                        **axes,
+                    )
+                )
+            per = "barrels" if cargo else unit
+            fig.add_trace(
+                trace(
+                    "scatter",
+                    x=prepared["middle"][at],
+                    y=value,
+                    mode="markers",
+                    legendgroup=group,
+                    showlegend=False,
+                    marker={
+                        "size": 9,
+                        "symbol": [symbol + ("" if s else "-open") for s in prepared["confirmed"][at]],
+                        "color": color,
+                        "line": {"width": 1.5, "color": color},
+                    },
+                    customdata=prepared["hover"][at],
+                    hovertemplate="%{customdata[0]} (%{customdata[1]}): %{y:,.0f} " + per + "<br>%{customdata[2]}<br>"
+                    "%{customdata[3]}<br>%{customdata[4]}<extra></extra>",
+                    **axes,
+                )
             )
-        )
-    fig.update_yaxes(**axis_title("bbl/d" if lang == "en" else "b/d"), rangemode="tozero")
-    parts = []
-    for i in _latest_per_group(rows, prepared["end"], prepared["group"]):
-        group, (_, _, publisher, _, _) = prepared["group"][i], prepared["hover"][i]
-        if group in SUPPLIERS:
-            first, last = (pd.Timestamp(prepared[k][i]).date() for k in ("start", "end"))
-            value = fmt_num(prepared["value"][i], lang)
-            name = GROUPS[group][0 if lang == "en" else 1]
-            parts.append(f"{name} {value} {'bbl/d' if lang == 'en' else 'b/d'} ({first}–{last}, {publisher})")
-    summary = (
-        (("Latest reported figures: " if lang == "en" else "Últimas cifras publicadas: ") + "; ".join(parts) + ".")
-        if parts
-        else no_data(lang)
+    has_cargo = bool(prepared["cargo"][rows].any())
+    fig.update_layout(
+        xaxis={"type": "date", "anchor": "y", "showticklabels": not has_cargo},
+        # Full numbers ("150,000" / "150.000"): plotly's "150k" is not Spanish.
+        yaxis={
+            "domain": FLOW_DOMAIN if has_cargo else [0, 1],
+            **axis_title(unit),
+            "rangemode": "tozero",
+            "tickformat": ",.0f",
+        },
     )
+    if has_cargo:  # two panels, each with its own heading
+        headings = [
+            (FLOW_DOMAIN[1], "Average flow, barrels per day" if lang == "en" else "Flujo medio, barriles diarios"),
+            (
+                CARGO_DOMAIN[1],
+                "Cargoes, barrels (log scale)" if lang == "en" else "Cargamentos, barriles (log.)",
+            ),
+        ]
+        fig.update_layout(
+            xaxis2={**fig.layout["xaxis"], "matches": "x", "anchor": "y2", "showticklabels": True},
+            yaxis2={
+                **{k: v for k, v in fig.layout["yaxis"].items() if k != "tickformat"},
+                "domain": CARGO_DOMAIN,
+                "anchor": "x2",
+                "type": "log",
+                **axis_title("barrels, log" if lang == "en" else "barriles, log"),
+                "tickvals": CARGO_TICKS,
+                "ticktext": CARGO_TICKTEXT[lang],
+                "rangemode": "normal",
+            },
+        )
+        for y, text in headings:
+            fig.add_annotation(
+                text=f"<b>{text}</b>",
+                x=0,
+                xref="paper",
+                xanchor="left",
+                y=y,
+                yref="paper",
+                yanchor="bottom",
+                yshift=4,
+                showarrow=False,
+                font={"size": 13, "color": "#222"},
+            )
+    spanish_months(fig, lang)
+    summary = _shipments_summary(df, prepared["value"][rows], prepared["cargo"][rows], lang)
     return ChartView(fig, df, summary, title, subtitle, sources, as_of, notes=[TOTAL_NOTE[lang]])
 
 
 TOTAL_NOTE = {
-    "en": "Not drawn: estimates of total oil supply that include Cuba's own production (they are not shipments;"
-    " they stay in the published oil table). Domestic production is on the oil balance chart.",
-    "es": "No se dibujan las estimaciones del suministro total que incluyen la producción propia de Cuba (no son"
-    " envíos; siguen en la tabla publicada). La producción nacional está en el gráfico del balance.",
+    "en": "Not drawn: totals that include Cuba's own production (not shipments; they are in the oil table).",
+    "es": "Sin dibujar: totales que incluyen la producción propia de Cuba (no son envíos; están en la tabla).",
 }
 
 
@@ -468,6 +598,20 @@ INSIDE_FROM = 0.6  # bars at least this share of the longest carry their value i
 COUNTRY_ORDER = {"Cuba": 0, "Mexico": 1, "Brazil": 2}
 
 
+def million_ticks(low: float, high: float, lang: str) -> dict[str, Any]:
+    """About five ticks between low and high at a round step, written "1 mill." / "500.000" in Spanish."""
+    raw = (high - low) / 5 or 1.0
+    magnitude = 10 ** np.floor(np.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    values = np.arange(np.ceil(low / step) * step, high + step / 2, step)
+    values = [float(v) for v in values if low <= v <= high]
+    text = [
+        (f"{fmt_num(v / 1e6, lang, 0 if (v / 1e6).is_integer() else 1)} mill." if abs(v) >= 1e6 else fmt_num(v, lang))
+        for v in values
+    ]
+    return {"tickmode": "array", "tickvals": values, "ticktext": text}
+
+
 def _gap(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     df = store.prepared("oil:gap", gap_frame)
@@ -519,6 +663,8 @@ def _gap(store: DataStore, state: ChartState) -> ChartView:
     )
     low = min(0.0, float(df["value_bbl_per_day"].min()))
     fig.update_xaxes(**axis_title(unit), range=[low * VALUE_HEADROOM, top * VALUE_HEADROOM], nticks=5)
+    if lang == "es":  # plotly would write "2M", which reads as thousands ("miles") in Spanish
+        fig.update_xaxes(**million_ticks(low * VALUE_HEADROOM, top * VALUE_HEADROOM, lang))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(uniformtext={"minsize": 12, "mode": "show"})
     cuba = df[df["country"] == "Cuba"]

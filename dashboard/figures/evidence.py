@@ -24,6 +24,7 @@ HISTORY_ROWS = 5  # context rows in another unit get a panel of their own from t
 WHOLE_UNITS = {"cargoes", "count", "persons"}  # counted in whole numbers: no 0.2 ticks
 DAY_MS = 86_400_000
 IMAGE_HEIGHT, IMAGE_HEIGHT_TWO_PANELS = 600, 740
+PERIOD_FILL = "rgba(120,120,190,0.16)"  # the claim period: a pale blue-grey, unlike any series colour
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class EvidenceWords:
     flagged_key: str  # legend: "Hollow: marked unverified or conflicting"
     not_counted_key: str  # legend: "Lighter: not counted by the check"
     publishers: str  # "{n} publishers"
+    other_reports: str  # "other reports ({n} publishers)": a series' context rows from many publishers
     ratio: str  # "{num} as a % of {den}"
     claim_period: str  # legend name of the shaded period the claim is about
     highlight: str  # rank claims: "{year}: the claim says lowest"
@@ -188,6 +190,27 @@ def _hover(unit_text: str, name: str) -> str:
     return f"%{{customdata[0]}}: %{{y:,.4~g}} {unit_text}<br>%{{customdata[1]}}<extra>{short}</extra>"
 
 
+class Styles:
+    """(colour, symbol) pairs handed out once per figure, so two series never share both (the 9th pair repeats a
+    colour with another symbol). Yellow and black come last: yellow is faint on white, black is the claim's."""
+
+    ORDER = (0, 3, 2, 4, 1, 5, 7, 6)
+
+    def __init__(self) -> None:
+        self.used = 0
+        self.by_key: dict[str, tuple[str, str]] = {}
+
+    def get(self, key: str) -> tuple[str, str]:
+        if key not in self.by_key:
+            k = self.used
+            self.used += 1
+            self.by_key[key] = (PALETTE[self.ORDER[k % 8]], SYMBOLS[(k + k // 8) % len(SYMBOLS)])
+        return self.by_key[key]
+
+
+OTHER_GREY = "#7a7a7a"
+
+
 def add_rows(
     fig: Draft,
     rows: list[dict],
@@ -196,31 +219,45 @@ def add_rows(
     unit: str,
     axes: tuple[str, str],
     bars: bool,
-    colour_from: int = 0,
+    styles: Styles | None = None,
 ) -> set[str]:
     """One trace per (series, publisher, role, verification), in time order: evidence solid, context lighter,
-    unverified or conflicting rows hollow. The legend names each series once (a series from many publishers in one
-    entry, its points never joined); what lighter and hollow mean is said once, by `add_key` below. Returns the
-    styles used ("context", "not_counted", "flagged")."""
+    unverified or conflicting rows hollow. Every publisher of evidence keeps its own keyed colour and symbol; a
+    series' context rows from more than MANY_PUBLISHERS publishers are one grey entry ("other reports"), their points
+    never joined. Bars (a rank claim's years) are one colour per series. What lighter and hollow mean is said once,
+    by `add_key` below. Returns the styles used ("context", "not_counted", "flagged")."""
+    styles = styles or Styles()
     unit_text = _unit(words, unit)
     used: set[str] = set()
-    for i, group in enumerate(_series_groups(rows)):
-        colour = PALETTE[(i + colour_from) % len(PALETTE)]
-        symbol = SYMBOLS[(i + colour_from) % len(SYMBOLS)]
+    for group in _series_groups(rows):
         publishers = list(dict.fromkeys(r.get("publisher", "") for r in group.rows))
-        many = len(publishers) > MANY_PUBLISHERS
+        context_publishers = list(
+            dict.fromkeys(r.get("publisher", "") for r in group.rows if r.get("role") != "evidence")
+        )
+        pooled = bars or len(context_publishers) > MANY_PUBLISHERS  # context rows in one entry
         keys: dict[tuple, list[dict]] = {}
         for row in group.rows:
             flagged = row.get("verification") in FLAGGED
-            keys.setdefault((row.get("role") != "evidence", flagged, row.get("publisher", "")), []).append(row)
+            context = row.get("role") != "evidence"
+            publisher = "" if bars or (context and pooled) else row.get("publisher", "")
+            keys.setdefault((context, flagged, publisher), []).append(row)
         shown: set[str] = set()
+        base_key = f"{axes[1]}|{group.series}"
         for (context, flagged, publisher), part in sorted(keys.items(), key=lambda kv: kv[0][:2]):
             base = _text(part[0], lang)
-            if many:
-                name = _legend_name([base, f"({words.publishers.format(n=len(publishers))})"])
+            if bars:
+                name = _legend_name([base])
+                colour, symbol = styles.get(base_key)
+                group_key = base_key
+            elif context and pooled:
+                n = len(context_publishers)
+                name = _legend_name([base, f"— {words.other_reports.format(n=n)}"])
+                colour, symbol = OTHER_GREY, "circle"
+                group_key = base_key + "|other"
             else:
                 name = _legend_name([base + (f" — {publisher}" if len(publishers) > 1 and publisher else "")])
-            group_key = f"{axes[1]}|{group.series}" + ("" if many else f"|{publisher}")
+                group_key = f"{base_key}|{publisher}"
+                colour, symbol = styles.get(group_key)
             if context:
                 used.add("not_counted" if part[0].get("not_counted") else "context")
             if flagged:
@@ -228,12 +265,13 @@ def add_rows(
             style = " ".join(
                 w for w in (_context_words(part[0], words) if context else "", words.flagged if flagged else "") if w
             )
+            join = not (context and pooled)
             for lane in _lanes(part):
                 common = {
                     "name": name,
                     "legendgroup": group_key,
                     "showlegend": group_key not in shown,
-                    "opacity": 0.45 if context else 1.0,
+                    "opacity": 0.45 if context and not pooled else (0.7 if context else 1.0),
                     "xaxis": axes[0],
                     "yaxis": axes[1],
                 }
@@ -242,7 +280,7 @@ def add_rows(
                 if bars:
                     _add_bars(fig, lane, colour, flagged, context, hover, common)
                     continue
-                seg = _segments(lane, join=not many and all(r["x_start"] == r.get("x_end", r["x_start"]) for r in lane))
+                seg = _segments(lane, join=join and all(r["x_start"] == r.get("x_end", r["x_start"]) for r in lane))
                 fig.add_trace(
                     trace(
                         "scatter",
@@ -362,6 +400,27 @@ def ratio_rows(data: EvidenceInput, words: EvidenceWords) -> list[dict]:
     return out
 
 
+FAR = 3.0  # a context row more than this many times the evidence and the claim is off the scale
+
+
+def far_context(rows: list[dict], unit: str, claimed: dict[str, Any]) -> list[dict]:
+    """Context rows in the claim's unit so far above the evidence and the claim that they would squeeze them into
+    a corner (a 400,000 bbl cargo of 2024 beside 85,000 bbl ones): left off the chart, and named in its subtitle."""
+    unit = norm_unit(unit)
+    mine = [r for r in rows if drawable(r) and norm_unit(r.get("unit")) == unit]
+    refs = [abs(r["value"]) for r in mine if r.get("role") == "evidence"]
+    refs += [
+        abs(float(claimed[k]))
+        for k in ("value", "low", "high")
+        if is_number(claimed.get(k)) and not (k == "high" and claimed[k] >= OPEN_HIGH)
+    ]
+    ref = max(refs, default=0.0)
+    if ref <= 0:
+        return []
+    far = [r for r in mine if r.get("role") != "evidence" and abs(r["value"]) > FAR * ref]
+    return far if len(far) < len(mine) else []
+
+
 def y_range(values: list[float], claimed: dict[str, Any]) -> list[float]:
     """From zero (or the lowest value) to the highest value or the claim's bounds, with ~10 % headroom. An
     open-ended bound (≥ 10,000 as the claim's `high`) never sets the range."""
@@ -372,7 +431,8 @@ def y_range(values: list[float], claimed: dict[str, Any]) -> list[float]:
             points.append(float(v))
     top = max(points, default=0.0)
     bottom = min(points + [0.0])
-    top = top * HEADROOM if top > 0 else 1.0
+    claim_top = max((p for p in points[len([v for v in values if is_number(v)]) :]), default=0.0)
+    top = max(top * HEADROOM, claim_top * 1.18) if top > 0 else 1.0  # room for the claim's label above its line
     bottom = bottom * HEADROOM if bottom < 0 else 0.0
     return [bottom, top]
 
@@ -436,9 +496,50 @@ def _whole(unit: str, bounds: list[float]) -> dict[str, Any]:
     return {"dtick": 1} if unit in WHOLE_UNITS and bounds[1] - bounds[0] <= 6 else {}
 
 
+SECOND_TOP = 0.45  # the lower panel's top (paper fraction); its heading sits just above it
+MIN_PERIOD_SHARE = 0.02  # the claim's period is shaded at least this share of the x range wide, so it is seen
+
+
+def _visible_period(period: tuple[str, str], bounds: list[str]) -> tuple[str, str]:
+    """The claim's period, widened around its middle to at least MIN_PERIOD_SHARE of the axis (a month on a
+    decade-long axis is otherwise a hairline)."""
+    first, last = date.fromisoformat(period[0][:10]), date.fromisoformat(period[1][:10])
+    span = date.fromisoformat(bounds[1]) - date.fromisoformat(bounds[0])
+    least = span * MIN_PERIOD_SHARE
+    if last - first >= least:
+        return period
+    mid = first + (last - first) / 2
+    return (mid - least / 2).isoformat(), (mid + least / 2).isoformat()
+
+
+def _number_ticks(lang: str) -> dict[str, Any]:
+    """Full numbers with the reader's separators ("150.000"), never SI suffixes ("150k", "1M")."""
+    return {"exponentformat": "none", "separatethousands": True} if lang == "es" else {}
+
+
+def _panel_heading(rows: list[dict], unit_text: str, lang: str) -> str:
+    """The second panel's own heading, on one line (a phone has little room between the panels): what it measures
+    and in what unit ("Brazil's oil production, TWh")."""
+    names = list(dict.fromkeys(_text(r, lang) for r in rows))
+    measure = " · ".join(names[:2]) + (" · …" if len(names) > 2 else "")
+    text = f"{measure}, {unit_text}" if measure else unit_text
+    if len(text) <= HEADING_CHARS:
+        return text
+    first = names[0] if names else ""
+    short = f"{first} · …, {unit_text}" if len(names) > 1 else f"{first}, {unit_text}"
+    if len(short) <= HEADING_CHARS:
+        return short
+    cut = first[: HEADING_CHARS - len(unit_text) - 3].rsplit(" ", 1)[0]  # at a word boundary
+    return f"{cut}…, {unit_text}"
+
+
+HEADING_CHARS = 40  # one line at 375 px, 12 px type
+
+
 def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords) -> Draft:
-    """The claim's own axis (its unit), a second panel for one other unit when evidence is in it, the claim drawn
-    on the first panel; rows of further units are left to the table (the chart definition says so in a note)."""
+    """The claim's own axis (its unit), a second panel for one other unit when evidence is in it, on the same time
+    axis, the claim drawn on the first panel; rows of further units are left to the table (the chart definition
+    says so in a note)."""
     main, second, second_unit, _ = panels(data)
     if data.kind == "ratio_range":
         main = ratio_rows(data, words) + main
@@ -450,43 +551,62 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
         return item_figure(data, frame, words)
     # Images (PNG/SVG) are drawn at this height (dashboard/render.py); on a page the card sets it (CSS).
     fig = base_figure(frame, height=IMAGE_HEIGHT_TWO_PANELS if second else IMAGE_HEIGHT)
+    # A phone shows the whole key, not a scrolled half of it; one group per entry, so no gap between groups.
+    fig.layout["legend"].update(maxheight=0.9, tracegroupgap=2)
     bars = data.kind == "rank_min"
-    used = add_rows(fig, main, words, data.lang, unit, ("x", "y"), bars)
+    styles = Styles()
+    used = add_rows(fig, main, words, data.lang, unit, ("x", "y"), bars, styles)
     fig.update_layout(barmode="overlay")
-    x_main = x_range(main, data.claim_period if claimed else None)
+    # One time axis for both panels: the same date sits at the same x everywhere in the figure.
+    x_main = x_range(main + second, data.claim_period if claimed else None)
     y_main = y_range([r["value"] for r in main], claimed)
     fig.layout["xaxis"].update(range=x_main, **date_ticks(x_main, words.months))
-    fig.layout["yaxis"].update(range=y_main, autorange=False, **axis_title(_unit(words, unit)), **_whole(unit, y_main))
+    fig.layout["yaxis"].update(
+        range=y_main,
+        autorange=False,
+        **axis_title(_unit(words, unit)),
+        **_whole(unit, y_main),
+        **_number_ticks(data.lang),
+    )
     if second:
-        used |= add_rows(fig, second, words, data.lang, second_unit, ("x2", "y2"), bars, colour_from=4)
-        x_two = x_range(second)
-        fig.layout["yaxis"]["domain"] = [0.58, 1.0]
-        fig.layout["xaxis2"] = {
-            **fig.layout["xaxis"],
-            "anchor": "y2",
-            "range": x_two,
-            **date_ticks(x_two, words.months),
-        }
+        used |= add_rows(fig, second, words, data.lang, second_unit, ("x2", "y2"), bars, styles)
+        fig.layout["yaxis"]["domain"] = [0.55, 1.0]
+        fig.layout["xaxis2"] = {**fig.layout["xaxis"], "anchor": "y2", "matches": "x"}
+        fig.layout["xaxis"]["showticklabels"] = False  # one time axis: its dates are read under the lower panel
         fig.layout["yaxis2"] = {
             **{k: v for k, v in fig.layout["yaxis"].items() if k != "dtick"},  # its own ticks
-            "domain": [0.0, 0.36],
+            "domain": [0.0, SECOND_TOP],
             "anchor": "x2",
             "range": (y_two := y_range([r["value"] for r in second], {})),
             **axis_title(_unit(words, second_unit)),
             **_whole(second_unit, y_two),
         }
         fig.layout["xaxis"]["anchor"] = "y"
+        fig.add_annotation(
+            text=_panel_heading(second, _unit(words, second_unit), data.lang),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=SECOND_TOP,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=4,
+            showarrow=False,
+            align="left",
+            font={"size": 12, "color": "#333"},
+        )
     add_key(fig, used, words, bars)
     if claimed and data.claim_period:
+        x0, x1 = _visible_period(data.claim_period, x_main)
         fig.add_shape(
             type="rect",
             xref="x",
             yref="y domain",
-            x0=data.claim_period[0],
-            x1=data.claim_period[1],
+            x0=x0,
+            x1=x1,
             y0=0,
             y1=1,
-            fillcolor="rgba(230,159,0,0.16)",
+            fillcolor=PERIOD_FILL,
             line={"width": 0},
             layer="below",
             showlegend=True,
@@ -495,22 +615,30 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
     if bars and data.highlight_year is not None:
         year = data.highlight_year
         on_year = [r["value"] for r in main if r["x_start"][:4] == str(year)]
-        if on_year:
+        if on_year:  # at the top of the plot, above every bar, with a leader down to the year's bar; no box
+            top = max(r["value"] for r in main) * 1.25
+            fig.layout["yaxis"]["range"] = [y_main[0], top]
             fig.add_annotation(
                 x=f"{year}-07-02",
                 y=max(on_year),
-                text=words.highlight.format(year=year),
+                text=wrap(words.highlight.format(year=year), 22),
                 showarrow=True,
                 arrowhead=2,
+                axref="pixel",
+                ayref="y",
                 ax=0,
-                ay=-34,
-                font={"size": 12, "color": "#000"},
-                bgcolor="rgba(255,255,255,0.85)",
+                ay=top * 0.985,
+                yanchor="top",
                 xanchor="right",
+                align="right",
+                font={"size": 12, "color": "#000"},
             )
     if claimed:
         with_claim(fig, claimed, words.claim_label, top=y_main[1])
         _label_clear_of_data(fig, words.claim_label, [r["value"] for r in main], y_main)
+        for note in fig.layout.get("annotations", []):
+            if note.get("text") == words.claim_label:
+                note["align"] = "left"  # a label on two lines reads from the left, as its first line does
     return fig
 
 
