@@ -316,7 +316,8 @@ def _claim_label(text: str, y: float, yanchor: str) -> dict:
     return {
         "text": text,
         "font": {"size": 12, "color": CLAIM_COLOR},
-        "bgcolor": "rgba(255,255,255,0.85)",
+        # Half-transparent: the label stays readable over grid lines but never hides a data mark behind it.
+        "bgcolor": "rgba(255,255,255,0.5)",
         "showarrow": False,
         "x": 0,
         "xanchor": "left",
