@@ -244,6 +244,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_counted": {"en": "context, not counted in the label", "es": "contexto, no cuenta para la etiqueta"},
     "verification_conflicting": {"en": "conflicting reports", "es": "informes contradictorios"},
     "quote_in_english": {"en": "original quote in English", "es": "cita original en inglés, sin traducir"},
+    "quotes_in_english": {
+        "en": "Quotes are shown as the document wrote them, in English.",
+        "es": "Las citas se muestran tal como las escribió el documento, en su original en inglés, sin traducir.",
+    },
     "label_history": {"en": "Label history", "es": "Historial de la etiqueta"},
     "label_since": {"en": "{label} since {date}.", "es": "{label} desde el {date}."},
     "label_changed": {"en": "{date}: changed from {old} to {new}", "es": "{date}: cambió de {old} a {new}"},

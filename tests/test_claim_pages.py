@@ -472,3 +472,13 @@ def test_evidence_periods_are_written_in_words():
     assert period_words({"x_start": "2026-01-30", "x_end": "2026-01-30"}, "en") == "30 January 2026"
     assert period_words({"x_start": "2025-12-15", "x_end": "2026-01-15"}, "en") == "15 December 2025 – 15 January 2026"
     assert period_words({"period": "2023/2024"}, "en") == "2023/2024"  # no dates: as published
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_home_list_says_its_quotes_are_the_english_original_on_spanish_pages(client, lang):
+    """The compact list shows each quote in the document's language; a Spanish reader is told so once, above it."""
+    from dashboard.pages import claims as home
+
+    text = json.dumps(home.layout(lang=lang).to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
+    assert ("en su original en inglés" in text) == (lang == "es")
+    assert "Quotes are shown as the document wrote them" not in text  # an English page needs no note

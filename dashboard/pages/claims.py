@@ -299,6 +299,11 @@ def body(state: ChartState, extras: dict, url: str) -> list:
         latest,
         header,
         filters,
+        *(
+            [html.P(t("quotes_in_english", lang), className="small text-muted mb-1", id="quotes-language")]
+            if (document.get("language") or "en") != lang
+            else []
+        ),
         html.Div(items, id="claim-cards", className="claim-list"),
         html.Details(
             [
