@@ -2,11 +2,16 @@
 # images. See docs/DEPLOY.md.
 #
 #   docker build -t cuba-energy .
-#   docker run -d -p 127.0.0.1:8050:8050 --name cuba-energy cuba-energy
+#   docker run -d -p 127.0.0.1:8050:8050 -e CUBA_SITE_URL=https://energy.example.org --name cuba-energy cuba-energy
+#
+# CUBA_SITE_URL (the public address; links are built from it, never from a request's Host) is required: without it
+# gunicorn does not start. Inside the container gunicorn listens on 0.0.0.0:8050 (the container's own network);
+# publish it on the host's loopback only (-p 127.0.0.1:…) and put the reverse proxy of docs/DEPLOY.md in front.
 #
 # The image carries the data/ published in this repository. To serve data refreshed nightly, mount a volume on
 # /app/data (and /app/.cache for the run state the Data page shows) and run the refresh in a second container from
-# the same image: docker run --rm -v …:/app/data -v …:/app/.cache cuba-energy python -m etl refresh --quiet
+# the same image:
+#   docker run --rm -v …:/app/data -v …:/app/.cache -e CUBA_SITE_URL=https://energy.example.org cuba-energy python -m etl refresh --quiet
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -64,8 +64,10 @@ def app_server(gunicorn: bool = False, env: dict[str, str] | None = None):
         ]
     else:
         cmd = [sys.executable, "-m", "dashboard", "--port", str(port)]
+    # gunicorn needs the public address (deploy/gunicorn.conf.py); here it is this local server's.
+    base_env = {"CUBA_SITE_URL": f"http://127.0.0.1:{port}", **os.environ}
     proc = subprocess.Popen(
-        cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        cmd, cwd=REPO, env={**base_env, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         wait_for_port(port)

@@ -141,7 +141,8 @@ def free_port() -> int:
 
 def gunicorn_settings() -> dict[str, Any]:
     """workers / threads / worker class as deploy/gunicorn.conf.py computes them here."""
-    namespace: dict[str, Any] = {}
+    namespace: dict[str, Any] = {"__file__": str(REPO / "deploy" / "gunicorn.conf.py")}
+    os.environ.setdefault("CUBA_SITE_URL", "http://127.0.0.1:8050")  # the config refuses to load without one
     exec((REPO / "deploy" / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own config file
     return {k: namespace[k] for k in ("workers", "threads", "worker_class", "timeout") if k in namespace}
 
@@ -157,7 +158,12 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 90) -> None:
-        env = {**os.environ, "CUBA_BIND": f"127.0.0.1:{self.port}", "CUBA_ACCESS_LOG": str(self.access_log)}
+        env = {
+            "CUBA_SITE_URL": self.base,  # required by deploy/gunicorn.conf.py; the environment's own wins
+            **os.environ,
+            "CUBA_BIND": f"127.0.0.1:{self.port}",
+            "CUBA_ACCESS_LOG": str(self.access_log),
+        }
         handle = open(self.log, "wb")  # noqa: SIM115 - kept open for the server's life
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "dashboard.wsgi:server"],

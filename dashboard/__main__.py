@@ -4,6 +4,7 @@ copy of every chart (see dashboard/export.py)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -18,9 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true", help="Dash dev tools and reloader (never in production)")
     args = parser.parse_args(argv)
+    from dashboard import settings
     from dashboard.app import create_app, warm_up
 
-    app = create_app()
+    # Links point to $CUBA_SITE_URL, or to this development server's own address (never to a request's Host).
+    host = "localhost" if args.host in ("0.0.0.0", "::") else f"[{args.host}]" if ":" in args.host else args.host
+    local = f"http://{host}:{args.port}"
+    app = create_app(site_url=settings.site_url() if os.environ.get(settings.SITE_URL_ENV) else local)
     warm_up()
     print(f"Cuba Energy Crisis Dashboard on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)

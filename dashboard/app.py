@@ -7,6 +7,7 @@ import gc
 import html as html_lib
 import os
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from dash import html
 from flask_caching import Cache
 from flask_compress import Compress
 
-from dashboard import callbacks, charts, embed, pagemeta, routes, security
+from dashboard import callbacks, charts, embed, memo, pagemeta, routes, security, serving, settings, throttle
 from dashboard import data as data_module
 from dashboard.data import DataStore
 from dashboard.i18n import normalize_lang, t
@@ -52,7 +53,8 @@ class CubaDash(dash.Dash):
     def interpolate_index(self, **kwargs: str) -> str:
         request = flask.request
         lang = normalize_lang(request.args.get("lang"))
-        meta = pagemeta.for_request(request.path, request.args.to_dict(), lang, request.host_url)
+        # Canonical, og:url, og:image and the ClaimReview's addresses: the configured site, never the request's Host.
+        meta = pagemeta.for_request(request.path, request.args.to_dict(), lang, serving.site_url())
         tags = pagemeta.meta_tags(meta)  # a claim page's ClaimReview included (one per claim page)
         tags += "".join(f'\n<link rel="preload" href="{src}" as="script">' for src in preloads(request.path))
         kwargs["metas"] = tags + "\n" + kwargs.get("metas", "")
@@ -102,11 +104,19 @@ def register_plotly_bundle(server: flask.Flask) -> None:
     )
 
 
-def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) -> CubaDash:
-    """Build the app around a data store (default: the repository's data/); no data is read at import time."""
+def create_app(
+    store: DataStore | None = None, *, cache_dir: str | None = None, site_url: str | None = None
+) -> CubaDash:
+    """Build the app around a data store (default: the repository's data/); no data is read at import time.
+
+    `site_url` (else $CUBA_SITE_URL, else the development address) is the public origin every absolute link is built
+    from; production requires it (dashboard/wsgi.py)."""
     store = store or DataStore()
     data_module.configure(store)
     server = flask.Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
+    server.config["SITE_URL"] = settings.site_url(site_url)
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes()  # larger bodies: 413 before they are read
+    server.extensions[serving.THROTTLE_EXTENSION] = throttle.Throttle.from_settings()
     server.config["COMPRESS_MIMETYPES"] = [
         "text/html",
         "text/css",
@@ -121,11 +131,7 @@ def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) 
     server.config["COMPRESS_MIN_SIZE"] = 500
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 31536000  # fingerprinted static files
     Compress(server)
-    cache_type = os.environ.get("CUBA_CACHE_TYPE", "FileSystemCache" if cache_dir else "SimpleCache")
-    cache_config = {"CACHE_TYPE": cache_type, "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 2000}
-    if cache_type == "FileSystemCache":
-        cache_config["CACHE_DIR"] = cache_dir or str(store.paths.cache_dir / "figures")
-    cache = Cache(server, config=cache_config)
+    cache = Cache(server, config=cache_config(store, cache_dir))
 
     app = CubaDash(
         __name__,
@@ -151,6 +157,27 @@ def create_app(store: DataStore | None = None, *, cache_dir: str | None = None) 
     return app
 
 
+def cache_config(store: DataStore, cache_dir: str | None) -> dict[str, object]:
+    """Flask-Caching for built downloads, images and embed pages: in memory within the worker's byte budget
+    (dashboard/memo.py), or with CUBA_CACHE_TYPE=FileSystemCache shared between workers on disk, where the
+    entry count times the largest entry kept bounds its size. Every key names the data version that built the value
+    and the site URL (the answers contain it: dashboard/routes.py, dashboard/embed.py)."""
+    cache_type = os.environ.get("CUBA_CACHE_TYPE", "FileSystemCache" if cache_dir else "SimpleCache")
+    files_bytes, _entries, largest = memo.budget("files")
+    config: dict[str, object] = {"CACHE_DEFAULT_TIMEOUT": 3600}
+    if cache_type == "SimpleCache":  # the default: SimpleCache's job, bounded in bytes as well as entries
+        config["CACHE_TYPE"] = "dashboard.memo.BytesCache"
+    elif cache_type == "FileSystemCache":
+        config.update(
+            CACHE_TYPE="dashboard.memo.SizedFileSystemCache",
+            CACHE_DIR=cache_dir or str(store.paths.cache_dir / "figures"),
+            CACHE_THRESHOLD=max(16, files_bytes // largest),
+        )
+    else:
+        config["CACHE_TYPE"] = cache_type
+    return config
+
+
 def warm_up() -> None:
     """Build every chart once in its default view, then move what is alive into Python's permanent generation.
 
@@ -159,6 +186,11 @@ def warm_up() -> None:
     `gc.freeze` leaves them out of those walks; memory is still freed as usual when a new package replaces them.
     Called by `python -m dashboard` and the WSGI module before serving, not by tests (they make many apps)."""
     store = data_module.store()
+    try:
+        _ = store.version  # loads and checks the published version (or the last good copy)
+    except data_module.DataUnavailable as exc:  # nothing good to serve: start anyway, every data route says 503
+        print(f"warm-up skipped: no data version can serve ({exc.description})", file=sys.stderr)
+        return
     for spec in charts.all_charts():
         charts.build(spec.id, store, charts.narrow(spec, store, charts.parse_state(spec, store, {})))
     gc.collect()

@@ -8,8 +8,6 @@ chart looks and cites the same wherever it appears.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -19,6 +17,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import memo
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.common import Draft, for_screen, wrap
 from dashboard.i18n import LANGS, fmt_date, normalize_lang, t
@@ -224,26 +223,29 @@ def period_bounds(value: str) -> tuple[str, str]:
     return value, value
 
 
-_BUILT: OrderedDict[tuple, ChartView] = OrderedDict()
-_BUILT_MAX = 256
-_BUILT_LOCK = threading.Lock()
+_BUILT = memo.ByteLRU.for_budget("views")  # bounded in bytes (estimated by view_bytes) as well as entries (256)
+
+
+def view_bytes(view: ChartView) -> int:
+    """An estimate of what a cached view holds: its frame (exact, deep) three times over — the frame, the figure's
+    arrays and the on-page JSON made from them on first use — plus 64 KB for layout, text and annotations."""
+    return 3 * int(view.frame.memory_usage(deep=True).sum()) + 64 * 1024
 
 
 def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
     """Build a chart, or reuse it: a view is a pure function of (chart, state, published data), and a callback that
     changes one control only needs to rebuild the charts that control affects. Callers never mutate views. The
-    chart/table switch changes no chart (it only chooses what is shown), so both tabs share one view."""
+    chart/table switch changes no chart (it only chooses what is shown), so both tabs share one view. A view is kept
+    only under the data version it was built from (not if a reload happened meanwhile)."""
     state = replace(state, tab="chart")
-    key = (chart_id, state, store.version)
-    with _BUILT_LOCK:
-        if key in _BUILT:
-            _BUILT.move_to_end(key)
-            return _BUILT[key]
+    version = store.version
+    key = (chart_id, state, version)
+    view = _BUILT.get(key)
+    if view is not None:
+        return view
     view = get(chart_id).build(store, state)
-    with _BUILT_LOCK:
-        _BUILT[key] = view
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
+    if store.version == version:
+        _BUILT.set(key, view, view_bytes(view))
     return view
 
 

@@ -4,8 +4,6 @@ view controls, and the chart card (figure, table, summary, sources, downloads, s
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -14,7 +12,7 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import ids
+from dashboard import ids, memo
 from dashboard.charts import (
     ChartSpec,
     ChartState,
@@ -23,6 +21,7 @@ from dashboard.charts import (
     embed_path,
     share_path,
     source_line,
+    view_bytes,
 )
 from dashboard.data import DataStore
 from dashboard.i18n import fmt_date, fmt_num, label_text, t
@@ -274,24 +273,20 @@ def _cell(value: Any, lang: str) -> dict:
     return _html("Td", str(value))
 
 
-_TABLES: OrderedDict[tuple[int, str], tuple[ChartView, dict]] = OrderedDict()
 _TABLES_MAX = 24  # a page's tables in both languages, and a few more
-_TABLES_LOCK = threading.Lock()
+_TABLES = memo.ByteLRU("tables", memo.budget("tables")[0], _TABLES_MAX, memo.budget("tables")[2])
 
 
 def view_table(view: ChartView, lang: str) -> dict:
     """A view's table, kept for the last few views only: a long table is ~3,000 small dicts, and keeping one with
-    each of the 256 cached views made Python's full garbage collections take ~100 ms (the callbacks' p95)."""
+    each of the 256 cached views made Python's full garbage collections take ~100 ms (the callbacks' p95). Bounded
+    in bytes too: an entry keeps its view alive, so it counts the view (charts.view_bytes) and the table."""
     key = (id(view), lang)  # the entry holds the view, so its id stays its own while cached
-    with _TABLES_LOCK:
-        if key in _TABLES:
-            _TABLES.move_to_end(key)
-            return _TABLES[key][1]
+    found = _TABLES.get(key)
+    if found is not None:
+        return found[1]
     table = data_table(view.frame, lang, view.title)
-    with _TABLES_LOCK:
-        _TABLES[key] = (view, table)
-        while len(_TABLES) > _TABLES_MAX:
-            _TABLES.popitem(last=False)
+    _TABLES.set(key, (view, table), view_bytes(view) + memo.size_of(table))
     return table
 
 

@@ -1,24 +1,39 @@
-"""The only module of the dashboard that reads `data/`: tables typed by `datapackage.json`, read once per process
-and cached, re-read when the ETL publishes a new package (checked at most once a minute)."""
+"""The only module of the dashboard that reads `data/`. A data version (datapackage.json and every file it lists) is
+read whole, hash-checked against the package and validated with the package's own schema (the pandera contract the
+ETL checked before publishing) before it serves. A version that fails is refused: the version in memory keeps
+serving, and a process that starts on a refused version serves the last good copy kept under the cache dir
+(`dashboard/last_good.py`). Files are re-examined at most once a minute, and /healthz (`health`) names any table that
+fails."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 import pandas as pd
+from werkzeug.exceptions import ServiceUnavailable
 
+from dashboard import last_good
+from etl.meta import SchemaViolation, TableMeta, check_schema, from_published_text
 from etl.paths import Paths, default_paths
+from etl.publish import publish_lock
+from etl.runner import effective_status, refresh_in_progress
 from etl.staleness import content_staleness, declared_table, latest_observation
 
 RELOAD_CHECK_SECONDS = 60.0
+LOG = logging.getLogger(__name__)
+PACKAGE = "datapackage.json"
+STAMPED_SUFFIXES = (".csv", ".json", ".jsonld")
 
 
 @dataclass(frozen=True)
@@ -51,71 +66,273 @@ class TableStaleness(NamedTuple):
     time_column: str = ""
 
 
+class VersionRefused(ValueError):
+    """A data version that must not serve: `file` is the first published file that failed, `reason` says how."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
+
+    @property
+    def table(self) -> str:
+        return self.file.removesuffix(".csv")
+
+
+class DataUnavailable(ServiceUnavailable):
+    """No data version can serve (data/ refused and no last good copy): answered 503 with the reason, not a crash."""
+
+    def __init__(self, problem: VersionRefused | None) -> None:
+        why = str(problem) if problem else "no published data"
+        super().__init__(f"The published data could not be loaded ({why}). The site will be back once it is fixed.")
+        self.problem = problem
+
+
+@dataclass(eq=False)  # identity: two loads of the same bytes are two versions (caches are per object)
+class DataVersion:
+    """One published version, verified: the package, every file's bytes, the typed tables, the parsed documents."""
+
+    id: str  # first 16 hex digits of datapackage.json's sha256
+    root: Path  # where it was read from
+    package: dict[str, Any]
+    files: dict[str, bytes]  # datapackage.json and every resource, exactly as hash-checked
+    tables: dict[str, pd.DataFrame]
+    documents: dict[str, Any]
+    files_root: Path | None = None  # a folder holding exactly `files` (the last good copy), for file downloads
+    prepared: dict[str, Any] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # day → the cache-key id of this version on that day
+
+
+def read_version_files(root: Path) -> dict[str, bytes]:
+    """datapackage.json and the bytes of every file it lists, read in one go (raises VersionRefused)."""
+    try:
+        package_bytes = (root / PACKAGE).read_bytes()
+    except FileNotFoundError as exc:
+        raise VersionRefused(PACKAGE, "missing") from exc
+    package = _parse_package(package_bytes)
+    files = {PACKAGE: package_bytes}
+    for res in package["resources"]:
+        try:
+            files[res["path"]] = (root / res["path"]).read_bytes()
+        except OSError as exc:
+            raise VersionRefused(res["path"], f"listed in {PACKAGE} but cannot be read ({exc.strerror})") from exc
+    return files
+
+
+def _parse_package(content: bytes) -> dict[str, Any]:
+    try:
+        package = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise VersionRefused(PACKAGE, f"not valid JSON, cut short or corrupted ({exc})") from exc
+    resources = package.get("resources") if isinstance(package, dict) else None
+    if not isinstance(resources, list) or not resources:
+        raise VersionRefused(PACKAGE, "lists no resources")
+    for res in resources:
+        path = res.get("path") if isinstance(res, dict) else None
+        if not isinstance(path, str) or PurePosixPath(path).name != path or path.startswith("."):
+            raise VersionRefused(PACKAGE, f"a resource has no plain file name as its path ({path!r})")
+    return package
+
+
+def verify_version(root: Path, files: dict[str, bytes]) -> DataVersion:
+    """Hash-check every file against the package and validate every table with its schema (raises VersionRefused)."""
+    package = _parse_package(files[PACKAGE])
+    tables: dict[str, pd.DataFrame] = {}
+    documents: dict[str, Any] = {}
+    for res in package["resources"]:
+        name = res["path"]
+        content = files[name]
+        recorded = str(res.get("hash", ""))
+        if not recorded.startswith("sha256:"):
+            raise VersionRefused(name, f"no sha256 recorded in {PACKAGE}, so it cannot be checked")
+        if recorded != f"sha256:{hashlib.sha256(content).hexdigest()}" or res.get("bytes", len(content)) != len(
+            content
+        ):
+            raise VersionRefused(
+                name,
+                f"its sha256 does not match {PACKAGE} ({len(content):,} bytes; changed or cut short since it "
+                "was published)",
+            )
+        if name.endswith(".csv"):
+            tables[name.removesuffix(".csv")] = _verified_table(name, content, res)
+        elif name.endswith((".json", ".jsonld")):
+            try:
+                documents[name] = json.loads(content.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise VersionRefused(name, f"not valid JSON ({exc})") from exc
+    return DataVersion(hashlib.sha256(files[PACKAGE]).hexdigest()[:16], root, package, files, tables, documents)
+
+
+def _verified_table(name: str, content: bytes, res: dict[str, Any]) -> pd.DataFrame:
+    try:
+        meta = TableMeta.from_descriptor(res)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise VersionRefused(name, f"its schema in {PACKAGE} is unusable ({exc})") from exc
+    try:
+        text = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, na_values=[""])
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise VersionRefused(name, f"not a readable CSV ({exc})") from exc
+    if list(text.columns) != meta.columns:
+        raise VersionRefused(name, f"columns {list(text.columns)} differ from its schema {meta.columns}")
+    try:
+        check_schema(from_published_text(text, meta), meta)
+    except SchemaViolation as exc:
+        raise VersionRefused(name, str(exc)) from exc
+    return _typed(text, res)
+
+
+def _typed(df: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
+    """The dashboard's types: numbers, nullable integers and booleans, dates as timestamps (text stays text)."""
+    for f in res["schema"]["fields"]:
+        col = f["name"]
+        kind = f.get("type")
+        if kind == "integer":
+            df[col] = pd.to_numeric(df[col]).astype("Int64")
+        elif kind == "number":
+            df[col] = pd.to_numeric(df[col]).astype("float64")
+        elif kind == "boolean":
+            df[col] = df[col].map({"true": True, "false": False}).astype("boolean")
+        elif kind == "date":
+            df[col] = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
+    return df
+
+
+def load_version(root: Path, state_dir: Path | None = None) -> DataVersion:
+    """Read and verify the version in `root`. With `state_dir`, the read waits for a publish in progress to commit
+    (etl/publish.py's lock), so a version is never read half old, half new."""
+    if state_dir is None:
+        files = read_version_files(root)
+    else:
+        with publish_lock(state_dir, exclusive=False):
+            files = read_version_files(root)
+    return verify_version(root, files)
+
+
 class DataStore:
-    """Published tables and their metadata. Thread-safe; cheap to call repeatedly."""
+    """Published tables and their metadata, one verified version at a time. Thread-safe; cheap to call repeatedly."""
 
     def __init__(self, paths: Paths | None = None, reload_check_seconds: float = RELOAD_CHECK_SECONDS) -> None:
         self.paths = paths or default_paths()
         self.reload_check_seconds = reload_check_seconds
-        self._lock = threading.RLock()
-        self._tables: dict[str, pd.DataFrame] = {}
-        self._package: dict[str, Any] | None = None
-        self._stamp: tuple[float, int] | None = None
+        self._lock = threading.RLock()  # swaps and caches
+        self._load_lock = threading.Lock()  # one load at a time; always taken before `_lock`
+        self._current: DataVersion | None = None
+        self._from_last_good = False  # serving the copy under the cache dir, not data/
+        self._stamp: tuple[Any, ...] | None = None  # data/'s files when last examined (loaded or refused)
+        self._examined = False
+        self._problem: VersionRefused | None = None  # why data/, as it is now, does not serve
         self._last_check = 0.0
-        self._json_cache: dict[str, Any] = {}
-        self._prepared: dict[str, Any] = {}
-        self._version: str | None = None
-        self._version_day = ""
+        self._unversioned: dict[str, Any] = {}  # prepared values that need no data version (the changelog)
 
-    # -- freshness ------------------------------------------------------------------------------------------------
-    def _package_stamp(self) -> tuple[float, int] | None:
+    # -- loading and freshness ------------------------------------------------------------------------------------
+    def _package_stamp(self) -> tuple[Any, ...]:
+        """Name, size, modification time and inode of every published file: a table edited or cut in place counts
+        as a new version as much as a new datapackage.json does (the ETL renames, so inodes change)."""
+        stamp = []
         try:
-            st = self.paths.datapackage.stat()
+            with os.scandir(self.paths.data_dir) as entries:
+                for entry in entries:
+                    if entry.name.endswith(STAMPED_SUFFIXES) and entry.is_file():
+                        st = entry.stat()
+                        stamp.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ino))
         except FileNotFoundError:
-            return None
-        return (st.st_mtime, st.st_size)
+            return ()
+        return tuple(sorted(stamp))
 
     def maybe_reload(self, force: bool = False) -> bool:
-        """Drop caches if the ETL published a new package since we read it. Returns whether it reloaded."""
-        now = time.monotonic()
-        if not force and now - self._last_check < self.reload_check_seconds:
+        """Load a newly published version if data/ changed (checked at most once a minute; `force`: now, and
+        reload even if nothing changed). Returns whether a new version now serves. A version that fails
+        validation is refused and the one in memory keeps serving."""
+        if not force and self._examined and time.monotonic() - self._last_check < self.reload_check_seconds:
             return False
-        with self._lock:
-            self._last_check = now
+        return self._examine(force)
+
+    def check(self) -> bool:
+        """Examine data/ now, whatever the last check (for /healthz: a few stat calls unless something changed)."""
+        return self._examine(False)
+
+    def _examine(self, force: bool) -> bool:
+        if self._current is not None and not force:
+            if not self._load_lock.acquire(blocking=False):
+                return False  # another thread is loading; keep serving what is in memory
+        else:
+            self._load_lock.acquire()
+        try:
+            self._last_check = time.monotonic()
             stamp = self._package_stamp()
-            if stamp == self._stamp and not force:
+            if self._examined and stamp == self._stamp and not force:
                 return False
-            self._stamp = stamp
-            self._tables.clear()
-            self._json_cache.clear()
-            self._prepared.clear()
-            self._package = None
-            self._version = None
+            self._stamp, self._examined = stamp, True
+            try:
+                version = load_version(self.paths.data_dir, self.paths.state_dir)
+            except VersionRefused as exc:
+                self._refuse(exc)
+                return False
+            saved = last_good.save(self.paths.cache_dir, version.id, version.files)
+            version.files_root = saved
+            with self._lock:
+                self._current, self._from_last_good, self._problem = version, False, None
             return True
+        finally:
+            self._load_lock.release()
+
+    def _refuse(self, problem: VersionRefused) -> None:
+        self._problem = problem
+        if self._current is not None:
+            LOG.error("data version refused (%s); still serving version %s", problem, self._current.id)
+            return
+        for folder in last_good.candidates(self.paths.cache_dir):
+            try:
+                version = load_version(folder)
+            except VersionRefused as exc:
+                LOG.error("last good copy %s is unusable: %s", folder, exc)
+                continue
+            version.files_root = folder
+            with self._lock:
+                self._current, self._from_last_good = version, True
+            LOG.error("data version refused (%s); serving the last good copy %s", problem, version.id)
+            return
+        LOG.error("data version refused (%s) and no last good copy to serve", problem)
+
+    def _serving(self) -> DataVersion:
+        """The version that serves now (examined first if due); DataUnavailable if there is none."""
+        self.maybe_reload()
+        version = self._current
+        if version is None:
+            raise DataUnavailable(self._problem)
+        return version
+
+    @property
+    def problem(self) -> VersionRefused | None:
+        """Why data/ as it is now does not serve (None when it does)."""
+        return self._problem
+
+    @property
+    def serving(self) -> DataVersion | None:
+        return self._current
+
+    @property
+    def from_last_good(self) -> bool:
+        return self._from_last_good
 
     @property
     def version(self) -> str:
         """A short id of the published data and the day (UTC), for cache keys and ETags: a table turns stale on a
-        day when nothing is published, so cached pages and images must not keep saying "current" after it."""
-        self.maybe_reload()
+        day when nothing is published, so cached pages and images must not keep saying "current" after it. Kept on
+        the version object, so an id never outlives (or precedes) the data it names."""
+        current = self._serving()
         day = datetime.now(UTC).date().isoformat()
         with self._lock:  # hashed once per published package and day, not per request (it keys every cache)
-            if self._version is None or self._version_day != day:
-                digest = hashlib.sha256(json.dumps(self.package().get("resources", []), sort_keys=True).encode())
+            if day not in current.keys:
+                digest = hashlib.sha256(json.dumps(current.package.get("resources", []), sort_keys=True).encode())
                 digest.update(day.encode())
-                self._version, self._version_day = digest.hexdigest()[:12], day
-            return self._version
+                current.keys.clear()
+                current.keys[day] = digest.hexdigest()[:12]
+            return current.keys[day]
 
     # -- metadata -------------------------------------------------------------------------------------------------
     def package(self) -> dict[str, Any]:
-        with self._lock:
-            if self._package is None:
-                if self._stamp is None:
-                    self._stamp = self._package_stamp()
-                    self._last_check = time.monotonic()
-                path = self.paths.datapackage
-                self._package = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"resources": []}
-            return self._package
+        return self._serving().package
 
     def resources(self) -> list[dict[str, Any]]:
         return list(self.package().get("resources", []))
@@ -169,61 +386,69 @@ class DataStore:
     # -- tables ---------------------------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """The published table, typed per its schema. Callers get a shared frame: never mutate it."""
-        self.maybe_reload()
-        with self._lock:
-            if name not in self._tables:
-                self._tables[name] = self._read(name)
-            return self._tables[name]
+        try:
+            return self._serving().tables[name]
+        except KeyError:
+            raise KeyError(f"no published table {name!r}") from None
 
     def prepared(self, key: str, make: Callable[[DataStore], Any]) -> Any:
-        """A frame (or list) derived from published tables, computed once per published package, so that callbacks
+        """A frame (or list) derived from published tables, computed once per published version, so that callbacks
         only select and slice. Shared like tables: never mutate it."""
-        self.maybe_reload()
+        try:
+            cache = self._serving().prepared
+        except DataUnavailable:
+            cache = self._unversioned  # e.g. the changelog's label history, which needs no data version
         with self._lock:
-            if key not in self._prepared:
-                self._prepared[key] = make(self)
-            return self._prepared[key]
-
-    def _read(self, name: str) -> pd.DataFrame:
-        res = self.resource(name)
-        path = self.paths.data_dir / res["path"]
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        for f in res["schema"]["fields"]:
-            col = f["name"]
-            if col not in df.columns:
-                continue
-            kind = f.get("type")
-            if kind == "integer":
-                df[col] = pd.to_numeric(df[col]).astype("Int64")
-            elif kind == "number":
-                df[col] = pd.to_numeric(df[col]).astype("float64")
-            elif kind == "boolean":
-                df[col] = df[col].map({"true": True, "false": False}).astype("boolean")
-            elif kind == "date":
-                df[col] = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
-        return df
+            if key in cache:
+                return cache[key]
+        value = make(self)  # outside the lock: `make` may read tables, which may load a version
+        with self._lock:
+            return cache.setdefault(key, value)
 
     def table_path(self, name: str) -> Path:
-        """The published CSV file (for downloads). Only names in the package resolve."""
-        return self.paths.data_dir / self.resource(name)["path"]
+        """The published CSV file (for downloads), with the bytes of the version that serves. Only names in the
+        package resolve."""
+        path = self.resource(name)["path"]
+        root = self._serving().files_root
+        if root is not None and (root / path).is_file():
+            return root / path
+        return self.paths.data_dir / path
+
+    def file_bytes(self, name: str) -> bytes:
+        """A published file of the serving version (a table, a document or datapackage.json), exactly as verified
+        against the package: what /files/ and the zip should send, so they always match the pages."""
+        try:
+            return self._serving().files[name]
+        except KeyError:
+            raise KeyError(f"no published file {name!r}") from None
 
     def json_file(self, name: str) -> Any:
-        """A published JSON document (e.g. claims.json), cached like tables."""
-        self.maybe_reload()
-        with self._lock:
-            if name not in self._json_cache:
+        """A published JSON document (e.g. claims.json), parsed once per version."""
+        version = self._serving()
+        if name in version.documents:
+            return version.documents[name]
+        with self._lock:  # not a resource of the package: read as before, cached with the version
+            if f"json:{name}" not in version.prepared:
                 path = self.paths.data_dir / name
-                self._json_cache[name] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-            return self._json_cache[name]
+                version.prepared[f"json:{name}"] = (
+                    json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+                )
+            return version.prepared[f"json:{name}"]
 
     # -- run state --------------------------------------------------------------------------------------------------
     def source_status(self) -> dict[str, Any]:
-        """Last attempt per source (git-ignored run state); empty on a fresh clone."""
+        """Last attempt per source (git-ignored run state); empty on a fresh clone. A source left "running" by a
+        refresh that is no longer alive shows as failed (interrupted), as `etl status` shows it."""
         path = self.paths.state_dir / "status.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            status = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
             return {}
+        if any(entry.get("last_result") == "running" for entry in status.values()):
+            alive = refresh_in_progress(self.paths.state_dir)
+            for entry in status.values():
+                entry["last_result"], entry["message"] = effective_status(entry, alive)
+        return status
 
     def changelog(self, limit: int = 30) -> list[dict[str, Any]]:
         """The last refreshes, newest first: published changes plus local no-change runs when available."""
@@ -308,6 +533,26 @@ class DataStore:
             entry["age_days"] = age
             entry["stale"] = bool(entry["cadence_days"] and age is not None and age > 2 * entry["cadence_days"])
         return sorted(out.values(), key=lambda e: e["source_id"])
+
+
+def health(store: DataStore) -> tuple[int, dict[str, Any]]:
+    """/healthz: (status code, body). 200 only when data/ as it is now loaded and every table passed its hash and
+    schema; otherwise 503 naming the file that failed and what still serves (the version in memory or the last
+    good copy, or nothing)."""
+    store.check()
+    version, problem = store.serving, store.problem
+    if version is not None and problem is None:
+        return 200, {"status": "ok", "version": store.version, "tables": len(version.tables)}
+    body: dict[str, Any] = {
+        "status": "error",
+        "error": str(problem or "no published data")[:300],
+        "failed": problem.file if problem else None,
+        "table": problem.table if problem and problem.file.endswith(".csv") else None,
+        "serving": version.id if version else None,
+    }
+    if version is not None:
+        body["serving_from"] = "last good copy" if store.from_last_good else "memory (the version loaded earlier)"
+    return 503, body
 
 
 def _label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from flask_caching import Cache
 
-from dashboard import charts, render
+from dashboard import charts, render, serving, throttle
 from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView, source_line
 from dashboard.data import DataStore
 from dashboard.figures.common import CLAIM_COLOR
@@ -263,8 +263,6 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
     @server.get("/embed/<chart_id>")
     def embed_page(chart_id: str) -> flask.Response:
         args = flask.request.args
-        if any(len(v) > 1 for v in args.to_dict(flat=False).values()):
-            return error_page(400, lang_of(), "a parameter is repeated")
         svg_suffix = chart_id.endswith(".svg")
         try:
             req = parse_embed(chart_id.removesuffix(".svg"), args.to_dict(), store)
@@ -272,51 +270,73 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
             return error_page(404, lang_of(), "There is no chart with that name.")
         except BadParameter as exc:
             return error_page(400, lang_of(), str(exc))
-        base = flask.request.host_url
-        key = f"embed:{store.version}:{req.spec.id}:{embed_query(req)}:{req.state.lang}:{svg_suffix}"
-        body = cache.get(key)
-        if body is None:
-            view = cached_view(req)
-            if svg_suffix:
-                try:
-                    body = render.to_image(
-                        static_figure(view, req.flags["theme"], req.flags["transparent"] == "1"), "svg"
-                    )
-                except render.RenderUnavailable as exc:
-                    return flask.Response(str(exc), status=503, mimetype="text/plain")
-            else:
+        base = serving.site_url()  # never the request's Host: this page is cached and shared by every reader
+        version = serving.pinned_version(store)
+        key = f"embed:{version}:{base}:{req.spec.id}:{embed_query(req)}:{req.state.lang}:{svg_suffix}"
+        if svg_suffix:
+
+            def build() -> bytes:  # an image: limited per client and per process
+                view = cached_view(req)
+                return render.to_image(static_figure(view, req.flags["theme"], req.flags["transparent"] == "1"), "svg")
+
+            answer = serving.answer_or_refusal(cache, key, build, store, version)
+            if isinstance(answer, flask.Response):
+                return answer
+            body, hit = answer
+        else:
+            body = cache.get(key)
+            hit = body is not None
+            if body is None:
+                view = cached_view(req)
                 light = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="light", static=None)
                 dark = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="dark", static=None)
                 body = render_page(req, view, base, static_src=(light, dark))
-            cache.set(key, body)
+                if serving.still_current(store, version):
+                    cache.set(key, body)
         response = flask.Response(body, mimetype="image/svg+xml" if svg_suffix else "text/html")
         response.headers["Cache-Control"] = "public, max-age=600"
+        response.headers["X-Cache"] = "hit" if hit else "miss"
         return response
 
-    warm_state = {"started": False}
+    warm: dict[str, Any] = {"version": None, "thread": None}
+    warm_lock = threading.Lock()
+
+    def prewarm(client: Any) -> None:
+        """Render every linked image of the newest data version; start over when a newer one arrives meanwhile."""
+        done = None
+        while done != warm["version"]:
+            done = warm["version"]
+            for url in prewarm_urls(store):
+                if warm["version"] != done:
+                    break
+                client.get(url, environ_base={throttle.PREWARM_ENVIRON_KEY: True})
 
     @server.before_request
-    def warm_claim_images() -> None:
-        """Once per process, after the first request: render the claims page's SVGs in the background, so readers
-        do not wait for the first render of each (set CUBA_WARM_IMAGES=0 to skip, e.g. in tests)."""
-        if warm_state["started"] or os.environ.get("CUBA_WARM_IMAGES", "1") == "0" or render.browser_missing():
+    def prewarm_images() -> None:
+        """After a process's first request, and again when a refresh publishes a new data version (every cached
+        image then has a new key): render in the background the images pages link to — each page's share image
+        (its og:image), each chart's PNG in its default view (the embed code's noscript image, oEmbed's
+        thumbnail), the claims' evidence SVGs and share images — so readers and link previews do not wait for a
+        first render, and none of them counts against a reader's limit. One at a time, in the process's render
+        slot (set CUBA_WARM_IMAGES=0 to skip, e.g. in tests)."""
+        if os.environ.get("CUBA_WARM_IMAGES", "1") == "0" or render.browser_missing():
             return
-        warm_state["started"] = True
-        from dashboard.chartdefs.claims import claims_doc, has_chart
-
-        urls = [
-            f"/embed/claim-{c['claim_id']}.svg" + suffix
-            for c in claims_doc(store)["claims"]
-            if has_chart(c)
-            for suffix in ("", "?lang=es")
-        ]
-
-        def run() -> None:
-            client = server.test_client()
-            for url in urls:
-                client.get(url)
-
-        threading.Thread(target=run, name="warm-claim-images", daemon=True).start()
+        try:
+            version = store.version
+        except Exception:  # noqa: BLE001 - no data to draw: the request itself answers that
+            return
+        if warm["version"] == version:
+            return
+        with warm_lock:
+            if warm["version"] == version:
+                return
+            warm["version"] = version
+            if warm["thread"] is not None and warm["thread"].is_alive():
+                return  # it sees the new version and starts over
+            warm["thread"] = threading.Thread(
+                target=prewarm, args=(server.test_client(),), name="prewarm-images", daemon=True
+            )
+            warm["thread"].start()
 
     @server.get("/embed.js")
     def embed_listener() -> flask.Response:
@@ -350,7 +370,7 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         if not url or len(url) > 2000:
             return error_page(400, lang_of(), "oEmbed needs a url parameter.")
         try:
-            req = request_from_url(url, flask.request.host, store)
+            req = request_from_url(url, serving.site_netloc(), store)
         except KeyError:
             return error_page(404, lang_of(), "That URL is not a chart of this site.")
         except BadParameter as exc:
@@ -361,7 +381,7 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         except ValueError:
             return error_page(400, lang_of(), "maxwidth and maxheight must be whole numbers")
         view = cached_view(req)
-        base = flask.request.host_url
+        base = serving.site_url() + "/"
         width = min(maxwidth or 800, 1200)
         height = min(maxheight or (680 if req.spec.id.startswith("claim-") else EMBED_HEIGHT), 1200)
         from dashboard.components import embed_code
@@ -388,6 +408,22 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         return flask.jsonify(body)
 
 
+def prewarm_urls(store: DataStore) -> list[str]:
+    """The images the pages link to, in the order readers and link previews most likely ask for them."""
+    from dashboard.chartdefs.claims import claims_doc, has_chart
+    from dashboard.pages_index import PAGES
+
+    urls = [f"/share/{page.key}.png" for page in PAGES.values()]
+    for spec in charts.all_charts():
+        urls.append(charts.download_path(spec, charts.narrow(spec, store, charts.parse_state(spec, store, {})), "png"))
+    claims = claims_doc(store)["claims"]
+    urls += [
+        f"/embed/claim-{c['claim_id']}.svg" + suffix for c in claims if has_chart(c) for suffix in ("", "?lang=es")
+    ]
+    urls += ["/share/claim.png?" + urlencode({"claim": c["claim_id"]}) for c in claims]
+    return urls
+
+
 def _dimension(value: str | None) -> int:
     """oEmbed maxwidth/maxheight: a positive whole number in ASCII digits (0 or absent: our default)."""
     if not value:
@@ -398,7 +434,8 @@ def _dimension(value: str | None) -> int:
 
 
 def request_from_url(url: str, host: str, store: DataStore) -> EmbedRequest:
-    """Which chart and state a URL of ours shows: /embed/<chart>?…, /?claim=<id>, or a page URL #<chart>."""
+    """Which chart and state a URL of ours (on `host`, the site's configured address) shows: /embed/<chart>?…,
+    /?claim=<id>, or a page URL #<chart>."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or parts.netloc != host:
         raise KeyError(url)

@@ -1,5 +1,6 @@
 """`python -m dashboard export OUT_DIR`: every chart as files any static host or CDN can serve — interactive and
-static embed pages, SVG, PNG, CSV, share images, the assets they need, and an index. No server needed to view them."""
+static embed pages, SVG, PNG, CSV, share images, the assets they need, and an index. No server needed to view them.
+The CSV files are for spreadsheets: formula-like cells are neutralised (dashboard/spreadsheet.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from pathlib import Path
 
 from dashboard import charts, render
 from dashboard.chartdefs.claims import claims_doc, has_chart
-from dashboard.data import DataStore, configure
+from dashboard.data import DataStore, DataUnavailable, configure
 from dashboard.embed import DEFAULT_FLAGS, PLOTLY_BUNDLE, STATIC, EmbedRequest, asset_url, render_page, static_figure
 from dashboard.i18n import LANGS, t
 from dashboard.pages_index import PAGES
 from dashboard.routes import csv_with_citation
+from dashboard.spreadsheet import for_spreadsheets
 
 ASSETS = ("embed.css", "embed-frame.js", PLOTLY_BUNDLE)
 
@@ -56,7 +58,7 @@ def export(
             _write(out / "embed" / f"{chart_id}.{lang}.static.html", static_page.encode())
             counts["static_embed"] += 1
             if lang == "en":
-                _write(out / "csv" / f"{chart_id}.csv", csv_with_citation(view.frame, view))
+                _write(out / "csv" / f"{chart_id}.csv", for_spreadsheets(csv_with_citation(view.frame, view)))
                 counts["csv"] += 1
             if images:
                 _write(out / svg_rel, render.to_image(static_figure(view, "light", False), "svg"))
@@ -121,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyError as exc:
         print(f"export: unknown chart {exc}", file=sys.stderr)
         return 2
+    except DataUnavailable as exc:  # a refused data version is not exported
+        print(f"export: {exc.description}", file=sys.stderr)
+        return 1
     except render.RenderUnavailable as exc:
         print(f"export: {exc}; use --no-images to export without PNG/SVG", file=sys.stderr)
         return 1

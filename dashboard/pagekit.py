@@ -3,14 +3,14 @@ URL in step with the controls (so a copied link reproduces the view)."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import json
 from collections.abc import Callable
 from typing import Any
 
 from dash import dcc, html
+from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import charts, components, ids
+from dashboard import charts, components, ids, memo
 from dashboard.charts import BadParameter, ChartState
 from dashboard.data import store
 from dashboard.i18n import normalize_lang, t
@@ -18,33 +18,39 @@ from dashboard.pages_index import PAGES, parse_page_query
 
 
 def base_url() -> str:
+    """The site's configured public address (create_app: $CUBA_SITE_URL), never the request's Host: layouts are
+    cached and shared by every reader. "/" outside an app (a layout built in a test without one)."""
     try:
         import flask
 
-        return flask.request.host_url
-    except RuntimeError:
+        return flask.current_app.config["SITE_URL"] + "/"
+    except (RuntimeError, KeyError):
         return "/"
 
 
-_LAYOUTS: OrderedDict[tuple, html.Div] = OrderedDict()
-_LAYOUTS_MAX = 128
-_LAYOUTS_LOCK = threading.Lock()
+_LAYOUTS = memo.ByteLRU.for_budget("layouts")  # bounded in bytes (estimated below) as well as entries (128)
+_LAYOUT_JSON_FACTOR = 5  # a layout's Python objects take ~5× its JSON (tracemalloc on the generation page: 4.7×)
+
+
+def _layout_bytes(layout: html.Div) -> int:
+    try:
+        return _LAYOUT_JSON_FACTOR * len(json.dumps(layout, cls=PlotlyJSONEncoder))
+    except (TypeError, ValueError):
+        return _LAYOUTS.max_item  # cannot be measured: count it as the largest allowed
 
 
 def render(path: str, query: dict[str, str], body: Callable[[ChartState, dict[str, str], str], list]) -> html.Div:
     """A page's layout for a URL: pure in (path, query, published data, site URL), so it is cached per process and
     rebuilt only when the ETL publishes new data. Components are never mutated after they are built."""
     data = store()
-    key = (path, tuple(sorted((k, str(v)) for k, v in query.items() if v is not None)), data.version, base_url())
-    with _LAYOUTS_LOCK:
-        if key in _LAYOUTS:
-            _LAYOUTS.move_to_end(key)
-            return _LAYOUTS[key]
+    version = data.version
+    key = (path, tuple(sorted((k, str(v)) for k, v in query.items() if v is not None)), version, base_url())
+    layout = _LAYOUTS.get(key)
+    if layout is not None:
+        return layout
     layout = _render(path, query, body)
-    with _LAYOUTS_LOCK:
-        _LAYOUTS[key] = layout
-        while len(_LAYOUTS) > _LAYOUTS_MAX:
-            _LAYOUTS.popitem(last=False)
+    if data.version == version:  # kept only under the version it was built from
+        _LAYOUTS.set(key, layout, _layout_bytes(layout))
     return layout
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import html
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from dashboard.i18n import label_text, t
 from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim
@@ -36,12 +36,20 @@ def claim_title(claim: dict[str, Any], lang: str) -> str:
 
 
 def absolute_review(review: dict[str, Any], base: str) -> dict[str, Any]:
-    """A published ClaimReview with its root-relative addresses (`/claims/<id>`: the ETL ran without CUBA_SITE_URL)
-    made absolute on the site serving it; absolute ones are kept as published."""
+    """A published ClaimReview with the addresses of this site — the review's own (`/claims/<id>`) and its author's
+    (the site, `/`) — on the configured site `base`: root-relative ones (the ETL ran without CUBA_SITE_URL) and
+    absolute ones written for another address (an older or a development CUBA_SITE_URL) alike, so the JSON-LD a
+    page carries always names the site serving it. The reviewed item's own addresses are kept as published."""
     out = copy.deepcopy(review)
-    for holder in (out, out.get("author")):
-        if isinstance(holder, dict) and str(holder.get("url", "")).startswith("/"):
-            holder["url"] = base.rstrip("/") + holder["url"]
+    site = base.rstrip("/")
+    for holder, ours in (
+        (out, lambda path: path.startswith(CLAIM_PREFIX)),
+        (out.get("author"), lambda p: p in ("", "/")),
+    ):
+        if isinstance(holder, dict) and isinstance(holder.get("url"), str):
+            parts = urlsplit(holder["url"])
+            if ours(parts.path):
+                holder["url"] = site + (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return out
 
 

@@ -7,9 +7,7 @@ import hashlib
 import html
 import io
 import json
-import threading
 import zipfile
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -17,19 +15,19 @@ import flask
 import pandas as pd
 from dash.exceptions import DependencyException
 from flask_caching import Cache
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from dashboard import charts, render
+from dashboard import charts, memo, render, security, serving, throttle
 from dashboard.charts import BadParameter
 from dashboard.components import NAV, with_lang
 from dashboard.data import DataStore
+from dashboard.data import health as data_health
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim, parse_claim_query, parse_page_query
+from dashboard.spreadsheet import for_spreadsheets
 
 DASH_PAGE_RULES = {"/", "/<path:path>"}  # Dash's catch-all routes: every page URL arrives through these
 CALLBACK_PATH = "/_dash-update-component"
-ANSWER_CACHE_BYTES = 64 * 1024 * 1024  # per worker process: answers as sent (mostly compressed, 5–20 KB each)
-ANSWER_CACHE_MAX_ITEM = 2 * 1024 * 1024
 # Answers that depend only on the request, the published data and the site URL. Pages (the HTML shell; their content
 # comes from callbacks), embeds, downloads, and the chart controls' callback — not Dash's page router, because the
 # Data page also shows the run state, which changes without new data.
@@ -64,42 +62,26 @@ def error_page(status: int, lang: str, message: str) -> flask.Response:
     return response
 
 
-class ByteLRU:
-    """A small thread-safe LRU bounded by the total size of its values."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
-
-    def set(self, key: str, value: Any, size: int) -> None:
-        with self._lock:
-            old = self._items.pop(key, None)
-            self.size += size - (old[1] if old is not None else 0)
-            self._items[key] = (value, size)
-            while self.size > self.max_bytes and self._items:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self.size -= dropped
-
-
 def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
-    answers = ByteLRU(ANSWER_CACHE_BYTES)
+    answers = memo.ByteLRU.for_budget("answers")
+
+    @server.before_request
+    def one_value_per_parameter() -> flask.Response | None:
+        """A repeated parameter (`?start=2020&start=2021`) is answered 400 on every address: which one counts would
+        otherwise depend on the route, and a cache key could name one value while the answer used the other. Not on
+        /healthz, which reads no parameter: a monitor's probe must not fail on what it appends."""
+        args = flask.request.args
+        if flask.request.path != "/healthz" and len(args) != len(list(args.items(multi=True))):
+            return error_page(400, normalize_lang(args.get("lang")), "a parameter is repeated")
+        return None
 
     def answer_key() -> str | None:
         """For the hot answers that are pure functions of the request, the published data and the site URL: pages,
-        embeds, downloads and the chart controls' callback. None for everything else."""
+        embeds, downloads and the chart controls' callback. None for everything else. The data version is the one
+        pinned for this request; the site URL is the configured one (the request's Host is in no answer)."""
         request = flask.request
         if request.method == "POST" and request.path.endswith(CALLBACK_PATH):
-            body = request.get_json(silent=True)
+            body, _problem = security.callback_json()
             output = body.get("output") if isinstance(body, dict) else None
             if not isinstance(output, str) or not any(marker in output for marker in CACHEABLE_CALLBACK_OUTPUTS):
                 return None
@@ -109,7 +91,7 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         else:
             return None
         encodings = request.headers.get("Accept-Encoding", "")
-        return f"{store.version}|{request.host_url}|{encodings}|{request.method}|{what}"
+        return f"{serving.pinned_version(store)}|{serving.site_url()}|{encodings}|{request.method}|{what}"
 
     @server.before_request
     def cached_answer() -> flask.Response | None:
@@ -124,17 +106,21 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
             flask.g.answer_key = key
             return None
         headers, body = hit
-        return flask.Response(body, headers=headers)
+        response = flask.Response(body, headers=headers)
+        response.headers["X-Cache"] = "hit"
+        return response
 
     def remember_answer(_sender: flask.Flask, response: flask.Response, **_extra: Any) -> None:
-        """After every after_request hook (compression, security headers): what was sent, for the next time."""
+        """After every after_request hook (compression, security headers): what was sent, for the next time — only
+        if the data did not change while it was built (its key names the version it was built from)."""
         key = flask.g.pop("answer_key", None)
         if not key or response.status_code != 200 or response.is_streamed or "Set-Cookie" in response.headers:
             return
+        if not serving.still_current(store, key.split("|", 1)[0]):
+            return
         body = response.get_data()
-        if len(body) <= ANSWER_CACHE_MAX_ITEM:
-            headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]
-            answers.set(key, (headers, body), len(body) + 200)
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS]
+        answers.set(key, (headers, body), len(body) + len(key) + 300)
 
     flask.request_finished.connect(remember_answer, server, weak=False)
 
@@ -157,10 +143,6 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
             parse_page_query(page, store, request.args.to_dict())
         except BadParameter as exc:
             return error_page(400, lang, str(exc))
-        if len(request.args) != len(request.args.to_dict(flat=False)) or any(
-            len(v) > 1 for v in request.args.to_dict(flat=False).values()
-        ):
-            return error_page(400, lang, "a parameter is repeated")
         return None
 
     @server.errorhandler(404)
@@ -168,8 +150,11 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         return error_page(404, normalize_lang(flask.request.args.get("lang")), "Nothing is published at this address.")
 
     @server.errorhandler(405)
-    def not_allowed(_exc: Exception) -> flask.Response:
-        return error_page(405, "en", "This address does not accept that method.")
+    def not_allowed(exc: MethodNotAllowed) -> flask.Response:
+        """With `Allow` (RFC 9110: a 405 must list the methods the address accepts)."""
+        response = error_page(405, "en", "This address does not accept that method.")
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ("GET", "HEAD")))
+        return response
 
     @server.errorhandler(HTTPException)
     def other_client_errors(exc: HTTPException) -> flask.Response | HTTPException:
@@ -177,6 +162,13 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         if exc.code is None or not 400 <= exc.code < 500:
             return exc  # redirects and server errors keep their own handling
         return error_page(exc.code, normalize_lang(flask.request.args.get("lang")), exc.description or "Bad request.")
+
+    @server.errorhandler(TimeoutError)
+    def body_too_slow(_exc: Exception) -> flask.Response:
+        """The client did not send its request body in time (dashboard/gunicorn_worker.py): 408, not a 500."""
+        response = error_page(408, "en", "The request took too long to arrive.")
+        response.headers["Connection"] = "close"
+        return response
 
     @server.errorhandler(DependencyException)
     def unknown_component_file(_exc: Exception) -> flask.Response:
@@ -194,22 +186,12 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
 
     @server.get("/healthz")
     def healthz() -> flask.Response:
-        """Liveness plus a real check that the published package and its tables are readable."""
+        """Liveness plus a real check: every published table hash-checked and validated (dashboard.data.health)."""
         try:
-            store.maybe_reload()
-            names = store.table_names()
-            if not names:
-                raise RuntimeError("datapackage.json lists no resources")
-            missing = [n for n in names if not store.table_path(n).exists()]
-            if missing:
-                raise RuntimeError(f"missing tables: {', '.join(missing)}")
-            store.table(names[0])
-            body = {"status": "ok", "version": store.version, "tables": len(names)}
-            return flask.jsonify(body)
+            status, body = data_health(store)
         except Exception as exc:  # noqa: BLE001 - health must report, never raise
-            return flask.Response(
-                json.dumps({"status": "error", "error": str(exc)[:300]}), status=503, mimetype="application/json"
-            )
+            status, body = 503, {"status": "error", "error": str(exc)[:300]}
+        return flask.Response(json.dumps(body), status=status, mimetype="application/json")
 
     @server.get("/robots.txt")
     def robots() -> flask.Response:
@@ -228,22 +210,22 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
             state = charts.parse_state(spec, store, flask.request.args.to_dict())
         except BadParameter as exc:
             return error_page(400, lang, str(exc))
-        key = f"dl:{store.version}:{chart_id}:{ext}:{sorted(state.query(spec).items())}:{state.lang}"
-        content = cache.get(key)
-        if content is None:
+        version = serving.pinned_version(store)
+        key = f"dl:{version}:{serving.site_url()}:{chart_id}:{ext}:{sorted(state.query(spec).items())}:{state.lang}"
+
+        def build() -> bytes:  # a new view's CSV or image: limited per client and per process
             view = charts.build(chart_id, store, state)
-            if ext == "csv":
-                content = csv_with_citation(view.frame, view)
-            else:
-                try:
-                    content = render.to_image(view.figure, ext)
-                except render.RenderUnavailable as exc:
-                    return flask.Response(str(exc), status=503, mimetype="text/plain")
-            cache.set(key, content)
+            return csv_with_citation(view.frame, view) if ext == "csv" else render.to_image(view.figure, ext)
+
+        answer = serving.answer_or_refusal(cache, key, build, store, version)
+        if isinstance(answer, flask.Response):
+            return answer
+        content, hit = answer
         mimetype = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml"}[ext]
         response = flask.Response(content, mimetype=mimetype)
         response.headers["Content-Disposition"] = f'attachment; filename="{chart_id}.{ext}"'
         response.headers["Cache-Control"] = "public, max-age=600"
+        response.headers["X-Cache"] = "hit" if hit else "miss"
         return response
 
     @server.get("/share/<page_key>.png")
@@ -261,33 +243,38 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
             state = charts.parse_state(spec, store, flask.request.args.to_dict(), strict=False)
         except BadParameter as exc:
             return error_page(400, lang, str(exc))
-        key = f"share:{store.version}:{chart_id}:{sorted(state.query(spec).items())}:{state.lang}"
-        return share_png(cache, key, lambda: charts.build(chart_id, store, state).figure)
+        version = serving.pinned_version(store)
+        key = f"share:{version}:{serving.site_url()}:{chart_id}:{sorted(state.query(spec).items())}:{state.lang}"
+        return share_png(store, cache, key, lambda: charts.build(chart_id, store, state).figure)
 
     @server.get("/files/<name>")
     def files(name: str) -> flask.Response:
-        """Published tables and metadata by exact name only (no paths: nothing outside data/ can be asked for)."""
+        """Published tables and metadata by exact name only (no paths: nothing outside data/ can be asked for).
+        The bytes are those of the data version the site serves, as hash-checked when it was loaded
+        (DataStore.file_bytes), never whatever is on disk at the moment: mid-publish, a table and the package
+        record naming it always agree, and they agree with the pages."""
         lang = normalize_lang(flask.request.args.get("lang"))
+        version = serving.pinned_version(store)
         if name == PACKAGE_ZIP:
-            key = f"zip:{store.version}"
-            content = cache.get(key)
-            if content is None:
-                content = package_zip(store)
-                cache.set(key, content)
+            key = f"zip:{version}"  # the data version that built it
+            try:
+                content, hit = serving.cached_or_built(cache, key, lambda: package_zip(store), store, version)
+            except throttle.Refused as exc:
+                return serving.refused(exc)
             response = flask.Response(content, mimetype="application/zip")
             response.headers["Content-Disposition"] = f'attachment; filename="{PACKAGE_ZIP}"'
+            response.headers["X-Cache"] = "hit" if hit else "miss"
             return response
+        published = {str(r.get("path")) for r in store.resources()} | {"datapackage.json"}
         tables = {f"{n}.csv" for n in store.table_names()}
-        if name in tables:
-            path = store.table_path(name.removesuffix(".csv"))
-            mimetype = "text/csv"
-        elif name in EXTRA_FILES and (store.paths.data_dir / name).is_file():
-            path = store.paths.data_dir / name
-            mimetype = EXTRA_FILES[name]
+        if name in tables or (name in EXTRA_FILES and name in published):
+            content = store.file_bytes(name)
+            mimetype = "text/csv" if name in tables else EXTRA_FILES[name]
+        elif name in EXTRA_FILES and (store.paths.data_dir / name).is_file():  # not in the package (the changelog)
+            content, mimetype = (store.paths.data_dir / name).read_bytes(), EXTRA_FILES[name]
         else:
             return error_page(404, lang, f"No published file called {name[:80]!r}.")
-        # Read into memory (tables are at most a few MB) so the response can be compressed; ETag for revalidation.
-        content = path.read_bytes()
+        # In memory (tables are at most a few MB) so the response can be compressed; ETag for revalidation.
         response = flask.Response(content, mimetype=mimetype)
         response.set_etag(hashlib.sha256(content).hexdigest()[:32])
         response.headers["Cache-Control"] = "public, max-age=600"
@@ -317,18 +304,23 @@ def csv_with_citation(frame: pd.DataFrame, view: Any) -> bytes:
             out[col] = value
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+    # Meant for spreadsheets: cells a spreadsheet would run as formulas are neutralised (the /files CSVs stay exact).
+    return for_spreadsheets(buffer.getvalue().encode("utf-8"))
 
 
 def package_zip(store: DataStore) -> bytes:
-    """Every published table, datapackage.json and a README with citation and licences."""
+    """Every published table, datapackage.json and a README with citation and licences: the files of the version
+    that serves, as hash-checked when it was loaded (so the zip always agrees with itself and with the pages)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.write(store.paths.datapackage, "datapackage.json")
+        archive.writestr("datapackage.json", store.file_bytes("datapackage.json"))
         for name in store.table_names():
-            archive.write(store.table_path(name), f"{name}.csv")
+            archive.writestr(f"{name}.csv", store.file_bytes(f"{name}.csv"))
+        published = {str(r.get("path")) for r in store.resources()}
         for extra in ("claims.json", "claims-review.jsonld", "changelog.jsonl"):
-            if (store.paths.data_dir / extra).is_file():
+            if extra in published:
+                archive.writestr(extra, store.file_bytes(extra))
+            elif (store.paths.data_dir / extra).is_file():  # not in the package (the changelog): as it is now
                 archive.write(store.paths.data_dir / extra, extra)
         lines = ["Cuba Energy Crisis Dashboard — data package", "", "Tables and their sources:", ""]
         for res in store.resources():
@@ -451,20 +443,24 @@ def claim_share_image(store: DataStore, cache: Cache, lang: str) -> flask.Respon
     claim = find_claim(store, claim_id_of(CLAIM_PREFIX + str(args.get("claim", ""))))
     if claim is None:
         return error_page(404, lang, "No such claim.")
-    key = f"share:{store.version}:claim:{claim['claim_id']}:{lang}:{flask.request.host_url}"
-    page_url = flask.request.host_url.rstrip("/") + CLAIM_PREFIX + claim["claim_id"]
-    return share_png(cache, key, lambda: claim_card_figure(claim, lang, page_url))
+    version = serving.pinned_version(store)
+    key = f"share:{version}:{serving.site_url()}:claim:{claim['claim_id']}:{lang}"  # the image shows the site URL
+    page_url = serving.site_url() + CLAIM_PREFIX + claim["claim_id"]
+    return share_png(store, cache, key, lambda: claim_card_figure(claim, lang, page_url))
 
 
-def share_png(cache: Cache, key: str, make_figure: Callable[[], Any]) -> flask.Response:
+def share_png(store: DataStore, cache: Cache, key: str, make_figure: Callable[[], Any]) -> flask.Response:
     """A 1200×630 link-preview image, rendered once per data version (renders cost ~0.4 s of CPU each)."""
-    content = cache.get(key)
-    if content is None:
-        try:
-            content = render.to_image(make_figure(), "png", 1200, 630)
-        except render.RenderUnavailable as exc:
-            return flask.Response(str(exc), status=503, mimetype="text/plain")
-        cache.set(key, content)
+    version = key.split(":", 2)[1]
+    try:
+        content, hit = serving.cached_or_built(
+            cache, key, lambda: render.to_image(make_figure(), "png", 1200, 630), store, version
+        )
+    except throttle.Refused as exc:
+        return serving.refused(exc)
+    except render.RenderUnavailable as exc:
+        return flask.Response(str(exc), status=503, mimetype="text/plain")
     response = flask.Response(content, mimetype="image/png")
     response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["X-Cache"] = "hit" if hit else "miss"
     return response

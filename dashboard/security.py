@@ -20,6 +20,8 @@ import flask
 from dashboard.embed import EMBED_CSP
 
 FRAMEABLE_PREFIXES = ("/embed/", "/embed.js", "/oembed", "/download/", "/share/", "/static/")
+# Open data: other sites' scripts may fetch the published files, downloads and oEmbed answers (no credentials).
+CORS_PREFIXES = ("/files/", "/download/", "/oembed")
 
 
 def page_csp(app: dash.Dash) -> str:
@@ -50,12 +52,53 @@ def register(app: dash.Dash) -> None:
                 state["csp"] = page_csp(app)
             response.headers["Content-Security-Policy"] = state["csp"]
             response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        if path.startswith(CORS_PREFIXES):
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = "Content-Disposition, ETag, Retry-After"
         return response
 
 
 # -- callback requests --------------------------------------------------------------------------------------------------
 CALLBACK_PATH = "/_dash-update-component"
 MAX_TEXT = 2000
+MAX_DEPTH = 32  # the renderer's bodies nest about 6 deep; Python's JSON parser gives up (RecursionError) near 1,000
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def callback_json() -> tuple[Any, str | None]:
+    """The callback request's JSON body, parsed once per request: (body, None), or (None, why it is refused).
+    A body nested past any limit raises RecursionError in the parser itself, which `get_json(silent=True)` does
+    not catch (a 500 with a traceback, issue 15): refused here as 400 like any other malformed body. A body over
+    MAX_CONTENT_LENGTH raises RequestEntityTooLarge (413) from reading it."""
+    cached = flask.g.get("callback_json")
+    if cached is not None:
+        return cached
+    if not flask.request.is_json:
+        flask.g.callback_json = (None, "the body must be JSON (Content-Type: application/json)")
+        return flask.g.callback_json
+    raw = flask.request.get_data(cache=True)
+    try:
+        body, problem = json.loads(raw), None
+        if json_depth_exceeds(body, MAX_DEPTH):
+            body, problem = None, f"the body nests deeper than {MAX_DEPTH} levels"
+    except RecursionError:
+        body, problem = None, "the body nests too deeply"
+    except ValueError:
+        body, problem = None, "the body is not JSON"
+    flask.g.callback_json = (body, problem)
+    return body, problem
 
 
 def _text_or_none(value: Any) -> bool:
@@ -193,8 +236,8 @@ def register_callback_guard(app: dash.Dash) -> None:
         request = flask.request
         if request.method != "POST" or not request.path.endswith(CALLBACK_PATH):
             return None
-        body = request.get_json(silent=True)
-        problem = callback_problem(app, body)
+        body, problem = callback_json()
+        problem = problem or callback_problem(app, body)
         if problem is None:
             return None
         return flask.Response(

@@ -2,20 +2,47 @@
 
 Workers from the CPU count; threads let one worker serve downloads while another request renders a figure. Each
 worker loads the data once (dashboard/data.py) and re-reads it when the ETL publishes a new package.
+
+The public address ($CUBA_SITE_URL) is required: every canonical, share and embed link is built from it, never from
+the request's Host header, and gunicorn refuses to start without it rather than serve links to a wrong address.
+Request time and size limits: see docs/DEPLOY.md ("Slow and large requests").
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dashboard import settings  # after the repository is on the path
+
+try:
+    settings.required_site_url()
+    settings.header_timeout(), settings.body_timeout(), settings.max_body_bytes(), settings.cache_bytes()
+except settings.SettingError as exc:
+    print(f"gunicorn: not starting: {exc}", file=sys.stderr, flush=True)
+    raise SystemExit(2) from None
 
 bind = os.environ.get("CUBA_BIND", "127.0.0.1:8050")
 workers = int(os.environ.get("CUBA_WORKERS", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("CUBA_THREADS", "4"))
-worker_class = "gthread"
+# gthread, except that a connection gets a thread only once its whole request has arrived (head within
+# $CUBA_HEADER_TIMEOUT, body within $CUBA_BODY_TIMEOUT and at most $CUBA_MAX_BODY_BYTES): slow clients cost a
+# socket, not one of the few threads (dashboard/gunicorn_worker.py; measured in bench/slowloris.py).
+worker_class = "dashboard.gunicorn_worker.RequestFirstWorker"
+# Open connections per worker, idle or still sending (each incomplete one holds at most 64 KB of head plus the body
+# limit): behind the proxy a few dozen are in use; this bounds what many slow clients can hold in memory.
+worker_connections = 500
 timeout = 60  # a cold PNG render (browser start) takes seconds; nothing should take a minute
 graceful_timeout = 30
-keepalive = 5
+keepalive = 5  # idle kept-alive connections are closed after this many seconds
+# The request line (URL) and headers: gunicorn answers 400/431 above these before any app code runs.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 # Recycle workers now and then (bounded memory over weeks), but rarely: a new worker starts with cold caches, and
 # at the ~90 req/s per worker measured under load (bench/RESULTS.md) 2,000 requests was a restart every 20 s.
 max_requests = int(os.environ.get("CUBA_MAX_REQUESTS", "50000"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from datetime import UTC, date, datetime
 
@@ -10,7 +11,7 @@ from etl.http import resolve_mirror
 from etl.paths import default_paths
 from etl.publish import read_package
 from etl.registry import all_sources
-from etl.runner import AlreadyRunning, Refresher, load_status, read_published
+from etl.runner import AlreadyRunning, Refresher, effective_status, load_status, read_published, refresh_in_progress
 from etl.staleness import content_staleness, latest_observation
 
 
@@ -21,7 +22,14 @@ def _age_days(ts: str | None, now: datetime) -> float | None:
     return (now - then).total_seconds() / 86400
 
 
+def _stop_on_sigterm(signum: int, _frame: object) -> None:
+    """systemd's and cron's `timeout` stop a run with SIGTERM: unwind (a commit in progress rolls back, the lock is
+    released) instead of dying mid-write. Sources not finished stay "running" in status.json: interrupted."""
+    raise SystemExit(128 + signum)
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     paths = default_paths()
     refresher = Refresher(paths, mirror=resolve_mirror(args.mirror), progress=not args.quiet and sys.stderr.isatty())
     try:
@@ -40,6 +48,10 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             print(r.line(), file=sys.stderr)
         elif not args.quiet:
             print(r.line())
+        for note in r.text_notes:  # upstream text changed before publishing: always worth a line in the log
+            print(f"{r.source_id}: note — {note.line()}", file=sys.stderr)
+    for note in report.notes:
+        print(f"refresh: note — {note}", file=sys.stderr)
     for problem in report.problems:
         print(f"refresh: {problem}", file=sys.stderr)
     if not args.quiet:
@@ -86,16 +98,20 @@ def cmd_status(args: argparse.Namespace) -> int:
         changed[sid] = max(changed.get(sid, ""), res.get("x_last_changed", ""))
     now = datetime.now(UTC)
     bad = 0
+    in_progress = refresh_in_progress(paths.state_dir)
     print(f"{'source':<30} {'last attempt':<21} {'result':<10} {'age (d)':>8} {'cadence':>8}  state")
     for src in all_sources():
         st = status.get(src.id, {})
         last_ok = st.get("last_success_at") or changed.get(src.id)
         age = _age_days(last_ok, now)
         cadence = src.meta.cadence_days
-        if st.get("last_result") == "failed":
-            state, bad = f"FAILED: {st.get('message', '')}", bad + 1
-        elif st.get("last_result") == "skipped":
-            state = f"skipped: {st.get('message', '')}"
+        result, message = effective_status(st, in_progress)
+        if result == "failed":
+            state, bad = f"FAILED: {message}", bad + 1
+        elif result == "running":
+            state = f"running (since {st.get('last_attempt_at', '?')})"
+        elif result == "skipped":
+            state = f"skipped: {message}"
         elif age is None:
             state, bad = "never refreshed", bad + 1
         elif age > 2 * cadence:
@@ -103,9 +119,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         else:
             state = "fresh"
         age_txt = f"{age:8.1f}" if age is not None else f"{'-':>8}"
-        print(
-            f"{src.id:<30} {st.get('last_attempt_at', '-'):<21} {st.get('last_result', '-'):<10} {age_txt} {cadence:>7}d  {state}"
-        )
+        print(f"{src.id:<30} {st.get('last_attempt_at', '-'):<21} {result or '-':<10} {age_txt} {cadence:>7}d  {state}")
     stale = _print_content_staleness(paths, package, args.today or now.date())
     return 1 if bad or stale else 0
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
+import pandera.errors
 import pandera.pandas as pa
 import yaml
 
@@ -49,6 +51,24 @@ class FieldMeta:
             out["falseValues"] = ["false"]
         return out
 
+    @classmethod
+    def from_descriptor(cls, spec: dict[str, Any]) -> FieldMeta:
+        """The inverse of `descriptor()`: a published field, so a reader checks it with the same contract."""
+        constraints = spec.get("constraints") or {}
+        kind = spec.get("type", "string")
+        if kind not in TYPES:
+            raise ValueError(f"field {spec.get('name')!r} has unknown type {kind!r}")
+        return cls(
+            name=str(spec["name"]),
+            type=kind,
+            description=spec.get("description", ""),
+            unit=spec.get("unit"),
+            minimum=constraints.get("minimum"),
+            maximum=constraints.get("maximum"),
+            required=bool(constraints.get("required", False)),
+            enum=tuple(constraints["enum"]) if constraints.get("enum") else None,
+        )
+
 
 @dataclass(frozen=True)
 class TableMeta:
@@ -70,6 +90,31 @@ class TableMeta:
     @property
     def columns(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def text_columns(self) -> list[str]:
+        return [f.name for f in self.fields if f.type == "string"]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [f.name for f in self.fields if f.required or f.name in self.primary_key]
+
+    @classmethod
+    def from_descriptor(cls, resource: dict[str, Any]) -> TableMeta:
+        """A published resource of `datapackage.json` back to the metadata that wrote it, so that the dashboard
+        validates what it loads with the very schema the ETL validated before publishing (`schema()`)."""
+        schema = resource.get("schema") or {}
+        fields = tuple(FieldMeta.from_descriptor(f) for f in schema.get("fields") or [])
+        if not fields:
+            raise ValueError(f"{resource.get('path')}: no schema fields")
+        return cls(
+            name=str(resource["path"]).removesuffix(".csv"),
+            title=resource.get("title", ""),
+            description=resource.get("description", ""),
+            primary_key=tuple(schema.get("primaryKey") or ()),
+            fields=fields,
+            source_id=resource.get("x_source_id", ""),
+        )
 
     def field(self, name: str) -> FieldMeta:
         for f in self.fields:
@@ -106,6 +151,36 @@ class TableMeta:
         )
 
 
+class SchemaViolation(ValueError):
+    """A table broke its schema; the message names the table, the columns, the checks and a few values."""
+
+
+def check_schema(df: pd.DataFrame, table: TableMeta) -> pd.DataFrame:
+    """Conform and validate against `table.schema()` (pandera, every failure at once). Used before publishing
+    (etl/runner.py) and when the dashboard loads a published version (dashboard/data.py)."""
+    try:
+        df = conform(df, table)
+        return table.schema().validate(df, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        lines = []
+        for _, case in cases.head(8).iterrows():
+            lines.append(f"{case.get('column')}: {case.get('check')} (value {case.get('failure_case')!r})")
+        more = f" and {len(cases) - 8} more" if len(cases) > 8 else ""
+        raise SchemaViolation(f"{table.name} failed validation: " + "; ".join(lines) + more) from exc
+    except (ValueError, TypeError) as exc:
+        raise SchemaViolation(f"{table.name} failed validation: {exc}") from exc
+
+
+def from_published_text(df: pd.DataFrame, table: TableMeta) -> pd.DataFrame:
+    """A published CSV read as text (`dtype=str`, empty = missing) typed as its metadata says."""
+    df = df.copy()
+    for f in table.fields:
+        if f.name in df.columns and f.type == "boolean":
+            df[f.name] = df[f.name].map({"true": True, "false": False}).astype("boolean")
+    return df
+
+
 @dataclass(frozen=True)
 class SourceMeta:
     id: str
@@ -120,6 +195,14 @@ class SourceMeta:
     requires_env: tuple[str, ...] = ()
     tables: dict[str, TableMeta] = field(default_factory=dict)
     kind: str = "upstream"  # upstream | curated | derived
+    # Hosts a fetch may be redirected to besides the hosts of `urls` (etl/http.py refuses any other).
+    redirect_hosts: tuple[str, ...] = ()
+
+    @property
+    def own_hosts(self) -> frozenset[str]:
+        """The hosts this source's requests may end on: those of its declared URLs plus `redirect_hosts`."""
+        hosts = {urlsplit(u).hostname for u in self.urls}
+        return frozenset(h.lower() for h in hosts | set(self.redirect_hosts) if h)
 
 
 def load_yaml(text: str) -> Any:
@@ -196,6 +279,7 @@ def _load_source_meta(path: Path) -> SourceMeta:
         requires_env=tuple(raw.get("requires_env", [])),
         tables=tables,
         kind=raw.get("kind", "upstream"),
+        redirect_hosts=tuple(str(h).lower() for h in raw.get("redirect_hosts") or ()),
     )
 
 
@@ -207,10 +291,12 @@ def conform(df: pd.DataFrame, table: TableMeta) -> pd.DataFrame:
         raise ValueError(f"{table.name}: columns differ from its metadata (missing {missing}, unexpected {extra})")
     out = df[table.columns].copy()
     for f in table.fields:
-        if f.type == "integer":
-            out[f.name] = pd.to_numeric(out[f.name]).astype("Int64")
-        elif f.type == "number":
-            out[f.name] = pd.to_numeric(out[f.name]).astype("float64")
+        if f.type in ("integer", "number"):
+            try:
+                numbers = pd.to_numeric(out[f.name])
+            except (ValueError, TypeError) as exc:  # name the column: "N/A" in une_daily.deficit_mw, not "position 3"
+                raise ValueError(f"{table.name}.{f.name} is not numeric: {exc}") from exc
+            out[f.name] = numbers.astype("Int64" if f.type == "integer" else "float64")
         elif f.type == "boolean":
             out[f.name] = out[f.name].astype("boolean")
         else:

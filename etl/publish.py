@@ -1,11 +1,18 @@
-"""Publishing: validated tables become `data/<table>.csv` (atomic rename, byte-stable formatting) and
-`data/datapackage.json` describes them. Nothing here fetches or parses."""
+"""Publishing: validated tables become `data/<table>.csv` (byte-stable formatting) and `data/datapackage.json`
+describes them. A source's files and the package record change together or not at all (`Transaction`). Nothing
+here fetches or parses."""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import io
 import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from etl.meta import SourceMeta, TableMeta
-from etl.snapshot import Snapshot, atomic_write_bytes
+from etl.snapshot import Snapshot, atomic_write_bytes, stage_bytes, write_json
 from etl.staleness import descriptor_fields
 
 PACKAGE_NAME = "cuba-energy-crisis"
@@ -26,11 +33,159 @@ class WriteFailed(RuntimeError):
     version: writes go to a temporary file that is renamed only once it is complete, and removed otherwise."""
 
 
-def write_published(path: Path, content: bytes) -> None:
+def write_published(path: Path, content: bytes, txn: Transaction | None = None) -> None:
+    """Write one published file: staged in `txn` (renamed with the package at its commit), or at once."""
+    if txn is not None:
+        txn.stage(path, content)
+        return
     try:
         atomic_write_bytes(path, content)
     except OSError as exc:
         raise WriteFailed(f"could not write {path.name}: {exc.strerror or exc}") from exc
+
+
+# -- a source's files and the package record, together or not at all -------------------------------------------------
+JOURNAL = "publish-journal.json"
+PUBLISH_LOCK = "publish.lock"
+
+
+@contextmanager
+def publish_lock(state_dir: Path, exclusive: bool) -> Iterator[None]:
+    """Readers (the dashboard, shared) never see a commit half done (the ETL, exclusive): a commit is a few renames,
+    a read is the package and its files' bytes. Without a state dir to lock in (another machine), no lock."""
+    try:
+        handle = open(state_dir / PUBLISH_LOCK, "a+" if exclusive else "r")  # noqa: SIM115 - closed below
+    except OSError:
+        if exclusive:
+            state_dir.mkdir(parents=True, exist_ok=True)
+            handle = open(state_dir / PUBLISH_LOCK, "a+")  # noqa: SIM115 - closed below
+        else:
+            yield
+            return
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        handle.close()
+
+
+class Transaction:
+    """Stages a source's new files as complete temporary files beside their targets (a full disk fails here,
+    before anything changed), then `commit` swaps them in and renames the new datapackage.json last: that rename is
+    the commit point. Old versions are kept as hard links until then, so any failure rolls every file back; a run
+    killed in between leaves a journal that the next run (`recover`) rolls back or finishes."""
+
+    def __init__(self, data_dir: Path, state_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.state_dir = state_dir
+        self._staged: list[tuple[Path, Path]] = []  # (target, temporary file)
+
+    @property
+    def staged(self) -> list[str]:
+        return [target.name for target, _tmp in self._staged]
+
+    def stage(self, path: Path, content: bytes) -> None:
+        try:
+            tmp = stage_bytes(path, content)
+        except OSError as exc:
+            raise WriteFailed(f"could not write {path.name}: {exc.strerror or exc}") from exc
+        self._staged.append((path, tmp))
+
+    def abort(self) -> None:
+        """Remove what was staged; published files were not touched."""
+        for _target, tmp in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged.clear()
+
+    def commit(self, package_path: Path, package_content: bytes) -> bool:
+        """Swap the staged files and the package in together. Returns whether anything was written."""
+        if not self._staged and package_path.exists() and package_path.read_bytes() == package_content:
+            return False
+        try:
+            self.stage(package_path, package_content)
+            token = secrets.token_hex(4)
+            entries = [
+                {"target": t.name, "tmp": tmp.name, "backup": f".{t.name}.{token}.bak" if t.exists() else None}
+                for t, tmp in self._staged
+            ]
+            journal = {"package_sha256": sha256(package_content), "files": entries}
+            try:
+                write_json(self.state_dir / JOURNAL, journal)
+            except OSError as exc:
+                raise WriteFailed(f"could not write {JOURNAL}: {exc.strerror or exc}") from exc
+        except BaseException:
+            self.abort()
+            raise
+        done: list[dict[str, Any]] = []
+        try:
+            with publish_lock(self.state_dir, exclusive=True):
+                for entry, (target, tmp) in zip(entries, self._staged, strict=True):
+                    if entry["backup"]:
+                        _keep_old(target, self.data_dir / entry["backup"])
+                    done.append(entry)
+                    os.replace(tmp, target)  # the last one is datapackage.json: the commit point
+        except BaseException as exc:
+            _roll_back(self.data_dir, done)
+            self.abort()
+            (self.state_dir / JOURNAL).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise WriteFailed(f"could not publish: {exc.strerror or exc}; every file kept its old version") from exc
+            raise
+        for entry in entries:
+            if entry["backup"]:
+                (self.data_dir / entry["backup"]).unlink(missing_ok=True)
+        self._staged.clear()
+        (self.state_dir / JOURNAL).unlink(missing_ok=True)
+        return True
+
+
+def _keep_old(target: Path, backup: Path) -> None:
+    """A second name for the old version (no data copied); a file system without hard links gets a copy."""
+    try:
+        os.link(target, backup)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        atomic_write_bytes(backup, target.read_bytes())
+
+
+def _roll_back(data_dir: Path, entries: list[dict[str, Any]]) -> None:
+    for entry in reversed(entries):
+        target = data_dir / entry["target"]
+        backup = data_dir / entry["backup"] if entry["backup"] else None
+        if backup is None:
+            target.unlink(missing_ok=True)  # it did not exist before this commit
+        elif backup.exists():
+            if target.exists() and os.path.samefile(backup, target):
+                backup.unlink()  # not replaced yet (rename() between two links of one file does nothing)
+            else:
+                os.replace(backup, target)
+
+
+def recover(data_dir: Path, state_dir: Path) -> str | None:
+    """After a run killed during a commit: finish it if the new package is in place, else roll every file back.
+    Returns what was done (for the run log), or None when there was nothing to recover."""
+    path = state_dir / JOURNAL
+    if not path.exists():
+        return None
+    try:
+        journal = json.loads(path.read_text(encoding="utf-8"))
+        entries = journal["files"]
+    except (ValueError, KeyError, TypeError):
+        path.unlink()
+        return "discarded an unreadable publish journal"
+    package = data_dir / "datapackage.json"
+    committed = package.exists() and sha256(package.read_bytes()) == journal.get("package_sha256")
+    with publish_lock(state_dir, exclusive=True):
+        if not committed:
+            _roll_back(data_dir, entries)
+        for entry in entries:
+            for name in (entry.get("backup"), entry.get("tmp")):
+                if name:
+                    (data_dir / name).unlink(missing_ok=True)
+    path.unlink()
+    targets = ", ".join(e["target"] for e in entries)
+    return f"{'finished' if committed else 'rolled back'} a publish interrupted mid-commit ({targets})"
 
 
 def to_csv_bytes(df: pd.DataFrame, table: TableMeta) -> bytes:
@@ -191,8 +346,10 @@ def publish_table(
     snapshots: list[Snapshot],
     changed_at: str,
     extra_sources: list[dict[str, Any]] | None = None,
+    txn: Transaction | None = None,
 ) -> TableChange:
-    """Write the table if its bytes differ (or the package's recorded hash is stale); update `package` in place."""
+    """Write the table if its bytes differ (or the package's recorded hash is stale); update `package` in place.
+    With `txn`, the file is staged and goes live with the package at the transaction's commit."""
     content = to_csv_bytes(df, table)
     path = data_dir / f"{table.name}.csv"
     old = path.read_bytes() if path.exists() else None
@@ -206,7 +363,7 @@ def publish_table(
         return TableChange(table.name, False, len(df))
     change = diff_tables(old, content, table) if old != content else TableChange(table.name, True, len(df))
     if old != content:
-        write_published(path, content)
+        write_published(path, content, txn)
     else:
         # Bytes already in place (an interrupted run): keep the date the content first changed.
         changed_at = (recorded or {}).get("x_last_changed", changed_at)
@@ -218,7 +375,13 @@ def publish_table(
 
 
 def publish_document(
-    data_dir: Path, package: dict[str, Any], name: str, content: bytes, source: SourceMeta, changed_at: str
+    data_dir: Path,
+    package: dict[str, Any],
+    name: str,
+    content: bytes,
+    source: SourceMeta,
+    changed_at: str,
+    txn: Transaction | None = None,
 ) -> bool:
     """A JSON document beside the tables (e.g. claims.json): written only when its bytes change."""
     path = data_dir / name
@@ -229,7 +392,7 @@ def publish_document(
         return False
     changed = not (path.exists() and path.read_bytes() == content)
     if changed:
-        write_published(path, content)
+        write_published(path, content, txn)
     mediatype = "application/ld+json" if name.endswith(".jsonld") else "application/json"
     resources[name] = {
         "name": name.replace(".", "-").replace("_", "-"),

@@ -6,6 +6,7 @@ its tables change, its previous snapshots stay current, and the other sources st
 
 from __future__ import annotations
 
+import copy
 import fcntl
 import hashlib
 import json
@@ -22,26 +23,33 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pandera.errors
 
-from etl.http import FetchError, HttpResult, get, make_session
-from etl.meta import TableMeta, conform
+from etl.http import FetchError, HttpResult, get, make_session, request_deadline_s
+from etl.meta import SchemaViolation, TableMeta, check_schema, conform, from_published_text
 from etl.paths import Paths
 from etl.publish import (
     TableChange,
+    Transaction,
     WriteFailed,
+    finalize_package,
+    package_bytes,
     publish_document,
     publish_table,
     read_package,
+    recover,
     sha256,
     write_package,
 )
 from etl.registry import Source, all_sources
+from etl.safety import TextNote, UnsafeText, guard_text
 from etl.snapshot import Snapshot, SnapshotStore, iso, utc_now, write_json
 from etl.sources.base import DeriveContext, FetchContext, ParseError, Resource
 
 SHRINK_TOLERANCE = 0.95  # a table may not lose more than 5% of its rows in one refresh
 GROWTH_LIMIT = 5  # an upstream file more than 5× its previous size is suspect (error pages, duplicated dumps)
+SOURCE_DEADLINE_ENV = "CUBA_ETL_SOURCE_DEADLINE"  # seconds a source's fetching may take in all
+DEFAULT_SOURCE_DEADLINE_S = 900.0
+RUNNING = "running"  # status.json's last_result while a run is working on the source
 
 
 class AlreadyRunning(RuntimeError):
@@ -63,6 +71,8 @@ class SourceResult:
     files_not_modified: int = 0
     label_changes: list[dict[str, Any]] = field(default_factory=list)
     new_vintages: list[dict[str, Any]] = field(default_factory=list)
+    text_notes: list[TextNote] = field(default_factory=list)  # cells neutralised or removed before publishing
+    write_failed: bool = False  # data/ could not be written (disk full, read-only): later sources would fail too
 
     def line(self) -> str:
         if self.status == "failed":
@@ -81,6 +91,7 @@ class RunReport:
     finished_at: str = ""
     results: list[SourceResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # run-level failures (data/ not writable), besides sources
+    notes: list[str] = field(default_factory=list)  # run-level events worth a line in the log (a recovered commit)
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -95,6 +106,7 @@ class RunReport:
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "changed": self.changed,
+            **({"notes": self.notes} if self.notes else {}),
             "sources": {
                 r.source_id: {
                     "status": r.status,
@@ -105,6 +117,7 @@ class RunReport:
                     "tables": [asdict(t) for t in r.tables if t.changed],
                     **({"label_changes": r.label_changes} if r.label_changes else {}),
                     **({"new_vintages": r.new_vintages} if r.new_vintages and r.status != "failed" else {}),
+                    **({"text_checks": [n.record() for n in r.text_notes]} if r.text_notes else {}),
                 }
                 for r in self.results
             },
@@ -127,9 +140,47 @@ def refresh_lock(state_dir: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {iso(utc_now())}")
         handle.flush()
-        yield
+        # Held shared for the whole run, so that `refresh_in_progress` can tell a live run from a killed one without
+        # touching refresh.lock (a probe there could make a starting run exit 75). Blocking: a probe holds it for
+        # microseconds.
+        running = open(state_dir / RUNNING_PROBE, "a+")  # noqa: SIM115 - held for the whole run
+        try:
+            fcntl.flock(running.fileno(), fcntl.LOCK_SH)
+            yield
+        finally:
+            running.close()
     finally:
         handle.close()
+
+
+RUNNING_PROBE = "refresh.running"
+
+
+def refresh_in_progress(state_dir: Path) -> bool:
+    """Whether a refresh process is alive now (the kernel drops its lock when it dies, even by SIGKILL)."""
+    try:
+        handle = open(state_dir / RUNNING_PROBE)  # noqa: SIM115 - closed below
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    finally:
+        handle.close()
+    return False
+
+
+def effective_status(entry: dict[str, Any], in_progress: bool) -> tuple[str, str]:
+    """(result, message) of a source's status entry as a reader should see it: a source still marked "running" by
+    a run that is no longer alive was interrupted (killed, timed out, machine stopped), which is a failure."""
+    result, message = entry.get("last_result", ""), entry.get("message", "")
+    if result == RUNNING and not in_progress:
+        since = entry.get("last_attempt_at", "?")
+        return "failed", f"interrupted: the run started at {since} did not finish (killed or timed out)"
+    return result, message
 
 
 def read_published(paths: Paths, table: TableMeta) -> pd.DataFrame | None:
@@ -137,29 +188,16 @@ def read_published(paths: Paths, table: TableMeta) -> pd.DataFrame | None:
     path = paths.data_dir / f"{table.name}.csv"
     if not path.exists():
         return None
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    for f in table.fields:
-        if f.name not in df.columns:
-            continue
-        if f.type == "boolean":
-            df[f.name] = df[f.name].map({"true": True, "false": False}).astype("boolean")
+    df = from_published_text(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]), table)
     return conform(df, table) if set(df.columns) == set(table.columns) else df
 
 
 def validate(df: pd.DataFrame, table: TableMeta, previous: pd.DataFrame | None) -> pd.DataFrame:
     """Schema (pandera, all errors at once) and the no-silent-loss rules against the previous publish."""
     try:
-        df = conform(df, table)
-        df = table.schema().validate(df, lazy=True)
-    except pandera.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        lines = []
-        for _, case in cases.head(8).iterrows():
-            lines.append(f"{case.get('column')}: {case.get('check')} (value {case.get('failure_case')!r})")
-        more = f" and {len(cases) - 8} more" if len(cases) > 8 else ""
-        raise ValidationFailed(f"{table.name} failed validation: " + "; ".join(lines) + more) from exc
-    except (ValueError, TypeError) as exc:
-        raise ValidationFailed(f"{table.name} failed validation: {exc}") from exc
+        df = check_schema(df, table)
+    except SchemaViolation as exc:
+        raise ValidationFailed(str(exc)) from exc
     if previous is not None and len(previous):
         if len(df) < SHRINK_TOLERANCE * len(previous):
             raise ValidationFailed(
@@ -184,6 +222,21 @@ def validate(df: pd.DataFrame, table: TableMeta, previous: pd.DataFrame | None) 
     return df
 
 
+def check_text(df: pd.DataFrame, table: TableMeta, from_third_party: bool) -> tuple[pd.DataFrame, list[TextNote]]:
+    """Links only with http(s) schemes (an optional one that is not is removed, a required one refuses the table);
+    in text from third parties (upstream sources), cells a spreadsheet would run as formulas are neutralised. Each
+    change is returned with its reason for the run log. Curated and derived text is ours and reviewed by hand."""
+    try:
+        return guard_text(df, table.name, table.text_columns, table.required_columns, formulas=from_third_party)
+    except UnsafeText as exc:
+        raise ValidationFailed(str(exc)) from exc
+
+
+def source_deadline_s() -> float:
+    """Seconds one source's fetching may take in all, from $CUBA_ETL_SOURCE_DEADLINE (default 900)."""
+    return float(os.environ.get(SOURCE_DEADLINE_ENV, DEFAULT_SOURCE_DEADLINE_S))
+
+
 class Refresher:
     """Runs sources against one data dir / cache; used by the CLI and by tests alike."""
 
@@ -205,6 +258,7 @@ class Refresher:
         self.now = now or utc_now()
         self.store = SnapshotStore(paths.raw_dir, paths.state_dir)
         self._fingerprint_cache: dict[str, str] | None = None
+        self._source_ends = float("inf")  # monotonic time at which the running source's fetching must stop
 
     # -- fetching -------------------------------------------------------------------------------------------------
     def fetch(self, source: Source, ctx: FetchContext, result: SourceResult) -> tuple[dict[str, bytes], list[Snapshot]]:
@@ -237,6 +291,12 @@ class Refresher:
         current = self.store.current(source.id, res.name)
         if current and not res.refetch:
             return self.store.read(current), current
+        # The deadline of this request: its own, or what is left of the source's if that is shorter.
+        per_request, left = request_deadline_s(), self._source_ends - time.monotonic()
+        if left < per_request:
+            budget, what = left, f"the {source_deadline_s():g}-s deadline of source {source.id}"
+        else:
+            budget, what = per_request, f"the {per_request:g}-s deadline per request"
         response: HttpResult = get(
             self.session,
             res.url,
@@ -245,6 +305,9 @@ class Refresher:
             last_modified=current.last_modified if current else None,
             max_bytes=res.max_bytes,
             allow_404=res.optional,
+            allowed_hosts=source.meta.own_hosts,
+            deadline_s=budget,
+            deadline_what=what,
         )
         if response.status == 404:
             if current:  # it existed before: keep what we had rather than lose history
@@ -279,6 +342,7 @@ class Refresher:
     # -- one source -----------------------------------------------------------------------------------------------
     def run_source(self, source: Source, package: dict[str, Any]) -> SourceResult:
         started = time.monotonic()
+        self._source_ends = started + source_deadline_s()
         result = SourceResult(source.id, "ok")
         missing_env = [k for k in source.meta.requires_env if not self.env.get(k)]
         if missing_env:
@@ -338,33 +402,60 @@ class Refresher:
             for name, table in source.meta.tables.items():
                 if name not in tables:
                     raise ValidationFailed(f"parser returned no table {name!r}")
-                validated[name] = validate(tables[name], table, previous[name])
+                checked = validate(tables[name], table, previous[name])
+                guarded, notes = check_text(checked, table, source.meta.kind == "upstream")
+                # What the checks changed must still meet the schema (an enum, a required column): else refused.
+                validated[name] = validate(guarded, table, previous[name]) if notes else checked
+                result.text_notes.extend(notes)
             problems = list(getattr(source.module, "check", lambda _t: [])(validated))
             if problems:
                 raise ValidationFailed(
                     "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
                 )
+            # Publish: the source's tables, its documents and the package record change together or not at all.
             sources_for = getattr(source.module, "provenance", None)
             changed_at = iso(self.now)
-            for name, table in source.meta.tables.items():
-                extra = sources_for(name, validated) if sources_for else extra_sources
-                change = publish_table(
-                    self.paths.data_dir, package, table, source.meta, validated[name], snapshots, changed_at, extra
-                )
-                result.tables.append(change)
-                if change.changed:  # keep the package's hash in step with each file as soon as it is renamed
-                    write_package(self.paths.datapackage, package)
-            if derive_ctx is not None and hasattr(source.module, "documents"):
-                documents, notes = source.module.documents(validated, derive_ctx)
-                result.label_changes = notes
-                for name, content in documents.items():
-                    if publish_document(self.paths.data_dir, package, name, content, source.meta, changed_at):
-                        result.tables.append(TableChange(name, True, 0, kind="document"))
+            staged_package = copy.deepcopy(package)
+            changes: list[TableChange] = []
+            txn = Transaction(self.paths.data_dir, self.paths.state_dir)
+            try:
+                for name, table in source.meta.tables.items():
+                    extra = sources_for(name, validated) if sources_for else extra_sources
+                    changes.append(
+                        publish_table(
+                            self.paths.data_dir,
+                            staged_package,
+                            table,
+                            source.meta,
+                            validated[name],
+                            snapshots,
+                            changed_at,
+                            extra,
+                            txn=txn,
+                        )
+                    )
+                if derive_ctx is not None and hasattr(source.module, "documents"):
+                    documents, notes = source.module.documents(validated, derive_ctx)
+                    result.label_changes = notes
+                    for name, content in documents.items():
+                        if publish_document(
+                            self.paths.data_dir, staged_package, name, content, source.meta, changed_at, txn=txn
+                        ):
+                            changes.append(TableChange(name, True, 0, kind="document"))
+                txn.commit(self.paths.datapackage, package_bytes(finalize_package(staged_package)))
+            except BaseException:
+                txn.abort()
+                raise
+            package.clear()
+            package.update(staged_package)
+            result.tables.extend(changes)
             self.store.promote(snapshots)
             self._remember(source, fingerprint)
             if not any(t.changed for t in result.tables):
                 result.status = "no change"
-        except (FetchError, ParseError, ValidationFailed, WriteFailed) as exc:
+        except WriteFailed as exc:
+            result.status, result.message, result.write_failed = "failed", str(exc), True
+        except (FetchError, ParseError, ValidationFailed) as exc:
             result.status, result.message = "failed", str(exc)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the other sources; reported loudly
             last = traceback.extract_tb(exc.__traceback__)[-1]
@@ -464,8 +555,14 @@ class Refresher:
         report = RunReport(started_at=iso(self.now))
         with refresh_lock(self.paths.state_dir):
             self.paths.data_dir.mkdir(parents=True, exist_ok=True)
+            recovered_commit = recover(self.paths.data_dir, self.paths.state_dir)
+            if recovered_commit:
+                report.notes.append(recovered_commit)
             package = read_package(self.paths.datapackage)
             recovered = self._take_pending()
+            # Until each source's result is recorded, status.json says "running": if this process is killed or
+            # timed out, `etl status` reports those sources as interrupted (failed), not as last night's success.
+            self._mark_running(report.started_at, sources)
             failed_ids: set[str] = set()
             unwritable = ""
             for source in sources:
@@ -481,19 +578,46 @@ class Refresher:
                     try:
                         write_package(self.paths.datapackage, package)
                     except WriteFailed as exc:  # disk full or read-only: later sources could only widen the gap
-                        unwritable = str(exc)
-                        report.problems.append(f"stopped: {exc}; rerun when data/ is writable")
+                        res.write_failed = True
                         if res.status != "failed":
                             res.status, res.message = "failed", str(exc)
+                    if res.write_failed:
+                        unwritable = res.message
+                        report.problems.append(f"stopped: {res.message}; rerun when data/ is writable")
                     if any(t.changed for t in res.tables):
                         self._note_pending(report, res)
                 if res.status == "failed":
                     failed_ids.add(source.id)
                 report.results.append(res)
+                self._record_status(report.started_at, [res])
             report.finished_at = iso(utc_now())
             if self._record(report, recovered):
                 (self.paths.state_dir / "pending.jsonl").unlink(missing_ok=True)
         return report
+
+    def _mark_running(self, started_at: str, sources: list[Source]) -> None:
+        status = load_status(self.paths)
+        for source in sources:
+            entry = status.setdefault(source.id, {})
+            entry["last_attempt_at"] = started_at
+            entry["last_result"] = RUNNING
+            entry["message"] = ""
+        write_json(self.paths.state_dir / "status.json", status)
+
+    def _record_status(self, started_at: str, results: list[SourceResult]) -> None:
+        """Status per source (git-ignored), written as each source finishes."""
+        status = load_status(self.paths)
+        for r in results:
+            entry = status.setdefault(r.source_id, {})
+            entry["last_attempt_at"] = started_at
+            entry["last_result"] = r.status
+            entry["message"] = r.message
+            if r.status in ("ok", "no change"):
+                entry["last_success_at"] = started_at
+                entry["tables"] = {t.table: t.rows for t in r.tables}
+            if r.status == "ok":
+                entry["last_change_at"] = started_at
+        write_json(self.paths.state_dir / "status.json", status)
 
     def _note_pending(self, report: RunReport, result: SourceResult) -> None:
         single = RunReport(started_at=report.started_at, results=[result])
@@ -516,19 +640,7 @@ class Refresher:
     def _record(self, report: RunReport, recovered: list[dict[str, Any]] | None = None) -> bool:
         """Status per source and the run log (git-ignored); the changelog (published) only when data changed.
         Returns False if the changelog could not be written (its pending records are kept for the next run)."""
-        status_path = self.paths.state_dir / "status.json"
-        status = json.loads(status_path.read_text()) if status_path.exists() else {}
-        for r in report.results:
-            entry = status.setdefault(r.source_id, {})
-            entry["last_attempt_at"] = report.started_at
-            entry["last_result"] = r.status
-            entry["message"] = r.message
-            if r.status in ("ok", "no change"):
-                entry["last_success_at"] = report.started_at
-                entry["tables"] = {t.table: t.rows for t in r.tables}
-            if r.status == "ok":
-                entry["last_change_at"] = report.started_at
-        write_json(status_path, status)
+        self._record_status(report.started_at, report.results)
         record = report.to_record()
         if recovered:
             record["recovered_from_interrupted_run"] = recovered

@@ -33,6 +33,7 @@ class Snapshot:
     content_type: str | None
     sha256: str
     bytes: int
+    final_url: str | None = None  # after redirects (redacted); recorded in the sidecar beside `url`
 
     def sidecar(self) -> dict:
         return asdict(self)
@@ -46,8 +47,9 @@ def iso(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def atomic_write_bytes(path: Path, content: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename: readers see old or new, never half."""
+def stage_bytes(path: Path, content: bytes) -> Path:
+    """Write `content` to a complete, fsynced temporary file beside `path` (`.<name>.<random>.tmp`) and return it;
+    nothing is left behind if that fails (a full disk). The caller renames it into place or removes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -56,9 +58,19 @@ def atomic_write_bytes(path: Path, content: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename: readers see old or new, never half."""
+    tmp = stage_bytes(path, content)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -108,6 +120,7 @@ class SnapshotStore:
             content_type=result.headers.get("Content-Type"),
             sha256=digest,
             bytes=len(result.content),
+            final_url=result.final_url or result.fetched_from,
         )
         target = self.raw_dir / relative
         atomic_write_bytes(target, result.content)

@@ -187,7 +187,7 @@ def test_the_claim_review_file_is_served_as_published(client):
         assert review["url"].startswith(("/claims/", "https://", "http://")) and "/claims/" in review["url"]
 
 
-def test_absolute_review_keeps_absolute_addresses_and_completes_relative_ones():
+def test_absolute_review_puts_the_sites_own_addresses_on_the_configured_site():
     from dashboard.pagemeta import absolute_review
 
     relative = {"url": "/claims/x", "author": {"url": "/"}, "claimReviewed": "q"}
@@ -197,8 +197,12 @@ def test_absolute_review_keeps_absolute_addresses_and_completes_relative_ones():
         "claimReviewed": "q",
     }
     assert relative["url"] == "/claims/x"  # the published (cached) record is not changed
-    absolute = {"url": "https://public.example/claims/x", "author": {"url": "https://public.example/"}}
-    assert absolute_review(absolute, "http://internal:8050") == absolute
+    # written for another address (an older CUBA_SITE_URL): the page names the site that serves it (issue 15)
+    absolute = {"url": "https://old.example/claims/x", "author": {"url": "https://old.example/"}}
+    assert absolute_review(absolute, "https://public.example") == {
+        "url": "https://public.example/claims/x",
+        "author": {"url": "https://public.example/"},
+    }
 
 
 def test_a_claim_chart_shares_its_claim_page_and_oembed_knows_it(client):

@@ -57,7 +57,10 @@ def test_empty_input_gives_a_figure_that_says_so():
 def test_claim_line_and_band_are_labelled_in_words():
     bars = make_bars(pd.DataFrame({"c": ["x"], "v": [1.0]}), "c", "v", FRAME, "%", "no data")
     band = with_claim(bars, {"low": 80, "high": 95}, "Claim: 80–95%").figure()
-    assert band.layout.shapes[0].line.dash == "dash"
+    # the band is shaded, with dashed top and bottom edges only (a dashed side would run through the y ticks)
+    edges = [s for s in band.layout.shapes if s.type == "line"]
+    assert sorted((s.y0, s.y1) for s in edges) == [(80, 80), (95, 95)] and all(s.line.dash == "dash" for s in edges)
+    assert [s.line.width for s in band.layout.shapes if s.type == "rect"] == [0]
     assert any(a.text == "Claim: 80–95%" for a in band.layout.annotations)
     line = with_claim(
         make_bars(pd.DataFrame({"c": ["x"], "v": [1.0]}), "c", "v", FRAME, "%", "no data"),
@@ -189,7 +192,7 @@ def test_the_served_app_builds_every_chart_then_freezes_what_it_keeps():
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
-        env={**os.environ, "CUBA_WARM_IMAGES": "0"},
+        env={**os.environ, "CUBA_WARM_IMAGES": "0", "CUBA_SITE_URL": "https://energy.example.org"},
         capture_output=True,
         text=True,
         timeout=120,
@@ -216,3 +219,36 @@ def test_tables_are_kept_for_the_last_few_views_only(store):
     assert components.view_table(views[-1], "es") is tables[-1]  # a recent one is reused
     assert components.view_table(views[0], "en") is not tables[0]  # an old one is made again, the same
     assert components.view_table(views[0], "en") == tables[0]
+
+
+def test_a_process_with_no_good_data_starts_and_answers_503_instead_of_exiting(tmp_path):
+    """No good data version anywhere (data/ refused, no last good copy): the WSGI module still loads (warm-up is
+    skipped with a reason), so the server starts and every data route says 503 with the reason."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "datapackage.json").write_text("{ truncated", encoding="utf-8")
+    code = (
+        "import dashboard.wsgi as w\n"
+        "client = w.server.test_client()\n"
+        "print(client.get('/healthz').status_code, client.get('/download/une-supply-demand.csv').status_code)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "CUBA_WARM_IMAGES": "0",
+            "CUBA_SITE_URL": "https://energy.example.org",
+            "CUBA_DATA_DIR": str(tmp_path / "data"),
+            "CUBA_CACHE_DIR": str(tmp_path / "cache"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["503", "503"], out.stdout
+    assert "warm-up skipped: no data version can serve" in out.stderr

@@ -11,6 +11,7 @@ the Content-Security-Policy bypassed, so that the test checks the escaping itsel
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -91,6 +92,13 @@ def poison(data: Path) -> str:
     writer.writeheader()
     writer.writerows(rows)
     table.write_text(out.getvalue(), encoding="utf-8")
+    # Published like the ETL would publish poisoned upstream text: each file's sha256 and size recorded in the
+    # package (the dashboard refuses files that do not match their record, issue 15).
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    for res in package["resources"]:
+        content = (data / res["path"]).read_bytes()
+        res["hash"], res["bytes"] = f"sha256:{hashlib.sha256(content).hexdigest()}", len(content)
+    (data / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
     return claim["claim_id"]
 
 

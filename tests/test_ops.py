@@ -16,7 +16,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,6 +30,8 @@ from etl.publish import read_package, sha256, write_package
 from etl.snapshot import atomic_write_bytes
 from tests.conftest import REPO, snapshot_dir
 from tests.support import upstream_fixtures as fx
+from tests.support.etl_cli import Gate
+from tests.support.output import fixture_quiet
 
 DEPLOY = REPO / "deploy"
 CRONTAB = DEPLOY / "cron" / "cuba-energy-refresh.crontab"
@@ -391,22 +392,6 @@ def test_message_subject_stays_short_and_mentions_failures_and_uncovered_files()
 
 
 # -- real processes: the lock, SIGKILL, a live dashboard ------------------------------------------------------------------
-class Gate:
-    """Holds requests for one mirror path until released, so a refresh stays provably mid-run (lock held, earlier
-    sources published) for exactly as long as a test needs: no sleeps to tune, no races with process start-up."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.arrived = threading.Event()
-        self.released = threading.Event()
-
-    def __call__(self, handler: object, path: str, query: str) -> bool:
-        if path == self.path:
-            self.arrived.set()
-            self.released.wait(timeout=60)
-        return False  # then the file is served normally
-
-
 @pytest.fixture
 def spawn(paths):
     """Start `python -m etl refresh …` on the test's data dir; whatever is still running at teardown is killed."""
@@ -439,7 +424,7 @@ def spawn(paths):
 
 def finish(proc: subprocess.Popen[str], timeout: float = 90) -> tuple[int, str, str]:
     out, err = proc.communicate(timeout=timeout)
-    return proc.returncode, out, err
+    return proc.returncode, out, fixture_quiet(err)
 
 
 def wait_for(gate: Gate, proc: subprocess.Popen[str]) -> None:

@@ -2,9 +2,9 @@
 files that changed shape fail their source cleanly.
 
 (a) The data dir fills up (ENOSPC) partway through a source with many tables, or is read-only. Afterwards: the
-    source failed with a message naming the error, no temporary file is left in data/, every file in data/ is the
-    old or the new complete version (every CSV parses, datapackage.json is valid JSON whose hashes match the
-    files), and a rerun with the fault gone completes and leaves the package consistent.
+    source failed with a message naming the error, no temporary file is left in data/, and (issue 15) the package
+    record and the source's tables changed together or not at all: every file is its old version, the hashes in
+    datapackage.json match. A rerun with the fault gone completes and leaves the package consistent.
 (b) The fault matrix tests/test_refresh.py does not cover: every upstream source with fixture support × {HTML error
     page with status 200, the other format's bytes, latin-1 instead of UTF-8, malformed CSV/JSON, schema drift}.
     Published data stay byte-identical, the message names the source and says what is wrong, and the CLI exits 1.
@@ -40,9 +40,10 @@ from etl.sources import (
     une_archive,
     wri_power_plants,
 )
-from tests.conftest import REPO, snapshot_dir
+from tests.conftest import snapshot_dir
 from tests.support import une_fixtures as une
 from tests.support import upstream_fixtures as fx
+from tests.support.etl_cli import cli
 from tests.support.fixture_server import Fault, FixtureServer
 
 CURATED_TABLES = list(load_source("curated").meta.tables)
@@ -51,26 +52,6 @@ CURATED_TABLES = list(load_source("curated").meta.tables)
 def refresh(paths: Paths, server: FixtureServer, sources: list[str], env: dict[str, str] | None = None):
     session = make_session(retries=0, backoff=0)
     return Refresher(paths, mirror=server.url, env=env or {}, session=session).refresh(sources)
-
-
-def cli(args: list[str], paths: Paths, env_extra: dict[str, str] | None = None, preexec=None):
-    env = {
-        **os.environ,
-        "CUBA_DATA_DIR": str(paths.data_dir),
-        "CUBA_CACHE_DIR": str(paths.cache_dir),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **(env_extra or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        check=False,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        preexec_fn=preexec,  # only set when the test runs as root (see without_dac_override)
-    )
 
 
 PR_CAPBSET_DROP = 24
@@ -231,15 +212,15 @@ class FullDisk:
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the file being written")
 @pytest.mark.parametrize(
-    ("suffix", "nth", "published"),
+    ("suffix", "nth"),
     [
-        (".csv", 3, 2),  # full when the third table is written: the first two are out, each with its package entry
-        ("datapackage.json", 1, 1),  # full when the package is written after the first table
+        (".csv", 3),  # full when the third table is written
+        ("datapackage.json", 1),  # full when the package record is written, after every table
     ],
-    ids=["on the third table", "on the package after the first table"],
+    ids=["on the third table", "on the package after the tables"],
 )
 def test_disk_full_during_a_multi_table_source_leaves_nothing_half_written(
-    paths, fault_server, monkeypatch, suffix, nth, published
+    paths, fault_server, monkeypatch, suffix, nth
 ):
     report = refresh(paths, fault_server, ["curated", "une_archive"])
     assert not report.failed, [r.line() for r in report.failed]
@@ -256,22 +237,15 @@ def test_disk_full_during_a_multi_table_source_leaves_nothing_half_written(
     assert result.status == "failed", result.line()
     failed_file = f"{CURATED_TABLES[2]}.csv" if suffix == ".csv" else "datapackage.json"
     assert result.message == f"could not write {failed_file}: No space left on device", result.message
-    # The changelog could not take this run's record either: cut back to whole lines, kept for the next run.
-    assert "changelog.jsonl" in disk.failures
-    assert any("changelog.jsonl" in p for p in report.problems), report.problems
+    assert any(p.startswith(f"stopped: could not write {failed_file}") for p in report.problems), report.problems
+    # Issue 15: the package record and its tables change together or not at all. Nothing was renamed into place,
+    # so every file (tables, package, changelog) is its old version and the package matches its files.
     during = snapshot_dir(paths.data_dir)
+    published = [name for name in before if not name.startswith("curated/")]  # the inputs were revised on purpose
+    assert {n: during[n] for n in published} == {n: before[n] for n in published}
     assert_no_temporary_files(paths.data_dir)
     assert_every_file_complete(paths.data_dir)
-    assert during["changelog.jsonl"] == before["changelog.jsonl"]
-    for i, name in enumerate(CURATED_TABLES):
-        assert (during[f"{name}.csv"] != before[f"{name}.csv"]) == (i < published), name
-    if suffix == ".csv":
-        assert_package_consistent(paths.data_dir)  # each table's entry was written as soon as it was renamed
-    else:  # the package could not be written: it is the old one, complete, one table behind until the rerun
-        assert during["datapackage.json"] == before["datapackage.json"]
-        with pytest.raises(AssertionError, match=f"{CURATED_TABLES[0]}.csv: hash does not match"):
-            assert_package_consistent(paths.data_dir)
-        assert any(p.startswith("stopped: could not write datapackage.json") for p in report.problems)
+    assert_package_consistent(paths.data_dir)
 
     rerun = refresh(paths, fault_server, ["curated"])
     assert not rerun.failed, [r.line() for r in rerun.failed]

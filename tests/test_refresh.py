@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from etl.http import make_session
 from etl.runner import AlreadyRunning, Refresher, refresh_lock
-from tests.conftest import REPO, snapshot_dir
+from tests.conftest import snapshot_dir
 from tests.support import upstream_fixtures as fx
+from tests.support.etl_cli import cli as _cli
 from tests.support.fixture_server import Fault
+from tests.support.output import fixture_quiet
 
 UPSTREAM_SOURCES = ["owid_energy", "ember_yearly", "cia_factbook", "wri_power_plants", "eia_international"]
 SOURCE_FILES = {
@@ -165,27 +164,9 @@ def test_lock_refuses_a_second_refresh(paths):
         pass
 
 
-def _cli(args, paths, env_extra=None):
-    env = {
-        **os.environ,
-        "CUBA_DATA_DIR": str(paths.data_dir),
-        "CUBA_CACHE_DIR": str(paths.cache_dir),
-        **(env_extra or {}),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        check=False,
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_cli_refresh_exit_codes_and_quiet_output(paths, server):
     ok = _cli(["refresh", "--quiet", "--source", "wri_power_plants", "--mirror", server.url], paths)
-    assert ok.returncode == 0 and ok.stdout == "" and ok.stderr == ""
+    assert ok.returncode == 0 and ok.stdout == "" and fixture_quiet(ok.stderr) == ""
     server.faults[SOURCE_FILES["owid_energy"]] = Fault("status", 500)
     bad = _cli(["refresh", "--quiet", "--source", "owid_energy"], paths, {"CUBA_ETL_MIRROR": server.url})
     assert bad.returncode == 1

@@ -4,6 +4,7 @@ DataStore, the source line inside images, the /data page (en, es) and `python -m
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -142,9 +143,20 @@ def _write_data(root: Path, resources: dict[str, dict], frames: dict[str, pd.Dat
     data.mkdir(parents=True)
     for name, df in frames.items():
         df.to_csv(data / f"{name}.csv", index=False)
-    package = {"resources": [{"path": f"{n}.csv", "title": n, **r} for n, r in resources.items()]}
+    # Every resource with the sha256 and size of its file, as the ETL publishes it: the dashboard refuses a package
+    # whose files it cannot check (issue 15).
+    package = {
+        "resources": [{"path": f"{n}.csv", "title": n, **r, **_hashed(data / f"{n}.csv")} for n, r in resources.items()]
+    }
     (data / "datapackage.json").write_text(json.dumps(package))
     return Paths(data_dir=data, cache_dir=root / "cache", seeds_dir=root / "seeds")
+
+
+def _hashed(path: Path) -> dict:
+    if not path.exists():  # a resource listed without its file (the ETL's status reads only the package)
+        return {}
+    content = path.read_bytes()
+    return {"hash": f"sha256:{hashlib.sha256(content).hexdigest()}", "bytes": len(content)}
 
 
 def _resource(source_id: str, time_type: str = "date", **extra) -> dict:
