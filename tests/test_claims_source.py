@@ -335,3 +335,20 @@ def test_refresh_publishes_claims_and_a_second_run_changes_nothing(tmp_path, mon
     report = Refresher(paths, env={}, now=datetime(2026, 3, 3, tzinfo=UTC)).refresh(["claims"])
     assert not report.changed and report.results[0].status == "no change", report.results[0].line()
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
+
+
+def test_a_written_sentence_the_data_no_longer_support_is_set_aside_not_published(fixture_seeds, capsys):
+    """A summary written for yesterday's figures (2,600 MW) after a refresh moved them (2,300 MW): the engine's own
+    sentence is published for that claim, the refresh still publishes, and the reason is said."""
+    _edit_claims(fixture_seeds, lambda cs: cs[0].update(summary="Peak demand reached 2,600 MW in February 2026."))
+    before = synthetic_inputs()
+    before["une_daily"]["peak_demand_mw"] = [2500.0, 2600.0]
+    matching = source.evaluate_all(ctx_for(fixture_seeds, before))
+    assert matching[0][2]["conclusion_en"] == "Peak demand reached 2,600 MW in February 2026."
+    inputs = synthetic_inputs()
+    inputs["une_daily"]["peak_demand_mw"] = [2200.0, 2300.0]
+    moved = source.evaluate_all(ctx_for(fixture_seeds, inputs))
+    result = moved[0][2]
+    assert "2,600" not in result["conclusion_en"] and "2,300" in result["conclusion_en"]
+    assert any("written sentences set aside" in n for n in result["notes"])
+    assert "written sentences set aside (summary: 2,600 matches no figure" in capsys.readouterr().err

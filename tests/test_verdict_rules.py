@@ -222,13 +222,52 @@ def test_a_ratio_is_said_in_words_with_its_periods_and_publishers_flagged():
     assert r["ratios"][0]["value"] == pytest.approx(139.8, abs=0.01)
     assert r["ratios"][0]["denominator"] == 19600  # crude + products summed
     assert r["conclusion_en"] == (
-        "Venezuelan deliveries (27,400 bbl/d, January–October 2025, Wire): 140% of Mexico's (19,600 bbl/d, "
+        "Venezuelan deliveries (27,400 bbl/d, January–October 2025, Wire) equalled 140% of Mexico's (19,600 bbl/d, "
         "January–June 2025, Filing). Claim as read here: at least 100% in 2025."
     )
     assert "=" not in r["conclusion_en"] and not re.search(r"\d\s*/\s*\d", r["conclusion_en"])
     assert any("different periods" in c for c in r["caveats_en"])
     assert any("different publishers" in c for c in r["caveats_en"])
     assert r["ratios"][0]["x_start"] == "2025-01-01" and r["ratios"][0]["x_end"] == "2025-10-31"
+
+
+def test_two_ratios_of_one_numerator_are_one_sentence_and_a_legend_names_each_series_alone():
+    num = _flow("Venezuela", "2025-01-01", "2025-10-31", name="Venezuelan deliveries", source="Wire")
+    den_a = {
+        **_flow("Mexico", "2025-01-01", "2025-06-30", how="sum", name="Mexico's", source="Filing"),
+        "chart_name": "Mexican deliveries",
+        "chart_name_es": "Las entregas mexicanas",
+    }
+    den_b = _flow(
+        "domestic production", "2026-01-30", "2026-01-30", name="Cuba's own output", source="Expert", period_note="n"
+    )
+    r = run(_pair(num, den_a) | {"evidence": [num, den_a, num, den_b]})
+    text = r["conclusion_en"]
+    assert r["sources_disagree"] and text.startswith("Sources differ. ")
+    assert "equalled 140% of Mexico's (19,600 bbl/d" in text and " but 69% of Cuba's own output (40,000" in text
+    assert text.count("Venezuelan deliveries (") == 1  # the shared numerator is said once
+    assert "(consistent)" not in text and "(not consistent)" not in text and "):" not in text
+    assert r["ratios"][0]["denominator_label"] == "Mexican deliveries"  # a legend names it standing alone
+    assert r["ratios"][0]["denominator_label_es"] == "Las entregas mexicanas"
+    assert {row["series"] for row in r["evidence_rows"]} >= {"Mexican deliveries", "Venezuelan deliveries"}
+
+
+def test_figures_of_one_name_are_listed_once_in_the_plural():
+    from etl.verdicts import _list, _plural_head
+
+    items = [
+        (None, {"en": "118,000 bbl/d in 2023 (CIA)", "name_en": "Estimate", "es": "a", "name_es": "Estimación"}, None),
+        (
+            None,
+            {"en": "110,000 bbl/d in 2026 (Piñón)", "name_en": "Estimate", "es": "b", "name_es": "Estimación"},
+            None,
+        ),
+    ]
+    assert (
+        _list(items, "en", disagree=True) == "Estimates: 118,000 bbl/d in 2023 (CIA) and 110,000 bbl/d in 2026 (Piñón)"
+    )
+    assert _list(items, "es", disagree=True) == "Estimaciones: a y b"
+    assert _plural_head("Oil share: x", "Oil share", "en") == "Oil share: x"  # a many-word name keeps its form
 
 
 def test_a_ratio_counts_only_when_both_figures_count():
@@ -472,3 +511,39 @@ def test_two_columns_of_one_row_and_rows_without_dates_keep_their_own_keys():
     )
     rows = run(count, tables)["evidence_rows"]
     assert len(rows) == 3 and len({r["key"] for r in rows}) == 3
+
+
+# -- the fact-check desk's own sentence, held to the data ------------------------------------------------------------
+
+
+def test_a_written_summary_replaces_the_generated_one_and_its_numbers_must_match_the_data():
+    from etl.verdicts import unsupported_numbers
+
+    num = _flow("Venezuela", "2025-01-01", "2025-10-31", name="Venezuelan deliveries", source="Wire")
+    den = _flow("Mexico", "2025-01-01", "2025-06-30", how="sum", name="Mexico's", source="Filing")
+    good = "Venezuela sent more than Mexico in 2025 (27,400 bbl/d against 19,600 on 30 June 2025), 140% of it."
+    c = _pair(num, den) | {"summary": good, "summary_es": "Venezuela envió 27.400 barriles diarios, el 140 %."}
+    r = run(c)
+    assert r["conclusion_en"] == good and r["conclusion_es"].startswith("Venezuela envió 27.400")
+    assert unsupported_numbers(c, r) == []
+    # a figure the data no longer hold (a refresh changed it, or a typo) is named, in either language
+    stale = c | {"summary": "Venezuela sent 31,000 bbl/d in 2025.", "summary_es": "Venezuela envió 27.400; el 90 %."}
+    problems = unsupported_numbers(stale, run(stale))
+    assert problems == [
+        "summary: 31,000 matches no figure behind the card",
+        "summary_es: 90 matches no figure behind the card",
+    ]
+    # bounds are read as bounds, the claim's own number is allowed, years and days are dates
+    bounded = c | {"headline": "Under 150% of Mexico's in 2025, over 100% as the claim says, on 31 October 2025"}
+    assert unsupported_numbers(bounded, run(bounded)) == []
+    far = c | {"headline": "Under 300% of Mexico's"}
+    assert unsupported_numbers(far, run(far)) == ["headline: 300 matches no figure behind the card"]
+
+
+def test_the_claims_source_refuses_a_summary_the_data_do_not_support(tmp_path):
+    from etl.verdicts import check_claim
+
+    assert check_claim(
+        _pair(_flow("Venezuela", "2025-01-01", "2025-10-31"), _flow("Mexico", "2025-01-01", "2025-06-30"))
+        | {"summary": 3}
+    ) == ["summary must be text"]

@@ -410,8 +410,7 @@ def test_ratio_range_takes_evidence_in_pairs(tables):
     assert ratio["x_start"] == "2024-01-01" and ratio["x_end"] == "2024-12-31" and ratio["counted"] is True
     # No formula notation: both figures and their relation in words (the shared period is given once).
     assert (
-        "Mexico production (1,121 TWh, Our World in Data): 112% of Mexico consumption (1,001 TWh, 2024, "
-        "Our World in Data)"
+        "Mexico production (1,121 TWh, 2024, Our World in Data) equalled 112% of Mexico consumption (1,001 TWh)"
         in r["conclusion_en"]
         and "at least 100%" in r["conclusion_en"]
     )
@@ -585,11 +584,10 @@ def test_sources_disagree(tables):
     assert r["sources_disagree"] is True
     assert [m["verdict"] for m in r["measured"]] == [LABEL_CONSISTENT, LABEL_NOT_CONSISTENT]
     assert r["conclusion_en"].startswith("Sources differ. ")
-    assert "82% in 2024 (Our World in Data) (consistent)" in r["conclusion_en"]
-    assert "96% in 2024 (Our World in Data) (not consistent)" in r["conclusion_en"]
-    assert "OWID oil share: 82%" in r["conclusion_en"] and "OWID fossil share: 96%" in r["conclusion_en"]  # named
-    assert "82 % en 2024 (Our World in Data) (coherente)" in r["conclusion_es"]
-    assert "96 % en 2024 (Our World in Data) (no coherente)" in r["conclusion_es"]
+    # Both figures in a pasteable sentence; no verdict words in brackets (the label says which way it goes).
+    assert "OWID oil share: 82% in 2024 (Our World in Data); OWID fossil share: 96% in 2024" in r["conclusion_en"]
+    assert "(consistent)" not in r["conclusion_en"] and "(not consistent)" not in r["conclusion_en"]
+    assert "(coherente)" not in r["conclusion_es"] and "82 % en 2024 (Our World in Data)" in r["conclusion_es"]
     assert "Cuota del petróleo (OWID): 82 %" in r["conclusion_es"] and "Cuota fósil: 96 %" in r["conclusion_es"]
     assert r["conclusion_es"].startswith("Las fuentes discrepan. ")
     assert r["difference"] == pytest.approx(0.3)  # the first series with data

@@ -18,14 +18,16 @@ from dashboard.figures.evidence import (
     EvidenceWords,
     drawable,
     far_context,
+    inner,
     is_day,
     is_number,
     make_evidence_figure,
     norm_unit,
     panels,
     ratio_rows,
+    second_panel_rows,
 )
-from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num, t
+from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num, publisher_text, t
 
 CHARTED_RULES = {"approx", "range", "at_least", "at_most", "ratio_range", "rank_min"}
 UNIT_LABELS = {
@@ -88,7 +90,7 @@ WORDS = {
         "flagged": "(marcado sin verificar o en conflicto)",
         "not_counted": "(no contado por la comprobación)",
         "context_key": "Más claro: contexto, no contado",
-        "flagged_key": "Hueco: sin verificar o en conflicto",
+        "flagged_key": "Símbolo vacío: sin verificar o en conflicto",
         "not_counted_key": "Más claro: contexto, no contado",
         "publishers": "{n} medios",
         "other_reports": "otros informes ({n} medios)",
@@ -174,9 +176,12 @@ def claim_label(claim: dict[str, Any], lang: str) -> str:
     words = WORDS[lang]
     prefix = t("claim", lang) + ": "
     wording = (claimed.get("wording_es") if lang == "es" else None) or claimed.get("wording")
-    if wording:
-        return wrap(prefix + wording + " " + words["read_here"], LABEL_CHARS)
-    unit = unit_label(claimed.get("unit"), lang) if claimed.get("unit") != "count" else ""  # "8", not "8 count"
+    reading = (claimed.get("reading_es") if lang == "es" else None) or claimed.get("reading")
+    wording = wording or reading  # the test in words ("production ≥ consumption"), not its number ("≥ 100%")
+    if wording:  # "(as read here)" is never split across lines
+        return wrap(prefix + wording + " " + words["read_here"].replace(" ", "\u00a0"), LABEL_CHARS)
+    own = (claimed.get("unit_label_es") if lang == "es" else None) or claimed.get("unit_label")
+    unit = own or (unit_label(claimed.get("unit"), lang) if claimed.get("unit") != "count" else "")  # not "8 count"
     sep = "" if unit == "" or (unit == "%" and lang == "en") else "\u00a0"  # 80–95% / 80–95 %, never split
     suffix = " " + words["read_here"]
     return wrap(_numeric_label(claim, claimed, prefix, unit, sep, suffix, lang), LABEL_CHARS)
@@ -239,12 +244,26 @@ def evidence_input(claim: dict[str, Any], lang: str) -> EvidenceInput:
     kind = (claim.get("rule") or {}).get("kind", "")
     year = str(claimed.get("period") or "")[:4]
     rows = unique_rows(claim.get("evidence_rows") or [])
-    return EvidenceInput(
-        rows=[r for r in rows if not any(r is o for o in far_context(rows, claim_unit(claim), claimed))],
+    far = far_context(rows, claim_unit(claim), claimed)
+    return EvidenceInput(  # publishers as readers see them (legend, labels); the table keeps them as published
+        rows=[
+            {**r, "publisher": publisher_text(str(r.get("publisher") or ""), lang)}
+            for r in rows
+            if not any(r is o for o in far)
+        ],
         unit=claim_unit(claim),
         kind=kind,
         claimed=claimed if kind != "rank_min" else {},
-        ratios=list(claim.get("ratios") or []) if kind == "ratio_range" else [],
+        ratios=[
+            {
+                **r,
+                "publisher": publisher_text(str(r.get("publisher") or ""), lang),
+                "source": publisher_text(str(r.get("source") or ""), lang),
+            }
+            for r in claim.get("ratios") or []
+        ]
+        if kind == "ratio_range"
+        else [],
         lang=lang,
         claim_period=claim_period(claimed.get("period")),
         highlight_year=int(year) if kind == "rank_min" and year.isdigit() else None,
@@ -254,6 +273,10 @@ def evidence_input(claim: dict[str, Any], lang: str) -> EvidenceInput:
 def evidence_words(claim: dict[str, Any], lang: str) -> EvidenceWords:
     words = WORDS[lang]
     units = {u: unit_label(u, lang) for u in {*UNIT_LABELS, *UNIT_LABELS_ES}}
+    claimed = claim.get("claimed") or {}
+    own = (claimed.get("unit_label_es") if lang == "es" else None) or claimed.get("unit_label")
+    if own and claimed.get("unit"):  # what is counted ("plants"), not the bare unit ("count")
+        units[norm_unit(claimed["unit"])] = own
     return EvidenceWords(
         claim_label=claim_label(claim, lang),
         context=words["context"],
@@ -282,7 +305,7 @@ def evidence_table(claim: dict[str, Any], lang: str) -> pd.DataFrame:
             "period": r.get("period", ""),
             "value": r.get("value"),
             "unit": unit_label(r.get("unit"), lang),
-            "publisher": r.get("publisher", ""),
+            "publisher": r.get("publisher", ""),  # as published: the table and CSV keep provenance exact
             "verification": r.get("verification", ""),
             "url": r.get("url", ""),
             "retrieved": r.get("retrieved", ""),
@@ -296,7 +319,9 @@ def evidence_table(claim: dict[str, Any], lang: str) -> pd.DataFrame:
             rows.append(
                 {
                     "series": (
-                        WORDS[lang]["ratio"].format(num=num, den=den) if num and den else r.get("label", "")
+                        WORDS[lang]["ratio"].format(num=num, den=inner(den, lang))
+                        if num and den
+                        else r.get("label", "")
                     ).replace(" de el ", " del "),
                     "role": ROLES[lang].get(role := "evidence" if r.get("counted", True) else "context", role),
                     "period": r.get("period", ""),
@@ -321,7 +346,7 @@ def evidence_refs(claim: dict[str, Any], lang: str = "en") -> list[SourceRef]:
         key = (r.get("publisher", ""), r.get("url", ""))
         if key not in refs and (key[0] or key[1]):
             title = (r.get("series_es") if lang == "es" else None) or r.get("series", "")
-            refs[key] = SourceRef(title, key[0], key[1], r.get("retrieved", ""), "", "")
+            refs[key] = SourceRef(title, publisher_text(key[0], lang), key[1], r.get("retrieved", ""), "", "")
     return list(refs.values())
 
 
@@ -340,6 +365,44 @@ def left_out_note(claim: dict[str, Any], lang: str) -> list[str]:
         )
     )
     return [WORDS[lang]["left_out"].format(names="; ".join(names))] if names else []
+
+
+def pooled_note(data: EvidenceInput, lang: str) -> list[str]:
+    """Other reports the lower panel of a ratio chart leaves to the table, named under the chart."""
+    _, second, _, _ = panels(data)
+    _, left = second_panel_rows(data, second)
+    names = list(dict.fromkeys(((r.get("series_es") if lang == "es" else None) or r.get("series", "")) for r in left))
+    if not names:
+        return []
+    text = {
+        "en": "Not drawn: {n} figures from other reports, by many publishers (in the table), of: {names}.",
+        "es": "No se dibujan {n} cifras de otros informes, de muchos medios (en la tabla), sobre: {names}.",
+    }[lang]
+    return [text.format(names="; ".join(names), n=len(left))]
+
+
+def uncounted_ratio_note(claim: dict[str, Any], lang: str) -> list[str]:
+    """A ratio the check did not count that falls inside the claimed range reads as support on the chart: say under
+    it that it is context ("Jul 2024: 52%, context, not counted")."""
+    claimed = claim.get("claimed") or {}
+    if (claim.get("rule") or {}).get("kind") != "ratio_range" or not is_number(claimed.get("low")):
+        return []
+    low, high = float(claimed["low"]), float(claimed.get("high") or claimed["low"])
+    inside = [
+        r
+        for r in claim.get("ratios") or []
+        if not r.get("counted", True) and is_number(r.get("value")) and low <= r["value"] <= high and r.get("x_end")
+    ]
+    words = {
+        "en": "{when}: {value}%, inside the claimed range but context, not counted by the check.",
+        "es": "{when}: {value} %, dentro del intervalo afirmado pero es contexto, no contado por la comprobación.",
+    }
+    out = []
+    for r in inside:
+        end = r["x_end"][:10]
+        when = f"{MONTHS_SHORT[lang][int(end[5:7]) - 1]} {end[:4]}"
+        out.append(words[lang].format(when=when, value=fmt_num(round(r["value"]), lang)))
+    return out
 
 
 def short_quote(quote: str, limit: int = 110) -> str:
@@ -369,12 +432,14 @@ def short_source_line(claim: dict[str, Any], rows: list[dict[str, Any]], as_of: 
     names = [n for n in dict.fromkeys(str(r.get("publisher") or "").strip() for r in evidence) if n]
     if not names:
         names = [n for n in dict.fromkeys(str(r.get("publisher") or "") for r in claim.get("ratios") or []) if n]
+    names = list(dict.fromkeys(publisher_text(n, lang) for n in names))
     text = "; ".join(names[:SOURCES_SHORT])
     if len(names) > SOURCES_SHORT:
         text += " " + WORDS[lang]["more"].format(n=len(names) - SOURCES_SHORT)
     parts = []
-    if as_of:
-        parts.append(f"{t('data_as_of', lang)} {fmt_date(as_of, lang)}")
+    undated = not claim.get("as_of") and not any(drawable(r) for r in rows)
+    if as_of:  # a list of items has no observation date: say when it was checked, not "data as of"
+        parts.append(f"{t('lists_checked' if undated else 'data_as_of', lang)} {fmt_date(as_of, lang)}")
     if text:
         parts.append(f"{t('source', lang)}: {text}")
     return " · ".join(parts)
@@ -401,7 +466,7 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     """Figure, table, sentence and sources of a claim's chart, all from the claim's published rows."""
     data = evidence_input(claim, lang)
     words = WORDS[lang]
-    unit = unit_label(data.unit, lang)
+    unit = evidence_words(claim, lang).units.get(data.unit) or unit_label(data.unit, lang)
     quote = f"“{short_quote(claim.get('quote', ''))}”" + (f" {words['in_english']}" if lang == "es" else "")
     # The title says the finding in plain words (the claim's page has the quote as its heading); an image or embed
     # travels alone, so its subtitle carries the quote, the unit, the period and how the claim is drawn.
@@ -428,7 +493,7 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     fig = make_evidence_figure(data, frame, evidence_words(claim, lang))
     summary = claim.get(f"conclusion_{lang}") or claim.get("conclusion_en", "")
     view = ChartView(fig, evidence_table(claim, lang), summary, title, subtitle, refs, as_of)
-    view.notes = left_out_note(claim, lang)
+    view.notes = left_out_note(claim, lang) + uncounted_ratio_note(claim, lang) + pooled_note(data, lang)
     view.caption = line  # the embed's caption: the same short line as the image (dashboard/embed.py)
     return view
 

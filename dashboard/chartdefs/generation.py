@@ -322,9 +322,30 @@ def cuba_outline() -> tuple[list, list]:
     return doc["lon"], doc["lat"]
 
 
-def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> Draft:
-    """Plants over Cuba's outline, marker area by capacity, one symbol per fuel. Plain scatter traces on a
-    longitude/latitude grid (aspect corrected for Cuba's latitude), so the small embed bundle can draw it."""
+FUELS_ES = {
+    "Natural Gas": "Gas natural",
+    "Oil": "Petróleo",
+    "Wind": "Eólica",
+    "Solar": "Solar",
+    "Hydro": "Hidráulica",
+    "Biomass": "Biomasa",
+    "Gas": "Gas",
+    "Coal": "Carbón",
+}
+SIZE_KEY_MW = (100, 500)  # the key's two reference circles
+
+
+def _marker_px(capacity_mw: pd.Series | float) -> pd.Series | float:
+    """Marker diameter in px: area ∝ capacity, small enough that Havana's plants stay apart on a phone."""
+    if isinstance(capacity_mw, pd.Series):
+        return (capacity_mw.clip(lower=10) ** 0.5) * 0.95
+    return (max(capacity_mw, 10) ** 0.5) * 0.95
+
+
+def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str, lang: str = "en") -> Draft:
+    """Plants over Cuba's outline, marker area by capacity, one symbol per fuel, with a key of two reference sizes.
+    Plain scatter traces on a longitude/latitude grid (aspect corrected for Cuba's latitude), so the small embed
+    bundle can draw it."""
     data = rows_with_values(df, ["latitude", "longitude"])
     if data.empty:
         return empty_figure(frame, no_data_text)
@@ -351,15 +372,27 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str) -> Draft:
                 x=part["longitude"],
                 y=part["latitude"],
                 text=part["name"] + " — " + part["capacity_mw"].map(lambda v: f"{v:,.0f}") + " MW",
-                name=str(fuel),
+                name=FUELS_ES.get(str(fuel), str(fuel)) if lang == "es" else str(fuel),
                 mode="markers",
                 hoverinfo="text",
                 marker={
-                    "size": (part["capacity_mw"].clip(lower=10) ** 0.5) * 1.3,
+                    "size": _marker_px(part["capacity_mw"]),
                     "color": PALETTE[i % len(PALETTE)],
                     "symbol": symbols[i % len(symbols)],
                     "line": {"width": 1, "color": "#333"},
                 },
+            )
+        )
+    for mw in SIZE_KEY_MW:  # what a marker's size means, in the key
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"{mw:,} MW".replace(",", "." if lang == "es" else ","),
+                marker={"size": _marker_px(mw), "color": "rgba(0,0,0,0)", "line": {"width": 1.5, "color": "#555"}},
+                hoverinfo="skip",
             )
         )
     # One degree of longitude is cos(latitude) times one degree of latitude: about 0.93 at 21.5° N.
@@ -385,7 +418,9 @@ def _plants_map(store: DataStore, state: ChartState) -> ChartView:
     )
     sources = sources_for(store, "power_plants_wri")
     as_of = "2010"  # WRI compiled the Cuba file from sources of about 2010
-    fig = make_plants_map(frame_df, Frame(title, subtitle, source_line(sources, as_of, lang), lang), no_data(lang))
+    fig = make_plants_map(
+        frame_df, Frame(title, subtitle, source_line(sources, as_of, lang), lang), no_data(lang), lang
+    )
     summary = (
         f"{len(frame_df)} plants listed, {fmt_num(frame_df['capacity_mw'].sum(), lang)} MW nameplate in total."
         if lang == "en"

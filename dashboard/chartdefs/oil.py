@@ -180,7 +180,7 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
         " verificado o en conflicto); estimaciones, no balances oficiales"
     )
     sources = sources_for(store, "oil_supply_reported", "cia_factbook")
-    as_of = str(int(df["year"].max())) if len(df) else ""
+    as_of = max((str(y)[-4:] for y in df["year"] if str(y)), default="") if len(df) else ""
     extra = "Publishers per point: hover or see the table" if lang == "en" else "Editor de cada punto: en la tabla"
     publishers = list(dict.fromkeys(short_publisher(p) for p in df["publisher"]))
     names = list(SYMBOLS)
@@ -537,17 +537,29 @@ TOTAL_NOTE = {
 }
 
 
+def _year_of(ref: pd.DataFrame, iso: str, indicator: str) -> str:
+    try:
+        value = ref.loc[iso, indicator]
+    except KeyError:
+        return ""
+    return str(int(value)) if pd.notna(value) else ""
+
+
 def gap_frame(store: DataStore) -> pd.DataFrame:
     """Cuba's import need (consumption − domestic production) beside Mexico's and Brazil's production and use."""
     cia = store.table("cia_factbook")
     cia = cia[(cia["unit"] == "bbl_per_day") & cia["iso_code"].isin(["CUB", "MEX", "BRA"])]
     wide = cia.pivot_table(index=["country", "iso_code"], columns="indicator", values="value").reset_index()
-    years = cia.groupby("iso_code")["reference_year"].max()
+    # Each estimate has its own year (Mexico: production 2023, consumption 2024): a bar says the years it rests on.
+    ref = cia.pivot_table(index="iso_code", columns="indicator", values="reference_year", aggfunc="max")
     rows = []
     for r in wide.itertuples(index=False):
         d = r._asdict()
         prod, cons = d.get("total_petroleum_production"), d.get("refined_petroleum_consumption")
-        year = int(years.get(d["iso_code"]))
+        prod_year = _year_of(ref, d["iso_code"], "total_petroleum_production")
+        cons_year = _year_of(ref, d["iso_code"], "refined_petroleum_consumption")
+        both = prod_year if prod_year == cons_year else f"{prod_year}/{cons_year}"
+        year = both
         if d["iso_code"] == "CUB":
             if pd.notna(prod) and pd.notna(cons):
                 rows.append(
@@ -566,7 +578,7 @@ def gap_frame(store: DataStore) -> pd.DataFrame:
                         "country": d["country"],
                         "measure": "production",
                         "value_bbl_per_day": prod,
-                        "year": year,
+                        "year": prod_year,
                         "source": "CIA World Factbook",
                     }
                 )
@@ -626,7 +638,7 @@ def _gap(store: DataStore, state: ChartState) -> ChartView:
         else "Barriles diarios (escala lineal); las barras rayadas son diferencias de dos estimaciones de la CIA"
     )
     sources = sources_for(store, "cia_factbook")
-    as_of = str(int(df["year"].max())) if len(df) else ""
+    as_of = max((str(y)[-4:] for y in df["year"] if str(y)), default="") if len(df) else ""
     extra = (
         "Refined-product consumption minus total petroleum production"
         if lang == "en"
@@ -637,7 +649,10 @@ def _gap(store: DataStore, state: ChartState) -> ChartView:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr)
     measure = df["measure"].map(lambda m: GAP_MEASURES.get(m, (m, m))[0 if lang == "en" else 1])
-    labels = [wrap(f"{country_label(c, lang)}: {m}", 24) for c, m in zip(df["country"], measure, strict=True)]
+    labels = [
+        wrap(f"{country_label(c, lang)}: {m} ({y})", 24)
+        for c, m, y in zip(df["country"], measure, df["year"], strict=True)
+    ]
     colors = [PALETTE[{"Cuba": 3, "Mexico": 0, "Brazil": 2}.get(c, 4)] for c in df["country"]]
     patterns = ["/" if "derived" in s else "" for s in df["source"]]
     unit = "bbl/d" if lang == "en" else "b/d"
@@ -671,12 +686,13 @@ def _gap(store: DataStore, state: ChartState) -> ChartView:
     mex = df[(df["country"] == "Mexico") & (df["measure"] == "production")]
     if len(cuba) and len(mex):
         share = 100 * cuba["value_bbl_per_day"].iloc[0] / mex["value_bbl_per_day"].iloc[0]
+        years = " / ".join(dict.fromkeys(str(y) for y in (cuba["year"].iloc[0], mex["year"].iloc[0])))
         summary = (
             f"Cuba's import need of about {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} bbl/d equals "
-            f"{fmt_num(share, lang, 1)}% of Mexico's production ({as_of}, CIA estimates)."
+            f"{fmt_num(share, lang, 1)}% of Mexico's production (CIA estimates for {years})."
             if lang == "en"
             else f"La necesidad de importación de Cuba, unos {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} b/d, "
-            f"equivale al {fmt_num(share, lang, 1)}% de la producción de México ({as_of}, estimaciones de la CIA)."
+            f"equivale al {fmt_num(share, lang, 1)} % de la producción de México (estimaciones de la CIA para {years})."
         )
     else:
         summary = no_data(lang)

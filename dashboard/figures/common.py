@@ -340,9 +340,12 @@ def add_claim_line(fig: Draft, value: float, label: str) -> None:
 
 
 def add_claim_band(fig: Draft, low: float, high: float, label: str) -> None:
-    """A claimed range as a grey band with dashed edges and a text label."""
+    """A claimed range as a grey band with dashed top and bottom edges (no side edges: a dashed side would run along
+    the y axis and through its tick labels) and a text label."""
     line = {"color": CLAIM_COLOR, "dash": "dash", "width": 1.5}
-    fig.add_shape(**_across_plot("rect", low, high, line, fillcolor="rgba(0,0,0,0.07)"))
+    fig.add_shape(**_across_plot("rect", low, high, {"width": 0}, fillcolor="rgba(0,0,0,0.07)"))
+    for edge in (low, high):
+        fig.add_shape(**_across_plot("line", edge, edge, line))
     fig.add_annotation(**_claim_label(label, high, "top"))
 
 

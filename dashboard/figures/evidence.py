@@ -18,7 +18,9 @@ FLAGGED = ("unverified", "conflicting")
 UNIT_ALIASES = {"people": "persons"}  # the same measure under two spellings
 SYMBOLS = ["circle", "square", "diamond", "triangle-up", "pentagon", "hexagon", "star", "triangle-down"]
 MANY_PUBLISHERS = 3  # more publishers than this for one series: one legend entry, points never joined
-LEGEND_WRAP = 38  # characters per legend line: fits a 375 px phone at 12 px (long Spanish words too)
+LEGEND_WRAP = (
+    44  # characters per legend line: fits a 375 px phone at 12 px (long Spanish words too; checked in Chromium)
+)
 HEADROOM = 1.1
 HISTORY_ROWS = 5  # context rows in another unit get a panel of their own from this many on (else: the table)
 WHOLE_UNITS = {"cargoes", "count", "persons"}  # counted in whole numbers: no 0.2 ticks
@@ -199,6 +201,13 @@ class Styles:
     def __init__(self) -> None:
         self.used = 0
         self.by_key: dict[str, tuple[str, str]] = {}
+        self.greys: dict[str, tuple[str, str]] = {}
+
+    def grey(self, key: str) -> tuple[str, str]:
+        """Pooled context ("other reports") is grey; two pooled series of one figure differ by symbol."""
+        if key not in self.greys:
+            self.greys[key] = (OTHER_GREY, SYMBOLS[len(self.greys) % len(SYMBOLS)])
+        return self.greys[key]
 
     def get(self, key: str) -> tuple[str, str]:
         if key not in self.by_key:
@@ -252,8 +261,8 @@ def add_rows(
             elif context and pooled:
                 n = len(context_publishers)
                 name = _legend_name([base, f"— {words.other_reports.format(n=n)}"])
-                colour, symbol = OTHER_GREY, "circle"
                 group_key = base_key + "|other"
+                colour, symbol = styles.grey(group_key)
             else:
                 name = _legend_name([base + (f" — {publisher}" if len(publishers) > 1 and publisher else "")])
                 group_key = f"{base_key}|{publisher}"
@@ -380,7 +389,7 @@ def ratio_rows(data: EvidenceInput, words: EvidenceWords) -> list[dict]:
         es = data.lang == "es"
         num = (r.get("numerator_label_es") if es else None) or r.get("numerator_label") or ""
         den = (r.get("denominator_label_es") if es else None) or r.get("denominator_label") or ""
-        series = words.ratio.format(num=num, den=den) if num and den else str(r.get("label") or "")
+        series = words.ratio.format(num=num, den=inner(den, data.lang)) if num and den else str(r.get("label") or "")
         series = series.replace(" de el ", " del ") if es else series  # "como % del consumo"
         out.append(
             {
@@ -393,7 +402,7 @@ def ratio_rows(data: EvidenceInput, words: EvidenceWords) -> list[dict]:
                 "period": r.get("period", ""),
                 "value": r["value"],
                 "unit": data.unit,
-                "publisher": r.get("publisher", ""),
+                "publisher": r.get("source") or r.get("publisher", ""),  # the short credit: a legend line, not three
                 "verification": "",
             }
         )
@@ -479,16 +488,151 @@ def date_ticks(bounds: list[str], months: list[str]) -> dict[str, Any]:
     return {"tickmode": "array", "tickvals": vals, "ticktext": text, "type": "date"}
 
 
-def _label_clear_of_data(fig: Draft, label: str, values: list[float], bounds: list[float]) -> None:
-    """Put the claim's label on the side of its line with fewer values near it (a label box over data hides it)."""
+def _label_clear_of_data(
+    fig: Draft, label: str, values: list[float], bounds: list[float], evidence: list[float] | None = None
+) -> None:
+    """Put the claim's label on the side of its line with fewer values near it (a label box over data hides it);
+    never on the side of a mark the label rests on (an evidence mark hidden by the claim's own label is the worst
+    case)."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
     if note is None or note.get("yanchor") != "bottom":
         return
     line, near = float(note["y"]), 0.15 * (bounds[1] - bounds[0])
     above = sum(line < v <= line + near for v in values)
     below = sum(line - near <= v < line for v in values)
-    if above > below and line - near >= bounds[0]:
+    evidence_below = any(line - near <= v < line for v in evidence or [])
+    evidence_above = any(line < v <= line + near for v in evidence or [])
+    if evidence_below and not evidence_above:
+        return
+    if (above > below or evidence_above) and line - near >= bounds[0]:
         note.update(yanchor="top", yshift=-5)
+
+
+def _room_for_label(fig: Draft, label: str, bounds: list[float], tall: bool) -> None:
+    """A claim label of two lines above its line needs more headroom than one line, most of all in the short upper
+    panel of a two-panel chart on a phone; without it the first line is cut at the top of the image."""
+    note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
+    if note is None or note.get("yanchor") != "bottom" or "<br>" not in label:
+        return
+    line = float(note["y"])
+    share = 0.6 if tall else 0.35  # of the distance from the axis' bottom to the line
+    top = max(bounds[1], line + share * (line - bounds[0]))
+    if top > bounds[1]:
+        for shape in fig.layout.get("shapes", []):  # an open band shaded to the old top follows it
+            if shape.get("yref") == "y" and shape.get("y1") == bounds[1]:
+                shape["y1"] = top
+        fig.layout["yaxis"]["range"] = [bounds[0], top]
+
+
+ON_LINE = 0.005  # a mark within this share of the y range of the claim's line sits on it (is hidden by it)
+
+
+def _name_marks_on_claim_line(
+    fig: Draft,
+    rows: list[dict],
+    claimed: dict[str, Any],
+    bounds: list[float],
+    words: EvidenceWords,
+    unit: str,
+    lang: str,
+    x_bounds: list[str] | None = None,
+) -> None:
+    """A mark that sits on the claim's dashed line is half hidden by it, and a ratio the check did not count that
+    sits inside the claim's band reads as support: name either beside the mark ("Noticias22, Mar 2025: 20
+    hours/day (context, …)"), only when one context mark is alone in that case, so it is read for what it is and
+    no two notes ever collide."""
+    lines = [float(claimed[k]) for k in ("value", "low") if is_number(claimed.get(k))]
+    if is_number(claimed.get("high")) and claimed["high"] < OPEN_HIGH:
+        lines.append(float(claimed["high"]))
+    near = ON_LINE * (bounds[1] - bounds[0])
+    band = (min(lines), max(lines)) if len(lines) == 2 else None
+    on_line = [
+        r
+        for r in rows
+        if r.get("role") != "evidence"
+        and (
+            any(abs(r["value"] - v) <= near for v in lines)
+            or (r.get("not_counted") and band and band[0] <= r["value"] <= band[1])  # reads as support; it is not
+        )
+    ]
+    if len(on_line) != 1:  # none, or several: notes would print over each other (the legend names them)
+        return
+    for row in on_line:
+        end = date.fromisoformat((row.get("x_end") or row["x_start"])[:10])
+        when = f"{words.months[end.month - 1]} {end.year}"
+        publisher = str(row.get("publisher") or "").split(" (")[0].split(" via ")[0]
+        value = f"{row['value']:,.0f}" if abs(row["value"]) >= 100 else f"{round(row['value'], 1):g}"
+        if lang == "es":
+            value = value.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+        unit_text = _unit(words, unit)
+        text = f"{publisher}, {when}: {value}{'' if unit_text == '%' and lang == 'en' else ' '}{unit_text}"
+        if row.get("role") != "evidence":
+            text = f"{text} {_context_words(row, words)}"
+        text = wrap(text, 28)
+        x = _mid(row["x_start"], row.get("x_end") or row["x_start"])
+        side = _side(x, x_bounds)
+        fig.add_annotation(  # towards the middle of the plot, so the text is never cut at its edge
+            x=x,
+            y=row["value"],
+            text=text,
+            showarrow=True,
+            arrowhead=0,
+            ax={"left": 14, "center": 0, "right": -14}[side],
+            ay=56,  # well below the line, clear of its label and of marks just under it
+            xanchor=side,
+            align=side,
+            yanchor="top",
+            font={"size": 11, "color": "#333"},
+        )
+
+
+def _name_latest_without_evidence(
+    fig: Draft, rows: list[dict], words: EvidenceWords, unit: str, lang: str, x_bounds: list[str]
+) -> None:
+    """Nothing counted (every mark lighter): the latest figure of the first series, which the title and the summary
+    quote, is named beside its mark ("2024: 82%"), so the reader finds it among the context."""
+    if (
+        not rows
+        or any(r.get("role") == "evidence" for r in rows)
+        or any(a.get("showarrow") for a in fig.layout.get("annotations", []))
+    ):
+        return
+    first = _series_groups(rows)[0].rows
+    latest = max(first, key=lambda r: r.get("x_end") or r["x_start"])
+    start, end = latest["x_start"][:10], (latest.get("x_end") or latest["x_start"])[:10]
+    when = (
+        start[:4]
+        if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]
+        else (f"{words.months[int(end[5:7]) - 1]} {end[:4]}")
+    )
+    value = f"{latest['value']:,.0f}" if abs(latest["value"]) >= 100 else f"{round(latest['value'], 1):g}"
+    if lang == "es":
+        value = value.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    unit_text = _unit(words, unit)
+    x = _mid(start, end)
+    side = _side(x, x_bounds)
+    fig.add_annotation(
+        x=x,
+        y=latest["value"],
+        text=f"{when}: {value}{'' if unit_text == '%' and lang == 'en' else ' '}{unit_text}",
+        showarrow=True,
+        arrowhead=0,
+        ax={"left": 14, "center": 0, "right": -14}[side],
+        ay=36,  # below the mark: above it sit the claim's label and band edge
+        xanchor=side,
+        yanchor="top",
+        font={"size": 12, "color": "#111"},
+        bgcolor="rgba(255,255,255,0.7)",
+    )
+
+
+def _side(x: str, bounds: list[str] | None) -> str:
+    """Which side of a mark its label goes: away from the nearer edge, centred in the middle of the axis."""
+    if not bounds:
+        return "left"
+    first, last = (date.fromisoformat(b[:10]) for b in bounds)
+    share = (date.fromisoformat(x[:10]) - first) / max(last - first, timedelta(days=1))
+    return "left" if share < 0.3 else "right" if share > 0.7 else "center"
 
 
 def _whole(unit: str, bounds: list[float]) -> dict[str, Any]:
@@ -497,6 +641,8 @@ def _whole(unit: str, bounds: list[float]) -> dict[str, Any]:
 
 
 SECOND_TOP = 0.45  # the lower panel's top (paper fraction); its heading sits just above it
+SECOND_TOP_TWO_LINES = 0.42  # ... lower still when the heading takes two lines
+FIRST_BOTTOM_GAP = 0.10  # the gap between the panels above the heading's top line
 MIN_PERIOD_SHARE = 0.02  # the claim's period is shaded at least this share of the x range wide, so it is seen
 
 
@@ -518,22 +664,60 @@ def _number_ticks(lang: str) -> dict[str, Any]:
 
 
 def _panel_heading(rows: list[dict], unit_text: str, lang: str) -> str:
-    """The second panel's own heading, on one line (a phone has little room between the panels): what it measures
-    and in what unit ("Brazil's oil production, TWh")."""
-    names = list(dict.fromkeys(_text(r, lang) for r in rows))
-    measure = " · ".join(names[:2]) + (" · …" if len(names) > 2 else "")
-    text = f"{measure}, {unit_text}" if measure else unit_text
-    if len(text) <= HEADING_CHARS:
-        return text
-    first = names[0] if names else ""
-    short = f"{first} · …, {unit_text}" if len(names) > 1 else f"{first}, {unit_text}"
-    if len(short) <= HEADING_CHARS:
-        return short
-    cut = first[: HEADING_CHARS - len(unit_text) - 3].rsplit(" ", 1)[0]  # at a word boundary
-    return f"{cut}…, {unit_text}"
+    """The second panel's own heading, at most two lines and never cut (a phone has little room between the
+    panels): what it measures and in what unit ("Brazil's oil production and Brazil's oil consumption, TWh"); when
+    every measure does not fit, the rest are counted ("and 2 more"), as the legend names them all."""
+    names = list(dict.fromkeys(n for n in (_text(r, lang) for r in rows) if n))
+    if not names:
+        return unit_text
+    and_word = " and " if lang == "en" else " y "
+    names = [names[0], *(inner(n, lang) for n in names[1:])]
+    for shown in range(len(names), 0, -1):
+        head, rest = names[:shown], len(names) - shown
+        if rest:
+            measure = ", ".join(head) + and_word + _more_words(rest, lang)
+        else:
+            measure = ", ".join(head[:-1]) + and_word + head[-1] if len(head) > 1 else head[0]
+        lines = wrap(f"{measure}, {unit_text}", HEADING_CHARS).split("<br>")
+        if len(lines) <= 2:
+            return "<br>".join(lines)
+    return "<br>".join(lines)
 
 
-HEADING_CHARS = 40  # one line at 375 px, 12 px type
+def inner(name: str, lang: str) -> str:
+    """A Spanish name inside a sentence starts with a lower-case article ("… como % de las entregas mexicanas")."""
+    first, _, rest = name.partition(" ")
+    if lang == "es" and first in SPANISH_LOWER and rest:
+        return f"{first.lower()} {rest}"
+    return name
+
+
+# Spanish words that open a series name and are written lower case inside a sentence (never proper nouns).
+SPANISH_LOWER = ("La", "Las", "El", "Los", "Consumo", "Producción", "Entregas", "Proporción", "Promedio")
+
+
+def _more_words(n: int, lang: str) -> str:
+    if lang == "es":
+        return f"{n} más"
+    return f"{n} more"
+
+
+HEADING_CHARS = 38  # one line of the heading at 375 px, 12 px type (the plot is ~280 px wide)
+
+
+def second_panel_rows(data: EvidenceInput, second: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Rows the lower panel draws, and rows it leaves to the table. Under a ratio the lower panel shows the two
+    figures the ratio is made of; other reports of those series from many publishers (a pooled grey "other reports"
+    entry each) would double the key on a phone, so they are left to the table and named under the chart."""
+    if data.kind != "ratio_range":
+        return second, []
+    pooled: set[str] = set()
+    for group in _series_groups(second):
+        others = {r.get("publisher", "") for r in group.rows if r.get("role") != "evidence"}
+        if len(others) > MANY_PUBLISHERS:
+            pooled.add(group.series)
+    keep = [r for r in second if not (r.get("series") in pooled and r.get("role") != "evidence")]
+    return keep, [r for r in second if r.get("series") in pooled and r.get("role") != "evidence"]
 
 
 def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords) -> Draft:
@@ -541,6 +725,7 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
     axis, the claim drawn on the first panel; rows of further units are left to the table (the chart definition
     says so in a note)."""
     main, second, second_unit, _ = panels(data)
+    second, _ = second_panel_rows(data, second)
     if data.kind == "ratio_range":
         main = ratio_rows(data, words) + main
     if not main and second:  # nothing on the claim's axis: the other unit is the only panel (no claim to draw)
@@ -570,12 +755,14 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
     )
     if second:
         used |= add_rows(fig, second, words, data.lang, second_unit, ("x2", "y2"), bars, styles)
-        fig.layout["yaxis"]["domain"] = [0.55, 1.0]
+        heading = _panel_heading(second, _unit(words, second_unit), data.lang)
+        second_top = SECOND_TOP_TWO_LINES if "<br>" in heading else SECOND_TOP
+        fig.layout["yaxis"]["domain"] = [second_top + FIRST_BOTTOM_GAP + (SECOND_TOP - second_top), 1.0]
         fig.layout["xaxis2"] = {**fig.layout["xaxis"], "anchor": "y2", "matches": "x"}
         fig.layout["xaxis"]["showticklabels"] = False  # one time axis: its dates are read under the lower panel
         fig.layout["yaxis2"] = {
             **{k: v for k, v in fig.layout["yaxis"].items() if k != "dtick"},  # its own ticks
-            "domain": [0.0, SECOND_TOP],
+            "domain": [0.0, second_top],
             "anchor": "x2",
             "range": (y_two := y_range([r["value"] for r in second], {})),
             **axis_title(_unit(words, second_unit)),
@@ -583,11 +770,11 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
         }
         fig.layout["xaxis"]["anchor"] = "y"
         fig.add_annotation(
-            text=_panel_heading(second, _unit(words, second_unit), data.lang),
+            text=heading,
             xref="paper",
             yref="paper",
             x=0,
-            y=SECOND_TOP,
+            y=second_top,
             xanchor="left",
             yanchor="bottom",
             yshift=4,
@@ -635,7 +822,12 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
             )
     if claimed:
         with_claim(fig, claimed, words.claim_label, top=y_main[1])
-        _label_clear_of_data(fig, words.claim_label, [r["value"] for r in main], y_main)
+        evidence_values = [r["value"] for r in main if r.get("role") == "evidence"]
+        _label_clear_of_data(fig, words.claim_label, [r["value"] for r in main], y_main, evidence_values)
+        _room_for_label(fig, words.claim_label, y_main, tall=bool(second))
+        if not second:  # a short upper panel has no room for a note below its mark: the chart's notes say it
+            _name_marks_on_claim_line(fig, main, claimed, y_main, words, unit, data.lang, x_main)
+            _name_latest_without_evidence(fig, main, words, unit, data.lang, x_main)
         for note in fig.layout.get("annotations", []):
             if note.get("text") == words.claim_label:
                 note["align"] = "left"  # a label on two lines reads from the left, as its first line does

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,10 @@ import pandas as pd
 import yaml
 
 from etl.sources.base import DeriveContext, ParseError
-from etl.verdicts import check_claim, evaluate, normalise
+from etl.verdicts import check_claim, evaluate, normalise, unsupported_numbers
 
 INPUTS = ("*",)
+WRITTEN_SENTENCES = ("headline", "headline_es", "summary", "summary_es")
 DOCUMENTS = ("claims.json", "claims-review.jsonld")
 SEED_FILES = ("document.txt", "meta.yaml", "claims.yaml")
 SITE_URL_ENV = "CUBA_SITE_URL"
@@ -176,7 +178,20 @@ def evaluate_all(ctx: DeriveContext) -> list[tuple[SeedDocument, dict[str, Any],
     out = []
     for doc in load_documents(ctx.seeds_dir):
         for claim in doc.claims:
-            out.append((doc, claim, evaluate(claim, ctx.inputs, info, doc.meta)))
+            result = evaluate(claim, ctx.inputs, info, doc.meta)
+            unsupported = unsupported_numbers(claim, result)
+            if unsupported:
+                # A hand-written sentence no longer matches the data (a refresh moved a figure): publish the
+                # engine's own sentences for this claim instead, and say so, so that a wrong number never goes out
+                # and the night's refresh still publishes everything else.
+                print(
+                    f"claims: {doc.id}/{claim.get('id')}: written sentences set aside ({'; '.join(unsupported)})",
+                    file=sys.stderr,
+                )
+                plain = {k: v for k, v in claim.items() if k not in WRITTEN_SENTENCES}
+                result = evaluate(plain, ctx.inputs, info, doc.meta)
+                result["notes"] = [*result.get("notes", []), "written sentences set aside: " + "; ".join(unsupported)]
+            out.append((doc, claim, result))
     _LAST.clear()
     _LAST.update(ctx=ctx, results=out)
     return out
