@@ -43,7 +43,7 @@ ENV CUBA_BIND=0.0.0.0:8050 \
     BROWSER_PATH=/usr/bin/chromium
 EXPOSE 8050
 
-# /healthz answers 200 when datapackage.json and its tables are readable, 503 otherwise.
+# /healthz answers 200 while a good data version serves ("degraded" when data/ failed its checks), 503 when none can.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=40s --retries=3 \
     CMD ["python", "-c", "import os, sys, urllib.request; port = os.environ.get('CUBA_BIND', ':8050').rsplit(':', 1)[1]; sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4).status == 200 else 1)"]
 

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from dashboard import memo
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.common import Draft, for_screen, wrap
-from dashboard.i18n import LANGS, fmt_date, normalize_lang, t
+from dashboard.i18n import LANGS, fmt_date, normalize_lang, source_text, t
 
 TABS = ("chart", "table")
 # ASCII digits only and no trailing newline (`\d` matches any Unicode digit and `$` matches before a final "\n").
@@ -276,7 +276,7 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
     publisher when the chart has several)."""
     names = []
     for s in sources:
-        name = s.publisher or s.title
+        name = source_text(s.publisher or s.title, lang)
         if name and name not in names:
             names.append(name)
     text = f"{t('source', lang)}: {'; '.join(names)}"
@@ -291,7 +291,7 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
         latest_text = observation_text(stale.latest_observation, stale.resolution, lang)
         note = f"{t('latest_data', lang)}: {latest_text} — {t('stale_mark', lang)}"
         if len(names) > 1:  # name the stale one: 'OWID; Ember · Data as of 2024 · Ember, latest data: 2024 — stale'
-            text += f" · {stale.publisher or stale.title}, {note}"
+            text += f" · {source_text(stale.publisher or stale.title, lang)}, {note}"
         elif as_of in (latest_text, stale.latest_observation):
             text += f" — {t('stale_mark', lang)}"
         else:

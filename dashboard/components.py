@@ -24,7 +24,7 @@ from dashboard.charts import (
     view_bytes,
 )
 from dashboard.data import DataStore
-from dashboard.i18n import fmt_date, fmt_num, label_text, t
+from dashboard.i18n import fmt_date, fmt_num, label_text, source_text, t
 from dashboard.pages_index import LABEL_SLUGS
 
 NAV = [
@@ -345,14 +345,15 @@ def source_list(view: ChartView, lang: str) -> html.Ul:
             continue
         shown.add((s.publisher, s.title))
         files = seen[(s.publisher, s.title)]
-        text = s.publisher or s.title
+        text = source_text(s.publisher or s.title, lang)
+        title = source_text(s.title, lang) if s.title else ""
         items.append(
             html.Li(
                 [
                     html.A(text, href=s.url, rel="noopener noreferrer", target="_blank")
                     if s.url.startswith("http")
                     else html.Span(text),
-                    f" — {s.title}" if s.title and s.title != text else "",
+                    f" — {title}" if title and title != text else "",
                     (f" ({files} files)" if lang == "en" else f" ({files} archivos)") if files > 1 else "",
                     f" · {t('retrieved', lang)} {s.retrieved}" if s.retrieved else "",
                     f" · {t('licence', lang)} {s.licence}" if s.licence else "",

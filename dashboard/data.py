@@ -535,10 +535,13 @@ class DataStore:
         return sorted(out.values(), key=lambda e: e["source_id"])
 
 
-def health(store: DataStore) -> tuple[int, dict[str, Any]]:
-    """/healthz: (status code, body). 200 only when data/ as it is now loaded and every table passed its hash and
-    schema; otherwise 503 naming the file that failed and what still serves (the version in memory or the last
-    good copy, or nothing)."""
+def health(store: DataStore, strict: bool = False) -> tuple[int, dict[str, Any]]:
+    """(status code, body) for /healthz and, `strict`, /healthz/data. Every table is checked (hash and schema).
+
+    /healthz answers a load balancer or a container's health check: 200 while a good version serves, with
+    "status": "degraded" naming the file that failed when that version is the one in memory or the last good copy
+    (taking a working site out of rotation, or restarting it, would not mend data/); 503 only when nothing can
+    serve. /healthz/data answers monitoring: 503 whenever data/ as it is now does not pass."""
     store.check()
     version, problem = store.serving, store.problem
     if version is not None and problem is None:
@@ -552,6 +555,8 @@ def health(store: DataStore) -> tuple[int, dict[str, Any]]:
     }
     if version is not None:
         body["serving_from"] = "last good copy" if store.from_last_good else "memory (the version loaded earlier)"
+        if not strict:
+            return 200, {**body, "status": "degraded"}
     return 503, body
 
 

@@ -153,6 +153,12 @@ def embed_query(req: EmbedRequest, **overrides: str) -> str:
     return urlencode(query)
 
 
+def stacked_panels(layout: dict) -> bool:
+    """Two plots one above the other (a second y axis with its own domain), not a second scale over one plot."""
+    second = layout.get("yaxis2") or {}
+    return bool(second) and not second.get("overlaying")
+
+
 def render_page(
     req: EmbedRequest,
     view: ChartView,
@@ -183,7 +189,9 @@ def render_page(
         "controls-off" if flags["controls"] == "off" else "",
         "static" if flags["static"] == "1" else "",
         "claim-chart" if req.spec.id.startswith("claim-") else "",
-        "two-panels" if req.spec.id.startswith("claim-") and "yaxis2" in view.screen()["layout"] else "",
+        "two-panels" if stacked_panels(view.screen()["layout"]) else "",
+        # a map keeps its shape (scaleanchor): its frame follows the width, not the frame's height
+        "fixed-aspect" if (view.screen()["layout"].get("yaxis") or {}).get("scaleanchor") else "",
     ]
     if flags["static"] == "1" and static_src:
         light_src, dark_src = static_src

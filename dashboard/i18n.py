@@ -309,6 +309,47 @@ RAW_SOURCE_NAMES_ES = {
 }
 
 
+SOURCES_ES = {  # dataset titles and publishers of data/datapackage.json, as a Spanish reader sees them
+    "Cuba's grid day by day (from UNE daily notes)": "La red de Cuba día a día (de las notas diarias de la UNE)",
+    "Cuba Energy Crisis Dashboard, from the Unión Eléctrica (UNE) daily notes and cited press reports": (
+        "Panel de la crisis energética de Cuba, con las notas diarias de la UNE y prensa citada"
+    ),
+    "CIA World Factbook — Energy (JSON edition)": "CIA World Factbook — Energía (edición JSON)",
+    "Claims of the seed documents checked against the published data": (
+        "Afirmaciones de los documentos comprobadas con los datos publicados"
+    ),
+    "Cuba Energy Crisis Dashboard (verdict engine over the published tables)": (
+        "Panel de la crisis energética de Cuba (motor de veredictos sobre las tablas publicadas)"
+    ),
+    "Curated, cited figures": "Cifras recopiladas y citadas",
+    "Cuba Energy Crisis Dashboard (compiled from the publishers named in each row)": (
+        "Panel de la crisis energética de Cuba (editores citados en cada fila)"
+    ),
+    "Electricity demand — OWID and Ember side by side": "Demanda eléctrica — OWID y Ember lado a lado",
+    "Cuba Energy Crisis Dashboard (derived from OWID and Ember)": "Panel de la crisis energética de Cuba (a partir de OWID y Ember)",
+    "Ember — Yearly electricity data, country overview": "Ember — Datos anuales de electricidad por país",
+    "Havana blackout blocks — outage hours estimated from Telegram posts (une-unwrapped-habana)": (
+        "Bloques de apagones de La Habana — horas estimadas a partir de mensajes de Telegram (une-unwrapped-habana)"
+    ),
+    "EduardoProfe666/une-unwrapped-habana (third party)": "Registro voluntario de apagones en La Habana (GitHub, de terceros)",
+    "Our World in Data — Energy dataset": "Our World in Data — Conjunto de datos de energía",
+    "UNE daily notes — archived Cubadebate articles (GitHub corpora)": (
+        "Notas diarias de la UNE — artículos de Cubadebate archivados (corpus en GitHub)"
+    ),
+    "Unión Eléctrica (UNE) via Cubadebate; collected by ALbertE03/SEN and DJSixHub/SEN": (
+        "Unión Eléctrica (UNE) vía Cubadebate; recopilado por ALbertE03/SEN y DJSixHub/SEN"
+    ),
+    "WRI Global Power Plant Database — Cuba": "Base de datos mundial de centrales eléctricas del WRI — Cuba",
+}
+
+
+def source_text(text: str, lang: str) -> str:
+    """A dataset's title or publisher in the reader's language (the datapackage records them in English)."""
+    if lang == "es" and text in SOURCES_ES:
+        return SOURCES_ES[text]
+    return publisher_text(text, lang)
+
+
 def publisher_text(name: str, lang: str) -> str:
     """A publisher as a reader sees it: no file or repository names, and in Spanish the connecting words ("via",
     "citing", "UNE note") translated; the outlets' own names stay as they are."""

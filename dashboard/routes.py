@@ -186,9 +186,18 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
 
     @server.get("/healthz")
     def healthz() -> flask.Response:
-        """Liveness plus a real check: every published table hash-checked and validated (dashboard.data.health)."""
+        """For a load balancer: every published table checked (dashboard.data.health); 200 while a good version
+        serves (degraded when data/ failed), 503 only when nothing can."""
+        return _health(strict=False)
+
+    @server.get("/healthz/data")
+    def healthz_data() -> flask.Response:
+        """For monitoring: 503 whenever data/ as it is now fails its checks, naming the file."""
+        return _health(strict=True)
+
+    def _health(strict: bool) -> flask.Response:
         try:
-            status, body = data_health(store)
+            status, body = data_health(store, strict=strict)
         except Exception as exc:  # noqa: BLE001 - health must report, never raise
             status, body = 503, {"status": "error", "error": str(exc)[:300]}
         return flask.Response(json.dumps(body), status=status, mimetype="application/json")

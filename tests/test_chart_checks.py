@@ -13,6 +13,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -658,3 +659,30 @@ def test_the_oil_gap_names_the_year_of_each_estimate():
     assert any(lab.startswith("Cuba: import need") and "(2023)" in lab for lab in labels), labels
     assert any("production − consumption (2023/2024)" in lab for lab in labels), labels
     assert "CIA estimates for 2023" in view.summary and "2024" not in view.summary
+
+
+def test_every_dataset_title_and_publisher_reads_in_spanish():
+    """Topic review round 2: English source prose on every Spanish state ("compiled from the publishers named in
+    each row", "Energy dataset"). Every source of the published package has Spanish words on a Spanish chart."""
+    import json
+
+    from dashboard.i18n import source_text
+
+    package = json.loads((Path(__file__).resolve().parents[1] / "data" / "datapackage.json").read_text("utf-8"))
+    texts = {
+        t for r in package["resources"] for s in r.get("sources", []) for t in (s.get("title"), s.get("publisher")) if t
+    }
+    english = (
+        "compiled from",
+        "dataset",
+        "daily notes",
+        "Yearly",
+        "Database",
+        "checked against",
+        "side by side",
+        "via ",
+    )
+    untranslated = [t for t in texts if any(w in source_text(t, "es") for w in english)]
+    assert untranslated == []
+    line = build_view("thermal-plants", "es").figure.layout.title.subtitle.text
+    assert "editores citados en cada fila" in line and "compiled" not in line

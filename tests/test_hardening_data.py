@@ -161,8 +161,8 @@ class App:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
 
-    def health(self) -> tuple[int, dict]:
-        status, body = self.get("/healthz")
+    def health(self, path: str = "/healthz/data") -> tuple[int, dict]:
+        status, body = self.get(path)
         return status, json.loads(body)
 
     def stop(self) -> None:
@@ -188,7 +188,7 @@ def test_a_bad_cell_is_refused_and_the_good_version_keeps_serving(tmp_path):
 
     assert store.maybe_reload() is False  # refused: nothing new serves
     assert store.table("une_daily") is good and good["peak_demand_mw"].dtype == "float64"
-    status, body = health(store)
+    status, body = health(store, strict=True)
     assert status == 503, body
     assert body["table"] == "une_daily" and body["failed"] == "une_daily.csv", body
     assert "sha256 does not match" in body["error"], body
@@ -206,7 +206,7 @@ def test_a_schema_violation_is_refused_even_when_its_hash_was_recorded(tmp_path)
     rehash(paths, ["une_daily.csv"])
 
     store.maybe_reload()
-    status, body = health(store)
+    status, body = health(store, strict=True)
     assert status == 503 and body["table"] == "une_daily", body
     assert "une_daily.peak_demand_mw is not numeric" in body["error"], body
     assert store.table("une_daily")["peak_demand_mw"].notna().any()
@@ -223,7 +223,7 @@ def test_health_checks_every_table_and_names_the_one_that_fails(tmp_path):
     assert last.endswith(".csv") and last != "cia_factbook.csv"
     path = paths.data_dir / last
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])  # cut short
-    status, body = health(store)
+    status, body = health(store, strict=True)
     assert status == 503 and body["failed"] == last, body
 
 
@@ -234,7 +234,7 @@ def test_a_truncated_datapackage_is_refused(tmp_path):
     store = store_for(paths)
     before = store.package()
     paths.datapackage.write_bytes(paths.datapackage.read_bytes()[:5000])
-    status, body = health(store)
+    status, body = health(store, strict=True)
     assert status == 503 and body["failed"] == "datapackage.json" and "not valid JSON" in body["error"], body
     assert store.package() is before and len(store.table_names()) >= 20
 
@@ -251,7 +251,7 @@ def test_a_new_process_starts_on_the_last_good_copy_or_says_why_there_is_none(tm
     restarted = store_for(paths)  # same cache dir: the copy the first store kept when its version validated
     pd.testing.assert_frame_equal(restarted.table("une_daily"), expected)
     assert restarted.from_last_good and restarted.serving.id == version
-    status, body = health(restarted)
+    status, body = health(restarted, strict=True)
     assert status == 503 and body["table"] == "une_daily" and body["serving_from"] == "last good copy", body
     # Downloads of tables come from the verified copy, not from the broken file.
     assert b"N/A" not in restarted.table_path("une_daily").read_bytes()
@@ -260,7 +260,7 @@ def test_a_new_process_starts_on_the_last_good_copy_or_says_why_there_is_none(tm
     with pytest.raises(DataUnavailable) as raised:
         bare.table("une_daily")
     assert raised.value.code == 503 and "une_daily.csv" in raised.value.description
-    status, body = health(bare)
+    status, body = health(bare, strict=True)
     assert status == 503 and body["serving"] is None and body["table"] == "une_daily"
 
 
@@ -286,6 +286,9 @@ def test_a_running_server_survives_bad_data_and_a_restart_starts_on_the_last_goo
         app.wait_until_serving()
         status, body = app.health()
         assert status == 503 and body["table"] == "une_daily" and body["serving_from"] == "last good copy", body
+        # the load balancer's check: the site serves, so it stays in rotation, told what failed (red-team finding)
+        status, body = app.health("/healthz")
+        assert status == 200 and body["status"] == "degraded" and body["table"] == "une_daily", body
         assert app.get(chart)[0] == 200
         paths.datapackage.write_bytes(paths.datapackage.read_bytes()[:4000])
         status, body = app.health()
@@ -831,3 +834,71 @@ def test_recover_finishes_or_rolls_back_a_commit_cut_short(tmp_path, committed):
     assert {p.name: p.read_bytes() for p in data.iterdir()} == expected
     assert not (state / etl.publish.JOURNAL).exists()
     assert note.startswith("finished" if committed else "rolled back")
+
+
+def test_an_answer_built_while_a_new_version_is_published_is_sent_but_never_kept_under_the_old_key(tmp_path):
+    """Issue 15, mixed versions: a download built from one data version while the next one is published must not
+    be cached under the first version's key (where it would be served as that version for the cache's lifetime).
+    The build here publishes a new version itself, so the reload lands provably mid-build."""
+    from dashboard import serving
+    from dashboard.app import create_app
+    from dashboard.data import DataStore
+
+    paths = copy_data(tmp_path)
+    store = DataStore(paths, reload_check_seconds=0)
+    app = create_app(store, site_url="https://energy.example.org")
+    cache: dict[str, bytes] = {}
+
+    class Cache:  # the route's cache interface: get/set
+        get = staticmethod(cache.get)
+        set = staticmethod(cache.__setitem__)
+
+    def build_while_publishing() -> bytes:
+        edit_cells(paths.data_dir / "power_plants_wri.csv", "name", "Renamed plant", rows=1)
+        rehash(paths, ["power_plants_wri.csv"])  # a consistent new version, as the ETL publishes it
+        return b"built from the old version"
+
+    with app.server.test_request_context("/download/power-plants-map.csv"):
+        old = serving.pinned_version(store)
+        body, hit = serving.cached_or_built(Cache(), f"dl:{old}", build_while_publishing, store, old)
+        assert (body, hit) == (b"built from the old version", False)
+        assert store.version != old  # the new version was loaded and serves
+        assert f"dl:{old}" not in cache  # sent once, never kept under the old key
+    with app.server.test_request_context("/download/power-plants-map.csv"):
+        current = serving.pinned_version(store)
+        serving.cached_or_built(Cache(), f"dl:{current}", lambda: b"current", store, current)
+        assert cache[f"dl:{current}"] == b"current"  # an answer of the serving version is kept
+
+
+def test_a_redirect_from_https_to_http_or_to_another_scheme_is_refused_before_it_is_followed():
+    """The rule the fetcher applies at each hop (the end-to-end redirect tests run over plain http on 127.0.0.1;
+    there is no TLS server here, so the https → http step is checked on the rule itself)."""
+    from etl.http import FetchError, _check_redirect
+
+    allowed = frozenset({"www.une.cu", "127.0.0.1:8765"})
+    _check_redirect("https://www.une.cu/a", "https://www.une.cu/b", allowed, "une")  # same host, https: fine
+    with pytest.raises(FetchError, match="from https to http"):
+        _check_redirect("https://www.une.cu/a", "http://www.une.cu/a", allowed, "une")
+    with pytest.raises(FetchError, match="file: address"):
+        _check_redirect("https://www.une.cu/a", "file:///etc/passwd", allowed, "une")
+    with pytest.raises(FetchError, match="host '10.0.0.1' is not one of this source's hosts"):
+        _check_redirect("https://www.une.cu/a", "https://10.0.0.1/admin", allowed, "une")
+    with pytest.raises(FetchError, match="host '127.0.0.1:9999'"):  # another port is another service
+        _check_redirect("http://127.0.0.1:8765/a", "http://127.0.0.1:9999/a", allowed, "une")
+
+
+def test_healthz_keeps_a_serving_site_in_rotation_and_fails_only_when_nothing_serves(tmp_path):
+    """Red-team finding on the first version: /healthz said 503 while the site served fine from the last good copy,
+    and the docs point the load balancer and the container's HEALTHCHECK at it. Now /healthz is 200 "degraded"
+    (naming the file) while a good version serves, 503 only when none can; /healthz/data stays strict."""
+    from dashboard.data import DataStore, health
+
+    paths = copy_data(tmp_path)
+    store = DataStore(paths, reload_check_seconds=0)
+    assert health(store) == health(store, strict=True) and health(store)[0] == 200
+    edit_cells(paths.data_dir / "une_daily.csv", "peak_demand_mw", "N/A")  # hash no longer matches
+    assert health(store)[0] == 200 and health(store)[1]["status"] == "degraded"
+    assert health(store, strict=True)[0] == 503
+    bare = DataStore(copy_data(tmp_path / "second"), reload_check_seconds=0)
+    (bare.paths.data_dir / "datapackage.json").write_text("{", encoding="utf-8")
+    assert health(bare)[0] == 503  # nothing good to serve (no last good copy under this cache dir)

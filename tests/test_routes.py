@@ -206,3 +206,17 @@ def test_fingerprinted_assets_are_cached_for_a_year(client):
 def test_responses_are_compressed(client):
     response = client.get("/files/une_daily.csv", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def test_embeds_say_their_layout_so_a_phone_frame_fits_it(client):
+    """Topic review round 2: the map kept the frame's height on a phone (a tall empty sea) and the two stacked
+    oil panels shrank to strips; the embed page marks both layouts for its stylesheet."""
+    import re
+
+    def body_classes(chart_id: str) -> set[str]:
+        html_text = client.get(f"/embed/{chart_id}").get_data(as_text=True)
+        return set(re.search(r'<body class="([^"]*)"', html_text).group(1).split())
+
+    assert "fixed-aspect" in body_classes("power-plants-map")
+    assert "two-panels" in body_classes("oil-shipments") and "fixed-aspect" not in body_classes("oil-shipments")
+    assert not {"two-panels", "fixed-aspect"} & body_classes("une-supply-demand")

@@ -375,6 +375,7 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str, lang: str
                 name=FUELS_ES.get(str(fuel), str(fuel)) if lang == "es" else str(fuel),
                 mode="markers",
                 hoverinfo="text",
+                cliponaxis=False,  # a large plant on the coast is drawn whole, not cut at the frame
                 marker={
                     "size": _marker_px(part["capacity_mw"]),
                     "color": PALETTE[i % len(PALETTE)],
@@ -397,7 +398,7 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str, lang: str
         )
     # One degree of longitude is cos(latitude) times one degree of latitude: about 0.93 at 21.5° N.
     fig.update_xaxes(visible=False, range=[-85.2, -73.9])
-    fig.update_yaxes(visible=False, range=[19.6, 23.5], scaleanchor="x", scaleratio=1 / 0.93)
+    fig.update_yaxes(visible=False, range=[19.5, 23.8], scaleanchor="x", scaleratio=1 / 0.93)  # Havana's markers fit
     fig.update_layout(plot_bgcolor="#eaf3fb")
     return fig
 

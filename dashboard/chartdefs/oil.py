@@ -181,7 +181,7 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
     )
     sources = sources_for(store, "oil_supply_reported", "cia_factbook")
     as_of = max((str(y)[-4:] for y in df["year"] if str(y)), default="") if len(df) else ""
-    extra = "Publishers per point: hover or see the table" if lang == "en" else "Editor de cada punto: en la tabla"
+    extra = "Publisher of each point: in the table" if lang == "en" else "Editor de cada punto: en la tabla"
     publishers = list(dict.fromkeys(short_publisher(p) for p in df["publisher"]))
     names = list(SYMBOLS)
     symbol_of = {p: names[i % len(names)] for i, p in enumerate(publishers)}
@@ -380,7 +380,7 @@ def _shipments_summary(frame: pd.DataFrame, value: np.ndarray, cargo: np.ndarray
 # ticks written out in each language (no "2M").
 CARGO_TICKS = [1e5, 1e6, 1e7]
 CARGO_TICKTEXT = {"en": ["100,000", "1 million", "10 million"], "es": ["100.000", "1 millón", "10 millones"]}
-FLOW_DOMAIN, CARGO_DOMAIN = [0.5, 0.9], [0.0, 0.3]
+FLOW_DOMAIN, CARGO_DOMAIN = [0.44, 0.94], [0.0, 0.31]  # the flow panel (most reports) gets most of the height
 
 
 def _shipments(store: DataStore, state: ChartState) -> ChartView:
