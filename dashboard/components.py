@@ -335,16 +335,14 @@ def data_table(frame: pd.DataFrame, lang: str, caption: str) -> dict:
 
 
 def source_list(view: ChartView, lang: str) -> html.Ul:
+    """One line per publisher and dataset (a source of many files, e.g. one UNE note per day, is listed once; its
+    files are on /data)."""
     items = []
-    seen: dict[tuple[str, str], int] = {}
-    for s in view.sources:
-        seen[(s.publisher, s.title)] = seen.get((s.publisher, s.title), 0) + 1
     shown: set[tuple[str, str]] = set()
     for s in view.sources:
         if (s.publisher, s.title) in shown:
             continue
         shown.add((s.publisher, s.title))
-        files = seen[(s.publisher, s.title)]
         text = source_text(s.publisher or s.title, lang)
         title = source_text(s.title, lang) if s.title else ""
         items.append(
@@ -354,7 +352,6 @@ def source_list(view: ChartView, lang: str) -> html.Ul:
                     if s.url.startswith("http")
                     else html.Span(text),
                     f" — {title}" if title and title != text else "",
-                    (f" ({files} files)" if lang == "en" else f" ({files} archivos)") if files > 1 else "",
                     f" · {t('retrieved', lang)} {s.retrieved}" if s.retrieved else "",
                     f" · {t('licence', lang)} {s.licence}" if s.licence else "",
                 ]

@@ -583,15 +583,24 @@ def test_a_count_names_what_it_counts():
 
 
 def test_the_claim_label_never_sits_on_the_side_of_the_evidence_mark():
-    # context above the 2,000,000 line (earlier years), the evidence just below it (2025)
-    rows = [
-        row("Visitors", f"{y}-01-01", f"{y}-12-31", 2.2e6, unit="persons", role="context") for y in range(2007, 2013)
-    ]
-    rows.append(row("Visitors", "2025-01-01", "2025-12-31", 1.81e6, unit="persons"))
-    c = claim(rows, claimed={"value": 2e6, "unit": "persons", "period": "2025"})
-    fig = figure_json(view_of(c))
-    label = next(a for a in fig["layout"]["annotations"] if a.get("text", "").startswith("Claim"))
-    assert label["yanchor"] == "bottom"  # above the line: the 1.81 M evidence mark below it stays visible
+    """The label sits at the left: it goes to the side with fewer marks in its reach, and never to the side of an
+    evidence mark in its reach (round 3: it hid the 2025 evidence; round 5: it washed out 2007-09 context dots)."""
+
+    def label_anchor(evidence_year: int) -> str:
+        rows = [
+            row("Visitors", f"{y}-01-01", f"{y}-12-31", 2.2e6, unit="persons", role="context")
+            for y in range(2007, 2013)
+        ]
+        rows.append(row("Visitors", f"{evidence_year}-01-01", f"{evidence_year}-12-31", 1.81e6, unit="persons"))
+        rows.append(row("Visitors", "2025-01-01", "2025-12-31", 1.9e6, unit="persons", role="context"))
+        c = claim(rows, claimed={"value": 2e6, "unit": "persons", "period": "2025"})
+        label = next(
+            a for a in figure_json(view_of(c))["layout"]["annotations"] if a.get("text", "").startswith("Claim")
+        )
+        return label["yanchor"]
+
+    assert label_anchor(2009) == "bottom"  # evidence below, under the label: the label stays above
+    assert label_anchor(2024) == "top"  # evidence far right, out of reach: below, clear of the 2007-12 dots
 
 
 def test_several_context_marks_on_the_line_get_no_notes_that_could_collide():
@@ -641,11 +650,18 @@ def test_a_ratio_charts_lower_panel_leaves_pooled_other_reports_to_the_table_and
         row("Output", f"20{y}-01-01", f"20{y}-12-31", 30000 + y, role="context", publisher=f"P{y}")
         for y in range(10, 16)
     ]
-    c = claim(
-        rows, kind="ratio_range", claimed={"low": 36.4, "high": 36.4, "unit": "pct", "period": "2026-02"}, ratios=ratios
-    )
-    view = view_of(c)
+    claimed = {"low": 36.4, "high": 36.4, "unit": "pct", "period": "2026-02"}
+    one_pooled = view_of(claim(rows, kind="ratio_range", claimed=claimed, ratios=ratios))
+    drawn = {tr.get("name", "").replace("<br>", " ") for tr in figure_json(one_pooled)["data"]}
+    assert any("other reports" in n for n in drawn) and one_pooled.notes == []  # one key line: it stays drawn
+    rows += [row("Use", "2026-01-30", "2026-01-30", 110000, publisher="Piñón")]
+    rows += [
+        row("Use", f"20{y}-01-01", f"20{y}-12-31", 90000 + y, role="context", publisher=f"Q{y}") for y in range(10, 16)
+    ]
+    view = view_of(claim(rows, kind="ratio_range", claimed=claimed, ratios=ratios))
     drawn = {tr.get("name", "").replace("<br>", " ") for tr in figure_json(view)["data"]}
     assert not any("other reports" in n for n in drawn)
-    assert view.notes == ["Not drawn: 6 figures from other reports, by many publishers (in the table), of: Output."]
-    assert len(view.frame) == 8  # every row stays in the table and the CSV (7 rows and the ratio)
+    assert view.notes == [
+        "Not drawn: 12 figures from other reports, by many publishers (in the table), of: Output; Use."
+    ]
+    assert len(view.frame) == 15  # every row stays in the table and the CSV (14 rows and the ratio)

@@ -489,7 +489,9 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     refs = evidence_refs(claim, lang)
     as_of = claim_as_of(claim, data.rows)
     line = short_source_line(claim, data.rows, as_of, lang)
-    frame = Frame(title, subtitle, wrap(line, 110), lang)
+    # An image travels without the notes under the chart: the one a reader needs to read a mark right goes in.
+    image_line = " · ".join([line, *uncounted_ratio_note(claim, lang)])
+    frame = Frame(title, subtitle, wrap(image_line, 110), lang)
     fig = make_evidence_figure(data, frame, evidence_words(claim, lang))
     summary = claim.get(f"conclusion_{lang}") or claim.get("conclusion_en", "")
     view = ChartView(fig, evidence_table(claim, lang), summary, title, subtitle, refs, as_of)

@@ -488,24 +488,35 @@ def date_ticks(bounds: list[str], months: list[str]) -> dict[str, Any]:
     return {"tickmode": "array", "tickvals": vals, "ticktext": text, "type": "date"}
 
 
+LABEL_EXTENT = 0.6  # share of the plot's width a claim label (anchored at the left) may cover on a phone
+
+
 def _label_clear_of_data(
-    fig: Draft, label: str, values: list[float], bounds: list[float], evidence: list[float] | None = None
+    fig: Draft, label: str, marks: list[tuple[float, float]], bounds: list[float], evidence: list[tuple[float, float]]
 ) -> None:
-    """Put the claim's label on the side of its line with fewer values near it (a label box over data hides it);
-    never on the side of a mark the label rests on (an evidence mark hidden by the claim's own label is the worst
-    case)."""
+    """Put the claim's label on the side of its line with fewer marks near it under the label (marks are (x share of
+    the axis, value); the label sits at the left, so only marks in its reach count); never on the side of an
+    evidence mark in its reach (an evidence mark hidden by the claim's own label is the worst case)."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
     if note is None or note.get("yanchor") != "bottom":
         return
     line, near = float(note["y"]), 0.15 * (bounds[1] - bounds[0])
-    above = sum(line < v <= line + near for v in values)
-    below = sum(line - near <= v < line for v in values)
-    evidence_below = any(line - near <= v < line for v in evidence or [])
-    evidence_above = any(line < v <= line + near for v in evidence or [])
+    reach = [v for x, v in marks if x <= LABEL_EXTENT]
+    above = sum(line < v <= line + near for v in reach)
+    below = sum(line - near <= v < line for v in reach)
+    evidence_below = any(line - near <= v < line for x, v in evidence if x <= LABEL_EXTENT)
+    evidence_above = any(line < v <= line + near for x, v in evidence if x <= LABEL_EXTENT)
     if evidence_below and not evidence_above:
         return
     if (above > below or evidence_above) and line - near >= bounds[0]:
         note.update(yanchor="top", yshift=-5)
+
+
+def _x_share(row: dict, bounds: list[str]) -> float:
+    """Where a row's mark sits along the time axis, 0 (left) to 1 (right)."""
+    first, last = (date.fromisoformat(b[:10]) for b in bounds)
+    mid = date.fromisoformat(_mid(row["x_start"], row.get("x_end") or row["x_start"])[:10])
+    return (mid - first) / max(last - first, timedelta(days=1))
 
 
 def _room_for_label(fig: Draft, label: str, bounds: list[float], tall: bool) -> None:
@@ -707,8 +718,9 @@ HEADING_CHARS = 38  # one line of the heading at 375 px, 12 px type (the plot is
 
 def second_panel_rows(data: EvidenceInput, second: list[dict]) -> tuple[list[dict], list[dict]]:
     """Rows the lower panel draws, and rows it leaves to the table. Under a ratio the lower panel shows the two
-    figures the ratio is made of; other reports of those series from many publishers (a pooled grey "other reports"
-    entry each) would double the key on a phone, so they are left to the table and named under the chart."""
+    figures the ratio is made of; when both have other reports from many publishers (two pooled grey "other
+    reports" entries), they would double the key on a phone, so they are left to the table and named under the
+    chart. One pooled series (e.g. the denominator's history) stays drawn."""
     if data.kind != "ratio_range":
         return second, []
     pooled: set[str] = set()
@@ -716,6 +728,8 @@ def second_panel_rows(data: EvidenceInput, second: list[dict]) -> tuple[list[dic
         others = {r.get("publisher", "") for r in group.rows if r.get("role") != "evidence"}
         if len(others) > MANY_PUBLISHERS:
             pooled.add(group.series)
+    if len(pooled) < 2:  # one pooled entry is one key line (e.g. the denominator's history): it stays
+        return second, []
     keep = [r for r in second if not (r.get("series") in pooled and r.get("role") != "evidence")]
     return keep, [r for r in second if r.get("series") in pooled and r.get("role") != "evidence"]
 
@@ -822,8 +836,9 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
             )
     if claimed:
         with_claim(fig, claimed, words.claim_label, top=y_main[1])
-        evidence_values = [r["value"] for r in main if r.get("role") == "evidence"]
-        _label_clear_of_data(fig, words.claim_label, [r["value"] for r in main], y_main, evidence_values)
+        marks = [(_x_share(r, x_main), r["value"]) for r in main]
+        evidence = [(_x_share(r, x_main), r["value"]) for r in main if r.get("role") == "evidence"]
+        _label_clear_of_data(fig, words.claim_label, [v for v in marks], y_main, evidence)
         _room_for_label(fig, words.claim_label, y_main, tall=bool(second))
         if not second:  # a short upper panel has no room for a note below its mark: the chart's notes say it
             _name_marks_on_claim_line(fig, main, claimed, y_main, words, unit, data.lang, x_main)
