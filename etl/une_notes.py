@@ -4,15 +4,18 @@ Shared by the archive source (GitHub corpora of Cubadebate articles) and the liv
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 
 from etl.une_corpus import Article, normalize_url
-from etl.une_parser import FIELDS, looks_like_une_note, parse_note
+from etl.une_parser import FIELDS, parse_note_with_reason
 
 UNIT_FIELDS = ("units_breakdown", "units_maintenance")
+#: Reason counted for a text the detector accepts but that yields no figure (all fields null).
+NO_FIELD_READ = "a note, but no field could be read"
 NOTE_COLUMNS = ["url", "published_at", "date", "collection", *[f for f in FIELDS if f not in UNIT_FIELDS], *UNIT_FIELDS]
 
 
@@ -34,18 +37,24 @@ def parse_units_text(text: str | None) -> list[tuple[str, int | None]]:
 
 
 def notes_table(articles: Iterable[Article], collection: str) -> pd.DataFrame:
-    """Parse every article that reads like a UNE note; other articles (news about the grid, interviews) are dropped."""
+    """Parse every article that reads like a UNE note; other articles (news about the grid, interviews) are dropped.
+
+    The dropped articles are counted per reason in ``table.attrs["rejected"]`` ({reason: count}), so a run can
+    report how many texts it did not read and why, instead of losing them silently."""
     rows = []
+    rejected: Counter[str] = Counter()
     seen: set[str] = set()
     for article in articles:
         key = normalize_url(article.url)
         if key in seen or not article.date:
             continue
         seen.add(key)
-        if not looks_like_une_note(article.text):
+        record, reason = parse_note_with_reason(article.text, article.date)
+        if reason is not None:
+            rejected[reason] += 1
             continue
-        record = parse_note(article.text, article.date)
         if all(record.get(f) in (None, []) for f in FIELDS if f != "total_grid_collapse"):
+            rejected[NO_FIELD_READ] += 1
             continue
         row: dict[str, Any] = {
             "url": article.url.strip(),
@@ -57,4 +66,6 @@ def notes_table(articles: Iterable[Article], collection: str) -> pd.DataFrame:
             value = record.get(field)
             row[field] = units_text(value) if field in UNIT_FIELDS else value
         rows.append(row)
-    return pd.DataFrame(rows, columns=NOTE_COLUMNS)
+    table = pd.DataFrame(rows, columns=NOTE_COLUMNS)
+    table.attrs["rejected"] = dict(rejected)
+    return table

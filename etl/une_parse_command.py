@@ -3,16 +3,19 @@
 Each input line is ``{"date": "YYYY-MM-DD", "text": "..."}``; each output line is the
 ``etl.une_parser.parse_note`` record as JSON. A bad line is reported on stderr with its line number
 and skipped, so one broken record does not lose a night's batch; the exit code is 1 if any line was
-bad, 0 otherwise. Blank lines are ignored.
+bad, 0 otherwise. Blank lines are ignored. A text that is not read as a UNE note still gets its
+(all-null) record, and stderr ends with the count of such texts per reason ("no UNE figures", "not a
+daily note: ..."), so a page layout the detector misses never passes silently.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from typing import Any, TextIO
 
-from etl.une_parser import parse_note
+from etl.une_parser import parse_note, parse_note_with_reason
 
 __all__ = ["main"]
 
@@ -39,6 +42,7 @@ def _record(line: str) -> tuple[dict[str, Any] | None, str | None]:
 def main(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     """Read JSON lines from ``stdin``, write one parsed record per good line to ``stdout``."""
     bad = 0
+    rejected: Counter[str] = Counter()
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
             continue
@@ -47,7 +51,12 @@ def main(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
             bad += 1
             print(f"parse-une: line {number}: {error}; skipped", file=stderr)
             continue
-        stdout.write(json.dumps(parse_note(data["text"], data.get("date")), ensure_ascii=False) + "\n")
+        record, reason = parse_note_with_reason(data["text"], data.get("date"))
+        if reason is not None:
+            rejected[reason] += 1
+        stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for reason, count in sorted(rejected.items(), key=lambda item: (-item[1], item[0])):
+        print(f"parse-une: {count} text(s) not read as a UNE note: {reason}", file=stderr)
     if bad:
         print(f"parse-une: {bad} bad line(s) skipped", file=stderr)
     return 1 if bad else 0

@@ -24,7 +24,15 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["CANONICAL_PLANTS", "FIELDS", "looks_like_une_note", "parse_note", "strip_boilerplate"]
+__all__ = [
+    "CANONICAL_PLANTS",
+    "FIELDS",
+    "looks_like_une_note",
+    "note_rejection",
+    "parse_note",
+    "parse_note_with_reason",
+    "strip_boilerplate",
+]
 
 FIELDS: tuple[str, ...] = (
     "peak_availability_mw",
@@ -153,6 +161,11 @@ _TWEET_SIG_RE = re.compile(
 )
 
 
+# A page title carried into the text ("Situación del SEN para hoy 14 de octubre de 2022 | Ministerio de Energía y
+# Minas"): its date before "|" would otherwise read as a related-headline list and cut the note away.
+_PAGE_TITLE_RE = re.compile(r"^[^.|]{0,160}\|\s?(?:Ministerio de Energ[ií]a y Minas|MINEM)\b", re.IGNORECASE)
+
+
 # Lower-case markers where page chrome starts: sharing buttons, live-blog controls, "see also" links.
 _TAIL_MARKERS = (
     "compartir en facebook",
@@ -175,6 +188,11 @@ _TAIL_MARKERS = (
     "entradas relacionadas",
     "relacionados:",
     "relacionadas:",
+    "deja un comentario",
+    "dejar un comentario",
+    "deje un comentario",
+    "publicar comentario",
+    "enviar comentario",
 )
 # Control and zero-width characters that str.split() does not treat as spaces.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff\ufffd]")
@@ -204,6 +222,7 @@ def strip_boilerplate(text: str) -> str:
     text = " ".join(_CONTROL_RE.sub(" ", text).split())
     text = text[: _tail_start(text)]
     if "|" in text:
+        text = _PAGE_TITLE_RE.sub(" ", text, count=1).strip()
         listing = _HEADLINE_LIST_RE.search(text)
         if listing:
             # Headlines have no final period: the note body ends at the last sentence end before the list.
@@ -452,7 +471,7 @@ def _nearest_scope(before: str, after: str, sentence_head: str = "") -> str | No
 # A bare figure (no unit) is accepted right after the keyword: "una demanda máxima de 3100, con un ...".
 _BARE = r"(\d{3,4})(?=\s?[,;]|\s(?:y|con|para|por|lo que|frente|mientras)\b)"
 _DEMAND_RE = re.compile(
-    r"\bdemanda(?:\s?m[aá]xima)?\s(?:(?:es|era|fue|alcanza|alcanzaba|ascend[ií]a|de|a|los)\s){0,3}"
+    r"\bdemanda(?:\s?m[aá]xima)?,?\s(?:(?:es|era|fue|alcanza|alcanzaba|ascend[ií]a|de|a|los)\s){0,3}"
     + _BARE
     + r"|\bdemanda\b(?:\s?m[aá]xima)?[^.;]{0,45}?"
     + _NUM
@@ -473,7 +492,7 @@ _DEFICIT_RE = re.compile(
 )
 _RESERVE_RE = re.compile(r"\breserva\b[^.;]{0,25}?" + _NUM + r" MW\b", re.IGNORECASE)
 _AFFECT_FIG_RE = re.compile(
-    r"\bafectaci[oó]n(?:es)?\b[^.]{0,70}?" + _NUM + r" MW\b(?! afectad)"
+    r"\bafectaci[oó]n(?:es)?\b[^.]{0,90}?" + _NUM + r" MW\b(?! afectad)"
     r"|" + _NUM + r" MW (?:de afectaci[oó]n|afectados)|\bun m[aá]ximo de " + _NUM + r" MW\b",
     re.IGNORECASE,
 )
@@ -656,8 +675,11 @@ def _scoped_forecast_affectation(sentences: list[str], scope: str) -> Number | N
                 continue
             before = _clause_before(s, m.start())
             after = s[m.end() :]
-            if _PAST_RE.search(before) and not _FORECAST_RE.search(before):
+            stated = before + m.group(0)  # "la máxima afectación ... de ayer fue de N MW, superior a lo planificado"
+            if _PAST_RE.search(stated) and not _FORECAST_RE.search(stated):
                 continue
+            if not _FORECAST_RE.search(s[: m.end()]):
+                continue  # "... la demanda 2 360 MW, con 87 MW afectados; al mediodía se pronostica ...": a snapshot
             head = s[: m.start() - len(before)]
             if not head.strip() and i:
                 head = sentences[i - 1][-80:]  # the scope cue ended the previous sentence
@@ -829,9 +851,21 @@ _DG_FUEL_RE = re.compile(
     re.IGNORECASE,
 )
 _RETURN_RE = _lower_re(r"\b(?:entrada|recuperaci[oó]n|incorporaci[oó]n|arranque|sincroniza)\w*")
-_FUEL_TOTAL_RE = re.compile(
-    r"\btotal\b(?: de)?(?: MW)?[^.;\d]{0,45}?" + _NUM + r" MW|" + _NUM + r" MW en total", re.IGNORECASE
+_FUEL_CUE_RE = _lower_re(r"combustible|lubricante|aceite")
+# Causes a figure in a fuel sentence may belong to instead: thermal limits, the previous day's maximum cut,
+# breakdowns, maintenance, the demand or availability of the system.
+_OTHER_CAUSE_RE = _lower_re(
+    r"t[eé]rmic|aver[ií]a|mantenimiento|m[aá]xima afectaci|afectaci[oó]n m[aá]xima|demanda|\bdisponibilidad"
 )
+_TOTAL_CUE_RE = _lower_re(r"\btotal\b|\btotaliz\w*|\bsumando\b")
+_TOTAL_AFTER_RE = re.compile(
+    r"(?: afectados| indisponibles| no disponibles)?,? (?:en total\b|de ellos\b|de los cuales\b)"
+)
+# "Para el pico se cuenta con la entrada de ...", "la entidad considera la recuperación de ...": a plan.
+_RETURN_PLAN_RE = _lower_re(r"\bconsidera\b|\bse cuenta con\b|\bpara (?:el|ese|este) (?:horario|momento|pico)\b")
+_FUTURE_OUT_RE = _lower_re(r"\bsaldr[aá]n? de servicio\b")  # a loss still to come, not today's
+_RETURN_HEAD_RE = re.compile(r"(?:La |El )?(?:entrada|recuperaci[oó]n|incorporaci[oó]n|arranque)\b", re.IGNORECASE)
+_CAUSE_CLAUSE_END_RE = re.compile(r"[,;(]| y | e | mientras")
 
 
 def _dg_out(sentences: list[str]) -> Number | None:
@@ -859,27 +893,85 @@ def _sum(parts: list[Number]) -> Number:
     return int(total) if float(total).is_integer() else round(total, 2)
 
 
+def _last_cue(regex: _LowerRegex, text: str) -> int:
+    """End position of the last match of ``regex`` in ``text``, -1 if none."""
+    end = -1
+    for m in regex.finditer(text):
+        end = m.end()
+    return end
+
+
+def _fuel_figures(sentence: str, inherited: str | None) -> Iterator[tuple[str | None, Number]]:
+    """Each MW figure of a sentence with its cause: 'fuel', 'total' (of the fuel cause), 'other' or None.
+
+    A cue right after the figure in its clause ("627 MW ... por falta de combustible") wins, else the
+    cue nearest before it since the previous figure ("por combustible 32 centrales, con 279 MW"); a
+    figure with no cue continues the list it is in ("... (627 MW), 150 MW en los motores de Moa"), or at
+    the head of one takes the first cue after it."""
+    cause = inherited
+    prev_end = 0
+    for m in _MW_RE.finditer(sentence):
+        before = sentence[prev_end : m.start()]
+        after = sentence[m.end() :]
+        stop = _CAUSE_CLAUSE_END_RE.search(after)
+        clause_after = after[: stop.start() if stop else 120][:120]
+        prev_end = m.end()
+        fuel_after = _FUEL_CUE_RE.search(clause_after)
+        other_after = _OTHER_CAUSE_RE.search(clause_after)
+        if fuel_after or other_after:
+            first = min((x for x in (fuel_after, other_after) if x), key=lambda x: x.start())
+            cause = "fuel" if first is fuel_after else "other"
+        else:
+            fuel_before = _last_cue(_FUEL_CUE_RE, before)
+            other_before = _last_cue(_OTHER_CAUSE_RE, before)
+            if fuel_before > other_before:
+                cause = "fuel"
+            elif other_before > fuel_before:
+                cause = "other"
+            elif cause is None and not _FORECAST_RE.search(
+                before
+            ):  # "59 centrales ..., con 395 MW, presentan problemas por falta de combustible"
+                rest = after[: m2.start()] if (m2 := _MW_RE.search(after)) else after
+                fuel_rest, other_rest = _FUEL_CUE_RE.search(rest), _OTHER_CAUSE_RE.search(rest)
+                if fuel_rest and (other_rest is None or fuel_rest.start() < other_rest.start()):
+                    cause = "fuel"
+        total_before = _last_cue(_TOTAL_CUE_RE, before)
+        is_total = (
+            total_before > _last_cue(_OTHER_CAUSE_RE, before) and not any(c.isdigit() for c in before[total_before:])
+        ) or _TOTAL_AFTER_RE.match(after) is not None
+        yield ("total" if is_total and cause != "other" else cause), _to_number(m.group(1))
+
+
 def _out_of_fuel(sentences: list[str]) -> Number | None:
-    """A stated total for the fuel/lubricant cause wins; otherwise the stated parts are summed."""
+    """A stated total for the fuel/lubricant cause wins over the parts before it; otherwise the parts are summed.
+
+    Only figures attributed to the fuel cause count: a fuel sentence often also states the thermal
+    limits or the previous day's maximum, and its total ("totalizando 817 MW", "558 MW, de ellos ...")
+    is not added to the parts it sums."""
     parts: list[Number] = []
     in_section = False
     for s in sentences:
         fuel = _mentions_fuel(s)
         if not fuel and not in_section:
             continue
-        is_return = _RETURN_RE.search(s) is not None and _FORECAST_RE.search(s) is not None
-        if is_return or _AVAIL_RE.search(s):
+        is_return = _RETURN_RE.search(s) is not None and (
+            _FORECAST_RE.search(s) is not None
+            or _RETURN_PLAN_RE.search(s) is not None
+            or _RETURN_HEAD_RE.match(s) is not None
+        )
+        if is_return or _AVAIL_RE.search(s) or _FUTURE_OUT_RE.search(s):
             in_section = False
             continue
-        total = _FUEL_TOTAL_RE.search(s)
-        if total and (fuel or in_section) and ("causa" in s or "concepto" in s or fuel or "afectad" in s):
-            return _fig(total)
-        if fuel:
+        if fuel or (in_section and re.match(r"(?:Otros |A esto se suman )?\d+ MW\b", s)):
+            # A fuel sentence, or a continuation line of the fuel list ("126 MW en los motores ... de Moa.").
+            for cause, value in _fuel_figures(s, "fuel" if in_section else None):
+                if cause == "total" and ("causa" in s or "concepto" in s or fuel or "afectad" in s):
+                    # The total replaces the parts so far; the rest of its sentence breaks it down.
+                    parts = [value]
+                    break
+                if cause == "fuel":
+                    parts.append(value)
             in_section = True
-            parts.extend(_to_number(m.group(1)) for m in _MW_RE.finditer(s))
-        elif in_section and re.match(r"(?:Otros )?\d+ MW\b", s):
-            # Continuation lines of the fuel list ("126 MW en los motores ... de Moa.").
-            parts.extend(_to_number(m.group(1)) for m in _MW_RE.finditer(s))
         else:
             in_section = False
     return _sum(parts) if parts else None
@@ -1062,26 +1154,46 @@ _POWER_CONTEXT_RE = re.compile(
 )
 
 
-def _is_note(clean: str) -> bool:
+#: Reasons ``note_rejection`` gives (the parse command and the ETL count rejections by these).
+REJECT_EMPTY = "empty or too short"
+REJECT_NO_FIGURES = "no UNE figures"
+REJECT_NO_STATEMENT = "not a daily note: MW figures but no forecast, maximum cut or availability statement"
+REJECT_UNNAMED = "not a daily note: grid figures without the UNE or the grid named"
+REJECT_ERROR = "not a daily note: the text could not be read"
+_ANY_MW_RE = re.compile(r"\d MWh?\b")
+
+
+def _rejection(clean: str) -> str | None:
+    """None for a note; else why the text is not one (the decision is the detector's, the reason says which test failed)."""
     if len(clean) < 40:
-        return False
+        return REJECT_EMPTY
     signal = _NOTE_SIGNAL_RE.search(clean)
     if signal and _UNE_NAME_RE.search(clean):
-        return True
+        return None
     if signal and _POWER_CONTEXT_RE.search(clean) and (_AVAIL_FIG_RE.search(clean) or _MAX_AFF_RE.search(clean)):
-        return True  # Some republished notes never name the UNE but carry its figures.
-    if not _UNE_NAME_RE.search(clean):
-        return False
-    # A bare report of a total blackout is still a UNE note (it carries the collapse flag).
-    return _grid_collapse([clean]) and re.search(r"Uni[oó]n El[eé]ctrica|\bUNE\b", clean) is not None
+        return None  # Some republished notes never name the UNE but carry its figures.
+    if _UNE_NAME_RE.search(clean) and _grid_collapse([clean]) and re.search(r"Uni[oó]n El[eé]ctrica|\bUNE\b", clean):
+        return None  # A bare report of a total blackout is still a UNE note (it carries the collapse flag).
+    if not _ANY_MW_RE.search(clean):
+        return REJECT_NO_FIGURES
+    return REJECT_UNNAMED if signal else REJECT_NO_STATEMENT
+
+
+def _is_note(clean: str) -> bool:
+    return _rejection(clean) is None
+
+
+def note_rejection(text: str) -> str | None:
+    """Why ``text`` is not read as a UNE daily note (e.g. "no UNE figures"), or None when it is one."""
+    try:
+        return _rejection(_prepare(text))
+    except Exception:  # noqa: BLE001 - a classifier of arbitrary input must not raise
+        return REJECT_ERROR
 
 
 def looks_like_une_note(text: str) -> bool:
     """True when the text reads like a UNE daily note (or a UNE report of a total blackout)."""
-    try:
-        return _is_note(_prepare(text))
-    except Exception:  # noqa: BLE001 - a classifier of arbitrary input must not raise
-        return False
+    return note_rejection(text) is None
 
 
 def _iso_date(note_date: Any) -> str | None:
@@ -1104,7 +1216,8 @@ def _empty(date: str | None) -> dict[str, Any]:
 
 
 def _parse_clean(clean: str) -> dict[str, Any]:
-    sentences = _sentences(clean)
+    # A sentence pasted twice (republished notes sometimes repeat a paragraph) must not count twice in the sums.
+    sentences = list(dict.fromkeys(_sentences(clean)))
     avails = _avail_statements(sentences)
     out: dict[str, Any] = {}
     out.update(_peak_fields(sentences, avails))
@@ -1132,14 +1245,20 @@ def parse_note(text: str, note_date: str | dt.date | None = None) -> dict[str, A
     "no affectation" is 0; a reserve (no deficit) leaves ``peak_deficit_mw`` None. Never raises:
     anything that is not a UNE note gives all fields None.
     """
+    return parse_note_with_reason(text, note_date)[0]
+
+
+def parse_note_with_reason(text: str, note_date: str | dt.date | None = None) -> tuple[dict[str, Any], str | None]:
+    """``parse_note``'s record plus ``note_rejection``'s reason (None for a note), from one pass over the text."""
     date = None
     try:
         date = _iso_date(note_date)
         clean = _prepare(text)
-        if not _is_note(clean):
-            return _empty(date)
+        reason = _rejection(clean)
+        if reason is not None:
+            return _empty(date), reason
         result = _empty(date)
         result.update(_parse_clean(clean))
-        return result
+        return result, None
     except Exception:  # noqa: BLE001 - the ETL must survive any input; tests check this path is unused
-        return _empty(date)
+        return _empty(date), REJECT_ERROR

@@ -22,7 +22,15 @@ if str(ROOT) not in sys.path:
 
 from etl import une_parser as P
 from etl.une_parse_command import main as parse_une_main
-from etl.une_parser import CANONICAL_PLANTS, FIELDS, looks_like_une_note, parse_note, strip_boilerplate
+from etl.une_parser import (
+    CANONICAL_PLANTS,
+    FIELDS,
+    looks_like_une_note,
+    note_rejection,
+    parse_note,
+    parse_note_with_reason,
+    strip_boilerplate,
+)
 
 GUITERAS = "Antonio Guiteras"
 FELTON = "Lidio Ramón Pérez (Felton)"
@@ -240,6 +248,262 @@ def test_fuel_parts_are_summed_without_a_stated_total() -> None:
     r = parse_note(note)
     assert r["out_of_fuel_mw"] == 375
     assert r["distributed_generation_out_mw"] == 300
+
+
+# --------------------------------------------------------------------------------------------------
+# Secondary fields where one sentence carries several figures (issue 16). Sentences written for these
+# tests in the shapes of the notes named in the issue; figures invented.
+# --------------------------------------------------------------------------------------------------
+
+FUEL_HEAD = (
+    "La Unión Eléctrica estima para el horario pico una disponibilidad de 1 850 MW y una demanda máxima "
+    "de 3 300 MW, para un déficit de 1 450 MW. "
+)
+
+
+@pytest.mark.parametrize(
+    ("fuel_sentences", "expected"),
+    [
+        pytest.param(  # parts then a total (2025-06-23 shape): the total, not parts + total
+            "Por falta de combustible están fuera 90 centrales de generación distribuida, con 700 MW "
+            "afectados, a los que se suman 60 MW por falta de aceite, totalizando 760 MW no disponibles.",
+            760,
+            id="totalizando",
+        ),
+        pytest.param(  # "sumando N MW afectados por esta causa" (2025-07-26, 2025-06-16 shape)
+            "Hay fuera por falta de combustible 80 centrales de generación distribuida (con 650 MW) y "
+            "4 motores de una patana (30 MW), sumando 680 MW afectados por esta causa.",
+            680,
+            id="sumando",
+        ),
+        pytest.param(  # total first, then its breakdown (2024-10-13 shape)
+            "Están fuera de servicio por combustible 520 MW, de ellos 300 MW en 40 centrales de "
+            "generación distribuida y 220 MW en las patanas.",
+            520,
+            id="de-ellos",
+        ),
+        pytest.param(  # thermal limits in the same sentence (2024-04-22, 2025-03-13 shape)
+            "Las limitaciones en la generación térmica son de 360 MW y se encuentran fuera de servicio por "
+            "combustible 30 centrales de generación distribuida, con 250 MW afectados.",
+            250,
+            id="thermal-in-sentence",
+        ),
+        pytest.param(  # thermal first, fuel after "mientras", lubricant next sentence (2025-04-10 shape)
+            "Las limitaciones térmicas se calculan en 400 MW fuera de servicio, mientras que por falta de "
+            "combustible hay problemas en 55 centrales de generación distribuida (330 MW). "
+            "Además, no están disponibles por falta de lubricantes 120 MW.",
+            450,
+            id="mientras-and-lubricant",
+        ),
+        pytest.param(  # a list of causes: thermal, fuel, an uncaused plant in the list, lubricant (2025-04-18)
+            "Hay limitaciones: 300 MW fuera de servicio por restricciones térmicas, 600 MW no disponibles "
+            "en 60 centrales de generación distribuida por falta de combustible, 140 MW indisponibles en "
+            "los motores de Moa y 50 MW adicionales fuera de servicio por carencia de lubricantes.",
+            790,
+            id="cause-list",
+        ),
+        pytest.param(  # the previous day's maximum blamed on fuel (2025-04-24 shape)
+            "La máxima afectación de ayer fue de 1 880 MW a las 20:10 horas, superior a lo planificado por "
+            "limitaciones de combustible en una patana. Se encuentran fuera por combustible 100 centrales "
+            "de generación distribuida con 690 MW afectados por esta causa.",
+            690,
+            id="prev-day-max",
+        ),
+        pytest.param(  # a total, then a further amount that "raises the total" (two totals: the last wins)
+            "Por problemas de combustible, 100 centrales de generación distribuida presentan afectaciones, "
+            "sumando 860 MW fuera de servicio. Adicionalmente, 20 MW están inoperativos por falta de "
+            "aceite, lo que eleva el total afectado por esta causa a 880 MW.",
+            880,
+            id="total-raised",
+        ),
+        pytest.param(  # the plan for the peak and a loss still to come are not today's outage
+            "Se encuentran fuera por combustible 70 centrales de generación distribuida para un total de "
+            "800 MW. La entrada de motores que están fuera por combustible con 150 MW. En la tarde de hoy "
+            "saldrán de servicio por falta de combustible dos patanas (100 MW). Para el pico se cuenta con "
+            "la recuperación de 80 MW que se encuentran fuera por combustible.",
+            800,
+            id="plans-excluded",
+        ),
+        pytest.param(  # the cause stated after the figure's own clause
+            "También 50 centrales de generación distribuida, con 380 MW, presentan problemas por falta de combustible.",
+            380,
+            id="cause-after-clause",
+        ),
+    ],
+)
+def test_out_of_fuel_counts_only_the_fuel_cause_and_never_adds_the_total(fuel_sentences: str, expected: int) -> None:
+    assert parse_note(FUEL_HEAD + fuel_sentences)["out_of_fuel_mw"] == expected
+
+
+def test_a_forecast_cut_blamed_on_fuel_is_not_out_of_fuel_capacity() -> None:
+    note = FUEL_HEAD + "Se pronostica una afectación de 40 MW en este horario, por déficit de combustible."
+    assert parse_note(note)["out_of_fuel_mw"] is None
+
+
+def test_midday_is_not_the_previous_day_maximum_near_a_solar_sentence() -> None:
+    # 2026-03-10 shape: yesterday's maximum ("en el día de ayer ... superior a lo planificado"), a solar
+    # sentence with "horario de la media", then the midday forecast.
+    note = (
+        FUEL_HEAD + "La máxima afectación por déficit de capacidad de generación en el día de ayer fue de "
+        "1 910 MW a las 19:40 horas, superior a lo planificado por no entrar una unidad. "
+        "Los 40 nuevos parques solares fotovoltaicos produjeron 3 800 MWh, con 700 MW como máxima potencia "
+        "entregada en el horario de la media. En el horario de la media se estima una afectación de 1 120 MW."
+    )
+    r = parse_note(note)
+    assert r["prev_day_max_affectation_mw"] == 1910
+    assert r["midday_affectation_mw"] == 1120
+
+
+def test_midday_is_not_the_morning_snapshot_cut_in_the_same_sentence() -> None:
+    note = (
+        FUEL_HEAD + "La disponibilidad del SEN a las 07:00 horas es de 2 300 MW la demanda 2 350 MW con 70 MW "
+        "afectados, se estima para el horario del mediodía una afectación de 420 MW."
+    )
+    r = parse_note(note)
+    assert (r["morning_demand_mw"], r["morning_affected_mw"]) == (2350, 70)
+    assert r["midday_affectation_mw"] == 420
+
+
+def test_midday_stated_far_from_its_keyword() -> None:
+    # 2023-2024 shape: a long cause between "afectaciones" and the figure.
+    note = FUEL_HEAD + (
+        "Durante el horario diurno se estiman afectaciones al servicio por déficit de capacidad de "
+        "generación en el orden de los 320 MW."
+    )
+    assert parse_note(note)["midday_affectation_mw"] == 320
+
+
+def test_morning_demand_with_a_comma_and_no_unit_is_not_the_cut() -> None:
+    # 2025-03-18 shape: "la demanda, de 1950, con una afectación de 186 MW".
+    note = FUEL_HEAD + (
+        "A las 07:00 horas de este martes, la disponibilidad del sistema eléctrico nacional era de 1 750 MW y "
+        "la demanda, de 1 930, con una afectación de 190 MW."
+    )
+    r = parse_note(note)
+    assert (r["morning_availability_mw"], r["morning_demand_mw"], r["morning_affected_mw"]) == (1750, 1930, 190)
+
+
+def test_a_sentence_pasted_twice_is_counted_once() -> None:
+    # 2023-01-22 shape: the distributed-generation sentence appears twice in the published text.
+    dg = "En la generación distribuida, están indisponibles por avería 790 MW y en mantenimiento 410 MW. "
+    r = parse_note(FUEL_HEAD + dg + dg)
+    assert r["distributed_generation_out_mw"] == 1200
+
+
+# --------------------------------------------------------------------------------------------------
+# The note wherever it is published (issue 16): ministry pages, provincial paraphrases, and a reason
+# for every rejected text. Page shapes written for these tests; figures invented.
+# --------------------------------------------------------------------------------------------------
+
+MINISTRY_BODY = (
+    "Se afectó el servicio por déficit de capacidad de generación desde las 06:12 horas de ayer hasta las "
+    "02:30 horas de hoy. La máxima afectación fue de 905 MW a las 19:40 horas, coincidiendo con el horario "
+    "pico. Para el horario pico de hoy se estima una disponibilidad de 2 150 MW y una demanda máxima de "
+    "2 980 MW, para un déficit de 830 MW, por lo que se pronostica una afectación de 900 MW en este horario."
+)
+MINISTRY_HTML = (
+    "<html><head><title>Situación del SEN para hoy 14 de octubre de 2022 | Ministerio de Energía y Minas"
+    "</title></head><body><nav class='breadcrumb'><a href='/'>Inicio</a> » <a href='/noticias'>Noticias</a> » "
+    "Situación del SEN para hoy 14 de octubre de 2022</nav><h1>Situación del SEN para hoy 14 de octubre de "
+    "2022</h1><div class='date'>14 Octubre 2022</div><img src='/files/imagenes/sen_14-10-2022.jpg' "
+    f"alt='sen_14-10-2022.jpg'><p>{MINISTRY_BODY}</p><div class='comments'><h3>Deja un comentario</h3><form>"
+    "<p>Su dirección de correo no será publicada.</p><label>Nombre</label><label>Correo electrónico</label>"
+    "<textarea>Ayer en mi barrio fueron 1 200 MW de apagón, 12 horas.</textarea>"
+    "<button>Publicar comentario</button></form></div><footer>Ministerio de Energía y Minas</footer></body></html>"
+)
+# The same page as text (a scraper that drops the tags keeps the title first and the form last).
+MINISTRY_TEXT = (
+    "Situación del SEN para hoy 14 de octubre de 2022 | Ministerio de Energía y Minas Inicio » Noticias » "
+    "Situación del SEN para hoy 14 de octubre de 2022 14 Octubre 2022 sen_14-10-2022.jpg "
+    + MINISTRY_BODY
+    + " Deja un comentario Su dirección de correo no será publicada. Nombre Correo electrónico "
+    "Ayer en mi barrio fueron 1 200 MW de apagón. Publicar comentario"
+)
+
+
+@pytest.mark.parametrize("page", [MINISTRY_HTML, MINISTRY_TEXT], ids=["html", "text"])
+def test_ministry_page_with_title_breadcrumbs_image_date_and_comment_form(page: str) -> None:
+    r, reason = parse_note_with_reason(page, "2022-10-14")
+    assert reason is None
+    assert (r["peak_availability_mw"], r["peak_demand_mw"], r["peak_deficit_mw"]) == (2150, 2980, 830)
+    assert r["peak_affectation_mw"] == 900
+    assert (r["prev_day_max_affectation_mw"], r["prev_day_max_affectation_time"]) == (905, "19:40")
+    assert r == parse_note(MINISTRY_BODY, "2022-10-14")  # the page chrome adds and removes nothing
+
+
+def test_provincial_paraphrase_of_the_morning_report() -> None:
+    text = (
+        "Sancti Spíritus, 3 mar.- El reporte de las 7:00 de la mañana indicó una disponibilidad de 1 720 MW "
+        "para una demanda de 2 690 MW, resultando en un déficit de 1 010 MW, de acuerdo con la Unión Eléctrica."
+    )
+    r = parse_note(text)
+    assert (r["morning_availability_mw"], r["morning_demand_mw"], r["morning_time"]) == (1720, 2690, "07:00")
+    assert r["peak_availability_mw"] is None and r["peak_deficit_mw"] is None  # a morning figure, not the forecast
+
+
+def test_provincial_paraphrase_of_hours_affected() -> None:
+    hours = "Este martes, el servicio se vio afectado por déficit de capacidad durante 19 horas con 40 minutos."
+    assert note_rejection(hours + " Lo informó la Empresa Eléctrica provincial.") == "no UNE figures"
+    r = parse_note(hours + " La Unión Eléctrica informó que la máxima afectación fue de 1 590 MW a las 20:40 horas.")
+    assert (r["prev_day_max_affectation_mw"], r["prev_day_max_affectation_time"]) == (1590, "20:40")
+    assert r["prev_day_affected_all_day"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "empty or too short"),
+        ("El equipo ganó 3 a 1.", "empty or too short"),
+        (RANDOM_ARTICLE, "no UNE figures"),
+        (
+            "La nueva planta fotovoltaica aportará 21,8 MW al SEN cuando concluya su montaje, informó la UNE.",
+            "not a daily note: MW figures but no forecast, maximum cut or availability statement",
+        ),
+        (NOTE_2024, None),
+    ],
+)
+def test_the_detector_says_why_it_rejects_a_text(text: str, reason: str | None) -> None:
+    assert note_rejection(text) == reason
+    assert looks_like_une_note(text) is (reason is None)
+    record, given = parse_note_with_reason(text)
+    assert given == reason
+    assert record == parse_note(text)
+
+
+def test_notes_table_counts_dropped_articles_per_reason() -> None:
+    from etl.une_corpus import Article
+    from etl.une_notes import NO_FIELD_READ, notes_table
+
+    articles = [
+        Article("2022-10-14", "https://example.org/a", "t", MINISTRY_HTML),
+        Article("2022-10-14", "https://example.org/b", "t", RANDOM_ARTICLE),
+        Article(
+            "2022-10-15",
+            "https://example.org/c",
+            "t",
+            "La Unión Eléctrica informa: déficit de generación hoy, sin más datos.",
+        ),
+    ]
+    table = notes_table(articles, "fixture")
+    assert table["url"].tolist() == ["https://example.org/a"]
+    assert table.attrs["rejected"] == {"no UNE figures": 1, NO_FIELD_READ: 1}
+
+
+def test_command_counts_rejections_per_reason() -> None:
+    lines = [
+        {"date": "2024-09-10", "text": NOTE_2024},
+        {"date": "2024-09-10", "text": RANDOM_ARTICLE},
+        {"date": "2024-09-11", "text": RANDOM_ARTICLE + " Otra vez."},
+        {"date": "2024-09-12", "text": "Corto."},
+    ]
+    stdin = io.StringIO("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert parse_une_main(stdin, stdout, stderr) == 0  # rejections are reported, not errors
+    assert len(stdout.getvalue().splitlines()) == 4
+    assert stderr.getvalue().splitlines() == [
+        "parse-une: 2 text(s) not read as a UNE note: no UNE figures",
+        "parse-une: 1 text(s) not read as a UNE note: empty or too short",
+    ]
 
 
 # --------------------------------------------------------------------------------------------------
