@@ -865,6 +865,8 @@ _TOTAL_AFTER_RE = re.compile(
 _RETURN_PLAN_RE = _lower_re(r"\bconsidera\b|\bse cuenta con\b|\bpara (?:el|ese|este) (?:horario|momento|pico)\b")
 _FUTURE_OUT_RE = _lower_re(r"\bsaldr[aá]n? de servicio\b")  # a loss still to come, not today's
 _RETURN_HEAD_RE = re.compile(r"(?:La |El )?(?:entrada|recuperaci[oó]n|incorporaci[oó]n|arranque)\b", re.IGNORECASE)
+_TOTAL_LINE_RE = re.compile(r"Total de (?:los )?MW (?:afectados|indisponibles|fuera)\b[^.]*\bcausa\b", re.IGNORECASE)
+_ITEM_LINE_RE = re.compile(r"(?:Patanas?|Motores|Centrales flotantes|Grupos?)\b[^.]{0,60}\bcon \d[\d ,.]* MW\.?$")
 _CAUSE_CLAUSE_END_RE = re.compile(r"[,;(]| y | e | mientras")
 
 
@@ -962,8 +964,20 @@ def _out_of_fuel(sentences: list[str]) -> Number | None:
         if is_return or _AVAIL_RE.search(s) or _FUTURE_OUT_RE.search(s):
             in_section = False
             continue
+        if in_section and _TOTAL_LINE_RE.match(s):  # "Total de MW afectados por esta causa: 467 MW."
+            for cause, value in _fuel_figures(s, "fuel"):
+                if cause == "total":
+                    parts = [value]
+                    break
+            in_section = False
+            continue
+        if in_section and _ITEM_LINE_RE.match(s) and not _OTHER_CAUSE_RE.search(s):
+            # A short item of the list ("Patanas de Regla con 47 MW."): not counted on its own (its cause is not
+            # stated), but the list goes on, so a total line after it is still read.
+            continue
         if fuel or (in_section and re.match(r"(?:Otros |A esto se suman )?\d+ MW\b", s)):
-            # A fuel sentence, or a continuation line of the fuel list ("126 MW en los motores ... de Moa.").
+            # A fuel sentence, or a continuation line of the fuel list ("126 MW en los motores ... de Moa.", or its
+            # own total line: "Total de MW afectados por esta causa: 467 MW.").
             for cause, value in _fuel_figures(s, "fuel" if in_section else None):
                 if cause == "total" and ("causa" in s or "concepto" in s or fuel or "afectad" in s):
                     # The total replaces the parts so far; the rest of its sentence breaks it down.

@@ -324,6 +324,19 @@ FUEL_HEAD = (
             800,
             id="plans-excluded",
         ),
+        pytest.param(  # the total on a line of its own, after a part (2025-08-05 / 2025-12-27 shape; second reader)
+            "Problemas por falta de combustible: 40 centrales de generación distribuida con 300 MW. "
+            "Total de MW afectados por esta causa: 345 MW.",
+            345,
+            id="total-line",
+        ),
+        pytest.param(  # a short list item between the part and the total (2025-08-05 shape; second reader)
+            "Problemas por falta de combustible: 50 centrales de generación distribuida con 400 MW. "
+            "Patanas de una bahía con 45 MW. Total de MW afectados por esta causa: 445 MW. "
+            "La producción de los parques solares fotovoltaicos fue de 2 300 MWh, con 470 MW.",
+            445,
+            id="list-item-then-total",
+        ),
         pytest.param(  # the cause stated after the figure's own clause
             "También 50 centrales de generación distribuida, con 380 MW, presentan problemas por falta de combustible.",
             380,
