@@ -586,21 +586,23 @@ def test_the_claim_label_never_sits_on_the_side_of_the_evidence_mark():
     """The label sits at the left: it goes to the side with fewer marks in its reach, and never to the side of an
     evidence mark in its reach (round 3: it hid the 2025 evidence; round 5: it washed out 2007-09 context dots)."""
 
-    def label_anchor(evidence_year: int) -> str:
+    def label_anchor(evidence_year: int, evidence_value: float = 1.81e6) -> str:
         rows = [
             row("Visitors", f"{y}-01-01", f"{y}-12-31", 2.2e6, unit="persons", role="context")
             for y in range(2007, 2013)
         ]
-        rows.append(row("Visitors", f"{evidence_year}-01-01", f"{evidence_year}-12-31", 1.81e6, unit="persons"))
-        rows.append(row("Visitors", "2025-01-01", "2025-12-31", 1.9e6, unit="persons", role="context"))
+        rows.append(row("Visitors", f"{evidence_year}-01-01", f"{evidence_year}-12-31", evidence_value, unit="persons"))
         c = claim(rows, claimed={"value": 2e6, "unit": "persons", "period": "2025"})
         label = next(
             a for a in figure_json(view_of(c))["layout"]["annotations"] if a.get("text", "").startswith("Claim")
         )
         return label["yanchor"]
 
-    assert label_anchor(2009) == "bottom"  # evidence below, under the label: the label stays above
-    assert label_anchor(2024) == "top"  # evidence far right, out of reach: below, clear of the 2007-12 dots
+    assert label_anchor(2009) == "bottom"  # evidence below: the label stays above
+    # evidence far right below the line: still above (on a phone a two-line label runs the plot's whole width)
+    assert label_anchor(2024) == "bottom"
+    # no evidence near the line, context dots above it within the label's reach: the label goes below
+    assert label_anchor(2024, evidence_value=0.8e6) == "top"
 
 
 def test_several_context_marks_on_the_line_get_no_notes_that_could_collide():

@@ -495,8 +495,8 @@ def _label_clear_of_data(
     fig: Draft, label: str, marks: list[tuple[float, float]], bounds: list[float], evidence: list[tuple[float, float]]
 ) -> None:
     """Put the claim's label on the side of its line with fewer marks near it under the label (marks are (x share of
-    the axis, value); the label sits at the left, so only marks in its reach count); never on the side of an
-    evidence mark in its reach (an evidence mark hidden by the claim's own label is the worst case)."""
+    the axis, value); the label sits at the left, so only context marks in its reach count); never on the side of an
+    evidence mark anywhere along the line (an evidence mark hidden by the claim's own label is the worst case)."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
     if note is None or note.get("yanchor") != "bottom":
         return
@@ -504,8 +504,9 @@ def _label_clear_of_data(
     reach = [v for x, v in marks if x <= LABEL_EXTENT]
     above = sum(line < v <= line + near for v in reach)
     below = sum(line - near <= v < line for v in reach)
-    evidence_below = any(line - near <= v < line for x, v in evidence if x <= LABEL_EXTENT)
-    evidence_above = any(line < v <= line + near for x, v in evidence if x <= LABEL_EXTENT)
+    # Evidence counts wherever it is: on a phone a two-line label runs the whole width of the plot (round 6).
+    evidence_below = any(line - near <= v < line for _, v in evidence)
+    evidence_above = any(line < v <= line + near for _, v in evidence)
     if evidence_below and not evidence_above:
         return
     if (above > below or evidence_above) and line - near >= bounds[0]:
