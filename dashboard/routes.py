@@ -461,14 +461,12 @@ def claim_share_image(store: DataStore, cache: Cache, lang: str) -> flask.Respon
 def share_png(store: DataStore, cache: Cache, key: str, make_figure: Callable[[], Any]) -> flask.Response:
     """A 1200×630 link-preview image, rendered once per data version (renders cost ~0.4 s of CPU each)."""
     version = key.split(":", 2)[1]
-    try:
-        content, hit = serving.cached_or_built(
-            cache, key, lambda: render.to_image(make_figure(), "png", 1200, 630), store, version
-        )
-    except throttle.Refused as exc:
-        return serving.refused(exc)
-    except render.RenderUnavailable as exc:
-        return flask.Response(str(exc), status=503, mimetype="text/plain")
+    answer = serving.answer_or_refusal(
+        cache, key, lambda: render.to_image(make_figure(), "png", 1200, 630), store, version
+    )
+    if isinstance(answer, flask.Response):
+        return answer
+    content, hit = answer
     response = flask.Response(content, mimetype="image/png")
     response.headers["Cache-Control"] = "public, max-age=3600"
     response.headers["X-Cache"] = "hit" if hit else "miss"

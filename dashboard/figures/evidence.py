@@ -573,11 +573,7 @@ def _name_marks_on_claim_line(
         end = date.fromisoformat((row.get("x_end") or row["x_start"])[:10])
         when = f"{words.months[end.month - 1]} {end.year}"
         publisher = str(row.get("publisher") or "").split(" (")[0].split(" via ")[0]
-        value = f"{row['value']:,.0f}" if abs(row["value"]) >= 100 else f"{round(row['value'], 1):g}"
-        if lang == "es":
-            value = value.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
-        unit_text = _unit(words, unit)
-        text = f"{publisher}, {when}: {value}{'' if unit_text == '%' and lang == 'en' else ' '}{unit_text}"
+        text = f"{publisher}, {when}: {_value_text(row['value'], _unit(words, unit), lang)}"
         if row.get("role") != "evidence":
             text = f"{text} {_context_words(row, words)}"
         text = wrap(text, 28)
@@ -617,16 +613,12 @@ def _name_latest_without_evidence(
         if start[5:] == "01-01" and end[5:] == "12-31" and start[:4] == end[:4]
         else (f"{words.months[int(end[5:7]) - 1]} {end[:4]}")
     )
-    value = f"{latest['value']:,.0f}" if abs(latest["value"]) >= 100 else f"{round(latest['value'], 1):g}"
-    if lang == "es":
-        value = value.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
-    unit_text = _unit(words, unit)
     x = _mid(start, end)
     side = _side(x, x_bounds)
     fig.add_annotation(
         x=x,
         y=latest["value"],
-        text=f"{when}: {value}{'' if unit_text == '%' and lang == 'en' else ' '}{unit_text}",
+        text=f"{when}: {_value_text(latest['value'], _unit(words, unit), lang)}",
         showarrow=True,
         arrowhead=0,
         ax={"left": 14, "center": 0, "right": -14}[side],
@@ -636,6 +628,14 @@ def _name_latest_without_evidence(
         font={"size": 12, "color": "#111"},
         bgcolor="rgba(255,255,255,0.7)",
     )
+
+
+def _value_text(value: float, unit_text: str, lang: str) -> str:
+    """A mark's value as a note beside it says it: "1,185 people", "82.3%", "82,3 %" (whole numbers from 100 on)."""
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{round(value, 1):g}"
+    if lang == "es":
+        text = text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".")
+    return f"{text}{'' if unit_text == '%' and lang == 'en' else ' '}{unit_text}"
 
 
 def _side(x: str, bounds: list[str] | None) -> str:
