@@ -9,7 +9,6 @@ import os
 import re
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 import dash
 import flask
@@ -195,7 +194,3 @@ def warm_up() -> None:
         charts.build(spec.id, store, charts.narrow(spec, store, charts.parse_state(spec, store, {})))
     gc.collect()
     gc.freeze()
-
-
-def page_url(path: str, query: dict[str, str]) -> str:
-    return f"{path}?{urlencode(query)}" if query else path

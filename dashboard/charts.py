@@ -1,26 +1,31 @@
-"""The chart registry: every chart has a stable id, the URL parameters it accepts, and a builder that turns the
-published data and a view state into a figure, the numbers shown, a one-sentence summary and its sources.
+"""Charts by id, from URL to view: `get` and `all_charts` (the registry filled by the chart definitions, imported
+here), `parse_state` (URL parameters → `ChartState`, or `BadParameter`), `build` (a view, cached by value) and the
+share, embed and download links.
 
 Pages, downloads (CSV/PNG/SVG), embeds, share images and the static export all go through `build()`, so a
-chart looks and cites the same wherever it appears.
+chart looks and cites the same wherever it appears. What a chart is (`ChartSpec`, `ChartState`, `ChartView`,
+`register`) lives in `dashboard/chart_registry.py`, which the chart definitions import: no import cycle.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
-from typing import Any
 from urllib.parse import urlencode
 
-import pandas as pd
-import plotly.graph_objects as go
-
+from dashboard import data as data_module
 from dashboard import memo
-from dashboard.data import DataStore, SourceRef
-from dashboard.figures.common import Draft, for_screen, wrap
-from dashboard.i18n import LANGS, fmt_date, normalize_lang, source_text, t
+from dashboard.chart_registry import REGISTRY, ChartSpec, ChartState, ChartView
+
+# Chart definitions register themselves on import.
+from dashboard.chartdefs import blackouts, claims, explore, generation, oil, oil_monthly  # noqa: F401
+
+# Re-exported: helpers of the chart definitions that embed.py, pages/data.py and tests still import from here.
+from dashboard.chartdefs._shared import filter_period, observation_text, source_line  # noqa: F401
+from dashboard.data import DataStore
+from dashboard.i18n import LANGS
 
 TABS = ("chart", "table")
 # ASCII digits only and no trailing newline (`\d` matches any Unicode digit and `$` matches before a final "\n").
@@ -35,128 +40,19 @@ class BadParameter(ValueError):
     """A URL parameter with a value the chart does not accept (→ HTTP 400 with a helpful page)."""
 
 
-@dataclass(frozen=True)
-class ChartState:
-    """What the URL says about a view. Empty values mean the chart's defaults."""
-
-    countries: tuple[str, ...] = ()
-    start: str | None = None
-    end: str | None = None
-    series: str | None = None
-    table: str | None = None
-    tab: str = "chart"
-    lang: str = "en"
-
-    def query(self, spec: ChartSpec, include_lang: bool = True) -> dict[str, str]:
-        """Query parameters that reproduce this view (defaults omitted)."""
-        out: dict[str, str] = {}
-        if self.table and "table" in spec.params:
-            out["table"] = self.table
-        if self.series and "series" in spec.params:
-            out["series"] = self.series
-        if self.countries and "country" in spec.params and tuple(self.countries) != tuple(spec.default_countries):
-            out["country"] = "~".join(self.countries)
-        if self.start and "start" in spec.params:
-            out["start"] = self.start
-        if self.end and "end" in spec.params:
-            out["end"] = self.end
-        if self.tab != "chart":
-            out["tab"] = self.tab
-        if include_lang and self.lang != "en":
-            out["lang"] = self.lang
-        return out
-
-
-@dataclass
-class ChartView:
-    """A built chart: the figure, the numbers it shows, a sentence for screen readers, and its citations."""
-
-    draft: Draft | go.Figure  # chart definitions hand over a Draft; `figure` and `screen()` are made from it
-    frame: pd.DataFrame
-    summary: str
-    title: str
-    subtitle: str
-    sources: list[SourceRef]
-    as_of: str
-    notes: list[str] = field(default_factory=list)
-    method_link: str | None = None
-
-    derived_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    def derived(self, key: str, make: Callable[[], Any]) -> Any:
-        """Something built from this view (its figure, its table), built once: views are cached and shared, so
-        charts a control does not affect cost nothing to send again. Never mutate the result."""
-        if key not in self.derived_cache:
-            self.derived_cache[key] = make()
-        return self.derived_cache[key]
-
-    @property
-    def figure(self) -> go.Figure:
-        """The plotly figure, made on first use: downloads, share images and static embeds need it; pages and
-        callbacks send `screen()`, the same JSON made straight from the draft (tests/test_fast_paths.py)."""
-        draft = self.draft
-        return self.derived("figure", draft.figure) if isinstance(draft, Draft) else draft
-
-    def screen(self) -> dict:
-        """The on-page figure (`for_screen`): what a page or a callback sends for this chart."""
-        draft = self.draft
-        return self.derived("screen", draft.screen if isinstance(draft, Draft) else lambda: for_screen(draft))
-
-
-Builder = Callable[[DataStore, ChartState], ChartView]
-ChoiceFn = Callable[[DataStore], list[str]]
-
-
-@dataclass(frozen=True)
-class ChartSpec:
-    id: str
-    page: str
-    title: Mapping[str, str]
-    build: Builder
-    params: tuple[str, ...] = ()
-    default_countries: tuple[str, ...] = ()
-    country_choices: ChoiceFn | None = None
-    series_choices: Callable[[DataStore, str | None], list[str]] | None = None
-    table_choices: ChoiceFn | None = None
-    description: Mapping[str, str] = field(default_factory=dict)
-
-    def title_in(self, lang: str) -> str:
-        return self.title[normalize_lang(lang)]
-
-
-REGISTRY: dict[str, ChartSpec] = {}
-
-
-def register(spec: ChartSpec) -> ChartSpec:
-    if spec.id in REGISTRY and REGISTRY[spec.id] is not spec:
-        raise ValueError(f"chart id {spec.id!r} registered twice")
-    REGISTRY[spec.id] = spec
-    return spec
-
-
 def get(chart_id: str) -> ChartSpec:
     """A registered chart, or a claim's evidence chart (`claim-<id>`, KeyError if the claim or its chart is unknown)."""
-    _ensure_loaded()
     if chart_id in REGISTRY:
         return REGISTRY[chart_id]
     if chart_id.startswith("claim-"):
-        from dashboard.chartdefs import claims
-        from dashboard.data import store
-
-        claim = claims.find_claim(store(), chart_id.removeprefix("claim-"))
+        claim = claims.find_claim(data_module.store(), chart_id.removeprefix("claim-"))
         if claims.has_chart(claim):
             return claims.spec_for(chart_id)
     raise KeyError(chart_id)
 
 
 def all_charts() -> list[ChartSpec]:
-    _ensure_loaded()
     return list(REGISTRY.values())
-
-
-def _ensure_loaded() -> None:
-    # Chart definitions register themselves on import; import them lazily to avoid cycles.
-    from dashboard.chartdefs import blackouts, claims, explore, generation, oil  # noqa: F401
 
 
 def parse_state(spec: ChartSpec, store: DataStore, params: Mapping[str, str], strict: bool = True) -> ChartState:
@@ -266,99 +162,6 @@ def embed_path(spec: ChartSpec, state: ChartState, **flags: str) -> str:
 def download_path(spec: ChartSpec, state: ChartState, ext: str) -> str:
     query = state.query(spec)
     return f"/download/{spec.id}.{ext}{'?' + urlencode(query) if query else ''}"
-
-
-# -- helpers shared by chart definitions -----------------------------------------------------------------------------
-def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = "") -> str:
-    """'Source: Ember · Data as of 2024', inside every image. "As of" is the latest observation (the chart's, else its
-    tables'); a table whose latest observation is older than its cadence allows says so: 'Data as of 29 April 2026
-    — stale', or '… · latest data: 29 April 2026 — stale' when the view ends earlier than the table (naming the
-    publisher when the chart has several)."""
-    names = []
-    for s in sources:
-        name = source_text(s.publisher or s.title, lang)
-        if name and name not in names:
-            names.append(name)
-    text = f"{t('source', lang)}: {'; '.join(names)}"
-    observed = [s for s in sources if s.latest_observation]
-    if not as_of and observed:
-        latest = max(observed, key=lambda s: s.latest_observation)
-        as_of = observation_text(latest.latest_observation, latest.resolution, lang)
-    if as_of:
-        text += f" · {t('data_as_of', lang)} {as_of}"
-    stale = max((s for s in observed if s.stale_since), key=lambda s: s.latest_observation, default=None)
-    if stale is not None:
-        latest_text = observation_text(stale.latest_observation, stale.resolution, lang)
-        note = f"{t('latest_data', lang)}: {latest_text} — {t('stale_mark', lang)}"
-        if len(names) > 1:  # name the stale one: 'OWID; Ember · Data as of 2024 · Ember, latest data: 2024 — stale'
-            text += f" · {source_text(stale.publisher or stale.title, lang)}, {note}"
-        elif as_of in (latest_text, stale.latest_observation):
-            text += f" — {t('stale_mark', lang)}"
-        else:
-            text += f" · {note}"
-    if extra:
-        text += f" · {extra}"
-    return wrap(text, 110)
-
-
-def period_start(start: str) -> pd.Timestamp:
-    return pd.Timestamp(start if len(start) > 4 else f"{start}-01-01")
-
-
-def period_end(end: str) -> pd.Timestamp:
-    """The last day a year, month or date covers."""
-    if len(end) == 10:
-        return pd.Timestamp(end)
-    if len(end) == 4:
-        return pd.Timestamp(f"{end}-12-31")
-    return pd.Timestamp(f"{end}-01") + pd.offsets.MonthEnd(0)
-
-
-def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | None) -> pd.DataFrame:
-    """Keep rows within [start, end]; works on integer years and on datetime columns."""
-    if df.empty:
-        return df
-    col = df[column]
-    if pd.api.types.is_datetime64_any_dtype(col):
-        if col.is_monotonic_increasing:  # sorted dates (prepared frames): two binary searches, no mask over the rows
-            first = col.searchsorted(period_start(start), "left") if start else 0
-            last = col.searchsorted(period_end(end), "right") if end else len(col)
-            return df.iloc[first:last]
-        if start:
-            df = df[col >= period_start(start)]
-            col = df[column]
-        if end:
-            df = df[col <= period_end(end)]
-        return df
-    if col.is_monotonic_increasing and col.dtype.kind == "i":  # sorted years (one entity's rows): binary searches
-        first = col.searchsorted(int(start[:4]), "left") if start else 0
-        last = col.searchsorted(int(end[:4]), "right") if end else len(col)
-        return df.iloc[first:last]
-    if start:
-        df = df[col >= int(start[:4])]
-        col = df[column]
-    if end:
-        df = df[col <= int(end[:4])]
-    return df
-
-
-def observation_text(latest: str, resolution: str, lang: str) -> str:
-    """A latest observation (ISO date) as its table publishes it: '2024' for a year, 'April 2026', '29 April 2026'."""
-    if not latest:
-        return ""
-    if resolution == "year":
-        return latest[:4]
-    if resolution == "month":
-        return fmt_date(latest[:7], lang)
-    return fmt_date(latest[:10], lang)
-
-
-def as_of_text(value: object, lang: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return fmt_date(value.date(), lang)
-    return str(value)
 
 
 def narrow(spec: ChartSpec, store: DataStore, state: ChartState) -> ChartState:

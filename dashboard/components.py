@@ -12,17 +12,12 @@ import numpy as np
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import ids, memo
-from dashboard.charts import (
-    ChartSpec,
-    ChartState,
-    ChartView,
-    download_path,
-    embed_path,
-    share_path,
-    source_line,
-    view_bytes,
-)
+from dashboard import charts, ids, memo
+from dashboard import data as data_module
+from dashboard.chart_registry import ChartSpec, ChartState, ChartView
+from dashboard.chartdefs._shared import source_line
+from dashboard.chartdefs.claims import has_chart, unit_label
+from dashboard.charts import download_path, embed_path, share_path
 from dashboard.data import DataStore
 from dashboard.i18n import fmt_date, fmt_num, label_text, source_text, t
 from dashboard.pages_index import LABEL_SLUGS
@@ -135,10 +130,6 @@ def stale_banner(store: DataStore, lang: str) -> html.Div | None:
         role="status",
         className="alert alert-warning stale-banner",
     )
-
-
-def page_heading(title: str, description: str) -> list:
-    return [html.H1(title), html.P(description, className="lead")]
 
 
 # -- controls ---------------------------------------------------------------------------------------------------------
@@ -278,15 +269,15 @@ _TABLES = memo.ByteLRU("tables", memo.budget("tables")[0], _TABLES_MAX, memo.bud
 
 
 def view_table(view: ChartView, lang: str) -> dict:
-    """A view's table, kept for the last few views only: a long table is ~3,000 small dicts, and keeping one with
-    each of the 256 cached views made Python's full garbage collections take ~100 ms (the callbacks' p95). Bounded
-    in bytes too: an entry keeps its view alive, so it counts the view (charts.view_bytes) and the table."""
-    key = (id(view), lang)  # the entry holds the view, so its id stays its own while cached
-    found = _TABLES.get(key)
-    if found is not None:
-        return found[1]
-    table = data_table(view.frame, lang, view.title)
-    _TABLES.set(key, (view, table), view_bytes(view) + memo.size_of(table))
+    """A view's table, kept for the last few tables only: a long table is ~3,000 small dicts, and keeping one with
+    each of the 256 cached views made Python's full garbage collections take ~100 ms (the callbacks' p95). Keyed by
+    what the table is made of (the view's title, the language and its frame's values: `memo.frame_key`), never by
+    the view object: an object's id is reused once it is gone, and equal views share one table."""
+    key = (view.derived("frame_key", lambda: memo.frame_key(view.frame)), view.title, lang)
+    table = _TABLES.get(key)
+    if table is None:
+        table = data_table(view.frame, lang, view.title)
+        _TABLES.set(key, table, memo.size_of(table))
     return table
 
 
@@ -445,26 +436,15 @@ def chart_card(
             html.Div(
                 [
                     html.Span(t("download", lang) + ":", className="me-1"),
-                    html.A(
-                        t("download_csv", lang),
-                        href=download_path(spec, state, "csv"),
-                        id=ids.chart("csv", spec.id),
-                        className="btn btn-sm btn-outline-primary",
-                        download="",
-                    ),
-                    html.A(
-                        t("download_png", lang),
-                        href=download_path(spec, state, "png"),
-                        id=ids.chart("png", spec.id),
-                        className="btn btn-sm btn-outline-primary",
-                        download="",
-                    ),
-                    html.A(
-                        t("download_svg", lang),
-                        href=download_path(spec, state, "svg"),
-                        id=ids.chart("svg", spec.id),
-                        className="btn btn-sm btn-outline-primary",
-                        download="",
+                    *(
+                        html.A(
+                            t(f"download_{ext}", lang),
+                            href=download_path(spec, state, ext),
+                            id=ids.chart(ext, spec.id),
+                            className="btn btn-sm btn-outline-primary",
+                            download="",
+                        )
+                        for ext in ("csv", "png", "svg")
                     ),
                 ],
                 className="actions",
@@ -596,8 +576,6 @@ def label_badge(label: str, lang: str) -> html.Span:
 
 
 def value_text(value: Any, unit: str | None, lang: str) -> str:
-    from dashboard.chartdefs.claims import unit_label
-
     shown = unit_label(unit, lang)
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = fmt_num(value, lang)
@@ -707,10 +685,6 @@ def claim_body(
 ) -> list:
     """The full card's content: label, quote, characterisation and core, conclusion, evidence, caveats, how the
     claim is read, context, and the evidence chart (`chart`: "image", "lazy-image", "interactive" or "none")."""
-    from dashboard import charts
-    from dashboard.chartdefs.claims import has_chart
-    from dashboard.data import store
-
     cid = claim["claim_id"]
     children: list = [
         html.Div(
@@ -757,7 +731,7 @@ def claim_body(
     if chart != "none" and has_chart(claim):
         spec = charts.get(f"claim-{cid}")
         state = ChartState(lang=lang)
-        view = charts.build(spec.id, store(), state)
+        view = charts.build(spec.id, data_module.store(), state)
         image = f"/embed/{spec.id}.svg" + ("?lang=es" if lang == "es" else "")
         children.append(
             chart_card(

@@ -113,6 +113,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "Nuestra compilación es CC BY 4.0; cada conjunto de datos conserva la licencia de su fuente.",
     },
     "methodology_link": {"en": "How this is estimated", "es": "Cómo se estima"},
+    # The UNE's evening forecast against the next day's report (chart une-forecast-error, table une_forecast_outcomes).
+    "une_forecast_card": {
+        "en": "The UNE's evening forecast vs the next day's report",
+        "es": "El pronóstico nocturno de la UNE frente al informe del día siguiente",
+    },
+    "une_forecast_title": {
+        "en": "How far the UNE's evening forecast of load cuts missed",
+        "es": "Cuánto falló el pronóstico nocturno de afectaciones de la UNE",
+    },
+    "une_forecast_subtitle": {
+        "en": "Day's maximum cut (can fall outside the peak) minus the evening-peak forecast, MW. Above 0: more cut",
+        "es": "Afectación máxima del día (puede ser fuera del pico) menos la prevista para el pico, MW. Sobre 0: se cortó más",
+    },
+    "une_forecast_axis": {"en": "MW, reported − forecast", "es": "MW, informada − prevista"},
+    "une_forecast_day": {"en": "One day", "es": "Un día"},
+    "une_forecast_median": {"en": "Monthly median", "es": "Mediana mensual"},
+    "une_forecast_median_hover": {"en": "median of {days} days", "es": "mediana de {days} días"},
+    "une_forecast_hover": {
+        "en": "forecast {forecast} MW, reported {reported} MW",
+        "es": "prevista {forecast} MW, informada {reported} MW",
+    },
+    "une_forecast_summary": {
+        "en": "The day's maximum cut, reported by the UNE the next morning, exceeded its evening forecast on {above} of "
+        "the {days} days with both figures ({share}%), {first} to {last}; the median miss was {median} MW.",
+        "es": "La afectación máxima del día, informada por la UNE a la mañana siguiente, superó su pronóstico nocturno "
+        "en {above} de los {days} días con ambas cifras ({share}%), del {first} al {last}; la diferencia mediana fue "
+        "de {median} MW.",
+    },
+    "une_forecast_median_few": {
+        "en": "Median of < {days} days",
+        "es": "Mediana de < {days} días",
+    },
+    "une_forecast_method_note": {
+        "en": "Method: each day's forecast cut at the evening peak (that morning's UNE note) is set against the "
+        "largest cut of the day, reported in the next morning's note; days without both notes are left out. The "
+        "largest cut can fall outside the peak hour. Each day's pair, with both notes, is in the table and the CSV.",
+        "es": "Método: la afectación prevista para el pico nocturno de cada día (nota de la UNE de esa mañana) se "
+        "compara con la mayor afectación del día, informada en la nota de la mañana siguiente; se omiten los días "
+        "sin ambas notas. La mayor afectación puede ocurrir fuera de la hora pico. Cada par de cifras, con sus dos "
+        "notas, está en la tabla y el CSV.",
+    },
     "full_view": {"en": "Full view and data", "es": "Vista completa y datos"},
     "interactive_chart": {"en": "Interactive chart", "es": "Gráfico interactivo"},
     "close": {"en": "Close", "es": "Cerrar"},
@@ -324,6 +365,12 @@ SOURCES_ES = {  # dataset titles and publishers of data/datapackage.json, as a S
     "Curated, cited figures": "Cifras recopiladas y citadas",
     "Cuba Energy Crisis Dashboard (compiled from the publishers named in each row)": (
         "Panel de la crisis energética de Cuba (editores citados en cada fila)"
+    ),
+    "Reuters and other reports (compiled here; each row cites its page)": (
+        "Reuters y otros informes (recopilados aquí; cada fila cita su página)"
+    ),
+    "Oil imports to Cuba by month and year (derived from the curated monthly reports)": (
+        "Importaciones de petróleo de Cuba por mes y año (a partir de los informes mensuales recopilados)"
     ),
     "Electricity demand — OWID and Ember side by side": "Demanda eléctrica — OWID y Ember lado a lado",
     "Cuba Energy Crisis Dashboard (derived from OWID and Ember)": "Panel de la crisis energética de Cuba (a partir de OWID y Ember)",

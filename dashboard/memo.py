@@ -8,6 +8,7 @@ takes in memory: exact for bytes and text, an estimate (stated where it is made)
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sys
 import threading
@@ -16,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
+import pandas as pd
 from flask_caching.backends.base import BaseCache
 from flask_caching.backends.filesystemcache import FileSystemCache
 
@@ -36,6 +38,14 @@ def budget(name: str, total: int | None = None) -> tuple[int, int, int]:
     total = settings.cache_bytes() if total is None else total
     max_bytes = int(total * SHARES[name])
     return max_bytes, ENTRIES[name], max_bytes // ITEM_PART
+
+
+def frame_key(frame: pd.DataFrame) -> tuple:
+    """A DataFrame as a cache key, by value: its columns, their types, its length and a 128-bit digest of its values
+    (pandas' row hashes; the index is left out). Equal frames give equal keys wherever they were built."""
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    digest = hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest()
+    return tuple(frame.columns), tuple(str(dtype) for dtype in frame.dtypes), len(frame), digest
 
 
 def size_of(value: Any) -> int:

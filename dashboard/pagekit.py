@@ -11,7 +11,8 @@ from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import charts, components, ids, memo
-from dashboard.charts import BadParameter, ChartState
+from dashboard.chart_registry import ChartState
+from dashboard.charts import BadParameter
 from dashboard.data import store
 from dashboard.i18n import normalize_lang, t
 from dashboard.pages_index import PAGES, parse_page_query

@@ -80,6 +80,7 @@ PAGES: dict[str, PageInfo] = {
         charts=(
             "une-supply-demand",
             "une-load-cut",
+            "une-forecast-error",
             "une-share-dark",
             "une-outage-hours",
             "une-units-out",
@@ -88,7 +89,10 @@ PAGES: dict[str, PageInfo] = {
         share_chart="une-supply-demand",
     ),
     "/oil": PageInfo(
-        "/oil", "oil", charts=("oil-balance", "oil-shipments", "oil-gap-vs-producers"), share_chart="oil-shipments"
+        "/oil",
+        "oil",
+        charts=("oil-imports-monthly", "oil-imports-share", "oil-balance", "oil-shipments", "oil-gap-vs-producers"),
+        share_chart="oil-imports-monthly",
     ),
     "/generation": PageInfo(
         "/generation",

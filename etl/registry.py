@@ -23,6 +23,7 @@ SOURCE_IDS: tuple[str, ...] = (
     "une_cubadebate",
     "havana_outages",
     "electricity_demand_by_source",
+    "oil_supply",
     "une_daily",
     "claims",
 )

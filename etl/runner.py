@@ -60,6 +60,11 @@ class ValidationFailed(ValueError):
     """A parsed table broke its schema or a plausibility check; it is not published."""
 
 
+class InputNotPublished(ValidationFailed):
+    """A derived source's input table has never been published (its source has not run yet): the derived source
+    waits, reported as skipped, and nothing it published before changes."""
+
+
 @dataclass
 class SourceResult:
     source_id: str
@@ -72,6 +77,10 @@ class SourceResult:
     label_changes: list[dict[str, Any]] = field(default_factory=list)
     new_vintages: list[dict[str, Any]] = field(default_factory=list)
     text_notes: list[TextNote] = field(default_factory=list)  # cells neutralised or removed before publishing
+    # Texts a parser read but did not take, per reason ({"no UNE figures": 12}): the UNE sources' note detector says
+    # why it rejects each text, so a layout change upstream shows in the run log instead of as silent gaps. Empty
+    # when the source was not parsed (its files unchanged since the last run).
+    texts_rejected: dict[str, int] = field(default_factory=dict)
     write_failed: bool = False  # data/ could not be written (disk full, read-only): later sources would fail too
 
     def line(self) -> str:
@@ -118,6 +127,7 @@ class RunReport:
                     **({"label_changes": r.label_changes} if r.label_changes else {}),
                     **({"new_vintages": r.new_vintages} if r.new_vintages and r.status != "failed" else {}),
                     **({"text_checks": [n.record() for n in r.text_notes]} if r.text_notes else {}),
+                    **({"texts_rejected": r.texts_rejected} if r.texts_rejected else {}),
                 }
                 for r in self.results
             },
@@ -220,6 +230,16 @@ def validate(df: pd.DataFrame, table: TableMeta, previous: pd.DataFrame | None) 
             if len(future):
                 raise ValidationFailed(f"{table.name}: {f.name} in the future ({future.iloc[0]})")
     return df
+
+
+def texts_rejected(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """The counts a parser left in its tables' `attrs["rejected"]` ({reason: texts}), summed over the tables and
+    sorted by reason: what the run log records as the texts the source read but did not take."""
+    counts: dict[str, int] = {}
+    for df in tables.values():
+        for reason, count in (df.attrs.get("rejected") or {}).items():
+            counts[str(reason)] = counts.get(str(reason), 0) + int(count)
+    return {reason: counts[reason] for reason in sorted(counts) if counts[reason]}
 
 
 def check_text(df: pd.DataFrame, table: TableMeta, from_third_party: bool) -> tuple[pd.DataFrame, list[TextNote]]:
@@ -395,6 +415,7 @@ class Refresher:
                     tables = source.module.parse(raw, source.meta, ctx.published)
                 else:
                     tables = source.module.parse(raw, source.meta)
+            result.texts_rejected = texts_rejected(tables)
             unknown = set(tables) - set(source.meta.tables)
             if unknown:
                 raise ValidationFailed(f"parser returned undeclared tables {sorted(unknown)}")
@@ -455,6 +476,8 @@ class Refresher:
                 result.status = "no change"
         except WriteFailed as exc:
             result.status, result.message, result.write_failed = "failed", str(exc), True
+        except InputNotPublished as exc:
+            result.status, result.message = "skipped", str(exc)
         except (FetchError, ParseError, ValidationFailed) as exc:
             result.status, result.message = "failed", str(exc)
         except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the other sources; reported loudly
@@ -545,7 +568,7 @@ class Refresher:
             if df is None:
                 if name in optional:
                     continue
-                raise ValidationFailed(f"input table {name} is not published yet")
+                raise InputNotPublished(f"input table {name} is not published yet: run its source first")
             inputs[name] = df
         return inputs
 

@@ -80,7 +80,7 @@ TOPICS: tuple[str, ...] = (
     "economy",
 )
 AGGREGATES: tuple[str, ...] = ("last", "mean", "max", "min", "sum", "count")
-TIME_COLUMNS: tuple[str, ...] = ("date", "as_of_date", "figure_date", "period_end", "year", "reference_year")
+TIME_COLUMNS: tuple[str, ...] = ("date", "as_of_date", "figure_date", "period_end", "year", "reference_year", "month")
 VALUE_KINDS = ("approx", "at_least", "at_most", "date_diff_years")  # need claimed.value
 RANGE_KINDS = ("range", "ratio_range")  # need claimed.low / claimed.high
 OPEN_HIGH = 10_000  # a ratio_range `high` at or above this (in %) means "no upper bound" ("at least low")

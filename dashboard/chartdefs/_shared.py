@@ -1,11 +1,13 @@
-"""Small helpers used by several chart definitions."""
+"""Small helpers used by several chart definitions: country names and codes, sources, the source line inside every
+image, and filtering by a URL's period."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from dashboard.data import DataStore, SourceRef
-from dashboard.i18n import fmt_num, t
+from dashboard.figures.common import wrap
+from dashboard.i18n import fmt_date, fmt_num, source_text, t
 
 WORLD_CODE = "OWID_WRL"
 COUNTRY_NAMES_ES = {
@@ -70,3 +72,87 @@ def pct(value: float | None, lang: str) -> str:
 
 def no_data(lang: str) -> str:
     return t("no_data", lang)
+
+
+def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = "") -> str:
+    """'Source: Ember · Data as of 2024', inside every image. "As of" is the latest observation (the chart's, else its
+    tables'); a table whose latest observation is older than its cadence allows says so: 'Data as of 29 April 2026
+    — stale', or '… · latest data: 29 April 2026 — stale' when the view ends earlier than the table (naming the
+    publisher when the chart has several)."""
+    names = []
+    for s in sources:
+        name = source_text(s.publisher or s.title, lang)
+        if name and name not in names:
+            names.append(name)
+    text = f"{t('source', lang)}: {'; '.join(names)}"
+    observed = [s for s in sources if s.latest_observation]
+    if not as_of and observed:
+        latest = max(observed, key=lambda s: s.latest_observation)
+        as_of = observation_text(latest.latest_observation, latest.resolution, lang)
+    if as_of:
+        text += f" · {t('data_as_of', lang)} {as_of}"
+    stale = max((s for s in observed if s.stale_since), key=lambda s: s.latest_observation, default=None)
+    if stale is not None:
+        latest_text = observation_text(stale.latest_observation, stale.resolution, lang)
+        note = f"{t('latest_data', lang)}: {latest_text} — {t('stale_mark', lang)}"
+        if len(names) > 1:  # name the stale one: 'OWID; Ember · Data as of 2024 · Ember, latest data: 2024 — stale'
+            text += f" · {source_text(stale.publisher or stale.title, lang)}, {note}"
+        elif as_of in (latest_text, stale.latest_observation):
+            text += f" — {t('stale_mark', lang)}"
+        else:
+            text += f" · {note}"
+    if extra:
+        text += f" · {extra}"
+    return wrap(text, 110)
+
+
+def period_start(start: str) -> pd.Timestamp:
+    return pd.Timestamp(start if len(start) > 4 else f"{start}-01-01")
+
+
+def period_end(end: str) -> pd.Timestamp:
+    """The last day a year, month or date covers."""
+    if len(end) == 10:
+        return pd.Timestamp(end)
+    if len(end) == 4:
+        return pd.Timestamp(f"{end}-12-31")
+    return pd.Timestamp(f"{end}-01") + pd.offsets.MonthEnd(0)
+
+
+def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | None) -> pd.DataFrame:
+    """Keep rows within [start, end]; works on integer years and on datetime columns."""
+    if df.empty:
+        return df
+    col = df[column]
+    if pd.api.types.is_datetime64_any_dtype(col):
+        if col.is_monotonic_increasing:  # sorted dates (prepared frames): two binary searches, no mask over the rows
+            first = col.searchsorted(period_start(start), "left") if start else 0
+            last = col.searchsorted(period_end(end), "right") if end else len(col)
+            return df.iloc[first:last]
+        if start:
+            df = df[col >= period_start(start)]
+            col = df[column]
+        if end:
+            df = df[col <= period_end(end)]
+        return df
+    if col.is_monotonic_increasing and col.dtype.kind == "i":  # sorted years (one entity's rows): binary searches
+        first = col.searchsorted(int(start[:4]), "left") if start else 0
+        last = col.searchsorted(int(end[:4]), "right") if end else len(col)
+        return df.iloc[first:last]
+    if start:
+        df = df[col >= int(start[:4])]
+        col = df[column]
+    if end:
+        df = df[col <= int(end[:4])]
+    return df
+
+
+def observation_text(latest: str, resolution: str, lang: str) -> str:
+    """A latest observation (ISO date) as its table publishes it: '2024' for a year, 'April 2026', '29 April 2026'."""
+    if not latest:
+        return ""
+    if resolution == "year":
+        return latest[:4]
+    if resolution == "month":
+        return fmt_date(latest[:7], lang)
+    return fmt_date(latest[:10], lang)

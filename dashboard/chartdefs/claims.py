@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.charts import ChartSpec, ChartState, ChartView
+from dashboard.chart_registry import ChartSpec, ChartState, ChartView
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.basic import OPEN_HIGH
 from dashboard.figures.common import Frame, wrap

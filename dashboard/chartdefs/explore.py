@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.chartdefs._shared import WORLD_CODE, country_label, no_data, sources_for
+from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
+from dashboard.chartdefs._shared import WORLD_CODE, country_label, filter_period, no_data, source_line, sources_for
 from dashboard.chartdefs.generation import MID_YEAR, at_mid_year, with_mid_year
-from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_lines
 from dashboard.figures.common import Frame, rows_with_values
@@ -15,8 +15,6 @@ from dashboard.i18n import fmt_date, fmt_num
 DEFAULT_TABLE = "owid_energy"
 DEFAULT_SERIES = "oil_share_of_electricity_pct"
 TIME_COLUMNS = ("year", "date")
-ENTITY_COLUMNS = ("iso_code",)
-KEY_LIKE = {"year", "population"}
 
 # Every explorable series and dataset in words, in both languages: the title and subtitle of a chart that travels
 # alone (embed, PNG) name the measure, the place and the period, never a column name.

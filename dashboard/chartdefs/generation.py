@@ -11,15 +11,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
 from dashboard.chartdefs._shared import (
     country_label,
+    filter_period,
     no_data,
     owid_columns,
     owid_country_choices,
     pct,
+    source_line,
     sources_for,
 )
-from dashboard.charts import ChartSpec, ChartState, ChartView, filter_period, register, source_line
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_bars, make_lines, make_stacked_area
 from dashboard.figures.common import (

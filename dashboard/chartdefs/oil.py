@@ -8,18 +8,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.chartdefs._shared import country_label, no_data, sources_for
-from dashboard.chartdefs.blackouts import spanish_months
-from dashboard.charts import (
-    ChartSpec,
-    ChartState,
-    ChartView,
+from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
+from dashboard.chartdefs._shared import (
+    country_label,
     filter_period,
+    no_data,
     period_end,
     period_start,
-    register,
     source_line,
+    sources_for,
 )
+from dashboard.chartdefs.blackouts import spanish_months
 from dashboard.data import DataStore
 from dashboard.figures.basic import groups
 from dashboard.figures.common import (

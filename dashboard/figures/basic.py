@@ -9,7 +9,6 @@ import pandas as pd
 
 from dashboard.figures.common import (
     DASHES,
-    ESTIMATE_FILL,
     PALETTE,
     Draft,
     Frame,
@@ -152,53 +151,6 @@ def make_bars(
     else:
         fig.update_yaxes(**axis_title(unit), rangemode="tozero")
     fig.update_layout(barmode="group", bargap=0.25)
-    return fig
-
-
-def make_band(
-    df: pd.DataFrame,
-    x: str,
-    low: str,
-    mid: str,
-    high: str,
-    frame: Frame,
-    unit: str,
-    labels: dict[str, str],
-    no_data: str,
-) -> Draft:
-    """A central estimate with its low–high band (estimates are always shown with their uncertainty)."""
-    data = rows_with_values(df, [mid])
-    if data.empty:
-        return empty_figure(frame, no_data)
-    fig = base_figure(frame)
-    fig.add_trace(
-        trace("scatter", x=data[x], y=data[high], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
-    )
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=data[x],
-            y=data[low],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor=ESTIMATE_FILL,
-            name=labels["band"],
-            hovertemplate=f"%{{x}}<br>{labels['low']}: %{{y:.1f}} {unit}<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=data[x],
-            y=data[mid],
-            mode="lines",
-            line={"color": PALETTE[0], "width": 2},
-            name=labels["mid"],
-            hovertemplate=f"%{{x}}<br>{labels['mid']}: %{{y:.1f}} {unit}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(**axis_title(unit), rangemode="tozero")
     return fig
 
 

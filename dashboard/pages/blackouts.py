@@ -9,7 +9,15 @@ from dashboard.charts import ChartState
 from dashboard.data import store
 
 PATH = "/blackouts"
-CHARTS = ("une-supply-demand", "une-share-dark", "une-load-cut", "une-outage-hours", "une-units-out", "une-calendar")
+CHARTS = (
+    "une-supply-demand",
+    "une-share-dark",
+    "une-load-cut",
+    "une-forecast-error",
+    "une-outage-hours",
+    "une-units-out",
+    "une-calendar",
+)
 dash.register_page(
     __name__,
     path=PATH,

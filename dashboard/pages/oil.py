@@ -19,7 +19,11 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     return [
         *pagekit.heading("oil", lang),
         components.controls(lang, state, years=years),
-        *pagekit.cards(("oil-shipments", "oil-balance", "oil-gap-vs-producers"), state, url),
+        *pagekit.cards(
+            ("oil-imports-monthly", "oil-imports-share", "oil-balance", "oil-shipments", "oil-gap-vs-producers"),
+            state,
+            url,
+        ),
     ]
 
 

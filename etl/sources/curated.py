@@ -58,7 +58,42 @@ def check(tables: dict[str, pd.DataFrame]) -> list[str]:
     backwards = oil[oil["period_end"] < oil["period_start"]]
     if len(backwards):
         problems.append(f"oil_supply_reported: period_end before period_start on {len(backwards)} row(s)")
+    problems += check_monthly(tables["oil_supply_monthly"])
     plants = tables["thermal_plants"]
     if len(plants) != 8:
         problems.append(f"thermal_plants: expected the 8 main thermal plants, found {len(plants)}")
+    return problems
+
+
+def check_monthly(monthly: pd.DataFrame) -> list[str]:
+    """A monthly row must say which month it is about and cover it: a month average spans the whole month (unless
+    flagged approximate, e.g. month-to-date), a cargo falls in or overlaps the month, and the figure is plausible."""
+    name = "oil_supply_monthly"
+    month = monthly["month"].astype(str)
+    bad_month = ~month.str.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])")
+    if bad_month.any():
+        return [f"{name}: month must be YYYY-MM, got {month[bad_month].iloc[0]!r}"]
+    first = pd.to_datetime(month + "-01")
+    last = first + pd.offsets.MonthEnd(0)
+    start, end = pd.to_datetime(monthly["period_start"]), pd.to_datetime(monthly["period_end"])
+    problems = []
+    checks = {
+        "period_end before period_start": end < start,
+        "period outside its month": (start > last) | (end < first),
+        "a cargo (bbl) whose dates run outside its month": (monthly["unit"] == "bbl")
+        & ((start < first) | (end > last)),
+        "a month average (bbl_per_day) that does not cover its whole month and is not flagged approximate": (
+            (monthly["unit"] == "bbl_per_day")
+            & ((start != first) | (end != last))
+            & ~monthly["approximate"].astype(bool)
+        ),
+        "more than 300,000 bbl/d (above Cuba's whole consumption)": (monthly["unit"] == "bbl_per_day")
+        & (monthly["value"] > 300_000),
+    }
+    for what, rows in checks.items():
+        if rows.any():
+            at = monthly[rows].iloc[0]
+            problems.append(
+                f"{name}: {what} ({int(rows.sum())} row(s), e.g. {at['month']} {at['supplier']} {at['publisher']})"
+            )
     return problems

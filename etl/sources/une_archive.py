@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from datetime import date, timedelta
 
 import pandas as pd
@@ -97,6 +98,8 @@ def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
         by_collection.setdefault(origin[id(article)], []).append(article)
     frames = [notes_table(items, collection) for collection, items in by_collection.items()]
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    # concat keeps `attrs` only when every frame has the same: the texts not read, summed over the collections.
+    df.attrs["rejected"] = dict(sum((Counter(f.attrs.get("rejected", {})) for f in frames), Counter()))
     if df.empty:
         raise ParseError("no UNE notes found in the corpora")
     return {"une_notes_archive": df}

@@ -147,5 +147,7 @@ def parse(
     if old is not None and len(old):
         old = old[NOTE_COLUMNS].copy()
         kept = old[~old["url"].isin(set(new["url"]))]
-        new = pd.concat([kept, new], ignore_index=True) if len(new) else kept
+        rejected = new.attrs.get("rejected", {})
+        new = pd.concat([kept, new], ignore_index=True) if len(new) else kept.copy()
+        new.attrs["rejected"] = rejected  # this run's texts not read (concat drops attrs that differ)
     return {"une_notes_cubadebate": new}

@@ -1,6 +1,8 @@
 """The daily series of Cuba's grid: one record per date from the UNE notes (a parsed note wins; cited press points
 fill dates the corpora miss), plus derived measures — share of demand cut at the peak and an *estimate* of hours
-without power per customer — and monthly/yearly aggregates. Methodology: dashboard/content/methodology.en.md."""
+without power per customer — monthly/yearly aggregates, and the UNE's evening forecasts held against the outcome
+its next note reports (`une_forecast_outcomes`, by day and by month).
+Methodology: dashboard/content/methodology.en.md."""
 
 from __future__ import annotations
 
@@ -260,6 +262,90 @@ def aggregates(daily: pd.DataFrame, collapses: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(frames)
 
 
+FORECAST_COLUMNS = {  # day D's note: the UNE's forecast for D's evening peak
+    "peak_availability_mw": "forecast_peak_availability_mw",
+    "peak_demand_mw": "forecast_peak_demand_mw",
+    "peak_deficit_mw": "forecast_peak_deficit_mw",
+    "peak_affectation_mw": "forecast_peak_cut_mw",
+    "source_url": "forecast_source_url",
+}
+REPORT_COLUMNS = {  # day D+1's note: what happened on D
+    "prev_day_max_affectation_mw": "reported_max_cut_mw",
+    "prev_day_max_affectation_time": "reported_max_cut_time",
+    "source_url": "report_source_url",
+}
+OUTCOME_COLUMNS = [
+    "date",
+    "forecast_peak_availability_mw",
+    "forecast_peak_demand_mw",
+    "forecast_peak_deficit_mw",
+    "forecast_peak_cut_mw",
+    "reported_max_cut_mw",
+    "reported_max_cut_time",
+    "error_mw",
+    "error_pct",
+    "forecast_source_url",
+    "report_source_url",
+]
+MONTHLY_OUTCOME_COLUMNS = [
+    "month",
+    "days_paired",
+    "mean_error_mw",
+    "median_error_mw",
+    "mean_absolute_error_mw",
+    "days_reported_above_forecast",
+    "share_of_days_reported_above_forecast_pct",
+]
+
+
+def forecast_outcomes(daily: pd.DataFrame) -> pd.DataFrame:
+    """One row per day D with both the cut the UNE forecast for D's evening peak (D's note) and the largest cut of D
+    that the next day's note reports (D+1's note); days missing either are absent. error_mw = reported − forecast,
+    so a positive error means more load was cut than forecast; error_pct is that error over the forecast (empty
+    when the forecast was 0 MW)."""
+    forecast = daily.loc[
+        pd.to_numeric(daily["peak_affectation_mw"], errors="coerce").notna(), ["date", *FORECAST_COLUMNS]
+    ]
+    forecast = forecast.rename(columns=FORECAST_COLUMNS, errors="raise")
+    # A note's previous-day maximum belongs to the calendar day before the note.
+    report = daily.loc[
+        pd.to_numeric(daily["prev_day_max_affectation_mw"], errors="coerce").notna(), ["date", *REPORT_COLUMNS]
+    ]
+    report = report.rename(columns=REPORT_COLUMNS, errors="raise")
+    report["date"] = (pd.to_datetime(report["date"]) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    pairs = forecast.merge(report, on="date", how="inner", validate="one_to_one")
+    for column in ("forecast_peak_availability_mw", "forecast_peak_demand_mw", "forecast_peak_deficit_mw"):
+        pairs[column] = pd.to_numeric(pairs[column], errors="coerce")
+    forecast_mw = pd.to_numeric(pairs["forecast_peak_cut_mw"]).astype("float64")
+    reported_mw = pd.to_numeric(pairs["reported_max_cut_mw"]).astype("float64")
+    pairs["forecast_peak_cut_mw"], pairs["reported_max_cut_mw"] = forecast_mw, reported_mw
+    pairs["error_mw"] = (reported_mw - forecast_mw).round(1)
+    pairs["error_pct"] = (100 * pairs["error_mw"] / forecast_mw.where(forecast_mw > 0)).round(1)
+    return pairs.reindex(columns=OUTCOME_COLUMNS).sort_values("date").reset_index(drop=True)
+
+
+def forecast_outcomes_monthly(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per calendar month of the forecast day: days paired, mean error (the bias), median error, mean absolute
+    error (MW), and how many and what share of days the reported maximum cut exceeded the forecast."""
+    if pairs.empty:
+        return pd.DataFrame(columns=MONTHLY_OUTCOME_COLUMNS)
+    error = pairs["error_mw"].astype("float64")
+    grouped = error.groupby(pairs["date"].str.slice(0, 7))
+    monthly = pd.DataFrame(
+        {
+            "days_paired": grouped.size(),
+            "mean_error_mw": grouped.mean().round(1),
+            "median_error_mw": grouped.median().round(1),
+            "mean_absolute_error_mw": error.abs().groupby(pairs["date"].str.slice(0, 7)).mean().round(1),
+            "days_reported_above_forecast": (error > 0).groupby(pairs["date"].str.slice(0, 7)).sum(),
+        }
+    )
+    monthly["share_of_days_reported_above_forecast_pct"] = (
+        100 * monthly["days_reported_above_forecast"] / monthly["days_paired"]
+    ).round(1)
+    return monthly.rename_axis("month").reset_index().reindex(columns=MONTHLY_OUTCOME_COLUMNS)
+
+
 def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
     notes = pd.concat(
         [ctx.inputs[n] for n in ("une_notes_archive", "une_notes_cubadebate") if n in ctx.inputs], ignore_index=True
@@ -308,6 +394,8 @@ def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
     collapses = ctx.inputs["grid_collapses"]
     total = set(collapses.loc[collapses["scope"] == "total", "date"])
     daily["grid_collapse_reported"] = daily["date"].isin(total)
+    # The UNE's evening forecast against the outcome its next note reports (after implausible values are dropped).
+    outcomes = forecast_outcomes(daily)
     return {
         "une_daily": daily,
         "une_unit_outages": units,
@@ -317,6 +405,8 @@ def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
             columns=["date", "kept_url", "other_url", "other_source", "reason", "differing_fields"],
         ),
         "une_rejected_values": pd.DataFrame(rejected, columns=["date", "url", "field", "value", "reason"]),
+        "une_forecast_outcomes": outcomes,
+        "une_forecast_outcomes_monthly": forecast_outcomes_monthly(outcomes),
     }
 
 
@@ -332,4 +422,13 @@ def check(tables: dict[str, pd.DataFrame]) -> list[str]:
         problems.append(
             f"une_daily: low estimate above high on {len(inverted)} day(s), e.g. {inverted['date'].iloc[0]}"
         )
+    outcomes = tables.get("une_forecast_outcomes")
+    if outcomes is not None and len(outcomes):
+        recomputed = outcomes["reported_max_cut_mw"] - outcomes["forecast_peak_cut_mw"]
+        off = outcomes[(outcomes["error_mw"] - recomputed).abs() > 0.05]
+        if len(off):
+            problems.append(f"une_forecast_outcomes: error_mw is not reported − forecast on {off['date'].iloc[0]}")
+        monthly = tables.get("une_forecast_outcomes_monthly")
+        if monthly is not None and int(monthly["days_paired"].sum()) != len(outcomes):
+            problems.append("une_forecast_outcomes_monthly: days_paired do not add up to the daily pairs")
     return problems

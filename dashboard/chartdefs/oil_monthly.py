@@ -1,0 +1,405 @@
+"""Oil imports month by month (the published `oil_imports_monthly`: one figure per month and supplier) beside the
+yearly estimates of consumption and domestic production and the 110,000 bbl/d the document cites; and each
+supplier's share of the year's consumption (`oil_imports_yearly`). The figures only select and draw."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
+from dashboard.chartdefs._shared import no_data, source_line, sources_for
+from dashboard.chartdefs.blackouts import spanish_months
+from dashboard.chartdefs.oil import GROUPS, balance_frame, short_publisher
+from dashboard.data import DataStore
+from dashboard.figures.common import (
+    CLAIM_COLOR,
+    PALETTE,
+    Frame,
+    axis_title,
+    base_figure,
+    empty_figure,
+    trace,
+)
+from dashboard.i18n import fmt_date, fmt_num
+
+PAGE = "/oil"
+SUPPLIER_ORDER = ("Venezuela", "Mexico", "Russia", "Algeria", "Angola", "Other")
+NAMES_ES = {"Algeria": "Argelia", "Angola": "Angola", "Other": "Otros"}
+DOCUMENT_NEEDS_BBL_PER_DAY = 110_000
+LOWER_BOUND = "cargoes reported (at least)"
+KIND_TEXT = {
+    "month average": ("month average", "promedio del mes"),
+    "stated zero": ("none shipped, as stated by the source", "ningún envío, según la fuente"),
+    "part of the month": ("part of the month only", "solo parte del mes"),
+    LOWER_BOUND: ("reported cargoes only (at least)", "solo cargamentos informados (al menos)"),
+}
+CONTEXT = {  # yearly estimates drawn as flat segments across their year, never joined
+    "consumption": ("Consumption, yearly est.", "Consumo, est. anual", "#555555", "dash"),
+    "domestic production": ("Production, yearly est.", "Producción, est. anual", "#555555", "dot"),
+}
+
+
+def supplier_name(supplier: str, lang: str) -> str:
+    if supplier in GROUPS:
+        return GROUPS[supplier][0 if lang == "en" else 1]
+    return supplier if lang == "en" else NAMES_ES.get(supplier, supplier)
+
+
+def supplier_colour(supplier: str) -> str:
+    if supplier in GROUPS:
+        return GROUPS[supplier][2]
+    return PALETTE[4 + SUPPLIER_ORDER.index(supplier) % 3] if supplier in SUPPLIER_ORDER else PALETTE[7]
+
+
+def _months(state: ChartState, df: pd.DataFrame) -> pd.DataFrame:
+    df = df.assign(month_start=pd.to_datetime(df["month"] + "-01"))
+    if state.start:
+        df = df[df["month_start"] >= pd.Timestamp(state.start).to_period("M").to_timestamp()]
+    if state.end:
+        df = df[df["month_start"] <= pd.Timestamp(state.end)]
+    return df.reset_index(drop=True)
+
+
+DOCUMENT_LINE = {
+    "en": "Document: needs 110,000 bbl/d",
+    "es": "Documento: necesita 110.000 b/d",
+}
+DOCUMENT_HOVER = {
+    "en": "The document (IWL, February 2026): Cuba needs 110,000 bbl/d",
+    "es": "El documento (LIT-CI, febrero de 2026): Cuba necesita 110.000 b/d",
+}
+LOWER_KEY = {
+    "en": "Lighter, hatched: lower bound",
+    "es": "Claro, rayado: mínimo",
+}
+PARTIAL = (LOWER_BOUND, "part of the month")
+
+
+def _monthly(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    en = lang == "en"
+    df = _months(state, store.table("oil_imports_monthly"))
+    title = "Oil shipped to Cuba each month, by supplier" if en else "Petróleo enviado a Cuba cada mes, por proveedor"
+    subtitle = (
+        "bbl/d, one reported figure per month and supplier; no bar = no report; × = none shipped"
+        if en
+        else "b/d, una cifra publicada por mes y proveedor; sin barra = sin dato; × = ningún envío"
+    )
+    sources = sources_for(store, "oil_imports_monthly", "oil_supply_reported", "cia_factbook")
+    as_of = fmt_date(df["month_start"].max(), lang, month_only=True) if len(df) else ""
+    fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
+    if df.empty:
+        return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
+    fig = base_figure(fr, height=540)
+    unit = "bbl/d" if en else "b/d"
+    present = [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]
+    for supplier in present:
+        name = supplier_name(supplier, lang)
+        mine = df[(df["supplier"] == supplier) & (df["value_bbl_per_day"] > 0)]
+        has_solid = (~mine["figure_kind"].isin(PARTIAL)).any()
+        # Solid bars: month averages. Lighter hatched bars (same legend entry): part-month figures and sums of the
+        # cargoes reported, both lower bounds, so a reader never takes them for a whole month's supply.
+        for partial in (False, True):
+            rows = df[(df["supplier"] == supplier) & (df["figure_kind"].isin(PARTIAL) == partial)]
+            rows = rows[rows["value_bbl_per_day"] > 0]
+            if rows.empty:
+                continue
+            kinds = rows["figure_kind"].map(lambda k: KIND_TEXT.get(k, (k, k))[0 if en else 1])
+            publisher = rows["publisher"].map(short_publisher)
+            also = "Also" if en else "También"
+            others = rows["other_reports"].fillna("").map(lambda o, a=also: f"<br>{a}: {o}" if o else "")
+            marker = {"color": supplier_colour(supplier), "line": {"width": 0}}
+            if partial:
+                marker.update(
+                    opacity=0.55,
+                    pattern={"shape": "/", "fgcolor": "#ffffff", "fillmode": "overlay", "solidity": 0.4},
+                )
+            fig.add_trace(
+                trace(
+                    "bar",
+                    x=rows["month_start"],
+                    y=rows["value_bbl_per_day"],
+                    name=name,
+                    showlegend=not partial or not has_solid,
+                    marker=marker,
+                    customdata=np.column_stack([kinds, publisher, others]),
+                    xperiod="M1",
+                    xperiodalignment="middle",
+                    hovertemplate="%{x|%b %Y}: %{y:,.0f} "
+                    + unit
+                    + "<br>%{customdata[0]} · %{customdata[1]}%{customdata[2]}<extra>"
+                    + name
+                    + "</extra>",
+                )
+            )
+    if df["figure_kind"].isin(PARTIAL).any():  # one key for the lighter bars, whatever the supplier
+        fig.add_trace(
+            trace(
+                "bar",
+                x=[None],
+                y=[None],
+                name=LOWER_KEY[lang],
+                marker={
+                    "color": "#888888",
+                    "opacity": 0.55,
+                    "pattern": {"shape": "/", "fgcolor": "#ffffff", "fillmode": "overlay", "solidity": 0.4},
+                },
+                hoverinfo="skip",
+            )
+        )
+    zeros = df[df["value_bbl_per_day"] == 0]
+    if len(zeros):  # a zero bar cannot be seen: marked on the axis, the supplier and source on hover
+        names = zeros["supplier"].map(lambda x: supplier_name(x, lang))
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=zeros["month_start"] + pd.Timedelta(days=14),
+                y=np.zeros(len(zeros)),
+                mode="markers",
+                name="None shipped" if en else "Ningún envío",
+                showlegend=False,  # keyed in the subtitle: a phone embed has no room for another legend row
+                marker={"symbol": "x", "size": 8, "color": CLAIM_COLOR},
+                cliponaxis=False,
+                text=[
+                    f"{n}: 0 · {short_publisher(p)}{_until(k, e, lang)}"
+                    for n, p, k, e in zip(
+                        names, zeros["publisher"], zeros["figure_kind"], zeros["period_end"], strict=True
+                    )
+                ],
+                hovertemplate="%{x|%b %Y} · %{text}<extra></extra>",
+            )
+        )
+    _context_segments(fig, store, df, lang)
+    first, last = df["month_start"].min(), df["month_start"].max() + pd.offsets.MonthEnd(0)
+    fig.add_trace(
+        trace(
+            "scatter",
+            x=[first, last],
+            y=[DOCUMENT_NEEDS_BBL_PER_DAY] * 2,
+            mode="lines",
+            name=DOCUMENT_LINE[lang],
+            line={"color": CLAIM_COLOR, "dash": "dash", "width": 2},
+            hovertemplate=DOCUMENT_HOVER[lang] + "<extra></extra>",
+        )
+    )
+    fig.update_layout(barmode="stack", bargap=0.1, legend={"traceorder": "normal"})
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(**axis_title(unit), rangemode="tozero")
+    spanish_months(fig, lang)
+    summary = _monthly_summary(df, store.table("oil_imports_yearly"), lang)
+    return ChartView(fig, df.drop(columns=["month_start"]), summary, title, subtitle, sources, as_of)
+
+
+def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) -> None:
+    """Consumption and production estimates for the years in view, each a flat segment over its year (one per
+    publisher; the publisher is on hover and in the oil-balance chart's table)."""
+    en = lang == "en"
+    balance = store.prepared("oil:balance", balance_frame)
+    first, last = months["month_start"].min(), months["month_start"].max()
+    for measure, (name_en, name_es, colour, dash) in CONTEXT.items():
+        rows = balance[
+            (balance["measure"] == measure)
+            # the document's own 110,000 bbl/d (a consumption statement of 2026) is the reference line already
+            & ~((balance["measure"] == "consumption") & (balance["value_bbl_per_day"] == DOCUMENT_NEEDS_BBL_PER_DAY))
+            & (pd.to_datetime(balance["period_end"]) >= first)
+            & (pd.to_datetime(balance["period_start"]) <= last + pd.offsets.MonthEnd(0))
+        ]
+        xs: list = []
+        ys: list = []
+        hover: list = []
+        for r in rows.itertuples(index=False):
+            start = max(pd.Timestamp(r.period_start), first)
+            end = min(pd.Timestamp(r.period_end), last + pd.offsets.MonthEnd(0))
+            if (end - pd.Timestamp(r.period_start)).days < 300:  # a dated statement: drawn across its year
+                start, end = pd.Timestamp(year=end.year, month=1, day=1), pd.Timestamp(year=end.year, month=12, day=31)
+                start, end = max(start, first), min(end, last + pd.offsets.MonthEnd(0))
+            xs += [start, end, None]
+            ys += [r.value_bbl_per_day] * 2 + [None]
+            hover += [f"{r.year}: {fmt_num(r.value_bbl_per_day, lang)} · {short_publisher(r.publisher)}"] * 2 + [""]
+        if xs:
+            fig.add_trace(
+                trace(
+                    "scatter",
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    name=name_en if en else name_es,
+                    line={"color": colour, "dash": dash, "width": 2},
+                    text=hover,
+                    hovertemplate="%{text}<extra></extra>",
+                    connectgaps=False,
+                )
+            )
+
+
+def _until(kind: str, end: object, lang: str) -> str:
+    """', to 16 February' for a figure that covers only the start of its month."""
+    if kind != "part of the month":
+        return ""
+    day = fmt_date(end, lang)
+    return f", to {day}" if lang == "en" else f", hasta el {day}"
+
+
+def _monthly_summary(df: pd.DataFrame, yearly: pd.DataFrame, lang: str) -> str:
+    """A finding in a few words: how many months Venezuela has a figure for, its yearly means at both ends of the
+    view (published, from years with at least 9 reported months), and the latest month."""
+    en = lang == "en"
+    ven = df[df["supplier"] == "Venezuela"]
+    if ven.empty:
+        return no_data(lang)
+    first, last = ven["month_start"].min(), ven["month_start"].max()
+    span = len(pd.period_range(first, last, freq="M"))
+    between = f"{fmt_date(first, lang, month_only=True)} {'to' if en else 'a'} {fmt_date(last, lang, month_only=True)}"
+    years = set(ven["month"].str[:4].astype(int))
+    full = yearly[
+        (yearly["supplier"] == "Venezuela") & (yearly["months_with_figure"] >= 9) & yearly["year"].isin(years)
+    ].drop_duplicates("year")
+    latest = ven.iloc[-1]
+    month = fmt_date(latest["month_start"], lang, month_only=True)
+    value = fmt_num(latest["value_bbl_per_day"], lang)
+    who = short_publisher(latest["publisher"])
+    text = (
+        f"Venezuela: a figure for {len(ven)} of the {span} months from {between}"
+        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} of them lower bounds)."
+        if en
+        else f"Venezuela: cifra para {len(ven)} de los {span} meses de {between}"
+        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} de ellas, mínimos)."
+    )
+    if len(full) >= 2:
+        a, b = full.iloc[0], full.iloc[-1]
+        text += (
+            f" Mean of reported months: {fmt_num(a['reported_months_mean_bbl_per_day'], lang)} bbl/d in {int(a['year'])},"
+            f" {fmt_num(b['reported_months_mean_bbl_per_day'], lang)} in {int(b['year'])}."
+            if en
+            else f" Media de los meses con cifra: {fmt_num(a['reported_months_mean_bbl_per_day'], lang)} b/d en {int(a['year'])},"
+            f" {fmt_num(b['reported_months_mean_bbl_per_day'], lang)} en {int(b['year'])}."
+        )
+    until = _until(latest["figure_kind"], latest["period_end"], lang)
+    text += (
+        f" Latest, {month}: {value} bbl/d ({who}{until})." if en else f" Último, {month}: {value} b/d ({who}{until})."
+    )
+    return text
+
+
+def _share(store: DataStore, state: ChartState) -> ChartView:
+    lang = state.lang
+    en = lang == "en"
+    yearly = store.table("oil_imports_yearly")
+    if state.start:
+        yearly = yearly[yearly["year"] >= pd.Timestamp(state.start).year]
+    if state.end:
+        yearly = yearly[yearly["year"] <= pd.Timestamp(state.end).year]
+    df = yearly.dropna(subset=["share_of_consumption_pct"]).reset_index(drop=True)
+    title = (
+        "Share of Cuba's oil consumption each supplier covered, by year"
+        if en
+        else "Parte del consumo de petróleo de Cuba cubierta por cada proveedor, por año"
+    )
+    subtitle = (
+        "% of a consumption estimate for the same year (estimate and source on hover and in the data). A year"
+        " without bars has no consumption estimate or too few months reported. Estimates"
+        if en
+        else "% de una estimación del consumo del mismo año (estimación y fuente al pasar el cursor y en los datos)."
+        " Un año sin barras no tiene estimación del consumo o tiene pocos meses con cifra. Estimaciones"
+    )
+    sources = sources_for(store, "oil_imports_yearly", "oil_supply_reported", "cia_factbook")
+    as_of = str(int(df["year"].max())) if len(df) else ""
+    fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
+    if df.empty:
+        return ChartView(empty_figure(fr, no_data(lang)), yearly, no_data(lang), title, subtitle, sources, as_of)
+    fig = base_figure(fr, height=440)
+    # Every year in view is on the axis, with or without bars, so a gap never reads as a steady trend.
+    years = [str(y) for y in range(int(yearly["year"].min()), int(yearly["year"].max()) + 1)]
+    unit = "bbl/d" if en else "b/d"
+    for supplier in [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]:
+        rows = df[df["supplier"] == supplier]
+        basis = [
+            (f"mean of {int(m)} of {int(n)} months" if en else f"media de {int(m)} de {int(n)} meses")
+            if b == "monthly figures"
+            else (
+                f"whole-year figure, {short_publisher(str(b)[15:-1])}"
+                if en
+                else f"cifra anual, {short_publisher(str(b)[15:-1])}"
+            )
+            for m, n, b in zip(rows["months_with_figure"], rows["months_in_year"], rows["year_basis"], strict=True)
+        ]
+        estimate = [
+            f"{fmt_num(c, lang)} {unit} ({short_publisher(p)})"
+            for c, p in zip(rows["consumption_bbl_per_day"], rows["consumption_publisher"], strict=True)
+        ]
+        fig.add_trace(
+            trace(
+                "bar",
+                x=rows["year"].astype(int).astype(str),
+                y=rows["share_of_consumption_pct"],
+                name=supplier_name(supplier, lang),
+                marker={"color": supplier_colour(supplier)},
+                text=[f"{fmt_num(v, lang, 0)}%" for v in rows["share_of_consumption_pct"]],
+                textposition="outside",
+                cliponaxis=False,
+                customdata=np.column_stack([rows["year_bbl_per_day"].map(lambda v: fmt_num(v, lang)), basis, estimate]),
+                hovertemplate="%{x}: %{y:.0f}% "
+                + ("of" if en else "de")
+                + " %{customdata[2]}<br>%{customdata[0]} "
+                + unit
+                + " (%{customdata[1]})<extra>"
+                + supplier_name(supplier, lang)
+                + "</extra>",
+            )
+        )
+    # Value labels keep one readable size on a phone (plotly would shrink them to the bar's width).
+    fig.update_layout(barmode="group", bargap=0.3, uniformtext={"minsize": 11, "mode": "show"})
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=years,
+        range=[-0.5, len(years) - 0.5],
+        tickangle=0,
+        tickfont={"size": 11},
+    )
+    top = float(df["share_of_consumption_pct"].max())
+    fig.update_yaxes(**axis_title("% of consumption" if en else "% del consumo"), range=[0, top * 1.15])
+    parts = []
+    for supplier in [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]:
+        rows = df[df["supplier"] == supplier].sort_values("year")
+        shares = ", ".join(
+            f"{fmt_num(v, lang, 0)}% ({int(y)})"
+            for y, v in zip(rows["year"], rows["share_of_consumption_pct"], strict=True)
+        )
+        parts.append(f"{supplier_name(supplier, lang)} {shares}")
+    missing = [y for y in years if int(y) not in set(df["year"])]
+    summary = (
+        f"Share of the year's estimated consumption: {'; '.join(parts)}."
+        if en
+        else f"Parte del consumo estimado del año: {'; '.join(parts)}."
+    )
+    if missing:
+        summary += f" No share for {', '.join(missing)}." if en else f" Sin porcentaje para {', '.join(missing)}."
+    return ChartView(fig, df, summary, title, subtitle, sources, as_of)
+
+
+register(
+    ChartSpec(
+        id="oil-imports-monthly",
+        page=PAGE,
+        build=_monthly,
+        params=("start", "end"),
+        title={
+            "en": "Oil shipped to Cuba each month, by supplier",
+            "es": "Petróleo enviado a Cuba cada mes, por proveedor",
+        },
+    )
+)
+register(
+    ChartSpec(
+        id="oil-imports-share",
+        page=PAGE,
+        build=_share,
+        params=("start", "end"),
+        title={
+            "en": "Share of Cuba's oil consumption each supplier covered, by year",
+            "es": "Parte del consumo de petróleo de Cuba cubierta por cada proveedor, por año",
+        },
+    )
+)
