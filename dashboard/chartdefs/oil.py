@@ -277,10 +277,16 @@ SHIPMENT_COLUMNS = [
 ]
 
 
+MONTH_DAYS = 31  # a flow over at most a month is a monthly figure: drawn in the monthly chart (oil-imports-monthly)
+
+
 def shipments_frame(store: DataStore) -> pd.DataFrame:
-    """Average flows (bbl/d) of the shipments, one row per reported figure."""
+    """Average flows (bbl/d) over periods longer than a month (years, quarters, several months), one row per
+    reported figure. Month-by-month figures are the monthly series' (oil_imports_monthly), drawn in its own chart:
+    drawn here too, 60 points crowded 2021-2026 into an unreadable cloud on a phone."""
     df = store.table("oil_supply_reported")
-    df = df[(df["unit"] == "bbl_per_day") & ~df["supplier"].isin([*MEASURES, INCLUDES_DOMESTIC])]
+    days = (df["period_end"] - df["period_start"]).dt.days + 1
+    df = df[(df["unit"] == "bbl_per_day") & ~df["supplier"].isin([*MEASURES, INCLUDES_DOMESTIC]) & (days > MONTH_DAYS)]
     return _with_groups(df)[SHIPMENT_COLUMNS].rename(columns={"value": "value_bbl_per_day"})
 
 
@@ -388,14 +394,16 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
     rows = _in_period(prepared["end"], state.start, state.end)
     df = prepared["frame"].iloc[rows].reset_index(drop=True)
     title = (
-        "Oil shipments to Cuba by supplier, as reported"
+        "Oil shipments to Cuba: yearly and multi-month figures, and cargoes"
         if lang == "en"
-        else "Envíos de petróleo a Cuba por proveedor, según lo publicado"
+        else "Envíos de petróleo a Cuba: cifras anuales y de varios meses, y cargamentos"
     )
     subtitle = (
-        "Each figure as published (bars span the period it covers); hollow = unverified or conflicting"
+        "Each figure as published (bars span the period it covers); hollow = unverified or conflicting. Monthly"
+        " figures: in the monthly chart"
         if lang == "en"
-        else "Cada cifra tal como se publicó (la barra abarca su periodo); hueco = no verificada o en conflicto"
+        else "Cada cifra tal como se publicó (la barra abarca su periodo); hueco = no verificada o en conflicto. Cifras"
+        " mensuales: en el gráfico mensual"
     )
     sources = sources_for(store, "oil_supply_reported")
     # "As of": the latest observation of everything the view holds (flows and cargoes), written out.
@@ -716,7 +724,10 @@ register(
         page=PAGE,
         build=_shipments,
         params=("start", "end"),
-        title={"en": "Oil shipments to Cuba by supplier, as reported", "es": "Envíos de petróleo a Cuba por proveedor"},
+        title={
+            "en": "Oil shipments to Cuba: yearly and multi-month figures, and cargoes",
+            "es": "Envíos de petróleo a Cuba: cifras anuales y de varios meses, y cargamentos",
+        },
     )
 )
 register(
