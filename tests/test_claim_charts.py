@@ -13,7 +13,7 @@ from plotly.io.json import to_json_plotly
 from dashboard.chartdefs import claims as claimdefs
 from dashboard.data import DataStore
 from dashboard.figures import common
-from dashboard.figures.evidence import OPEN_HIGH
+from dashboard.figures.basic import OPEN_HIGH
 
 STORE = DataStore()
 

@@ -272,3 +272,21 @@ def test_the_oil_supply_charts_draw_the_published_columns(published, chart_id, l
         assert document and set(document[0]["y"]) == {110_000}
     else:
         assert all(0 < y < 100 for t in drawn for y in t["y"])
+
+
+def test_a_curators_removal_is_refused_unless_named_for_that_run(paths, monkeypatch):
+    """The shrink guard protects the nightly run; a deliberate removal passes only with the table named."""
+    Refresher(paths, env={}).refresh(["curated"])
+    monthly_csv = paths.data_dir / "curated" / "oil_supply_monthly.csv"
+    rows = pd.read_csv(monthly_csv, dtype=str, keep_default_na=False)
+    rows[rows["month"] >= "2025-01"].to_csv(monthly_csv, index=False)  # most of the table removed
+    before = (paths.data_dir / "oil_supply_monthly.csv").read_bytes()
+    refused = Refresher(paths, env={}).refresh(["curated"])
+    result = next(r for r in refused.results if r.source_id == "curated")
+    assert result.status == "failed" and "CUBA_ALLOW_SHRINK=oil_supply_monthly" in result.message
+    assert (paths.data_dir / "oil_supply_monthly.csv").read_bytes() == before  # nothing published
+    monkeypatch.setenv("CUBA_ALLOW_SHRINK", "oil_supply_monthly,oil_imports_monthly,oil_imports_yearly")
+    allowed = Refresher(paths, env={}).refresh(["curated"])
+    assert not allowed.failed, [r.line() for r in allowed.failed]
+    published = pd.read_csv(paths.data_dir / "oil_supply_monthly.csv", dtype=str)
+    assert len(published) == len(rows[rows["month"] >= "2025-01"])

@@ -849,7 +849,6 @@ def _forecast_error(store: DataStore, state: ChartState) -> ChartView:
                 y=ys,
                 mode="lines",
                 name=t("une_forecast_median_few" if thin else "une_forecast_median", lang, days=MIN_MEDIAN_DAYS),
-                showlegend=not thin,  # dotted and thinner, named on hover: a legend row would squeeze a phone embed
                 line={"color": PALETTE[3], "width": 1.5 if thin else 3, "dash": "dot" if thin else "solid"},
                 customdata=monthly["days"][months],
                 hovertemplate="%{x|%Y-%m}: %{y:+,.0f} MW, " + median_hover + "<extra></extra>",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView
 from dashboard.data import DataStore, SourceRef
-from dashboard.figures.basic import OPEN_HIGH
+from dashboard.figures.basic import open_high
 from dashboard.figures.common import Frame, wrap
 from dashboard.figures.evidence import (
     EvidenceInput,
@@ -193,7 +193,7 @@ LABEL_CHARS = 40  # a claim label line fits a 375 px plot at 12 px
 def _numeric_label(claim: dict, claimed: dict, prefix: str, unit: str, sep: str, suffix: str, lang: str) -> str:
     if claimed.get("low") is not None and claimed.get("high") is not None:
         low, high = claimed["low"], claimed["high"]
-        if high >= OPEN_HIGH:
+        if open_high(claimed):
             return prefix + f"≥\u00a0{fmt_num(low, lang)}{sep}{unit}" + suffix
         if high == low:
             return prefix + f"{fmt_num(low, lang)}{sep}{unit}" + suffix
@@ -473,7 +473,7 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     title = claim.get(f"finding_{lang}") or quote
     claimed = data.claimed
     band = claimed.get("low") is not None and claimed.get("high") is not None and claimed["high"] != claimed["low"]
-    band = band and claimed["high"] < OPEN_HIGH
+    band = band and not open_high(claimed)
     how = words["how_rank" if data.kind == "rank_min" else "how_band" if band else "how_line"]
     drawn_rows = data.rows + ratio_rows(data, evidence_words(claim, lang))
     scope = ", ".join(p for p in (unit, data_period(drawn_rows, lang)) if p)

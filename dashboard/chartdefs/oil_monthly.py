@@ -10,7 +10,7 @@ import pandas as pd
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
 from dashboard.chartdefs._shared import no_data, source_line, sources_for
 from dashboard.chartdefs.blackouts import spanish_months
-from dashboard.chartdefs.oil import GROUPS, balance_frame, short_publisher
+from dashboard.chartdefs.oil import GROUPS, balance_frame, reporter_round, short_publisher
 from dashboard.data import DataStore
 from dashboard.figures.common import (
     CLAIM_COLOR,
@@ -70,8 +70,8 @@ DOCUMENT_HOVER = {
     "es": "El documento (LIT-CI, febrero de 2026): Cuba necesita 110.000 b/d",
 }
 LOWER_KEY = {
-    "en": "Lighter, hatched: lower bound",
-    "es": "Claro, rayado: mínimo",
+    "en": "Lighter, hatched: partial figure",
+    "es": "Claro, rayado: cifra parcial",
 }
 PARTIAL = (LOWER_BOUND, "part of the month")
 
@@ -121,7 +121,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                     x=rows["month_start"],
                     y=rows["value_bbl_per_day"],
                     name=name,
-                    showlegend=not partial or not has_solid,
+                    showlegend=not partial,
                     marker=marker,
                     customdata=np.column_stack([kinds, publisher, others]),
                     xperiod="M1",
@@ -131,6 +131,12 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                     + "<br>%{customdata[0]} · %{customdata[1]}%{customdata[2]}<extra>"
                     + name
                     + "</extra>",
+                )
+            )
+        if not has_solid:  # a supplier seen only in partial figures still gets a plain swatch in the key
+            fig.add_trace(
+                trace(
+                    "bar", x=[None], y=[None], name=name, marker={"color": supplier_colour(supplier)}, hoverinfo="skip"
                 )
             )
     if df["figure_kind"].isin(PARTIAL).any():  # one key for the lighter bars, whatever the supplier
@@ -261,25 +267,34 @@ def _monthly_summary(df: pd.DataFrame, yearly: pd.DataFrame, lang: str) -> str:
     who = short_publisher(latest["publisher"])
     text = (
         f"Venezuela: a figure for {len(ven)} of the {span} months from {between}"
-        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} of them lower bounds)."
+        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} of them partial)."
         if en
-        else f"Venezuela: cifra para {len(ven)} de los {span} meses de {between}"
-        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} de ellas, mínimos)."
+        else f"Venezuela: cifra para {len(ven)} de los {span} meses, de {between}"
+        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} de ellos, parciales)."
     )
     if len(full) >= 2:
         a, b = full.iloc[0], full.iloc[-1]
         text += (
-            f" Mean of reported months: {fmt_num(a['reported_months_mean_bbl_per_day'], lang)} bbl/d in {int(a['year'])},"
-            f" {fmt_num(b['reported_months_mean_bbl_per_day'], lang)} in {int(b['year'])}."
+            f" Its mean fell from about {fmt_num(reporter_round(a['reported_months_mean_bbl_per_day']), lang)} bbl/d in"
+            f" {int(a['year'])} to about {fmt_num(reporter_round(b['reported_months_mean_bbl_per_day']), lang)} in"
+            f" {int(b['year'])} (months with a figure)."
             if en
-            else f" Media de los meses con cifra: {fmt_num(a['reported_months_mean_bbl_per_day'], lang)} b/d en {int(a['year'])},"
-            f" {fmt_num(b['reported_months_mean_bbl_per_day'], lang)} en {int(b['year'])}."
+            else f" Su media bajó de unos {fmt_num(reporter_round(a['reported_months_mean_bbl_per_day']), lang)} b/d en"
+            f" {int(a['year'])} a unos {fmt_num(reporter_round(b['reported_months_mean_bbl_per_day']), lang)} en"
+            f" {int(b['year'])} (meses con cifra)."
         )
     until = _until(latest["figure_kind"], latest["period_end"], lang)
     text += (
         f" Latest, {month}: {value} bbl/d ({who}{until})." if en else f" Último, {month}: {value} b/d ({who}{until})."
     )
     return text
+
+
+def _estimate_credit(publisher: str, lang: str) -> str:
+    """Who published a consumption estimate, keeping what it counts ('CIA World Factbook (refined products)')."""
+    if "refined products" in publisher:
+        return "CIA, refined products only" if lang == "en" else "CIA, solo productos refinados"
+    return short_publisher(publisher)
 
 
 def _share(store: DataStore, state: ChartState) -> ChartView:
@@ -296,12 +311,17 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
         if en
         else "Parte del consumo de petróleo de Cuba cubierta por cada proveedor, por año"
     )
+    used = df.drop_duplicates(["year", "consumption_publisher"]).sort_values("year")
+    estimates = "; ".join(
+        f"{int(r.year)}: {fmt_num(r.consumption_bbl_per_day, lang)} ({_estimate_credit(r.consumption_publisher, lang)})"
+        for r in used.itertuples(index=False)
+    )
     subtitle = (
-        "% of a consumption estimate for the same year (estimate and source on hover and in the data). A year"
-        " without bars has no consumption estimate or too few months reported. Estimates"
+        f"% of a consumption estimate for the same year, in bbl/d: {estimates}. A year without bars has no estimate,"
+        " or too few months reported"
         if en
-        else "% de una estimación del consumo del mismo año (estimación y fuente al pasar el cursor y en los datos)."
-        " Un año sin barras no tiene estimación del consumo o tiene pocos meses con cifra. Estimaciones"
+        else f"% de una estimación del consumo del mismo año, en b/d: {estimates}. Un año sin barras no tiene"
+        " estimación o tiene pocos meses con cifra"
     )
     sources = sources_for(store, "oil_imports_yearly", "oil_supply_reported", "cia_factbook")
     as_of = str(int(df["year"].max())) if len(df) else ""

@@ -154,7 +154,14 @@ def make_bars(
     return fig
 
 
-OPEN_HIGH = 10_000  # a claimed `high` this large stands for "no upper bound" (≥ low)
+OPEN_HIGH = 10_000  # a claimed `high` this large, in %, stands for "no upper bound" (≥ low)
+
+
+def open_high(claimed: dict) -> bool:
+    """'≥ low' written as a range with a huge `high` (ratios in %); 110,000 bbl is a real bound in barrels."""
+    high = claimed.get("high")
+    unit = str(claimed.get("unit") or "pct")
+    return isinstance(high, int | float) and high >= OPEN_HIGH and unit in ("pct", "%")
 
 
 def with_claim(fig: Draft, claimed: dict | None, label: str, top: float | None = None) -> Draft:
@@ -164,7 +171,7 @@ def with_claim(fig: Draft, claimed: dict | None, label: str, top: float | None =
         return fig
     if claimed.get("low") is not None and claimed.get("high") is not None:
         low, high = float(claimed["low"]), float(claimed["high"])
-        if high >= OPEN_HIGH:  # "≥ low": a dashed line at the bound, shaded up to the axis' top, no top edge
+        if open_high(claimed):  # "≥ low": a dashed line at the bound, shaded up to the axis' top, no top edge
             fig.add_shape(
                 type="rect",
                 xref="x domain",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from dashboard.figures.basic import OPEN_HIGH, with_claim
+from dashboard.figures.basic import open_high, with_claim
 from dashboard.figures.common import PALETTE, Draft, Frame, axis_title, base_figure, empty_figure, trace, wrap
 
 FLAGGED = ("unverified", "conflicting")
@@ -421,7 +421,7 @@ def far_context(rows: list[dict], unit: str, claimed: dict[str, Any]) -> list[di
     refs += [
         abs(float(claimed[k]))
         for k in ("value", "low", "high")
-        if is_number(claimed.get(k)) and not (k == "high" and claimed[k] >= OPEN_HIGH)
+        if is_number(claimed.get(k)) and not (k == "high" and open_high(claimed))
     ]
     ref = max(refs, default=0.0)
     if ref <= 0:
@@ -436,7 +436,7 @@ def y_range(values: list[float], claimed: dict[str, Any]) -> list[float]:
     points = [v for v in values if is_number(v)]
     for key in ("value", "low", "high"):
         v = claimed.get(key)
-        if is_number(v) and not (key == "high" and v >= OPEN_HIGH):
+        if is_number(v) and not (key == "high" and open_high(claimed)):
             points.append(float(v))
     top = max(points, default=0.0)
     bottom = min(points + [0.0])
@@ -554,7 +554,7 @@ def _name_marks_on_claim_line(
     hours/day (context, …)"), only when one context mark is alone in that case, so it is read for what it is and
     no two notes ever collide."""
     lines = [float(claimed[k]) for k in ("value", "low") if is_number(claimed.get(k))]
-    if is_number(claimed.get("high")) and claimed["high"] < OPEN_HIGH:
+    if is_number(claimed.get("high")) and not open_high(claimed):
         lines.append(float(claimed["high"]))
     near = ON_LINE * (bounds[1] - bounds[0])
     band = (min(lines), max(lines)) if len(lines) == 2 else None

@@ -51,7 +51,7 @@ YEARLY_COLUMNS = [
     "supplier",
     "months_with_figure",
     "months_in_year",
-    "lower_bound_months",
+    "partial_months",
     "reported_months_mean_bbl_per_day",
     "year_bbl_per_day",
     "year_basis",
@@ -257,10 +257,10 @@ def imports_by_year(monthly: pd.DataFrame, estimates: pd.DataFrame, annual: pd.D
         return pd.DataFrame(columns=YEARLY_COLUMNS)
     m = monthly.assign(year=monthly["month"].str[:4].astype(int))
     last_month = m["month"].max()
-    m["lower_bound"] = m["figure_kind"].isin([MONTH_TO_DATE, CARGOES])
+    m["partial"] = m["figure_kind"].isin([MONTH_TO_DATE, CARGOES])
     per_year = m.groupby(["year", "supplier"], as_index=False).agg(
         months_with_figure=("month", "nunique"),
-        lower_bound_months=("lower_bound", "sum"),
+        partial_months=("partial", "sum"),
         reported_months_mean_bbl_per_day=("value_bbl_per_day", "mean"),
     )
     last_year, last_month_number = int(last_month[:4]), int(last_month[5:7])
@@ -271,9 +271,10 @@ def imports_by_year(monthly: pd.DataFrame, estimates: pd.DataFrame, annual: pd.D
     else:
         per_year = per_year.assign(annual_bbl_per_day=float("nan"), annual_publisher=None, annual_url=None)
     per_year["months_with_figure"] = per_year["months_with_figure"].fillna(0).astype(int)
-    per_year["lower_bound_months"] = per_year["lower_bound_months"].fillna(0).astype(int)
+    per_year["partial_months"] = per_year["partial_months"].fillna(0).astype(int)
     per_year["months_in_year"] = per_year["months_in_year"].fillna(12).astype(int)
-    covered = per_year["months_with_figure"] >= MIN_COVERAGE * per_year["months_in_year"]
+    # A year's months, all twelve: the latest, unfinished year gets no yearly share (two months are not a year).
+    covered = (per_year["months_with_figure"] >= MIN_COVERAGE * 12) & (per_year["months_in_year"] == 12)
     per_year["year_bbl_per_day"] = per_year["reported_months_mean_bbl_per_day"].where(
         covered, per_year["annual_bbl_per_day"]
     )
