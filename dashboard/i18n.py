@@ -337,6 +337,9 @@ PUBLISHER_WORDS_ES = (
     ("U.S. officials", "funcionarios de EE. UU."),
     (" and ", " y "),
     ("Kpler data", "datos de Kpler"),
+    ("country analysis, July 2016", "análisis del país, julio de 2016"),
+    ("estimate by", "estimación de"),
+    ("UT Energy Institute data", "datos del UT Energy Institute"),
 )
 OIL_COMPILATION = "Reuters and other reports (compiled here; each row cites its page)"
 RAW_SOURCE_NAMES = {  # file and repository names as publishers: what a reader needs instead

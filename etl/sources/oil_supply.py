@@ -147,11 +147,7 @@ def imports_by_month(reports: pd.DataFrame) -> pd.DataFrame:
                 "verification": chosen["verification"],
                 "days_in_month": int(chosen["days_in_month"]),
                 "reports_count": len(all_reports),
-                "other_reports": "; ".join(
-                    _figure_text(o["value_bbl_per_day"], o["publisher"], o["figure_kind"], o["period_end"])
-                    for _, o in others.iterrows()
-                    if o["figure_kind"] != CARGOES
-                ),
+                "other_reports": _other_reports(chosen, others),
             }
         )
     return pd.DataFrame(rows, columns=MONTHLY_COLUMNS)
@@ -176,6 +172,17 @@ def _one_report_per_cargo(cargoes: pd.DataFrame) -> pd.DataFrame:
         _basis=cargoes["basis"].map(BASIS_ORDER).fillna(len(BASIS_ORDER)),
     ).sort_values(["_verified", "_basis", "publisher"], kind="mergesort")
     return ranked.drop_duplicates(["month", "supplier", "_cargo"]).drop(columns=["_cargo", "_verified", "_basis"])
+
+
+def _other_reports(chosen: pd.Series, others: pd.DataFrame) -> str:
+    """The month's other figures (not cargoes), each once: a second outlet relaying the chosen figure adds nothing."""
+    mine = _figure_text(chosen["value_bbl_per_day"], chosen["publisher"], chosen["figure_kind"], chosen["period_end"])
+    texts = [
+        _figure_text(o["value_bbl_per_day"], o["publisher"], o["figure_kind"], o["period_end"])
+        for _, o in others.iterrows()
+        if o["figure_kind"] != CARGOES
+    ]
+    return "; ".join(t for t in dict.fromkeys(texts) if t != mine)
 
 
 def consumption_estimates(reported: pd.DataFrame, cia: pd.DataFrame | None) -> pd.DataFrame:
