@@ -230,9 +230,9 @@ def controls(
                     className="tab-switch",
                 ),
             ],
+            # Dash renders the options as a listbox; assets/30-accessible-controls.js makes it a radiogroup named
+            # by this label (native radios need no listbox), and 10-site.css gives the radios a 24 px target.
             className="control",
-            role="radiogroup",
-            **{"aria-labelledby": "control-tab-label"},
         )
     )
     return html.Div(
@@ -408,8 +408,13 @@ def chart_card(
                 ),
                 hidden=state.tab == "table",
                 id=ids.chart("graph-wrap", spec.id),
-                role="img",
-                **{"aria-labelledby": f"{spec.id}-title", "aria-describedby": summary_id},
+                # An interactive chart is one image named by its title; a static one is an <img> with its own alt
+                # and a link beside it (an image role around the link would hide a control inside an image).
+                **(
+                    {}
+                    if static_image
+                    else {"role": "img", "aria-labelledby": f"{spec.id}-title", "aria-describedby": summary_id}
+                ),
             ),
             html.Div(
                 # The table is built only when it is shown (tab=table): hidden tables of every chart would make
@@ -418,6 +423,10 @@ def chart_card(
                 id=ids.chart("table", spec.id),
                 className="table-wrap",
                 hidden=state.tab != "table",
+                # A long table scrolls inside its box: focusable, so the keyboard can scroll it too.
+                tabIndex="0",
+                role="region",
+                **{"aria-labelledby": f"{spec.id}-title"},
             ),
             html.P(
                 [

@@ -205,7 +205,10 @@ def render_page(
         data_block = ""
         heading = ""
     else:
-        chart = '<div id="chart" class="chart" role="img" aria-labelledby="t" aria-describedby="s"></div>'
+        # With controls, plotly's mode bar (zoom in/out, reset: the zoom that needs no drag) puts buttons inside the
+        # chart: an image cannot hold controls (nested-interactive), so the chart is then a named group.
+        role = "img" if flags["controls"] == "off" else "group"
+        chart = f'<div id="chart" class="chart" role="{role}" aria-labelledby="t" aria-describedby="s"></div>'
         scripts = (
             f'<script src="{assets}{asset_url(PLOTLY_BUNDLE)}" defer></script>'
             f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'

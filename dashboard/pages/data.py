@@ -175,10 +175,21 @@ def body(state: ChartState, extras: dict, url: str) -> list:
                 [html.Caption(t("datasets", lang)), header, html.Tbody(_dataset_rows(lang))],
                 className="table table-sm datasets",
             ),
-            className="table-wrap",
+            # The whole table on the page (no inner scroll box); on a narrow screen it scrolls sideways, from the
+            # keyboard too (a focusable, named region).
+            className="wide-table",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": t("datasets", lang)},
         ),
         html.H2(t("changelog", lang)),
-        html.Div(_changelog(lang), className="table-wrap"),
+        html.Div(
+            _changelog(lang),
+            className="wide-table",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": t("changelog", lang)},
+        ),
     ]
 
 
