@@ -437,8 +437,10 @@ def chart_card(
                 className="summary",
             ),
             *([html.P(n, className="note") for n in view.notes]),
-            # The sources' latest observation, with the stale flag the image and the embed carry.
-            html.P(source_line(view.sources, "", lang).replace("<br>", " "), className="as-of small text-muted"),
+            # The chart's own "as of" and the stale flag, as the image and the embed carry them (one date in all three).
+            html.P(
+                source_line(view.sources, view.as_of, lang).replace("<br>", " "), className="as-of small text-muted"
+            ),
             html.Details(
                 [html.Summary(t("sources", lang)), source_list(view, lang)], className="sources-box", open=True
             ),
