@@ -27,7 +27,7 @@ CLAIM = "electricity-oil-share-80-95"  # a claim with an evidence chart
 PAGES = {  # path: charts drawn with plotly on the page
     "/": 0,  # the claims' evidence charts are SVG images there
     "/blackouts": 6,
-    "/oil": 3,
+    "/oil": 5,
     "/generation": 6,
     "/explore": 1,
     "/data": 0,

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 PAGES = {
     "/": 0,  # claim evidence charts are SVG images there (checked below)
     "/blackouts": 6,
-    "/oil": 3,
+    "/oil": 5,
     "/generation": 6,
     "/explore": 1,
     "/data": 0,
