@@ -102,7 +102,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
         # cargoes reported, both lower bounds, so a reader never takes them for a whole month's supply.
         for partial in (False, True):
             rows = df[(df["supplier"] == supplier) & (df["figure_kind"].isin(PARTIAL) == partial)]
-            rows = rows[rows["value_bbl_per_day"] > 0]
+            rows = rows[(rows["value_bbl_per_day"] > 0) & (rows["figure_kind"] != "part of the month")]
             if rows.empty:
                 continue
             kinds = rows["figure_kind"].map(lambda k: KIND_TEXT.get(k, (k, k))[0 if en else 1])
@@ -133,6 +133,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                     + "</extra>",
                 )
             )
+        _part_month_bars(fig, df[(df["supplier"] == supplier) & (df["value_bbl_per_day"] > 0)], name, supplier, lang)
         if not has_solid:  # a supplier seen only in partial figures still gets a plain swatch in the key
             fig.add_trace(
                 trace(
@@ -195,6 +196,40 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
     spanish_months(fig, lang)
     summary = _monthly_summary(df, store.table("oil_imports_yearly"), lang)
     return ChartView(fig, df.drop(columns=["month_start"]), summary, title, subtitle, sources, as_of)
+
+
+def _part_month_bars(fig, rows: pd.DataFrame, name: str, supplier: str, lang: str) -> None:
+    """An average over part of a month (Reuters' 173,000 bbl/d for 1-14 February 2020) spans only the days it
+    covers, lighter and hatched like the other partial figures: a full-month bar would pass it off as the month's."""
+    part = rows[rows["figure_kind"] == "part of the month"]
+    if part.empty:
+        return
+    start, end = pd.to_datetime(part["period_start"]), pd.to_datetime(part["period_end"]) + pd.Timedelta(days=1)
+    days = [
+        f"{fmt_date(a, lang)} – {fmt_date(b - pd.Timedelta(days=1), lang)}" for a, b in zip(start, end, strict=True)
+    ]
+    fig.add_trace(
+        trace(
+            "bar",
+            x=start + (end - start) / 2,
+            y=part["value_bbl_per_day"],
+            width=((end - start).dt.total_seconds() * 1000).tolist(),
+            name=name,
+            showlegend=False,
+            marker={
+                "color": supplier_colour(supplier),
+                "opacity": 0.55,
+                "line": {"width": 0},
+                "pattern": {"shape": "/", "fgcolor": "#ffffff", "fillmode": "overlay", "solidity": 0.4},
+            },
+            customdata=np.column_stack([days, part["publisher"].map(short_publisher)]),
+            hovertemplate="%{customdata[0]}: %{y:,.0f} "
+            + ("bbl/d" if lang == "en" else "b/d")
+            + " · %{customdata[1]}<extra>"
+            + name
+            + "</extra>",
+        )
+    )
 
 
 def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) -> None:
