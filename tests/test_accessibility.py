@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.pages import CHART_PAGES
 from tests.test_browser import wait_for_charts
 
 pytestmark = pytest.mark.browser
@@ -24,16 +25,7 @@ AXE_VERSION = "4.14.1"
 AXE = Path(__file__).resolve().parent / "support" / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CLAIM = "electricity-oil-share-80-95"  # a claim with an evidence chart
-PAGES = {  # path: charts drawn with plotly on the page
-    "/": 0,  # the claims' evidence charts are SVG images there
-    "/blackouts": 6,
-    "/oil": 5,
-    "/generation": 6,
-    "/explore": 1,
-    "/data": 0,
-    "/methodology": 0,
-    f"/claims/{CLAIM}": 1,
-}
+PAGES = {**CHART_PAGES, f"/claims/{CLAIM}": 1}  # path: charts drawn with plotly on the page
 EMBEDS = {  # one of each kind: a daily series, a monthly bar chart, a claim's chart; static, dark, without controls
     "une-supply-demand": "",
     "oil-imports-monthly": "",

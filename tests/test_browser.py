@@ -19,18 +19,11 @@ import pytest
 
 from tests.conftest import ARTIFACTS, REPO
 from tests.support.fixture_server import FixtureServer
+from tests.support.pages import CHART_PAGES
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "/": 0,  # claim evidence charts are SVG images there (checked below)
-    "/blackouts": 6,
-    "/oil": 5,
-    "/generation": 6,
-    "/explore": 1,
-    "/data": 0,
-    "/methodology": 0,
-}
+PAGES = CHART_PAGES  # claim evidence charts on "/" are SVG images (checked below)
 SHOTS = ARTIFACTS / "screenshots"
 
 
