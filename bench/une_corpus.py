@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from etl.une_corpus import Article, dedupe, normalize_url, parse_articles_csv
-from etl.une_parser import parse_note
+from etl.une.corpus import Article, dedupe, normalize_url, parse_articles_csv
+from etl.une.parser import parse_note
 
 SHARED = ROOT.parent / "shared"
 _GH = SHARED / "upstream" / "raw.githubusercontent.com"

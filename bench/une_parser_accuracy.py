@@ -1,4 +1,4 @@
-"""Per-field agreement of etl/une_parser.py with the third party's LLM extraction of the same articles.
+"""Per-field agreement of etl/une/parser.py with the third party's LLM extraction of the same articles.
 
 Run: /work/venv/bin/python bench/une_parser_accuracy.py
 Articles are matched by URL; a field is compared where either side has a value. "explained" counts

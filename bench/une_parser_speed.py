@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import une_corpus
 
-from etl.une_parser import parse_note
+from etl.une.parser import parse_note
 
 
 def main() -> int:

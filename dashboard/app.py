@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import html as html_lib
+import logging
 import os
 import re
 import sys
@@ -16,12 +17,25 @@ from dash import html
 from flask_caching import Cache
 from flask_compress import Compress
 
-from dashboard import callbacks, charts, embed, memo, pagemeta, routes, security, serving, settings, throttle
+from dashboard import (
+    callbacks,
+    charts,
+    embed,
+    memo,
+    pagemeta,
+    routes,
+    security,
+    serving,
+    settings,
+    static_first,
+    throttle,
+)
 from dashboard import data as data_module
 from dashboard.data import DataStore
 from dashboard.i18n import normalize_lang, t
-from dashboard.pages_index import PAGES
+from dashboard.pages_index import CLAIM_PREFIX, PAGES
 
+log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
 STATIC = HERE / "static"
@@ -47,17 +61,33 @@ INDEX_TEMPLATE = """<!DOCTYPE html>
 
 class CubaDash(dash.Dash):
     """Dash with per-request <title>, <html lang>, description and share-image tags (server-side, so crawlers and
-    link previews see the page's own title and an image of the exact view)."""
+    link previews see the page's own title and an image of the exact view), and the page's first screen already
+    rendered in the HTML (dashboard/static_first.py): readable before any script runs; Dash's scripts are loaded
+    once the page has loaded, and its interactive page takes the static one's place."""
 
     def interpolate_index(self, **kwargs: str) -> str:
         request = flask.request
-        lang = normalize_lang(request.args.get("lang"))
+        query = {k: v for k, v in request.args.items() if k != static_first.LIGHT_PARAM}
+        lang = normalize_lang(query.get("lang"))
         # Canonical, og:url, og:image and the ClaimReview's addresses: the configured site, never the request's Host.
-        meta = pagemeta.for_request(request.path, request.args.to_dict(), lang, serving.site_url())
+        meta = pagemeta.for_request(request.path, query, lang, serving.site_url())
         tags = pagemeta.meta_tags(meta)  # a claim page's ClaimReview included (one per claim page)
-        tags += "".join(f'\n<link rel="preload" href="{src}" as="script">' for src in preloads(request.path))
+        scripts = without_polyfill(kwargs.get("scripts", ""))
+        static = None
+        if static_first.is_page_path(request.path):
+            try:
+                static, _first = static_first.page_html(request.path, query, light=False)
+            except Exception:
+                log.exception("static first screen of %s failed", request.path)
+        if static is None:
+            tags += "".join(f'\n<link rel="preload" href="{src}" as="script">' for src in preloads(request.path))
+        else:
+            tags += static_first.head_tags()
+            kwargs["app_entry"] = static_first.app_entry(static, preloads(request.path))
+            scripts = static_first.deferred_scripts(scripts)
+            kwargs["renderer"] = static_first.deferred_renderer(kwargs.get("renderer", ""))
         kwargs["metas"] = tags + "\n" + kwargs.get("metas", "")
-        kwargs["scripts"] = without_polyfill(kwargs.get("scripts", ""))
+        kwargs["scripts"] = scripts
         kwargs["title"] = html_lib.escape(meta["title"])
         return super().interpolate_index(**kwargs).replace('<html lang="{lang}">', f'<html lang="{lang}">', 1)
 
@@ -71,8 +101,8 @@ def preloads(path: str) -> list[str]:
     """Scripts a page will ask for only after its layout has arrived and rendered (dcc's lazy chunks, plotly.js):
     announced in the head, they download while Dash starts instead of one after another at the end."""
     page = PAGES.get(path)
-    if page is None:
-        return []
+    if page is None:  # a claim's page draws its evidence chart
+        return [DCC_CHUNKS + "async-graph.js", PLOTLY_SUITE_PATH] if path.startswith(CLAIM_PREFIX) else []
     if page.charts:
         return [DCC_CHUNKS + "async-dropdown.js", DCC_CHUNKS + "async-graph.js", PLOTLY_SUITE_PATH]
     if path == "/":
@@ -126,6 +156,8 @@ def create_app(
         "text/javascript",
         "image/svg+xml",
         "application/geo+json",
+        "application/atom+xml",
+        "application/feed+json",
     ]
     server.config["COMPRESS_MIN_SIZE"] = 500
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 31536000  # fingerprinted static files
@@ -149,6 +181,7 @@ def create_app(
     app.index_string = INDEX_TEMPLATE
     app.layout = html.Div([dash.page_container, html.Div(id="page-title-sync", hidden=True)])
     register_plotly_bundle(server)
+    static_first.register(app, store, cache)  # before routes: a light page is answered there
     routes.register(server, store, cache)
     embed.register(server, store, cache, routes.error_page)
     callbacks.register(app)

@@ -10,7 +10,9 @@ from dash import ALL, Input, Output, State, no_update
 from dashboard import charts, components, ids
 from dashboard.chartdefs.explore import numeric_series
 from dashboard.charts import BadParameter
+from dashboard.citation import with_version
 from dashboard.data import store
+from dashboard.describe import describe
 from dashboard.pagekit import _state_from_controls, _views_for, base_url
 
 
@@ -19,11 +21,15 @@ def register(app: dash.Dash) -> None:
         Output(ids.chart("graph", ALL), "figure"),
         Output(ids.chart("table", ALL), "children"),
         Output(ids.chart("summary", ALL), "children"),
+        Output(ids.chart("description", ALL), "children"),
         Output(ids.chart("graph-wrap", ALL), "hidden"),
         Output(ids.chart("table", ALL), "hidden"),
         Output(ids.chart("csv", ALL), "href"),
         Output(ids.chart("png", ALL), "href"),
         Output(ids.chart("svg", ALL), "href"),
+        Output(ids.chart("zip", ALL), "href"),
+        Output(ids.chart("pinned", ALL), "href"),
+        Output(ids.chart("pinned", ALL), "children"),
         Output(ids.chart("share", ALL), "value"),
         Output(ids.chart("embed", ALL), "value"),
         Output(ids.URL_SYNC, "children"),
@@ -43,21 +49,25 @@ def register(app: dash.Dash) -> None:
         try:
             state, query = _state_from_controls(page, countries, start or None, end or None, tab, table, series)
         except BadParameter:
-            return ([no_update] * n,) * 10 + (no_update,)
+            return ([no_update] * n,) * 14 + (no_update,)
         url = base_url()
-        figures, tables, summaries, graph_hidden, table_hidden = [], [], [], [], []
-        csvs, pngs, svgs, shares, embeds = [], [], [], [], []
+        figures, tables, summaries, descriptions, graph_hidden, table_hidden = [], [], [], [], [], []
+        csvs, pngs, svgs, zips, pinned, shares, embeds = [], [], [], [], [], [], []
+        version_id = store().version_id
         chart_ids = [g["chart"] for g in graph_ids]
         for spec, chart_state, view in _views_for(chart_ids, state):
             # A table view leaves the (hidden) figures as they are: the chart tab sends them again when shown.
             figures.append(no_update if state.tab == "table" else view.screen())
             tables.append(components.view_table(view, state.lang) if state.tab == "table" else None)
             summaries.append(view.summary)
+            descriptions.append(describe(view, state.lang))
             graph_hidden.append(state.tab == "table")
             table_hidden.append(state.tab != "table")
             csvs.append(charts.download_path(spec, chart_state, "csv"))
             pngs.append(charts.download_path(spec, chart_state, "png"))
             svgs.append(charts.download_path(spec, chart_state, "svg"))
+            zips.append(charts.download_path(spec, chart_state, "zip"))
+            pinned.append(url.rstrip("/") + with_version(charts.embed_path(spec, chart_state), version_id))
             shares.append(f"{url.rstrip('/')}{charts.share_path(spec, chart_state)}")
             embeds.append(components.embed_code(spec, view, chart_state, url))
         search = urlencode({k: v for k, v in query.items() if not (k == "lang" and v == "en")})
@@ -65,11 +75,15 @@ def register(app: dash.Dash) -> None:
             figures,
             tables,
             summaries,
+            descriptions,
             graph_hidden,
             table_hidden,
             csvs,
             pngs,
             svgs,
+            zips,
+            pinned,
+            pinned,
             shares,
             embeds,
             f"?{search}" if search else "",

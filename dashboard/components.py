@@ -19,7 +19,8 @@ from dashboard.chartdefs._shared import source_line
 from dashboard.chartdefs.claims import has_chart, unit_label
 from dashboard.charts import download_path, embed_path, share_path
 from dashboard.data import DataStore
-from dashboard.i18n import fmt_date, fmt_num, label_text, source_text, t
+from dashboard.describe import describe
+from dashboard.i18n import fmt_date, fmt_num, label_text, licence_name, source_text, t
 from dashboard.pages_index import LABEL_SLUGS
 
 NAV = [
@@ -89,7 +90,7 @@ def shell(path: str, lang: str, query: dict[str, str], store: DataStore, childre
                     html.Div(
                         [
                             html.A(t("site_title", lang), href=with_lang("/", lang), className="site-title"),
-                            switch,
+                            html.Div([switch, light_switch(path, lang, query)], className="d-flex gap-2"),
                         ],
                         className="d-flex justify-content-between align-items-center gap-2 flex-wrap",
                     ),
@@ -112,6 +113,13 @@ def shell(path: str, lang: str, query: dict[str, str], store: DataStore, childre
         ],
         lang=lang,
     )
+
+
+def light_switch(path: str, lang: str, query: dict[str, str]) -> html.A:
+    """The visible switch to the light version: static charts, no scripts (dashboard/static_first.py)."""
+    from dashboard.light import light_switch as switch
+
+    return switch(path, lang, query)
 
 
 def stale_banner(store: DataStore, lang: str) -> html.Div | None:
@@ -344,7 +352,7 @@ def source_list(view: ChartView, lang: str) -> html.Ul:
                     else html.Span(text),
                     f" — {title}" if title and title != text else "",
                     f" · {t('retrieved', lang)} {s.retrieved}" if s.retrieved else "",
-                    f" · {t('licence', lang)} {s.licence}" if s.licence else "",
+                    f" · {t('licence', lang)} {licence_name(s.licence, lang)}" if s.licence else "",
                 ]
             )
         )
@@ -376,6 +384,8 @@ def chart_card(
     lang = state.lang
     heading = (html.H2 if heading_level == 2 else html.H3)(view.title, id=f"{spec.id}-title")
     summary_id = f"{spec.id}-summary"
+    description_id = f"{spec.id}-description"
+    description = describe(view, lang)
     share_url = f"{base_url.rstrip('/')}{share_path(spec, state)}"
     embed_url = f"{base_url.rstrip('/')}{embed_path(spec, state)}"
     iframe = embed_code(spec, view, state, base_url)
@@ -387,7 +397,7 @@ def chart_card(
             html.Div(
                 [
                     html.Img(
-                        alt=view.summary,
+                        alt=description,
                         width="960",
                         height="560",
                         className="chart-img",
@@ -413,7 +423,7 @@ def chart_card(
                 **(
                     {}
                     if static_image
-                    else {"role": "img", "aria-labelledby": f"{spec.id}-title", "aria-describedby": summary_id}
+                    else {"role": "img", "aria-labelledby": f"{spec.id}-title", "aria-describedby": description_id}
                 ),
             ),
             html.Div(
@@ -436,6 +446,20 @@ def chart_card(
                 id=summary_id,
                 className="summary",
             ),
+            # What the chart shows, in words (measure, period, direction, extremes, latest value, source): the chart's
+            # accessible description and, for sighted readers, one click away. An interactive card's text follows
+            # the controls (its inner span is a callback output, as the summary's).
+            html.Details(
+                [
+                    html.Summary(t("chart_description", lang)),
+                    html.P(
+                        description if static_image else html.Span(description, id=ids.chart("description", spec.id)),
+                        id=description_id,
+                        className="small",
+                    ),
+                ],
+                className="chart-description",
+            ),
             *([html.P(n, className="note") for n in view.notes]),
             # The chart's own "as of" and the stale flag, as the image and the embed carry them (one date in all three).
             html.P(
@@ -455,7 +479,7 @@ def chart_card(
                             className="btn btn-sm btn-outline-primary",
                             download="",
                         )
-                        for ext in ("csv", "png", "svg")
+                        for ext in ("csv", "png", "svg", "zip")
                     ),
                 ],
                 className="actions",
@@ -482,7 +506,7 @@ def chart_card(
                         ],
                         className="copy-row",
                     ),
-                    html.Label(t("embed_code", lang)),
+                    html.Label(t("embed_code", lang), htmlFor=dom_id(ids.chart("embed", spec.id))),
                     html.Div(
                         [
                             dcc.Textarea(
@@ -502,6 +526,7 @@ def chart_card(
                         className="copy-row",
                     ),
                     html.P([html.A(embed_url, href=embed_url, id=ids.chart("embed-link", spec.id))], className="small"),
+                    *pinned_links(spec, state, base_url, lang),
                     html.Label(t("how_to_cite", lang)),
                     html.P(citation_text(spec, view, state, base_url), className="small citation"),
                 ],
@@ -512,6 +537,31 @@ def chart_card(
         className="chart-card",
         **{"aria-labelledby": f"{spec.id}-title"},
     )
+
+
+def pinned_links(spec: ChartSpec, state: ChartState, base_url: str, lang: str) -> list:
+    """The cite box's archived view, as OWID's archived embeds: the embed at the data version serving now
+    (`?version=<id>`, dashboard/versions.py), beside the live link above, which follows new data. Hidden when that
+    version is not in the repository's history (not committed yet), where a pinned link would break; always in the
+    layout, so that a callback can keep its address in step with the view as it does the downloads'."""
+    from dashboard.citation import with_version
+    from dashboard.versions import history_for
+
+    data = data_module.store()
+    version_id = data.version_id
+    offered = data.is_pinned or history_for(data).is_pinnable(version_id)
+    pinned = f"{base_url.rstrip('/')}{with_version(embed_path(spec, state), version_id)}"
+    return [
+        html.P(
+            [
+                t("pinned_embed", lang, version=version_id),
+                " ",
+                html.A(pinned, href=pinned, id=ids.chart("pinned", spec.id), className="pinned-link"),
+            ],
+            className="small",
+            hidden=not offered,
+        )
+    ]
 
 
 def dom_id(component_id: dict[str, str]) -> str:
@@ -527,13 +577,14 @@ def embed_code(spec: ChartSpec, view: ChartView, state: ChartState, base_url: st
     src = f"{base}{embed_path(spec, state)}"
     png = f"{base}{download_path(spec, state, 'png')}"
     title = escape(view.title, quote=True)
+    alt = escape(describe(view, state.lang), quote=True)
     frame_id = f"cuba-energy-{spec.id}"
     # Claim charts carry a second panel and a legend below the plot: without /embed.js the frame must still fit them.
     height = 680 if spec.id.startswith("claim-") else 520
     return (
         f'<iframe id="{frame_id}" src="{escape(src, quote=True)}" title="{title}" loading="lazy" '
         f'style="width:100%;min-width:300px;border:0" height="{height}"></iframe>\n'
-        f'<noscript><img src="{escape(png, quote=True)}" alt="{title}" style="max-width:100%"></noscript>\n'
+        f'<noscript><img src="{escape(png, quote=True)}" alt="{alt}" style="max-width:100%"></noscript>\n'
         f'<script src="{base}/embed.js" async></script>'
     )
 

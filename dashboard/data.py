@@ -3,7 +3,7 @@ read whole, hash-checked against the package and validated with the package's ow
 ETL checked before publishing) before it serves. A version that fails is refused: the version in memory keeps
 serving, and a process that starts on a refused version serves the last good copy kept under the cache dir
 (`dashboard/last_good.py`). Files are re-examined at most once a minute, and /healthz (`health`) names any table that
-fails."""
+fails. A request can be pinned to an older verified version (`DataStore.pin`, `?version=`: dashboard/versions.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
@@ -223,6 +225,9 @@ class DataStore:
         self._problem: VersionRefused | None = None  # why data/, as it is now, does not serve
         self._last_check = 0.0
         self._unversioned: dict[str, Any] = {}  # prepared values that need no data version (the changelog)
+        # A request pinned to an old version (`?version=<id>`, dashboard/versions.py) reads that version instead of
+        # the live one; per request (a context variable), so other requests keep the live data.
+        self._pin: ContextVar[DataVersion | None] = ContextVar(f"pinned-{id(self)}", default=None)
 
     # -- loading and freshness ------------------------------------------------------------------------------------
     def _package_stamp(self) -> tuple[Any, ...]:
@@ -295,12 +300,50 @@ class DataStore:
         LOG.error("data version refused (%s) and no last good copy to serve", problem)
 
     def _serving(self) -> DataVersion:
-        """The version that serves now (examined first if due); DataUnavailable if there is none."""
+        """The version that serves now (examined first if due), or the one this request is pinned to;
+        DataUnavailable if there is none."""
+        pinned = self._pin.get()
+        if pinned is not None:
+            return pinned
         self.maybe_reload()
         version = self._current
         if version is None:
             raise DataUnavailable(self._problem)
         return version
+
+    def pin(self, version: DataVersion | None) -> None:
+        """Serve `version` to the current request (None: the live version again)."""
+        self._pin.set(version)
+
+    @contextmanager
+    def pinned(self, version: DataVersion) -> Iterator[DataVersion]:
+        """Within the block, this thread or task reads `version` (for scripts and tests)."""
+        token = self._pin.set(version)
+        try:
+            yield version
+        finally:
+            self._pin.reset(token)
+
+    def _pinned_day(self) -> date | None:
+        """The day the pinned version was published (its tables' latest `x_last_changed`), None when not pinned."""
+        pinned = self._pin.get()
+        if pinned is None:
+            return None
+        days = [str(r.get("x_last_changed") or "")[:10] for r in pinned.package.get("resources", [])]
+        try:
+            return date.fromisoformat(max(d for d in days if len(d) == 10))
+        except ValueError:
+            return None
+
+    @property
+    def is_pinned(self) -> bool:
+        return self._pin.get() is not None
+
+    @property
+    def version_id(self) -> str:
+        """The id a reader can pin (`?version=<id>`): the package's own (16 hex digits of datapackage.json's sha256),
+        the same on every machine and in the repository's history; not `version`, which also names the day."""
+        return self._serving().id
 
     @property
     def problem(self) -> VersionRefused | None:
@@ -476,8 +519,9 @@ class DataStore:
 
     def table_staleness(self, table: str, today: date | None = None) -> TableStaleness:
         """Staleness from content: the latest observation (from `datapackage.json`, else computed from the table
-        here, the one place the dashboard does so) against the table's expected cadence."""
-        today = today or datetime.now(UTC).date()
+        here, the one place the dashboard does so) against the table's expected cadence. A pinned version is judged
+        as on the day it was published, so a chart as cited shows what it showed then."""
+        today = today or self._pinned_day() or datetime.now(UTC).date()
         res = self.resource(table)
         if "x_latest_observation" in res:
             latest = res.get("x_latest_observation") or ""

@@ -27,13 +27,20 @@ from flask_caching import Cache
 from dashboard import charts, render, serving, throttle
 from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView, source_line
 from dashboard.data import DataStore
+from dashboard.describe import describe
 from dashboard.figures.common import CLAIM_COLOR
 from dashboard.i18n import t
 
 STATIC = Path(__file__).resolve().parent / "static"
 PLOTLY_BUNDLE = "vendor/plotly-basic.min.js"
-FLAGS = {"theme": ("light", "dark", "auto"), "transparent": ("0", "1"), "controls": ("on", "off"), "static": ("0", "1")}
-DEFAULT_FLAGS = {"theme": "light", "transparent": "0", "controls": "on", "static": "0"}
+FLAGS = {
+    "theme": ("light", "dark", "auto"),
+    "transparent": ("0", "1"),
+    "controls": ("on", "off"),
+    "static": ("0", "1"),
+    "light": ("0", "1"),  # light mode (dashboard/static_first.py): 1 = static, no plotly; 0 = not, despite Save-Data
+}
+DEFAULT_FLAGS = {"theme": "light", "transparent": "0", "controls": "on", "static": "0", "light": ""}
 EMBED_HEIGHT = 520
 EMBED_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -48,6 +55,7 @@ class EmbedRequest:
     spec: ChartSpec
     state: ChartState
     flags: dict[str, str]
+    version: str | None = None  # a pinned data version (`?version=`, checked by dashboard/routes.py): kept in links
 
 
 def parse_embed(chart_id: str, args: dict[str, str], store: DataStore) -> EmbedRequest:
@@ -55,14 +63,18 @@ def parse_embed(chart_id: str, args: dict[str, str], store: DataStore) -> EmbedR
     spec = charts.get(chart_id)
     flags = dict(DEFAULT_FLAGS)
     state_args = {}
+    version = None
     for key, value in args.items():
+        if key == "version":  # picks the data version, not the view (dashboard/routes.py pins it per request)
+            version = value
+            continue
         if key in FLAGS:
             if value not in FLAGS[key]:
                 raise BadParameter(f"{key} must be one of {', '.join(FLAGS[key])}")
             flags[key] = value
         else:
             state_args[key] = value
-    return EmbedRequest(spec, charts.parse_state(spec, store, state_args), flags)
+    return EmbedRequest(spec, charts.parse_state(spec, store, state_args), flags, version)
 
 
 # -- fingerprinted static files -----------------------------------------------------------------------------------------
@@ -150,6 +162,8 @@ def full_view_url(spec: ChartSpec, state: ChartState, base: str) -> str:
 def embed_query(req: EmbedRequest, **overrides: str) -> str:
     query = {**req.state.query(req.spec), **{k: v for k, v in req.flags.items() if v != DEFAULT_FLAGS[k]}, **overrides}
     query = {k: v for k, v in query.items() if v is not None and not (k in DEFAULT_FLAGS and v == DEFAULT_FLAGS[k])}
+    if req.version:  # a pinned embed's own links (its SVGs, its address) stay on its data version
+        query["version"] = req.version
     return urlencode(query)
 
 
@@ -157,6 +171,24 @@ def stacked_panels(layout: dict) -> bool:
     """Two plots one above the other (a second y axis with its own domain), not a second scale over one plot."""
     second = layout.get("yaxis2") or {}
     return bool(second) and not second.get("overlaying")
+
+
+def first_screen(req: EmbedRequest, view: ChartView, description: str) -> str:
+    """The interactive embed's first screen: the figure as an image at the chart's place (not for a pinned version)."""
+    if req.version:
+        return ""
+    from dashboard import screen
+
+    return screen.picture(
+        req.spec.id,
+        req.state,
+        description,
+        eager=True,
+        variant="embed",
+        theme=req.flags["theme"],
+        transparent=req.flags["transparent"] == "1",
+        css_class="sf-placeholder",
+    )
 
 
 def render_page(
@@ -171,18 +203,22 @@ def render_page(
     lang = req.state.lang
     e = lambda s: html.escape(str(s), quote=True)
     flags = req.flags
+    if flags.get("light") == "1":  # light mode: the static embed, with a link to the interactive one
+        flags = {**flags, "static": "1"}
     theme = flags["theme"]
     full = full_view_url(req.spec, req.state, base)
     query = embed_query(req)
     self_url = f"{base.rstrip('/')}/embed/{req.spec.id}" + (f"?{query}" if query else "")
+    png_query = {**req.state.query(req.spec), **({"version": req.version} if req.version else {})}
     png = png_url or f"{base.rstrip('/')}/download/{req.spec.id}.png" + (
-        f"?{urlencode(req.state.query(req.spec))}" if req.state.query(req.spec) else ""
+        f"?{urlencode(png_query)}" if png_query else ""
     )
     oembed = f"{base.rstrip('/')}/oembed?" + urlencode({"url": self_url, "format": "json"})
     # The PNG's source line (sources, "as of", and the stale flag when the data are older than their cadence).
     credit = source_line(view.sources, view.as_of, lang).replace("<br>", " ")
     credit = getattr(view, "caption", "") or credit  # a claim chart: "as of" first, at most three publishers
     color_scheme = {"light": "light", "dark": "dark", "auto": "light dark"}[theme]
+    description = describe(view, lang)  # what the chart shows: every image's alt and the chart's own description
     classes = [
         f"theme-{theme}",
         "transparent" if flags["transparent"] == "1" else "",
@@ -197,22 +233,25 @@ def render_page(
         light_src, dark_src = static_src
         source = f'<source media="(prefers-color-scheme: dark)" srcset="{e(dark_src)}">' if theme == "auto" else ""
         img_src = dark_src if theme == "dark" else light_src
-        picture = (
-            f'<picture>{source}<img src="{e(img_src)}" alt="{e(view.summary)}" width="960" height="560"></picture>'
-        )
+        picture = f'<picture>{source}<img src="{e(img_src)}" alt="{e(description)}" width="960" height="560"></picture>'
         chart = f'<div class="chart-static">{picture}</div>'
         scripts = f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
         data_block = ""
         heading = ""
     else:
         # With controls, plotly's mode bar (zoom in/out, reset: the zoom that needs no drag) puts buttons inside the
-        # chart: an image cannot hold controls (nested-interactive), so the chart is then a named group.
-        role = "img" if flags["controls"] == "off" else "group"
-        chart = f'<div id="chart" class="chart" role="{role}" aria-labelledby="t" aria-describedby="s"></div>'
-        scripts = (
-            f'<script src="{assets}{asset_url(PLOTLY_BUNDLE)}" defer></script>'
-            f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
-        )
+        # chart: an image cannot hold controls (nested-interactive), so the chart is then a group named by the title and
+        # described by the description. Without controls it is an image, named by the description as an <img alt>.
+        if flags["controls"] == "off":
+            names = 'role="img" aria-labelledby="d"'
+        else:
+            names = 'role="group" aria-labelledby="t" aria-describedby="d"'
+        # Static first (dashboard/static_first.py): an image of the figure holds the chart's place until the page
+        # has loaded; then embed-frame.js loads plotly.js (data-plotly) and draws over it.
+        placeholder = first_screen(req, view, description) if not assets else ""
+        plotly = e(f"{assets}{asset_url(PLOTLY_BUNDLE)}")
+        chart = f'<div id="chart" class="chart" {names} data-plotly="{plotly}">{placeholder}</div>'
+        scripts = f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
         payload = {
             "figure": embed_figure(view, flags["transparent"] == "1"),
             "theme": theme,
@@ -222,9 +261,14 @@ def render_page(
         }
         data_block = f'<script type="application/json" id="figure-data">{script_json(payload)}</script>'
         heading = f'<h1 id="t">{e(view.title)}</h1><p class="sub">{e(view.subtitle)}</p>'
-        noscript = f'<noscript><img src="{e(png)}" alt="{e(view.summary)}" style="max-width:100%"></noscript>'
+        noscript = f'<noscript><img src="{e(png)}" alt="{e(description)}" style="max-width:100%"></noscript>'
         chart += noscript
     note = "".join(f'<p class="note">{e(n)}</p>' for n in view.notes)
+    if req.flags.get("light") == "1":
+        interactive = f"/embed/{req.spec.id}?" + embed_query(req, light="0", static=None)
+        note += f'<p class="note"><a href="{e(interactive)}">{e(t("interactive_chart", lang))}</a></p>'
+    # The drawn chart's description (visually hidden, as the summary); a static image carries it as its alt instead.
+    described = "" if flags["static"] == "1" and static_src else f'<p id="d" class="summary">{e(description)}</p>'
     return f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
 <head>
@@ -241,8 +285,10 @@ def render_page(
 <meta property="og:description" content="{e(view.summary)}">
 <meta property="og:url" content="{e(self_url)}">
 <meta property="og:image" content="{e(png)}">
+<meta property="og:image:alt" content="{e(description)}">
 <meta name="twitter:card" content="summary_large_image">
 <meta name="twitter:image" content="{e(png)}">
+<meta name="twitter:image:alt" content="{e(description)}">
 <link rel="stylesheet" href="{assets}{asset_url("embed.css")}">
 {scripts}
 </head>
@@ -251,6 +297,7 @@ def render_page(
 {heading}
 {chart}
 <p id="s" class="summary">{e(view.summary)}</p>
+{described}
 {note}
 <figcaption>{e(credit)} ·
 <a href="{e(full)}" target="_blank" rel="noopener">{e(t("full_view", lang))}</a></figcaption>
@@ -288,7 +335,8 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
 
             def build() -> bytes:  # an image: limited per client and per process
                 view = cached_view(req)
-                return render.to_image(static_figure(view, req.flags["theme"], req.flags["transparent"] == "1"), "svg")
+                figure = static_figure(view, req.flags["theme"], req.flags["transparent"] == "1")
+                return render.to_image(figure, "svg", alt=(view.title, describe(view, req.state.lang)))
 
             answer = serving.answer_or_refusal(cache, key, build, store, version)
             if isinstance(answer, flask.Response):
@@ -299,8 +347,8 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
             hit = body is not None
             if body is None:
                 view = cached_view(req)
-                light = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="light", static=None)
-                dark = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="dark", static=None)
+                light = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="light", static=None, light=None)
+                dark = f"/embed/{req.spec.id}.svg?" + embed_query(req, theme="dark", static=None, light=None)
                 body = render_page(req, view, base, static_src=(light, dark))
                 if serving.still_current(store, version):
                     cache.set(key, body)
@@ -330,8 +378,8 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         thumbnail), the claims' evidence SVGs and share images — so readers and link previews do not wait for a
         first render, and none of them counts against a reader's limit. One at a time, in the process's render
         slot (set CUBA_WARM_IMAGES=0 to skip, e.g. in tests)."""
-        if os.environ.get("CUBA_WARM_IMAGES", "1") == "0" or render.browser_missing():
-            return
+        if os.environ.get("CUBA_WARM_IMAGES", "1") == "0" or render.browser_missing() or store.is_pinned:
+            return  # (a request pinned to an old data version says nothing about the live one)
         try:
             version = store.version
         except Exception:  # noqa: BLE001 - no data to draw: the request itself answers that

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from dashboard import charts, render
 from dashboard.chartdefs.claims import claims_doc, has_chart
+from dashboard.citation import csv_with_citation
 from dashboard.data import DataStore, DataUnavailable, configure
 from dashboard.embed import DEFAULT_FLAGS, PLOTLY_BUNDLE, STATIC, EmbedRequest, asset_url, render_page, static_figure
 from dashboard.i18n import LANGS, t
 from dashboard.pages_index import PAGES
-from dashboard.routes import csv_with_citation
 from dashboard.spreadsheet import for_spreadsheets
 
 ASSETS = ("embed.css", "embed-frame.js", PLOTLY_BUNDLE)

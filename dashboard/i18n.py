@@ -48,6 +48,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_csv": {"en": "Data (CSV)", "es": "Datos (CSV)"},
     "download_png": {"en": "Image (PNG)", "es": "Imagen (PNG)"},
     "download_svg": {"en": "Image (SVG)", "es": "Imagen (SVG)"},
+    "download_zip": {"en": "Citable ZIP (data, metadata, citation)", "es": "ZIP citable (datos, metadatos, cita)"},
+    "pinned_embed": {
+        "en": "This chart as it is now (data version {version}; it will not change):",
+        "es": "Este gráfico tal como está ahora (versión de datos {version}; no cambiará):",
+    },
     "share": {"en": "Share", "es": "Compartir"},
     "share_link": {"en": "Link to this view", "es": "Enlace a esta vista"},
     "embed": {"en": "Embed", "es": "Insertar"},
@@ -56,6 +61,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "how_to_cite": {"en": "How to cite", "es": "Cómo citar"},
     "copy": {"en": "Copy", "es": "Copiar"},
     "summary_label": {"en": "Summary", "es": "Resumen"},
+    "chart_description": {"en": "Chart description", "es": "Descripción del gráfico"},
     "no_data": {"en": "No data for this selection.", "es": "No hay datos para esta selección."},
     "table_newest": {
         "en": "newest {shown} of {total} rows, newest first; every row is in the CSV download",
@@ -181,7 +187,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "page_data_title": {"en": "Data and sources", "es": "Datos y fuentes"},
     "page_data_desc": {
         "en": "Every dataset with publisher, URL, licence, retrieval date and downloads; the log of recent refreshes.",
-        "es": "Cada conjunto de datos con editor, URL, licencia, fecha de consulta y descargas; el registro de actualizaciones recientes.",
+        "es": "Cada conjunto de datos con su fuente, URL, licencia, fecha de consulta y descargas; el registro de actualizaciones recientes.",
     },
     "page_methodology_title": {"en": "Methodology", "es": "Metodología"},
     "page_methodology_desc": {
@@ -353,10 +359,28 @@ RAW_SOURCE_NAMES_ES = {
 }
 
 
+LICENCE_NAMES = {  # licence identifiers of data/datapackage.json in words (the SPDX-like ids stay as they are)
+    "public-domain": {"en": "public domain", "es": "dominio público"},
+    "figures-with-attribution": {"en": "figures free to cite with attribution", "es": "cifras citables con atribución"},
+}
+
+
+def licence_name(licence: str, lang: str) -> str:
+    """A licence as a reader says it: "dominio público", not the package's id "public-domain"."""
+    return LICENCE_NAMES.get(licence, {}).get(lang, licence)
+
+
 SOURCES_ES = {  # dataset titles and publishers of data/datapackage.json, as a Spanish reader sees them
     "Cuba's grid day by day (from UNE daily notes)": "La red de Cuba día a día (de las notas diarias de la UNE)",
     "Cuba Energy Crisis Dashboard, from the Unión Eléctrica (UNE) daily notes and cited press reports": (
         "Panel de la crisis energética de Cuba, con las notas diarias de la UNE y prensa citada"
+    ),
+    "Averages of Cuba's daily grid series (30-day, weekly, monthly) and Havana's outage estimates by year": (
+        "Medias de las series diarias de la red (de 30 días, semanales, mensuales) y estimaciones de apagones en La"
+        " Habana por año"
+    ),
+    "Cuba Energy Crisis Dashboard, from the Unión Eléctrica (UNE) daily notes and a third-party Havana archive": (
+        "Panel de la crisis energética de Cuba, con las notas diarias de la UNE y un archivo de terceros de La Habana"
     ),
     "CIA World Factbook — Energy (JSON edition)": "CIA World Factbook — Energía (edición JSON)",
     "Claims of the seed documents checked against the published data": (
@@ -367,7 +391,7 @@ SOURCES_ES = {  # dataset titles and publishers of data/datapackage.json, as a S
     ),
     "Curated, cited figures": "Cifras recopiladas y citadas",
     "Cuba Energy Crisis Dashboard (compiled from the publishers named in each row)": (
-        "Panel de la crisis energética de Cuba (editores citados en cada fila)"
+        "Panel de la crisis energética de Cuba (fuentes citadas en cada fila)"
     ),
     "Reuters and other reports (compiled here; each row cites its page)": (
         "Reuters y otros informes (recopilados aquí; cada fila cita su página)"

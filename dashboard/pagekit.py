@@ -29,6 +29,7 @@ def base_url() -> str:
         return "/"
 
 
+VIEW_NEUTRAL_PARAMS = ("light",)
 _LAYOUTS = memo.ByteLRU.for_budget("layouts")  # bounded in bytes (estimated below) as well as entries (128)
 _LAYOUT_JSON_FACTOR = 5  # a layout's Python objects take ~5× its JSON (tracemalloc on the generation page: 4.7×)
 
@@ -45,6 +46,8 @@ def render(path: str, query: dict[str, str], body: Callable[[ChartState, dict[st
     rebuilt only when the ETL publishes new data. Components are never mutated after they are built."""
     data = store()
     version = data.version
+    # `light` chooses how the page is delivered (dashboard/static_first.py), not what it shows
+    query = {k: v for k, v in query.items() if k not in VIEW_NEUTRAL_PARAMS}
     key = (path, tuple(sorted((k, str(v)) for k, v in query.items() if v is not None)), version, base_url())
     layout = _LAYOUTS.get(key)
     if layout is not None:

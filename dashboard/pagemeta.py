@@ -9,7 +9,8 @@ import html
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from dashboard.i18n import label_text, t
+from dashboard.feeds import feed_links
+from dashboard.i18n import LANGS, label_text, t
 from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim
 
 NOT_FACTUAL = "Not a factual claim"
@@ -86,6 +87,12 @@ def for_claim(path: str, args: dict[str, str], lang: str, base: str) -> dict[str
 
 
 def for_request(path: str, args: dict[str, str], lang: str, host_url: str) -> dict[str, Any]:
+    meta = _for_request(path, args, lang, host_url)
+    meta["feeds"] = feed_links(host_url, lang if lang in LANGS else "en")  # every page's head links the alerts
+    return meta
+
+
+def _for_request(path: str, args: dict[str, str], lang: str, host_url: str) -> dict[str, Any]:
     base = host_url.rstrip("/")
     if path.startswith(CLAIM_PREFIX):
         return for_claim(path, args, lang, base)
@@ -126,6 +133,11 @@ def meta_tags(meta: dict[str, Any]) -> str:
         if value
     ]
     tags.append(f'<link rel="canonical" href="{html.escape(meta["url"], quote=True)}">')
+    for feed in meta.get("feeds") or []:  # the alerts (dashboard/feeds.py), for feed readers
+        tags.append(
+            f'<link rel="alternate" type="{html.escape(feed["type"], quote=True)}" '
+            f'title="{html.escape(feed["title"], quote=True)}" href="{html.escape(feed["href"], quote=True)}">'
+        )
     if meta.get("jsonld"):
         from dashboard.embed import script_json
 

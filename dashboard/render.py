@@ -7,6 +7,7 @@ import os
 import shutil
 import threading
 import warnings
+from xml.sax.saxutils import escape as xml_escape
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -49,8 +50,16 @@ def _ensure_server() -> None:
     _STARTED = True
 
 
-def to_image(fig: go.Figure, fmt: str, width: int | None = None, height: int | None = None) -> bytes:
-    """Render a figure; the title, subtitle and source line are part of the figure, so images carry them."""
+def to_image(
+    fig: go.Figure,
+    fmt: str,
+    width: int | None = None,
+    height: int | None = None,
+    alt: tuple[str, str] | None = None,
+) -> bytes:
+    """Render a figure; the title, subtitle and source line are part of the figure, so images carry them. `alt`
+    (title, description) goes into an SVG as its <title> and <desc>: an SVG read on its own is then named and
+    described to screen readers (dashboard/describe.py)."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt!r}")
     default_w, default_h = SIZES[fmt]
@@ -60,7 +69,22 @@ def to_image(fig: go.Figure, fmt: str, width: int | None = None, height: int | N
         _ensure_server()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return pio.to_image(fig, format=fmt, width=width or default_w, height=height or default_h, scale=1)
+            image = pio.to_image(fig, format=fmt, width=width or default_w, height=height or default_h, scale=1)
+    return with_text_alternative(image, *alt) if alt and fmt == "svg" else image
+
+
+def with_text_alternative(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with `role="img"`, a <title> and a <desc> as the root's first children (SVG's own text alternative)."""
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start < 0 or end < 0:
+        return svg
+    head = text[:end]
+    if " role=" not in head:
+        head += ' role="img" aria-labelledby="chart-title" aria-describedby="chart-desc"'
+    inner = f'<title id="chart-title">{xml_escape(title)}</title><desc id="chart-desc">{xml_escape(description)}</desc>'
+    return (head + ">" + inner + text[end + 1 :]).encode("utf-8")
 
 
 def shutdown() -> None:

@@ -5,42 +5,49 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import json
-import zipfile
 from collections.abc import Callable
 from typing import Any
 
 import flask
-import pandas as pd
 from dash.exceptions import DependencyException
 from flask_caching import Cache
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from dashboard import charts, memo, render, security, serving, throttle
+from dashboard import charts, citation, feeds, memo, render, security, serving, throttle, versions
 from dashboard.charts import BadParameter
+from dashboard.citation import csv_with_citation  # also imported from here by dashboard/export.py
 from dashboard.components import NAV, with_lang
 from dashboard.data import DataStore
 from dashboard.data import health as data_health
-from dashboard.i18n import normalize_lang, t
+from dashboard.describe import describe
+from dashboard.i18n import LANGS, normalize_lang, t
 from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim, parse_claim_query, parse_page_query
-from dashboard.spreadsheet import for_spreadsheets
 
 DASH_PAGE_RULES = {"/", "/<path:path>"}  # Dash's catch-all routes: every page URL arrives through these
 CALLBACK_PATH = "/_dash-update-component"
 # Answers that depend only on the request, the published data and the site URL. Pages (the HTML shell; their content
 # comes from callbacks), embeds, downloads, and the chart controls' callback — not Dash's page router, because the
 # Data page also shows the run state, which changes without new data.
-CACHEABLE_RULES = {"/", "/<path:path>", "/embed/<chart_id>", "/download/<chart_id>.<ext>"}
+CACHEABLE_RULES = {"/", "/<path:path>", "/embed/<chart_id>", "/download/<chart_id>.<ext>", "/feeds/<lang>.<kind>"}
+VERSION_PARAM = "version"  # ?version=<id>: the answer as it was at that data version (dashboard/versions.py)
+# Where a pinned version is honoured: the chart's embed, its downloads and citable zip, the published files and feeds.
+PINNABLE_PREFIXES = ("/embed/", "/download/", "/files/", "/feeds/")
 CACHEABLE_CALLBACK_OUTPUTS = ('"type":"chart-graph"}.figure', "control-series.options")
 KEPT_HEADERS = {"content-type", "content-encoding", "content-disposition", "cache-control", "vary"}
 PACKAGE_ZIP = "cuba-energy-data.zip"
+DOWNLOAD_TYPES = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml", "zip": "application/zip"}
 EXTRA_FILES = {
     "datapackage.json": "application/json",
     "claims.json": "application/json",
     "changelog.jsonl": "application/x-ndjson",
     "claims-review.jsonld": "application/ld+json",
 }
+
+
+def view_args() -> dict[str, str]:
+    """The request's view parameters (`version` is not one: it picks the data, dashboard/versions.py)."""
+    return {k: v for k, v in flask.request.args.items() if k != VERSION_PARAM}
 
 
 def error_page(status: int, lang: str, message: str) -> flask.Response:
@@ -74,6 +81,42 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         if flask.request.path != "/healthz" and len(args) != len(list(args.items(multi=True))):
             return error_page(400, normalize_lang(args.get("lang")), "a parameter is repeated")
         return None
+
+    history = versions.history_for(store)
+
+    @server.before_request
+    def pin_requested_version() -> flask.Response | None:
+        """`?version=<id>` serves that data version to this request (its id from the cite box): the version serving
+        now needs no history; an older one comes from the repository's history of data/, verified like the live
+        one. A malformed id is 400, one this deployment cannot serve 404, with the site's error page."""
+        wanted = flask.request.args.get(VERSION_PARAM)
+        store.pin(None)
+        if wanted is None or not flask.request.path.startswith(PINNABLE_PREFIXES):
+            return None
+        lang = normalize_lang(flask.request.args.get("lang"))
+        try:
+            if not versions.VERSION_ID.match(wanted):
+                raise versions.BadVersion("version must be a data version id: 16 hexadecimal digits")
+            live_id = store.version_id  # loads the live version if none serves yet (DataUnavailable: 503 as usual)
+            if live_id == wanted:
+                store.pin(store.serving)
+            elif history.is_loaded(wanted):
+                store.pin(history.load(wanted))
+            else:  # reading and checking a whole package from git: an expensive answer, limited like images
+                limiter: throttle.Throttle = flask.current_app.extensions[serving.THROTTLE_EXTENSION]
+                with limiter.expensive(serving.client(), prewarm=serving.is_prewarm()):
+                    store.pin(history.load(wanted))
+        except throttle.Refused as exc:
+            return serving.refused(exc)
+        except versions.BadVersion as exc:
+            return error_page(400, lang, str(exc))
+        except versions.VersionNotAvailable as exc:
+            return error_page(404, lang, str(exc))
+        return None
+
+    @server.teardown_request
+    def unpin(_exc: BaseException | None) -> None:
+        store.pin(None)
 
     def answer_key() -> str | None:
         """For the hot answers that are pure functions of the request, the published data and the site URL: pages,
@@ -132,6 +175,13 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         if request.method not in ("GET", "HEAD") or rule not in DASH_PAGE_RULES:
             return None  # Flask answers unmatched URLs with 404 itself; other routes validate their own input
         lang = normalize_lang(request.args.get("lang"))
+        if VERSION_PARAM in request.args:  # pages follow the live data; a chart as cited is its pinned embed
+            return error_page(
+                400,
+                lang,
+                "Pages always show the latest data; a chart at a data version is its pinned embed "
+                "(/embed/<chart>?version=<id>, in the chart's Share · Embed · Cite box).",
+            )
         if path.startswith(CLAIM_PREFIX):
             return claim_page_problem(store, path, lang)
         page = PAGES.get(path)
@@ -208,33 +258,60 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
 
     @server.get("/download/<chart_id>.<ext>")
     def download(chart_id: str, ext: str) -> flask.Response:
+        """A chart's CSV, PNG, SVG or citable zip (CSV + metadata.json + README with a citation), in the view its
+        parameters describe, at the data version `?version=` pins (else the live one)."""
         lang = normalize_lang(flask.request.args.get("lang"))
-        if ext not in ("csv", "png", "svg"):
-            return error_page(404, lang, "Downloads are CSV, PNG or SVG.")
+        if ext not in DOWNLOAD_TYPES:
+            return error_page(404, lang, "Downloads are CSV, PNG, SVG or ZIP.")
         try:
             spec = charts.get(chart_id)
         except KeyError:
             return error_page(404, lang, f"No chart called {chart_id[:80]!r}.")
         try:
-            state = charts.parse_state(spec, store, flask.request.args.to_dict())
+            state = charts.parse_state(spec, store, view_args())
         except BadParameter as exc:
             return error_page(400, lang, str(exc))
         version = serving.pinned_version(store)
         key = f"dl:{version}:{serving.site_url()}:{chart_id}:{ext}:{sorted(state.query(spec).items())}:{state.lang}"
 
-        def build() -> bytes:  # a new view's CSV or image: limited per client and per process
+        def build() -> bytes:  # a new view's CSV, zip or image: limited per client and per process
             view = charts.build(chart_id, store, state)
-            return csv_with_citation(view.frame, view) if ext == "csv" else render.to_image(view.figure, ext)
+            if ext == "csv":
+                return csv_with_citation(view.frame, view)
+            if ext == "zip":
+                return citation.chart_zip(spec, view, state, store, serving.site_url())
+            return render.to_image(view.figure, ext, alt=(view.title, describe(view, state.lang)))
 
         answer = serving.answer_or_refusal(cache, key, build, store, version)
         if isinstance(answer, flask.Response):
             return answer
         content, hit = answer
-        mimetype = {"csv": "text/csv", "png": "image/png", "svg": "image/svg+xml"}[ext]
-        response = flask.Response(content, mimetype=mimetype)
-        response.headers["Content-Disposition"] = f'attachment; filename="{chart_id}.{ext}"'
+        response = flask.Response(content, mimetype=DOWNLOAD_TYPES[ext])
+        pinned = f"-{store.version_id}" if store.is_pinned else ""
+        response.headers["Content-Disposition"] = f'attachment; filename="{chart_id}{pinned}.{ext}"'
         response.headers["Cache-Control"] = "public, max-age=600"
         response.headers["X-Cache"] = "hit" if hit else "miss"
+        return response
+
+    @server.get("/feeds/<lang>.<kind>")
+    def feed(lang: str, kind: str) -> flask.Response:
+        """The alerts (Atom or JSON Feed) in one language, from the published alerts table (dashboard/feeds.py)."""
+        if lang not in LANGS or kind not in feeds.KINDS:
+            return error_page(
+                404, normalize_lang(lang), "Feeds are /feeds/en.atom, /feeds/en.json, /feeds/es.atom, /feeds/es.json."
+            )
+        version = serving.pinned_version(store)
+        base = serving.site_url()  # never the request's Host: the feed is cached and every link in it is absolute
+        key = f"feed:{version}:{base}:{lang}:{kind}"
+        content = cache.get(key)
+        if content is None:
+            content = feeds.build(store, base, lang, kind)
+            if serving.still_current(store, version):
+                cache.set(key, content)
+        response = flask.Response(content, mimetype=feeds.MIMETYPES[kind])
+        response.set_etag(hashlib.sha256(content).hexdigest()[:32])
+        response.headers["Cache-Control"] = "public, max-age=600"
+        response.make_conditional(flask.request)
         return response
 
     @server.get("/share/<page_key>.png")
@@ -265,13 +342,18 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         lang = normalize_lang(flask.request.args.get("lang"))
         version = serving.pinned_version(store)
         if name == PACKAGE_ZIP:
-            key = f"zip:{version}"  # the data version that built it
+            key = f"zip:{version}:{serving.site_url()}"  # the data version that built it; its README has the URL
             try:
-                content, hit = serving.cached_or_built(cache, key, lambda: package_zip(store), store, version)
+                content, hit = serving.cached_or_built(
+                    cache, key, lambda: citation.package_zip(store, serving.site_url(), PACKAGE_ZIP), store, version
+                )
             except throttle.Refused as exc:
                 return serving.refused(exc)
             response = flask.Response(content, mimetype="application/zip")
-            response.headers["Content-Disposition"] = f'attachment; filename="{PACKAGE_ZIP}"'
+            pinned = f"-{store.version_id}" if store.is_pinned else ""
+            response.headers["Content-Disposition"] = (
+                f'attachment; filename="{PACKAGE_ZIP.removesuffix(".zip")}{pinned}.zip"'
+            )
             response.headers["X-Cache"] = "hit" if hit else "miss"
             return response
         published = {str(r.get("path")) for r in store.resources()} | {"datapackage.json"}
@@ -291,53 +373,6 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         if mimetype == "text/csv":
             response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-
-
-def csv_with_citation(frame: pd.DataFrame, view: Any) -> bytes:
-    """The numbers shown, with source, URL, licence and retrieval date on every row, so citation travels with data."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
-    citation = {
-        "source": " | ".join(dict.fromkeys(s.publisher or s.title for s in view.sources)),
-        "source_url": " | ".join(dict.fromkeys(s.url for s in view.sources if s.url)),
-        "licence": " | ".join(dict.fromkeys(s.licence for s in view.sources if s.licence)),
-        "retrieved": max((s.retrieved for s in view.sources if s.retrieved), default=""),
-    }
-    for col, value in citation.items():
-        if col in out.columns:  # a row's own source (e.g. the UNE note it came from) is more precise: keep it
-            filled = out.pop(col).astype("string").fillna("")
-            out[col] = filled.where(filled != "", value)
-        else:
-            out[col] = value
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n")
-    # Meant for spreadsheets: cells a spreadsheet would run as formulas are neutralised (the /files CSVs stay exact).
-    return for_spreadsheets(buffer.getvalue().encode("utf-8"))
-
-
-def package_zip(store: DataStore) -> bytes:
-    """Every published table, datapackage.json and a README with citation and licences: the files of the version
-    that serves, as hash-checked when it was loaded (so the zip always agrees with itself and with the pages)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("datapackage.json", store.file_bytes("datapackage.json"))
-        for name in store.table_names():
-            archive.writestr(f"{name}.csv", store.file_bytes(f"{name}.csv"))
-        published = {str(r.get("path")) for r in store.resources()}
-        for extra in ("claims.json", "claims-review.jsonld", "changelog.jsonl"):
-            if extra in published:
-                archive.writestr(extra, store.file_bytes(extra))
-            elif (store.paths.data_dir / extra).is_file():  # not in the package (the changelog): as it is now
-                archive.write(store.paths.data_dir / extra, extra)
-        lines = ["Cuba Energy Crisis Dashboard — data package", "", "Tables and their sources:", ""]
-        for res in store.resources():
-            lic = (res.get("licenses") or [{}])[0].get("name", "")
-            lines.append(f"- {res['path']}: {res.get('title', '')} ({lic}). {res.get('x_citation', '')}")
-        lines += ["", "Each table's fields, units, upstream URLs, retrieval dates and sha256 are in datapackage.json."]
-        archive.writestr("README.txt", "\n".join(lines) + "\n")
-    return buffer.getvalue()
 
 
 # -- claim pages ----------------------------------------------------------------------------------------------------------

@@ -107,6 +107,13 @@ def expensive_burst() -> float:
     return _number("CUBA_EXPENSIVE_BURST", 10.0, minimum=0)
 
 
+def limits_db() -> str | None:
+    """$CUBA_LIMITS_DB: a SQLite file holding the per-client limits, shared by every worker of one server (gunicorn
+    sets one per master: deploy/gunicorn.conf.py), so a client gets the stated rate, not the rate times the number of
+    workers. Unset: limits are kept in each process (the development server is one process)."""
+    return os.environ.get("CUBA_LIMITS_DB") or None
+
+
 def trusted_proxies() -> set[str]:
     """$FORWARDED_ALLOW_IPS (gunicorn's own setting): peers whose X-Forwarded-For names the real client."""
     raw = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

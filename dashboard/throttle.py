@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 from dashboard import settings
 
@@ -59,28 +60,67 @@ def client_key(remote_addr: str | None, forwarded_for: str | None, trusted: set[
     return str(ip)
 
 
+class SharedBuckets:
+    """The per-client token buckets in a SQLite file that every worker of a server opens, so that the limit is one
+    per client whatever worker answers (kept per process, a client got the rate times the number of workers: issue
+    15). One short write transaction per expensive answer (a cache miss), never for cached answers. Wall-clock time,
+    since workers do not share a monotonic clock; rows untouched for an hour (long refilled) are dropped."""
+
+    def __init__(self, path: str, per_minute: float, burst: float) -> None:
+        self.path, self.rate, self.burst = path, per_minute / 60.0, burst
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS buckets (client TEXT PRIMARY KEY, tokens REAL, updated REAL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=5, isolation_level=None)
+
+    def take(self, client: str) -> float:
+        """Spend one token of `client`'s bucket: 0 if granted, else the seconds until one is back."""
+        now = time.time()
+        with closing(self._connect()) as db:
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time: read, refill and spend as one step
+            row = db.execute("SELECT tokens, updated FROM buckets WHERE client = ?", (client,)).fetchone()
+            tokens = self.burst if row is None else min(self.burst, row[0] + max(0.0, now - row[1]) * self.rate)
+            wait = 0.0 if tokens >= 1 else ((1 - tokens) / self.rate if self.rate > 0 else 60.0)
+            spent = tokens - 1 if tokens >= 1 else tokens
+            db.execute("INSERT OR REPLACE INTO buckets VALUES (?, ?, ?)", (client, spent, now))
+            if row is None:  # a new client: the moment to forget the ones not seen for an hour
+                db.execute("DELETE FROM buckets WHERE updated < ?", (now - 3600,))
+            db.execute("COMMIT")
+        return wait
+
+
 class Throttle:
-    def __init__(self, slots: int, queue: int, per_minute: float, burst: float) -> None:
+    def __init__(
+        self, slots: int, queue: int, per_minute: float, burst: float, shared: SharedBuckets | None = None
+    ) -> None:
         self.slots = slots
         self.queue = queue
         self.rate = per_minute / 60.0
         self.burst = burst
+        self._shared = shared
         self._slot = threading.BoundedSemaphore(slots)
         self._lock = threading.Lock()
         self._admitted = 0  # building + waiting
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._building: dict[str, threading.Event] = {}  # answers being built now, by cache key
+        self._readers_waiting = 0  # requests (not pre-warming) waiting for a slot now
 
     @classmethod
     def from_settings(cls) -> Throttle:
-        return cls(
-            settings.render_slots(),
-            settings.render_queue(),
-            settings.expensive_per_minute(),
-            settings.expensive_burst(),
-        )
+        per_minute, burst, db = settings.expensive_per_minute(), settings.expensive_burst(), settings.limits_db()
+        shared = SharedBuckets(db, per_minute, burst) if db else None
+        return cls(settings.render_slots(), settings.render_queue(), per_minute, burst, shared)
 
     def _take_token(self, client: str) -> None:
+        if self._shared is not None:
+            wait = self._shared.take(client)
+            if wait > 0:
+                raise Refused(
+                    429, max(1, math.ceil(wait)), "Too many new images or downloads from your address; retry later."
+                )
+            return
         now = time.monotonic()
         with self._lock:
             tokens, updated = self._buckets.pop(client, (self.burst, now))
@@ -111,6 +151,23 @@ class Throttle:
                 del self._building[key]
         building.set()
 
+    def _acquire_slot(self, prewarm: bool) -> bool:
+        """A slot, readers first: the pre-warming loop gives the slot back and asks again at once, and a semaphore is
+        not fair (the thread that releases it wins it again before a woken waiter runs), so readers waiting for a
+        render were refused after SLOT_WAIT_SECONDS while pre-warming went on. Pre-warming now waits while a reader
+        does."""
+        if prewarm:
+            while self._readers_waiting:
+                time.sleep(0.02)
+            return self._slot.acquire(timeout=SLOT_WAIT_SECONDS)
+        with self._lock:
+            self._readers_waiting += 1
+        try:
+            return self._slot.acquire(timeout=SLOT_WAIT_SECONDS)
+        finally:
+            with self._lock:
+                self._readers_waiting -= 1
+
     @contextmanager
     def expensive(self, client: str, prewarm: bool = False) -> Iterator[None]:
         """Hold one of the process's slots while building an expensive answer (raise Refused when not allowed).
@@ -127,7 +184,7 @@ class Throttle:
             if not admitted:  # the token stays spent: a client that ignores Retry-After runs out of them
                 raise Refused(503, BUSY_RETRY_AFTER, "The server is busy drawing other images; retry in a few seconds.")
         try:
-            if not self._slot.acquire(timeout=SLOT_WAIT_SECONDS):
+            if not self._acquire_slot(prewarm):
                 raise Refused(503, BUSY_RETRY_AFTER, "The server is busy drawing other images; retry in a few seconds.")
             try:
                 yield

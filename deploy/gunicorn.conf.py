@@ -27,6 +27,13 @@ except settings.SettingError as exc:
     raise SystemExit(2) from None
 
 bind = os.environ.get("CUBA_BIND", "127.0.0.1:8050")
+# One file of per-client limits for this server's workers (dashboard/throttle.py: SharedBuckets), so a client gets the
+# stated rate whatever worker answers; made by the master, inherited by the workers it forks, removed on exit.
+LIMITS_DB_SET_HERE = "CUBA_LIMITS_DB" not in os.environ
+if LIMITS_DB_SET_HERE:
+    import tempfile
+
+    os.environ["CUBA_LIMITS_DB"] = str(Path(tempfile.gettempdir()) / f"cuba-limits-{os.getpid()}.sqlite3")
 workers = int(os.environ.get("CUBA_WORKERS", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("CUBA_THREADS", "4"))
 # gthread, except that a connection gets a thread only once its whole request has arrived (head within
@@ -52,3 +59,48 @@ accesslog = os.environ.get("CUBA_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Memory taken to build a large answer (an explore CSV of a big table, ~10 MB, and pandas' copies on the way) is freed
+# by Python but kept by glibc's allocator: one arena per thread, each holding its peak, so a worker grew with every
+# new large download even when the answer itself was not cached (issue 15). Two arenas per worker, and giving free
+# pages back to the system after a large answer, keep a worker near its cache budget. CUBA_MALLOC_TUNING=0 turns
+# this off (to compare: bench/download_memory.py; results in bench/RESULTS.md).
+M_ARENA_MAX = -8  # glibc's mallopt parameter number
+MALLOC_ARENAS = 2
+LARGE_ANSWER_BYTES = 4 * 2**20
+
+
+def _libc():
+    """glibc, or None elsewhere (musl, macOS): the tuning is then skipped."""
+    import ctypes
+    import ctypes.util
+
+    if os.environ.get("CUBA_MALLOC_TUNING", "1") == "0":
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def post_fork(server, worker):
+    """In each worker, before its threads start: at most MALLOC_ARENAS malloc arenas."""
+    libc = _libc()
+    worker.libc = libc
+    if libc is not None:
+        libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def post_request(worker, req, environ, resp):
+    """After an answer of more than LARGE_ANSWER_BYTES: free pages back to the system (a few ms, rare)."""
+    libc = getattr(worker, "libc", None)
+    if libc is not None and (getattr(resp, "sent", 0) or 0) > LARGE_ANSWER_BYTES:
+        libc.malloc_trim(0)
+
+
+def on_exit(server):
+    """The master's limits file (and SQLite's journal beside it) goes with the server."""
+    if LIMITS_DB_SET_HERE:
+        for suffix in ("", "-wal", "-shm"):
+            Path(os.environ["CUBA_LIMITS_DB"] + suffix).unlink(missing_ok=True)

@@ -167,7 +167,7 @@ def _iso_day(text: str) -> date:
 
 
 def cmd_parse_une(args: argparse.Namespace) -> int:
-    from etl.une_parse_command import main
+    from etl.une.parse_command import main
 
     return main(sys.stdin, sys.stdout, sys.stderr)
 

@@ -40,7 +40,7 @@ from etl.publish import (
     sha256,
     write_package,
 )
-from etl.registry import Source, all_sources
+from etl.registry import Source, all_sources, tables_before
 from etl.safety import TextNote, UnsafeText, guard_text
 from etl.snapshot import Snapshot, SnapshotStore, iso, utc_now, write_json
 from etl.sources.base import DeriveContext, FetchContext, ParseError, Resource
@@ -307,10 +307,10 @@ class Refresher:
                 raw[res.name] = content
             return content
 
-        if hasattr(source.module, "fetch"):
-            source.module.fetch(ctx, fetch_one)
+        if source.hooks.fetch is not None:
+            source.hooks.fetch(ctx, fetch_one)
             return raw, snapshots
-        resources: list[Resource] = source.module.resources(ctx)
+        resources: list[Resource] = source.hooks.resources(ctx)
         for res in _progress(resources, source.id, self.progress):
             fetch_one(res)
         return raw, snapshots
@@ -384,7 +384,7 @@ class Refresher:
                 if self._unchanged(source, package, fingerprint, result):
                     return result
             elif source.meta.kind == "curated":
-                files = source.module.local_files(self.paths)
+                files = source.hooks.local_files(self.paths)
                 fingerprint = self._fingerprint(source, [(p.name, sha256(p.read_bytes())) for p in files])
                 if self._unchanged(source, package, fingerprint, result):
                     return result
@@ -403,10 +403,10 @@ class Refresher:
                     previous_documents=self._previous_documents(source),
                     now=self.now,
                 )
-                tables = source.module.derive(derive_ctx)
+                tables = source.hooks.derive(derive_ctx)
             elif source.meta.kind == "curated":
-                raw = {p.name: p.read_bytes() for p in source.module.local_files(self.paths)}
-                tables = source.module.parse(raw, source.meta)
+                raw = {p.name: p.read_bytes() for p in source.hooks.local_files(self.paths)}
+                tables = source.hooks.parse(raw, source.meta)
                 extra_sources = []
             else:
                 ctx = FetchContext(
@@ -421,10 +421,10 @@ class Refresher:
                 if self._unchanged(source, package, fingerprint, result):
                     self.store.promote(snapshots)
                     return result
-                if getattr(source.module, "ACCUMULATES", False):
-                    tables = source.module.parse(raw, source.meta, ctx.published)
+                if source.hooks.accumulates:
+                    tables = source.hooks.parse(raw, source.meta, ctx.published)
                 else:
-                    tables = source.module.parse(raw, source.meta)
+                    tables = source.hooks.parse(raw, source.meta)
             result.texts_rejected = texts_rejected(tables)
             unknown = set(tables) - set(source.meta.tables)
             if unknown:
@@ -438,13 +438,13 @@ class Refresher:
                 # What the checks changed must still meet the schema (an enum, a required column): else refused.
                 validated[name] = validate(guarded, table, previous[name]) if notes else checked
                 result.text_notes.extend(notes)
-            problems = list(getattr(source.module, "check", lambda _t: [])(validated))
+            problems = list(source.hooks.check(validated)) if source.hooks.check else []
             if problems:
                 raise ValidationFailed(
                     "; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else "")
                 )
             # Publish: the source's tables, its documents and the package record change together or not at all.
-            sources_for = getattr(source.module, "provenance", None)
+            sources_for = source.hooks.provenance
             changed_at = iso(self.now)
             staged_package = copy.deepcopy(package)
             changes: list[TableChange] = []
@@ -465,8 +465,8 @@ class Refresher:
                             txn=txn,
                         )
                     )
-                if derive_ctx is not None and hasattr(source.module, "documents"):
-                    documents, notes = source.module.documents(validated, derive_ctx)
+                if derive_ctx is not None and source.hooks.documents is not None:
+                    documents, notes = source.hooks.documents(validated, derive_ctx)
                     result.label_changes = notes
                     for name, content in documents.items():
                         if publish_document(
@@ -511,26 +511,23 @@ class Refresher:
         digest = hashlib.sha256(f"{source.id}|{code_hash()}".encode())
         for name, value in parts:
             digest.update(f"|{name}={value}".encode())
-        if source.id == "claims" or getattr(source.module, "READS_SEEDS", False):
+        if source.hooks.reads_seeds:
             digest.update(tree_hash(self.paths.seeds_dir).encode())
         return digest.hexdigest()
 
     def _input_hashes(self, source: Source, package: dict[str, Any]) -> list[tuple[str, str]]:
         recorded = {r["path"]: r.get("hash", "") for r in package.get("resources", [])}
         if source.inputs == ("*",):
-            return sorted(
-                (p, h)
-                for p, h in recorded.items()
-                if p.endswith(".csv") and p.removesuffix(".csv") not in source.meta.tables
-            )
+            earlier = {f"{t}.csv" for t in tables_before(source.id)}
+            return sorted((p, h) for p, h in recorded.items() if p in earlier)
         return [(n, recorded.get(f"{n}.csv", "missing")) for n in source.inputs]
 
     def _unchanged(self, source: Source, package: dict[str, Any], fingerprint: str, result: SourceResult) -> bool:
         """Same inputs and code as the last successful run, and published files intact: nothing to redo."""
-        if self._fingerprints().get(source.id) != fingerprint:
-            return False
+        if self._fingerprints().get(source.id) != fingerprint or source.hooks.read_documents:
+            return False  # files read from data/ outside the package (the changelog) are not in the fingerprint
         recorded = {r["path"]: r for r in package.get("resources", [])}
-        names = [f"{t}.csv" for t in source.meta.tables] + list(getattr(source.module, "DOCUMENTS", ()))
+        names = [f"{t}.csv" for t in source.meta.tables] + list(source.hooks.document_names)
         for name in names:
             path = self.paths.data_dir / name
             entry = recorded.get(name)
@@ -559,7 +556,7 @@ class Refresher:
         return read_published(self.paths, table) if table else None
 
     def _previous_documents(self, source: Source) -> dict[str, bytes]:
-        names = getattr(source.module, "DOCUMENTS", ())
+        names = (*source.hooks.document_names, *source.hooks.read_documents)
         return {n: (self.paths.data_dir / n).read_bytes() for n in names if (self.paths.data_dir / n).exists()}
 
     def _load_inputs(self, source: Source) -> dict[str, pd.DataFrame]:
@@ -568,11 +565,9 @@ class Refresher:
         tables = all_tables()
         inputs = {}
         wanted = source.inputs
-        if wanted == ("*",):  # every published table except this source's own
-            wanted = tuple(
-                n for n in tables if n not in source.meta.tables and (self.paths.data_dir / f"{n}.csv").exists()
-            )
-        optional = set(getattr(source.module, "OPTIONAL_INPUTS", ()))
+        if wanted == ("*",):  # every published table of the sources that run before this one
+            wanted = tuple(n for n in tables_before(source.id) if (self.paths.data_dir / f"{n}.csv").exists())
+        optional = set(source.hooks.optional_inputs)
         for name in wanted:
             df = read_published(self.paths, tables[name])
             if df is None:
@@ -599,7 +594,7 @@ class Refresher:
             failed_ids: set[str] = set()
             unwritable = ""
             for source in sources:
-                required = set(source.inputs) - set(getattr(source.module, "OPTIONAL_INPUTS", ()))
+                required = set(source.inputs) - set(source.hooks.optional_inputs)
                 if unwritable:
                     res = SourceResult(source.id, "skipped", f"data/ is not writable ({unwritable})")
                 elif required & {t for s in sources if s.id in failed_ids for t in s.meta.tables}:

@@ -174,8 +174,9 @@ def check_claim(claim: Mapping[str, Any]) -> list[str]:
     evidence = claim.get("evidence")
     if not isinstance(evidence, list) or not evidence:
         return [*problems, f"rule {kind} needs at least one evidence entry"]
-    if kind == "ratio_range" and len(evidence) % 2:
-        problems.append("rule ratio_range takes evidence in pairs (numerator, denominator)")
+    paired = [ev for ev in evidence if not (isinstance(ev, Mapping) and ev.get("stated_pct"))]
+    if kind == "ratio_range" and len(paired) % 2:
+        problems.append("rule ratio_range takes evidence in pairs (numerator, denominator), besides stated shares")
     for i, ev in enumerate(evidence, 1):
         problems.extend(f"evidence {i}: {p}" for p in _check_evidence(ev))
     return problems
@@ -261,9 +262,21 @@ def _check_evidence(ev: Any) -> list[str]:
         problems.append("a context series needs a note saying why it does not count")
     if ev.get("supports", "fully") not in ("fully", "partly"):
         problems.append(f"supports {ev.get('supports')!r} is not fully or partly")
+    if "stated_pct" in ev and not isinstance(ev["stated_pct"], bool):
+        problems.append("stated_pct must be true or false")
     if "context_max_days" in ev and not (_is_number(ev["context_max_days"]) and ev["context_max_days"] >= 0):
         problems.append("context_max_days must be a non-negative number of days")
-    text_keys = ("name", "name_es", "chart_name", "chart_name_es", "source", "source_es", "note", "note_es")
+    text_keys = (
+        "name",
+        "name_es",
+        "chart_name",
+        "chart_name_es",
+        "source",
+        "source_es",
+        "note",
+        "note_es",
+        "publisher",
+    )
     for key in (*text_keys, "period_note", "period_note_es"):
         if key in ev and not isinstance(ev[key], str):
             problems.append(f"{key} must be text")
@@ -455,6 +468,8 @@ def _aggregate(
         publishers = list(dict.fromkeys(str(p) for p in chosen["publisher"].dropna()))
         if publishers:
             sel.publisher = "; ".join(publishers[:3]) + (f" +{len(publishers) - 3}" if len(publishers) > 3 else "")
+    if sel.spec.get("publisher"):  # a figure this dashboard derives (an estimate): credited to its maker, not the note
+        sel.publisher = str(sel.spec["publisher"])
     for url_col in ("url", "source_url"):  # the row's own page beats the table's landing page
         if url_col in chosen.columns and chosen[url_col].notna().any():
             sel.url = str(chosen[url_col].dropna().iloc[0])
@@ -836,7 +851,9 @@ def _row_out(
         "period": time,
         "value": value,
         "unit": unit,
-        "publisher": str(row["publisher"]) if _py(row.get("publisher")) is not None else sel.publisher,
+        # A figure this dashboard derives (an estimate) is credited to its maker, as the series is (`publisher`).
+        "publisher": sel.spec.get("publisher")
+        or (str(row["publisher"]) if _py(row.get("publisher")) is not None else sel.publisher),
         "url": url,
         "retrieved": str(row["checked_date"]) if _py(row.get("checked_date")) is not None else sel.retrieved,
         "verification": str(row["verification"]) if _py(row.get("verification")) is not None else "",
@@ -986,9 +1003,10 @@ def _measured_entry(
         "retrieved": sel.retrieved,
         "rows_used": sel.rows_used,
         "status": "ok" if sel.ok else "no data",
-        "verdict": verdict,
+        # A context series is shown, not judged: no verdict of its own (fact-check of issue 20, R3).
+        "verdict": verdict if counted and sel.ok else None,
         "counted": bool(counted and sel.ok),
-        "difference": difference,
+        "difference": difference if counted and sel.ok else None,
         "note": sel.note_en,
     }
     entry.update(sel.extra)
@@ -1138,7 +1156,9 @@ def _evaluate_date_diff(
 def _evaluate_ratio(
     result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
 ) -> None:
-    """100 × evidence[0] / evidence[1] per consecutive pair, each pair judged against [low, high] ± tolerance.
+    """100 × evidence[0] / evidence[1] per consecutive pair, each pair judged against [low, high] ± tolerance; a
+    series marked `stated_pct` is a share its publisher states itself (Reuters: "roughly a third of the island's
+    needs", with no denominator given) and is judged as it stands, beside the computed ones.
 
     A pair counts only when both of its series may count (see `weigh`); the card says when the two come from different
     periods or publishers."""
@@ -1149,6 +1169,8 @@ def _evaluate_ratio(
     descs: list[dict[str, Any] | None] = []
     pair_sels: list[Selection] = []
     previous_num: dict[str, Any] | None = None
+    stated = [sel for sel in selections if sel.spec.get("stated_pct")]
+    selections = [sel for sel in selections if not sel.spec.get("stated_pct")]
     for num, den in zip(selections[::2], selections[1::2], strict=True):
         a = _to_number(num.value) if num.ok else None
         b = _to_number(den.value) if den.ok else None
@@ -1204,9 +1226,9 @@ def _evaluate_ratio(
                 "value": round(pct, 4),
                 "unit": "pct",
                 "status": "ok",
-                "verdict": label,
+                "verdict": label if counted else None,  # a context ratio is shown, not judged
                 "counted": counted,
-                "difference": diff,
+                "difference": diff if counted else None,
                 "publisher": " / ".join(dict.fromkeys(p for p in (num.publisher, den.publisher) if p)),
                 "source": " / ".join(dict.fromkeys(publishers)),  # whom a legend credits, short ("Piñón", "CIA")
                 "period": num.period if num.period == den.period else f"{num.period} / {den.period}",
@@ -1221,7 +1243,60 @@ def _evaluate_ratio(
         descs.append({lang: _ratio_desc(pct, a, b, num, den, lang, same_num) for lang in ("en", "es")})
         descs[-1]["cont"] = same_num
         previous_num = num.spec
+    for sel in stated:
+        _stated_share(result, sel, claimed, rule, kind, window, period, (labels, pair_sels, descs, counted_flags))
     _finish(result, labels, pair_sels, claimed, rule, kind, descs, counted_flags)
+
+
+def _stated_share(
+    result: dict[str, Any],
+    sel: Selection,
+    claimed: dict[str, Any],
+    rule: dict[str, Any],
+    kind: str,
+    window: tuple[str, str] | None,
+    period: str,
+    lists: tuple[list, list, list, list],
+) -> None:
+    """A share as its publisher states it, judged like a computed ratio and drawn beside them."""
+    labels, pair_sels, descs, counted_flags = lists
+    value = _to_number(sel.value) if sel.ok else None
+    ok, caveats = weigh(sel, window, period)
+    _add_caveats(result, caveats)
+    counted = ok and value is not None
+    pair_sels.append(sel)  # drawn and listed as its ratio entry below, not again as a row of its own
+    if value is None:
+        labels.append(None)
+        counted_flags.append(False)
+        descs.append(None)
+        result["measured"].append(_measured_entry(sel))
+        return
+    label, diff, _ = judge(kind, value, claimed, rule)
+    result["measured"].append(_measured_entry(sel, label, diff, counted))
+    labels.append(label)
+    counted_flags.append(counted)
+    start, end = _frame_span(sel.used, sel.time_col)
+    result["ratios"].append(
+        {
+            "label": sel.spec.get("chart_name") or series_name(sel.spec, "en"),
+            "label_es": sel.spec.get("chart_name_es") or series_name(sel.spec, "es"),
+            "value": round(value, 4),
+            "unit": "pct",
+            "status": "ok",
+            "verdict": label if counted else None,
+            "counted": counted,
+            "difference": diff,
+            "publisher": sel.publisher,
+            "source": source_name(sel),
+            "period": sel.period,
+            "x_start": start,
+            "x_end": end,
+            "url": sel.url,
+        }
+    )
+    if counted and result["difference"] is None:
+        result["difference"] = diff
+    descs.append(_value_desc(sel))
 
 
 def _pair_caveat(what: str, names: Mapping[str, tuple[str, str]], values: tuple[str, ...]) -> dict[str, str]:
@@ -1237,7 +1312,7 @@ def _pair_caveat(what: str, names: Mapping[str, tuple[str, str]], values: tuple[
         }
     return {
         "en": f"{pair['en']}: the two figures of the ratio come from different publishers ({' and '.join(values)}).",
-        "es": f"{pair['es']}: las dos cifras del cociente proceden de editores distintos ({' y '.join(values)}).",
+        "es": f"{pair['es']}: las dos cifras del cociente proceden de fuentes distintas ({' y '.join(values)}).",
     }
 
 

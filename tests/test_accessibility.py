@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.pages import CHART_PAGES
-from tests.test_browser import wait_for_charts
+from tests.test_browser import wait_for_charts, wait_for_dash
 
 pytestmark = pytest.mark.browser
 
@@ -61,6 +61,7 @@ def open_page(browser, url: str, width: int = 1280, charts: int = 0, dashboard: 
     page.goto(url, wait_until="networkidle")
     if dashboard:
         page.wait_for_selector("main h1", timeout=20000)
+        wait_for_dash(page)
         wait_for_charts(page, charts)
     return page, errors
 

@@ -42,7 +42,13 @@ def open_page(browser, url: str, width: int = 1280, dashboard: bool = True):
     page.goto(url, wait_until="networkidle")
     if dashboard:
         page.wait_for_selector("main h1", timeout=20000)
+        wait_for_dash(page)
     return page, errors
+
+
+def wait_for_dash(page) -> None:
+    """Wait until Dash's interactive page has taken the static first screen's place (dashboard/static_first.py)."""
+    page.wait_for_function("() => !document.getElementById('sf-static')", timeout=30000)
 
 
 GRAPH_SELECTOR = """[id$='"type":"chart-graph"}']"""  # a dcc.Graph's DOM id is its id dict as JSON, keys sorted
@@ -60,6 +66,7 @@ SCROLL_THROUGH = """async (selector) => {
 def wait_for_charts(page, count: int) -> None:
     """Wait until `count` charts are drawn. Charts are drawn when they come near the screen (assets/20-draw-when-
     near.js), so scroll to each and wait for it, as a reader would, then back to the top."""
+    wait_for_dash(page)
     if count:
         page.wait_for_function(
             "([selector, n]) => document.querySelectorAll(selector).length >= n", arg=[GRAPH_SELECTOR, count]
@@ -227,6 +234,7 @@ def test_brw008_keyboard_reaches_the_skip_link_navigation_and_controls(browser, 
     assert any(s.startswith("BUTTON.dash-dropdown") for s in sequence)  # then the view controls
     page.reload()
     page.wait_for_selector("main h1")
+    wait_for_dash(page)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the skip link jumps over the header and the navigation
     after = focus_sequence(page, 1)[0]

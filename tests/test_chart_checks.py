@@ -685,4 +685,18 @@ def test_every_dataset_title_and_publisher_reads_in_spanish():
     untranslated = [t for t in texts if any(w in source_text(t, "es") for w in english)]
     assert untranslated == []
     line = build_view("thermal-plants", "es").figure.layout.title.subtitle.text
-    assert "editores citados en cada fila" in line and "compiled" not in line
+    assert "fuentes citadas en cada fila" in line and "compiled" not in line
+
+
+def test_licences_read_as_words_in_each_language():
+    """Graphics round 3 (issue 20): the Spanish source list said "licencia public-domain"."""
+    import json as json_lib
+
+    from dashboard.components import source_list
+
+    def text(lang: str) -> str:
+        return json_lib.dumps(source_list(build_view("oil-gap-vs-producers", lang), lang).to_plotly_json(), default=str)
+
+    assert "dominio p\\u00fablico" in text("es") or "dominio público" in text("es")
+    assert "public domain" in text("en")
+    assert "public-domain" not in text("es") + text("en")

@@ -479,9 +479,9 @@ def test_evidence_periods_are_written_in_words():
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_the_home_list_says_its_quotes_are_the_english_original_on_spanish_pages(client, lang):
+def test_the_home_list_says_its_quotes_are_the_english_original_on_spanish_pages(dash_app, lang):
     """The compact list shows each quote in the document's language; a Spanish reader is told so once, above it."""
-    from dashboard.pages import claims as home
+    home = page_module(dash_app, "/")  # as Dash imported it: a second import registers "/" twice for later apps
 
     text = json.dumps(home.layout(lang=lang).to_plotly_json(), default=lambda o: o.to_plotly_json(), ensure_ascii=False)
     assert ("en su original en inglés" in text) == (lang == "es")

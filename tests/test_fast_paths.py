@@ -19,7 +19,7 @@ from dash._utils import to_json
 from plotly.io.json import to_json_plotly
 
 from dashboard import charts, components
-from dashboard.chartdefs.blackouts import monthly_means, weekly_means, with_gaps
+from dashboard.chartdefs.blackouts import with_gaps
 from dashboard.chartdefs.claims import claims_doc, has_chart
 from dashboard.data import DataStore
 from dashboard.figures import common
@@ -180,36 +180,6 @@ def _arrays(df: pd.DataFrame, columns: list[str]) -> dict:
     return {c: df[c].to_numpy() if df[c].dtype.kind == "f" else df[c].array for c in columns}
 
 
-def test_weekly_means_are_pandas_weekly_means():
-    columns = ["peak_availability_mw", "peak_demand_mw", "peak_share_of_demand_cut_pct", "thermal_units_out_of_service"]
-    for df, cols in _cases(columns):
-        weeks, ours = weekly_means(df["date"].to_numpy(), _arrays(df, cols))
-        theirs = df[["date", *cols]].set_index("date").resample("W-MON", label="left", closed="left").mean()
-        theirs = theirs.reset_index()
-        assert list(weeks) == list(theirs["date"])
-        for c in cols:
-            expected = theirs[c].to_numpy("float64", na_value=np.nan)
-            np.testing.assert_allclose(ours[c], expected, rtol=1e-12, equal_nan=True)
-
-
-def test_monthly_means_are_pandas_monthly_means():
-    columns = [f"estimated_outage_hours_per_day_{b}" for b in ("low", "central", "high")]
-    for df, cols in _cases(columns):
-        months, ours = monthly_means(df["date"].to_numpy(), _arrays(df, cols))
-        raw = df[["date", *cols]].set_index("date").resample("MS").mean().dropna(how="all")
-        theirs = raw.round(1).reset_index()
-        assert months.dtype == theirs["date"].dtype
-        assert list(months) == list(theirs["date"])  # months without any value are left out, as dropna leaves them
-        for c in cols:
-            expected, exact = theirs[c].to_numpy(), raw[c].to_numpy()
-            same = (ours[c] == expected) | (np.isnan(ours[c]) & np.isnan(expected))
-            # a mean that lands on a tie (x.x5) may round either way: the two sum in a different order
-            tie = np.abs(np.abs(exact * 10 - np.trunc(exact * 10)) - 0.5) < 1e-6
-            assert (same | (tie & (np.abs(ours[c] - expected) <= 0.1 + 1e-9))).all(), c
-    empty, none = monthly_means(_gappy()["date"].to_numpy()[:0], {"x": np.array([])})
-    assert len(empty) == 0 and len(none["x"]) == 0
-
-
 def test_with_gaps_is_a_daily_reindex():
     for df, cols in _cases(["peak_demand_mw", "thermal_units_out_of_service"]):
         days, ours = with_gaps(df["date"].to_numpy(), _arrays(df, cols))
@@ -241,7 +211,7 @@ def test_the_30_day_mean_of_a_day_does_not_depend_on_the_view():
     first = part.index[0]
     window = daily.loc[first - pd.Timedelta(days=29) : first, "peak_share_of_demand_cut_pct"]
     assert len(window) > 1  # the days before the view count
-    assert part.iloc[0] == pytest.approx(window.mean())
+    assert part.iloc[0] == pytest.approx(window.mean(), abs=0.005)  # published to 0.01
 
 
 @pytest.mark.parametrize(

@@ -331,7 +331,7 @@ def test_pages_never_fail_and_escape_what_they_reflect(client, path, query):
 
 
 # -- downloads -------------------------------------------------------------------------------------------------------
-not_an_image = st.one_of(st.just("csv"), st.text(max_size=8).filter(lambda e: e not in ("png", "svg")), payloads)
+not_an_image = st.one_of(st.just("csv"), st.text(max_size=8).filter(lambda e: e not in ("png", "svg", "zip")), payloads)
 
 
 @SETTINGS
@@ -697,11 +697,15 @@ CHART_OUTPUT_PARTS = [
     ("graph", "figure"),
     ("table", "children"),
     ("summary", "children"),
+    ("description", "children"),
     ("graph-wrap", "hidden"),
     ("table", "hidden"),
     ("csv", "href"),
     ("png", "href"),
     ("svg", "href"),
+    ("zip", "href"),
+    ("pinned", "href"),
+    ("pinned", "children"),
     ("share", "value"),
     ("embed", "value"),
 ]

@@ -506,3 +506,55 @@ def test_changing_the_site_url_takes_effect_with_a_shared_disk_cache(tmp_path):
     with Gunicorn(tmp_path / "b.log", CUBA_SITE_URL="https://second.example.org", **shared) as second:
         text = fetch(second.base, EMBED).text
     assert "https://second.example.org/" in text and "first.example.org" not in text
+
+
+# -- limits shared by a server's workers (issue 15, "limits per worker") -------------------------------------------
+def _spend(path: str, client: str, tries: int, queue) -> None:
+    from dashboard.throttle import SharedBuckets
+
+    buckets = SharedBuckets(path, per_minute=1, burst=3)
+    queue.put(sum(1 for _ in range(tries) if buckets.take(client) == 0))
+
+
+def test_per_client_limits_are_shared_by_processes(tmp_path):
+    """Two processes (two workers) spending one client's tokens at once grant the burst once, not once each."""
+    import multiprocessing
+
+    path = str(tmp_path / "limits.sqlite3")
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [context.Process(target=_spend, args=(path, "198.51.100.9", 5, results)) for _ in range(2)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    granted = [results.get(timeout=5) for _ in workers]
+    assert sum(granted) == 3, granted
+    from dashboard.throttle import SharedBuckets
+
+    other = SharedBuckets(path, per_minute=1, burst=3)
+    assert other.take("198.51.100.10") == 0  # another client has its own bucket
+    assert other.take("198.51.100.9") > 0  # and the first is still empty, with a wait to tell
+
+
+def test_a_client_gets_the_stated_burst_from_a_server_with_two_workers(tmp_path):
+    with Gunicorn(
+        tmp_path / "server.log",
+        CUBA_WORKERS="2",
+        CUBA_THREADS="4",
+        CUBA_EXPENSIVE_PER_MINUTE="1",
+        CUBA_EXPENSIVE_BURST="3",
+        CUBA_RENDER_SLOTS="1",
+        CUBA_RENDER_QUEUE="8",
+        CUBA_LIMITS_DB=None,  # as deployed: the settings give this server's workers one file
+    ) as server:
+        from concurrent.futures import ThreadPoolExecutor
+
+        csv = "/download/explore.csv?table=une_daily&start=2024-0{}-01"
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(lambda m: fetch(server.base, csv.format(m), **as_client("198.51.100.3")), range(1, 9))
+            )
+        codes = sorted(r.status_code for r in answers)
+        assert codes.count(200) in (3, 4), codes  # the burst (plus one token if a minute passed), not 3 per worker
+        assert set(codes) <= {200, 429}

@@ -111,6 +111,25 @@ def test_zeros_and_part_months_are_named_for_what_they_are():
     assert monthly.loc[("2020-02", "Venezuela"), "figure_kind"] == MONTH_TO_DATE
 
 
+def test_a_figure_for_one_product_only_is_a_lower_bound_like_a_sum_of_cargoes():
+    """Fact-check of issue 20 (#18): Reuters' October 2025 figure counts refined products only (crude was not
+    disclosed), yet it was published as a whole month's supply."""
+    monthly = oil_supply.imports_by_month(
+        frame(
+            report("2025-10", 11_000, product_scope="refined products"),
+            report("2025-09", 52_000),  # crude and products
+            report("2025-08", 0, product_scope="crude", basis="press report"),  # a stated zero stays a zero
+            report("2025-07", 300_000, unit="bbl", cargo="Ship A", period_start="2025-07-10", period_end="2025-07-10"),
+        )
+    ).set_index("month")
+    assert monthly["lower_bound"].to_dict() == {"2025-07": True, "2025-08": False, "2025-09": False, "2025-10": True}
+    estimates = pd.DataFrame(
+        [{"year": 2025, "consumption_bbl_per_day": 110_000.0, "consumption_publisher": "CIA", "consumption_url": "u"}]
+    )
+    yearly = oil_supply.imports_by_year(monthly.reset_index(), estimates)
+    assert int(yearly.loc[yearly["supplier"] == "Venezuela", "partial_months"].iloc[0]) == 2
+
+
 def months_of(year: int, count: int, value: float, supplier: str = "Venezuela") -> list[dict]:
     return [report(f"{year}-{m:02d}", value, supplier=supplier) for m in range(1, count + 1)]
 
@@ -264,13 +283,11 @@ def test_the_oil_supply_charts_draw_the_published_columns(published, chart_id, l
         marked = [text for text in zero_marks[0]["text"] if text.startswith("Venezuela")]
         assert len(marked) == int((published_ven == 0).sum()) > 0
         lighter = [t for t in drawn if t["name"] == "Venezuela" and t["marker"].get("pattern")]
-        kinds = view.frame[(view.frame["supplier"] == "Venezuela") & (view.frame["value_bbl_per_day"] > 0)][
-            "figure_kind"
-        ]
-        # partial figures: cargo sums across their month, part-month averages across only their days
-        assert sum(len(t["y"]) for t in lighter) == int(
-            kinds.isin(["part of the month", "cargoes reported (at least)"]).sum()
-        )
+        shown = view.frame[(view.frame["supplier"] == "Venezuela") & (view.frame["value_bbl_per_day"] > 0)]
+        # partial figures: cargo sums across their month, part-month averages across only their days, and a figure
+        # for one product only (October 2025: refined products), a lower bound of the month's supply
+        partial = shown["figure_kind"].isin(["part of the month", "cargoes reported (at least)"]) | shown["lower_bound"]
+        assert shown["lower_bound"].any() and sum(len(t["y"]) for t in lighter) == int(partial.sum())
         narrow = [t for t in lighter if "width" in t]
         assert narrow and all(w < 31 * 86_400_000 for w in narrow[0]["width"])
         document = [t for t in view.draft.data if "document" in t.get("name", "").lower()]
@@ -295,3 +312,99 @@ def test_a_curators_removal_is_refused_unless_named_for_that_run(paths, monkeypa
     assert not allowed.failed, [r.line() for r in allowed.failed]
     published = pd.read_csv(paths.data_dir / "oil_supply_monthly.csv", dtype=str)
     assert len(published) == len(rows[rows["month"] >= "2025-01"])
+
+
+def _estimate(measure: str, value: float, publisher: str, year: int, **over: object) -> dict:
+    return {
+        "period_start": f"{year}-01-01",
+        "period_end": f"{year}-12-31",
+        "supplier": measure,
+        "flow": "crude",
+        "value": value,
+        "unit": "bbl_per_day",
+        "basis": "",
+        "publisher": publisher,
+        "url": "https://example.org/e",
+        "verification": "confirmed",
+        **over,
+    }
+
+
+def _factbook(iso: str, indicator: str, value: float, year: int) -> dict:
+    country = {"CUB": "Cuba", "MEX": "Mexico", "BRA": "Brazil"}[iso]
+    return {
+        "country": country,
+        "iso_code": iso,
+        "indicator": indicator,
+        "value": value,
+        "unit": "bbl_per_day",
+        "reference_year": year,
+        "is_estimate": True,
+        "text": f"{value} bbl/day ({year} est.)",
+    }
+
+
+def test_balance_estimates_keep_each_estimate_apart_with_what_it_counts():
+    reported = pd.DataFrame(
+        [
+            _estimate("domestic production", 38_000, "14ymedio", 2024, basis="expert estimate (Piñón)"),
+            _estimate(
+                "domestic production",
+                40_000,
+                "14ymedio",
+                2024,
+                flow="crude (oil equivalent incl. gas liquids)",
+                basis="Cupet to Granma",
+            ),
+            _estimate("consumption", 110_000, "EFE", 2026, period_start="2026-01-15", period_end="2026-01-15"),
+            _estimate("Venezuela", 30_000, "Reuters", 2025),  # an import figure, not part of the balance
+        ]
+    )
+    cia = pd.DataFrame([_factbook("CUB", "refined_petroleum_consumption", 120_000, 2023)])
+    balance = oil_supply.balance_estimates(reported, cia)
+    assert (
+        len(balance) == 4
+        and not balance.duplicated(["measure", "period_start", "period_end", "publisher", "url", "flow"]).any()
+    )
+    production = balance[balance["measure"] == "domestic production"]
+    assert sorted(production["value_bbl_per_day"]) == [38_000, 40_000]
+    assert set(production["basis"]) == {"expert estimate (Piñón)", "Cupet to Granma"}
+    factbook = balance[balance["publisher"] == "CIA World Factbook"].iloc[0]
+    assert (str(factbook["period_start"]), str(factbook["period_end"])) == ("2023-01-01", "2023-12-31")
+    assert factbook["flow"] == "refined petroleum products"
+    statement = balance[balance["publisher"] == "EFE"].iloc[0]
+    assert statement["year"] == 2026 and str(statement["period_start"]) == "2026-01-15"
+
+
+def test_gap_estimates_name_both_years_of_a_difference():
+    cia = pd.DataFrame(
+        [
+            _factbook("CUB", "refined_petroleum_consumption", 124_000, 2023),
+            _factbook("CUB", "total_petroleum_production", 40_000, 2023),
+            _factbook("MEX", "total_petroleum_production", 2_100_000, 2023),
+            _factbook("MEX", "refined_petroleum_consumption", 1_740_000, 2024),
+            _factbook("BRA", "total_petroleum_production", 4_000_000, 2023),  # no consumption: no difference
+        ]
+    )
+    gap = oil_supply.gap_estimates(cia).set_index(["iso_code", "measure"])
+    assert gap.loc[("CUB", "import need (consumption − production)"), "value_bbl_per_day"] == 84_000
+    assert gap.loc[("MEX", "production − consumption"), "reference_years"] == "2023/2024"
+    assert gap.loc[("MEX", "production − consumption"), "value_bbl_per_day"] == 360_000
+    assert ("BRA", "production − consumption") not in gap.index
+    assert list(oil_supply.gap_estimates(cia)["iso_code"]) == ["CUB", "MEX", "MEX", "BRA"]
+
+
+def test_the_oil_balance_and_gap_charts_draw_the_published_estimates():
+    from dashboard import charts
+    from dashboard.data import DataStore
+
+    store = DataStore()
+    balance = charts.get("oil-balance")
+    view = balance.build(store, charts.narrow(balance, store, charts.parse_state(balance, store, {})))
+    published = store.table("oil_balance_estimates")
+    assert len(view.frame) == len(published) > 0
+    assert sorted(view.frame["value_bbl_per_day"]) == sorted(published["value_bbl_per_day"])
+    gap = charts.get("oil-gap-vs-producers")
+    view = gap.build(store, charts.narrow(gap, store, charts.parse_state(gap, store, {})))
+    need = store.table("oil_gap_estimates").query("iso_code == 'CUB'")["value_bbl_per_day"].iloc[0]
+    assert need in set(view.frame["value_bbl_per_day"])

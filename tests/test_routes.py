@@ -166,7 +166,8 @@ def test_embed_page_is_light_attributed_and_escaped(client):
     assert '<html lang="es">' in text and 'name="color-scheme" content="dark"' in text
     assert "Fuente:" in text and "Vista completa y datos" in text and "Datos a" in text
     assert "_dash-" not in text  # no Dash renderer in an embed
-    assert re.search(r'src="/static/v/[0-9a-f]{12}/vendor/plotly-basic\.min\.js"', text)
+    # plotly.js basic, loaded by embed-frame.js once the page (and its static first screen) has loaded
+    assert re.search(r'data-plotly="/static/v/[0-9a-f]{12}/vendor/plotly-basic\.min\.js"', text)
     payload = json.loads(re.search(r'id="figure-data">(.*?)</script>', text, re.DOTALL).group(1).replace("<\\/", "</"))
     assert payload["theme"] == "dark" and payload["controls"] == "off"
     assert payload["figure"]["layout_dark"]["paper_bgcolor"] != payload["figure"]["layout"].get("paper_bgcolor")
@@ -175,12 +176,13 @@ def test_embed_page_is_light_attributed_and_escaped(client):
 
 
 def test_pages_load_the_small_plotly_bundle_only_where_charts_are_and_no_polyfill(client):
-    """Chart pages announce dcc's lazy chunks and plotly.js in the head; plotly.js at dcc's path is the basic bundle;
-    pages without charts do not load plotly; core-js's polyfill is replaced by regenerator-runtime alone."""
+    """Chart pages announce dcc's lazy chunks and plotly.js (static-first.js preloads them with Dash's scripts, after
+    the page's static first screen: dashboard/static_first.py); plotly.js at dcc's path is the basic bundle; pages
+    without charts do not load plotly; core-js's polyfill is replaced by regenerator-runtime alone."""
     from dashboard.app import PLOTLY_SUITE_PATH
 
     blackouts = client.get("/blackouts").get_data(as_text=True)
-    preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="script">', blackouts)
+    preloads = re.search(r'data-sf-preload="([^"]*)"', blackouts).group(1).split()
     assert PLOTLY_SUITE_PATH in preloads and any(p.endswith("/async-graph.js") for p in preloads)
     for path in preloads:
         assert client.get(path).status_code == 200
@@ -188,7 +190,9 @@ def test_pages_load_the_small_plotly_bundle_only_where_charts_are_and_no_polyfil
     basic = (Path(__file__).resolve().parents[1] / "dashboard/static/vendor/plotly-basic.min.js").read_bytes()
     assert bundle.get_data() == basic and "max-age" in bundle.headers["Cache-Control"]
     assert "polyfill@" not in blackouts
-    runtime = re.search(r'<script src="(/static/v/[0-9a-f]{12}/vendor/regenerator-runtime\.js)"></script>', blackouts)
+    runtime = re.search(
+        r'<script [^>]*data-sf-src="(/static/v/[0-9a-f]{12}/vendor/regenerator-runtime\.js)"', blackouts
+    )
     assert runtime and b"regeneratorRuntime" in client.get(runtime.group(1)).get_data()
     data_page = client.get("/data").get_data(as_text=True)
     assert PLOTLY_SUITE_PATH not in data_page and "plotly-basic" not in data_page and "async-graph" not in data_page

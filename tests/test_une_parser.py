@@ -1,4 +1,4 @@
-"""Unit tests of etl/une_parser.py and etl/une_parse_command.py on notes written for these tests.
+"""Unit tests of etl/une/parser.py and etl/une/parse_command.py on notes written for these tests.
 
 The notes imitate the formats the UNE used from 2022 to 2026 (wording reshuffled, numbers invented);
 no article text is copied from the corpora.
@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from etl import une_parser as P
-from etl.une_parse_command import main as parse_une_main
-from etl.une_parser import (
+from etl.une import parser as P
+from etl.une.parse_command import main as parse_une_main
+from etl.une.parser import (
     CANONICAL_PLANTS,
     FIELDS,
     looks_like_une_note,
@@ -484,8 +484,8 @@ def test_the_detector_says_why_it_rejects_a_text(text: str, reason: str | None) 
 
 
 def test_notes_table_counts_dropped_articles_per_reason() -> None:
-    from etl.une_corpus import Article
-    from etl.une_notes import NO_FIELD_READ, notes_table
+    from etl.une.corpus import Article
+    from etl.une.notes import NO_FIELD_READ, notes_table
 
     articles = [
         Article("2022-10-14", "https://example.org/a", "t", MINISTRY_HTML),
@@ -913,7 +913,7 @@ def test_command_on_empty_input() -> None:
 def test_command_as_a_module() -> None:
     payload = json.dumps({"date": "2026-04-14", "text": NOTE_2026}, ensure_ascii=False) + "\nbroken\n"
     done = subprocess.run(
-        [sys.executable, "-m", "etl.une_parse_command"],
+        [sys.executable, "-m", "etl.une.parse_command"],
         input=payload.encode("utf-8"),
         capture_output=True,
         cwd=ROOT,

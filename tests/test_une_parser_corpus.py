@@ -23,7 +23,7 @@ if not SHARED.is_dir():
 
 import une_corpus
 
-from etl.une_parser import FIELDS, looks_like_une_note
+from etl.une.parser import FIELDS, looks_like_une_note
 
 pytestmark = pytest.mark.shared
 

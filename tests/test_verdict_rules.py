@@ -547,3 +547,79 @@ def test_the_claims_source_refuses_a_summary_the_data_do_not_support(tmp_path):
         _pair(_flow("Venezuela", "2025-01-01", "2025-10-31"), _flow("Mexico", "2025-01-01", "2025-06-30"))
         | {"summary": 3}
     ) == ["summary must be text"]
+
+
+def test_a_context_series_gets_no_verdict_of_its_own_and_is_marked_in_the_csv():
+    """Fact-check of issue 20 (R3): a context row (two ships' total against a per-cargo threshold) carried a
+    "Consistent" sub-verdict, and claims.csv listed it with no sign that it did not count."""
+    from etl.sources.claims import _measured_text
+
+    result = {
+        "ratios": [],
+        "measured": [
+            {"value": 86000, "unit": "bbl", "period": "2026-01", "publisher": "EFE", "status": "ok", "counted": True},
+            {
+                "value": 80000,
+                "unit": "bbl",
+                "period": "2025-12-19",
+                "publisher": "CiberCuba",
+                "status": "ok",
+                "counted": False,
+            },
+        ],
+    }
+    text = _measured_text(result)
+    assert text == "86000 bbl (2026-01, EFE); context, not counted: 80000 bbl (2025-12-19, CiberCuba)"
+    published = json.loads((Path(__file__).resolve().parents[1] / "data" / "claims.json").read_text("utf-8"))
+    rows = [m for c in published["claims"] for m in c.get("measured", []) + c.get("ratios", [])]
+    assert any(not m.get("counted") and m.get("status") == "ok" for m in rows)  # context series exist
+    assert all(m.get("verdict") is None and m.get("difference") is None for m in rows if not m.get("counted"))
+
+
+def test_a_share_its_publisher_states_is_judged_beside_the_computed_ratio():
+    """Fact-check of 6 December 2026: Reuters called Venezuela's 2025 deliveries "roughly a third" of Cuba's needs
+    (no denominator given) while 27,400 ÷ 110,000 is 25%: the card shows both and the label says sources differ."""
+    flows = pd.concat(
+        [
+            _flows(),
+            pd.DataFrame(
+                {
+                    "period_start": ["2025-01-01", "2025-01-01"],
+                    "period_end": ["2025-12-31", "2025-12-31"],
+                    "supplier": ["consumption", "Venezuela"],
+                    "flow": ["all", "all"],
+                    "value": [110000.0, 33.0],
+                    "unit": ["bbl_per_day", "pct"],
+                    "publisher": ["Expert", "Wire"],
+                    "verification": ["confirmed", "confirmed"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    ).astype({c: "string" for c in ("period_start", "period_end", "supplier", "flow", "unit", "publisher")})
+
+    def flow(supplier: str, unit: str = "bbl_per_day", **extra: Any) -> dict[str, Any]:
+        where = {"supplier": supplier, "unit": unit}
+        period = {"from": "2025-01-01", "to": "2025-12-31"}
+        return {"table": "flows", "column": "value", "where": where, "period": period, "label": supplier, **extra}
+
+    pair = [flow("Venezuela", name="Venezuelan deliveries"), flow("consumption", name="consumption")]
+    stated = flow("Venezuela", "pct", stated_pct=True, chart_name="Wire: roughly a third of needs", source="Wire")
+    claim = {
+        **value_claim(
+            [*pair, stated], {"low": 30, "high": 40, "unit": "pct", "period": "2025"}, "ratio_range", tolerance_abs=2
+        ),
+        "type": "share",
+    }
+    assert check_claim(claim) == []
+    assert check_claim({**claim, "evidence": [*pair[:1], stated]})  # an unpaired numerator is still refused
+    r = run(claim, {**TABLES, "flows": flows})
+    assert r["label"] == LABEL_PARTLY and r["sources_disagree"] is True
+    computed, own = r["ratios"]
+    assert round(computed["value"], 1) == 24.9 and computed["verdict"] == LABEL_NOT_CONSISTENT
+    assert (
+        own["value"] == 33 and own["verdict"] == LABEL_CONSISTENT and own["label"] == "Wire: roughly a third of needs"
+    )
+    assert (own["x_start"], own["x_end"]) == ("2025-01-01", "2025-12-31")
+    # Without the stated share the same pair is simply not consistent.
+    assert run({**claim, "evidence": pair}, {**TABLES, "flows": flows})["label"] == LABEL_NOT_CONSISTENT

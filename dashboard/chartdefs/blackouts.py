@@ -118,50 +118,47 @@ WEEKLY_NOTE = {
 }
 
 
-def for_display(dates: np.ndarray, columns: dict[str, Any]) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
-    """What a time-series chart draws: daily values (with gaps) for up to ~13 months, weekly means beyond that —
+def for_display(
+    store: DataStore, dates: np.ndarray, columns: dict[str, Any], weekly: dict[str, str]
+) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
+    """What a time-series chart draws: daily values (with gaps) for up to ~13 months; beyond that the published
+    weekly means (une_weekly; `weekly` maps each of `columns` to its column there) of the weeks the period touches —
     a seventh of the points, so long views draw quickly and stay legible; downloads keep the daily values."""
     if not len(dates) or (dates[-1] - dates[0]) <= np.timedelta64(WEEKLY_AFTER_DAYS, "D"):
         return *with_gaps(dates, columns), False
-    return *weekly_means(dates, columns), True
+    week = store.prepared("une_weekly:columns", lambda s: _arrays(s, "une_weekly", "week_start"))
+    first_day = dates[0].astype("datetime64[D]")
+    monday = first_day - (first_day.astype("int64") + 3) % 7  # day 0 (1970-01-01) was a Thursday
+    first = int(np.searchsorted(week["week_start"], monday.astype(dates.dtype), "left"))
+    rows = slice(first, int(np.searchsorted(week["week_start"], dates[-1], "right")))
+    starts, values = week["week_start"][rows], {key: week[column][rows] for key, column in weekly.items()}
+    if len(starts) < 2:
+        return starts, values, True
+    # Every Monday from the first week to the last, empty where no week is published, so lines break at weeks
+    # without notes instead of joining across them.
+    step = np.timedelta64(7, "D")
+    every = np.arange(starts[0], starts[-1] + step, step).astype(starts.dtype)
+    at = np.searchsorted(every, starts)
+    full = {}
+    for key, column in values.items():
+        full[key] = np.full(len(every), np.nan)
+        full[key][at] = column
+    return every, full, True
 
 
-def weekly_means(dates: np.ndarray, columns: dict[str, Any]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Mean of each column per calendar week (Monday to Sunday, labelled by its Monday; weeks without values are
-    empty), as `resample("W-MON", label="left", closed="left").mean()` gives it, in numpy: resample took ~9 ms of
-    a 20 ms chart. Equal to pandas' means within 1e-15 (pandas sums with Kahan compensation; tested)."""
-    days = dates.astype("datetime64[D]").astype("int64")
-    mondays = days - (days + 3) % 7  # day 0 (1970-01-01) was a Thursday
-    week = (mondays - mondays[0]) // 7
-    n = int(week[-1]) + 1
+def _arrays(store: DataStore, table: str, time_column: str) -> dict[str, np.ndarray]:
+    """A published table as one array per column, sorted by its time column (floats for numbers)."""
+    df = store.table(table).sort_values(time_column)
     out = {}
-    for column, values in columns.items():
-        if not isinstance(values, np.ndarray) or values.dtype.kind != "f":
-            values = values.to_numpy("float64", na_value=np.nan)
-        present = ~np.isnan(values)
-        total = np.bincount(week[present], weights=values[present], minlength=n)
-        count = np.bincount(week[present], minlength=n)
-        out[column] = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
-    return (mondays[0] + 7 * np.arange(n)).astype("datetime64[D]").astype(dates.dtype), out
-
-
-def monthly_means(dates: np.ndarray, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Mean of each column per calendar month, for months where any column has a value, rounded to 0.1 — what
-    `resample("MS").mean().dropna(how="all").round(1)` gives, in numpy (tested)."""
-    months = dates.astype("datetime64[M]").astype("int64")
-    if not len(months):
-        return dates[:0], {c: np.asarray(v, dtype="float64")[:0] for c, v in columns.items()}
-    month = months - months[0]
-    n = int(month[-1]) + 1
-    means = {}
-    for column, values in columns.items():
-        present = ~np.isnan(values)
-        total = np.bincount(month[present], weights=values[present], minlength=n)
-        count = np.bincount(month[present], minlength=n)
-        means[column] = np.divide(total, count, out=np.full(n, np.nan), where=count > 0)
-    keep = np.logical_or.reduce([~np.isnan(m) for m in means.values()])
-    first_days = (months[0] + np.arange(n)).astype("datetime64[M]").astype(dates.dtype)
-    return first_days[keep], {c: np.round(m[keep], 1) for c, m in means.items()}
+    for column in df.columns:
+        values = df[column]
+        if values.dtype.kind in "fM":
+            out[column] = values.to_numpy()
+        elif values.dtype.kind in "iu" or pd.api.types.is_numeric_dtype(values):
+            out[column] = values.to_numpy("float64", na_value=np.nan)
+        else:
+            out[column] = values.to_numpy()
+    return out
 
 
 def _with_note(subtitle: dict[str, str], aggregated: bool, lang: str) -> str:
@@ -316,7 +313,9 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     avail_name = "Available capacity" if lang == "en" else "Capacidad disponible"
     demand_name = "Demand" if lang == "en" else "Demanda"
     avail, demand = days["peak_availability_mw"], days["peak_demand_mw"]
-    shown, values, weekly = for_display(dates, {"avail": avail, "demand": demand})
+    shown, values, weekly = for_display(
+        store, dates, {"avail": avail, "demand": demand}, {"avail": "peak_availability_mw", "demand": "peak_demand_mw"}
+    )
     missing = np.isnan(values["avail"]) | np.isnan(values["demand"])  # draw both only where both are known
     shown_avail, shown_demand = np.where(missing, np.nan, values["avail"]), np.where(missing, np.nan, values["demand"])
     if weekly:
@@ -342,17 +341,58 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
     both = np.flatnonzero(~(np.isnan(avail) | np.isnan(demand)))
     last = both[-1] if len(both) else len(days) - 1  # the last day the note gave both
-    when, gap = pd.Timestamp(dates[last]).date(), demand[last] - avail[last]
-    summary = (
-        f"On {fmt_date(when, lang)}, the UNE forecast {fmt_num(avail[last], lang)} MW "
-        f"available against a demand of {fmt_num(demand[last], lang)} MW at the evening peak, a gap of "
-        f"{fmt_num(gap, lang)} MW."
-        if lang == "en"
-        else f"El {fmt_date(when, lang)}, la UNE pronosticó {fmt_num(avail[last], lang)} MW "
-        f"disponibles frente a una demanda de {fmt_num(demand[last], lang)} MW en el pico nocturno, "
-        f"un faltante de {fmt_num(gap, lang)} MW."
-    )
+    when = pd.Timestamp(dates[last]).date()
+    summary = _peak_sentence(when, avail[last], demand[last], days["peak_deficit_mw"][last], lang)
     return ChartView(fig, frame_df, summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of)
+
+
+def _load_cut_sentence(above: int, paired: int, days: np.ndarray, lang: str) -> str:
+    """How often the day's largest cut (at any hour) exceeded the cut planned for the evening peak, over which days."""
+    if not paired:
+        return no_data(lang)
+    share = fmt_num(100 * above / paired, lang, 0)
+    first, last = (fmt_date(pd.Timestamp(d).date(), lang) for d in (days.min(), days.max()))
+    if lang == "en":
+        return (
+            f"On {above} of the {paired} days with both figures ({share}%), {first} to {last}, the day's largest cut"
+            " (reported next morning) exceeded the cut planned for the evening peak."
+        )
+    return (
+        f"En {above} de los {paired} días con ambas cifras ({share} %), del {first} al {last}, la mayor afectación"
+        " del día (informada a la mañana siguiente) superó la prevista para el pico nocturno."
+    )
+
+
+def _peak_sentence(when: Any, avail_mw: float, demand_mw: float, stated_deficit_mw: Any, lang: str) -> str:
+    """The latest evening-peak forecast in words. The deficit is the UNE's stated figure (the published
+    peak_deficit_mw, as in the CSV); where the note gives none, or a figure that differs from demand minus
+    availability (the shaded gap), the difference is named as such."""
+    gap_mw = demand_mw - avail_mw
+    stated = None if pd.isna(stated_deficit_mw) else float(stated_deficit_mw)
+    avail, demand, day = fmt_num(avail_mw, lang), fmt_num(demand_mw, lang), fmt_date(when, lang)
+    if lang == "en":
+        head = f"On {day}, the UNE forecast {avail} MW available against a demand of {demand} MW at the evening peak"
+        if stated is None and gap_mw < 0:
+            return f"{head}: availability exceeded demand by {fmt_num(-gap_mw, lang)} MW."
+        if stated is None:
+            return f"{head}: a gap of {fmt_num(gap_mw, lang)} MW (demand minus availability)."
+        if abs(stated - gap_mw) < 1:
+            return f"{head}, a deficit of {fmt_num(stated, lang)} MW."
+        return (
+            f"{head}; it stated a deficit of {fmt_num(stated, lang)} MW (demand minus availability: "
+            f"{fmt_num(gap_mw, lang)} MW)."
+        )
+    head = f"El {day}, la UNE pronosticó {avail} MW disponibles frente a una demanda de {demand} MW en el pico nocturno"
+    if stated is None and gap_mw < 0:
+        return f"{head}: la disponibilidad superó a la demanda en {fmt_num(-gap_mw, lang)} MW."
+    if stated is None:
+        return f"{head}: un faltante de {fmt_num(gap_mw, lang)} MW (demanda menos disponibilidad)."
+    if abs(stated - gap_mw) < 1:
+        return f"{head}, un déficit de {fmt_num(stated, lang)} MW."
+    return (
+        f"{head}; declaró un déficit de {fmt_num(stated, lang)} MW (demanda menos disponibilidad: "
+        f"{fmt_num(gap_mw, lang)} MW)."
+    )
 
 
 def _load_cut(store: DataStore, state: ChartState) -> ChartView:
@@ -386,30 +426,35 @@ def _load_cut(store: DataStore, state: ChartState) -> ChartView:
     fig = base_figure(fr)
     planned_name = "Planned (forecast) at the peak" if lang == "en" else "Prevista (pronóstico) en el pico"
     actual_name = "Actual maximum" if lang == "en" else "Máximo real"
-    shown, values, weekly = for_display(dates, {"planned": planned, "actual": actual})
+    shown, values, weekly = for_display(
+        store,
+        dates,
+        {"planned": planned, "actual": actual},
+        {"planned": "peak_affectation_mw", "actual": "actual_max_affectation_mw"},
+    )
     if weekly:
         set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     fig.add_trace(_daily_line(shown, values["planned"], planned_name, {"color": PALETTE[1], "width": 1.4}))
     line = {"color": PALETTE[4], "width": 1.2, "dash": "dot"}
     fig.add_trace(_daily_line(shown, values["actual"], actual_name, line))
     fig.update_yaxes(**axis_title("MW"), rangemode="tozero")
-    both = ~(np.isnan(planned) | np.isnan(actual))
-    above = int((actual[both] > planned[both]).sum())
-    summary = (
-        f"On {above} of {int(both.sum())} days with both figures, the actual maximum cut exceeded the planned one."
-        if lang == "en"
-        else f"En {above} de {int(both.sum())} días con ambas cifras, la afectación máxima real superó la prevista."
-    )
+    # The count comes from the published pairs of forecast and outcome (une_forecast_outcomes), the same the
+    # forecast-miss chart draws: only the days of this view are counted.
+    outcomes = store.prepared("une_forecast_outcomes:columns", _outcome_columns)
+    in_view = (outcomes["date"] >= dates[0]) & (outcomes["date"] <= dates[-1])
+    paired, above = int(in_view.sum()), int((outcomes["error_mw"][in_view] > 0).sum())
+    summary = _load_cut_sentence(above, paired, outcomes["date"][in_view], lang)
     return ChartView(fig, frame_df, summary, title[lang], _with_note(subtitle, weekly, lang), sources, as_of)
 
 
 def _rolling_30_days(store: DataStore) -> np.ndarray:
-    """The 30-day mean of the share cut at each day with a value, over the whole series (so a day's mean is the same
-    in every view: a view starting that day still averages the 29 days before it)."""
-    daily = Days(store.prepared("une_daily:columns", _columns), slice(None)).with_values("peak_share_of_demand_cut_pct")
-    share = pd.Series(daily["peak_share_of_demand_cut_pct"], index=pd.DatetimeIndex(daily["date"]))
-    rolled = np.full(len(daily.columns["date"]), np.nan)
-    rolled[daily.rows] = share.rolling("30D").mean().to_numpy()
+    """The published 30-day mean share (une_share_rolling) on the rows of the daily columns (empty where a day has
+    no share figure): a day's mean is the same in every view, since it averages the 29 days before it too."""
+    daily = store.prepared("une_daily:columns", _columns)
+    rolling = store.prepared("une_share_rolling:columns", lambda s: _arrays(s, "une_share_rolling", "date"))
+    rolled = np.full(len(daily["date"]), np.nan)
+    at = np.searchsorted(daily["date"], rolling["date"])
+    rolled[at] = rolling["rolling_30_day_mean_pct"]
     return rolled
 
 
@@ -433,7 +478,12 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    shown, values, weekly = for_display(dates, {"share": share, "mean": rolled})
+    shown, values, weekly = for_display(
+        store,
+        dates,
+        {"share": share, "mean": rolled},
+        {"share": "peak_share_of_demand_cut_pct", "mean": "rolling_30_day_mean_pct"},
+    )
     daily_name = (
         ("Weekly average" if lang == "en" else "Media semanal") if weekly else ("Daily" if lang == "en" else "Diario")
     )
@@ -459,24 +509,36 @@ def _share_dark(store: DataStore, state: ChartState) -> ChartView:
 HAVANA_MIN_DAYS = 60  # a Havana "yearly" figure over fewer days is not drawn (named in a note instead)
 
 
-def _havana_per_year(store: DataStore) -> pd.DataFrame:
-    """Mean of the usable Havana block estimates per year, with the period the messages cover (first to last
-    message date): a period figure, drawn across that period, never as a mid-year point."""
-    havana = store.table("havana_block_outages")
-    havana = havana[havana["usable"] == True]
-    per_year = (
-        havana.groupby("year")
-        .agg(
-            outage_hours_per_day=("outage_hours_per_day", "mean"),
-            first=("first_message_date", "min"),
-            last=("last_message_date", "max"),
-            days_covered=("days_covered", "max"),
-        )
-        .reset_index()
+def _months_in_period(
+    store: DataStore, dates: np.ndarray, columns: list[str]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The published monthly means (une_outage_hours_monthly) of the months the period's days fall in."""
+    monthly = store.prepared(
+        "une_outage_hours_monthly:columns", lambda s: _arrays(s, "une_outage_hours_monthly", "month_start")
     )
-    per_year["first"] = pd.to_datetime(per_year["first"])
-    per_year["last"] = pd.to_datetime(per_year["last"])
-    return per_year
+    starts = monthly["month_start"]
+    if not len(dates):
+        return starts[:0], {c: monthly[c][:0] for c in columns}
+    first_month = dates[0].astype("datetime64[M]").astype(starts.dtype)
+    rows = slice(int(np.searchsorted(starts, first_month, "left")), int(np.searchsorted(starts, dates[-1], "right")))
+    months, values = starts[rows], {c: monthly[c][rows] for c in columns}
+    if len(months) < 2:
+        return months, values
+    # Every month from the first to the last, empty where none is published, so the line breaks instead of joining.
+    every = np.arange(months[0].astype("datetime64[M]"), months[-1].astype("datetime64[M]") + 1).astype(months.dtype)
+    at = np.searchsorted(every, months)
+    full = {c: np.full(len(every), np.nan) for c in columns}
+    for c in columns:
+        full[c][at] = values[c]
+    return every, full
+
+
+def _havana_per_year(store: DataStore) -> pd.DataFrame:
+    """Havana's published yearly figures (havana_outages_yearly), with the period each covers as timestamps."""
+    per_year = store.table("havana_outages_yearly").rename(
+        columns={"first_message_date": "first", "last_message_date": "last"}
+    )
+    return per_year.assign(first=pd.to_datetime(per_year["first"]), last=pd.to_datetime(per_year["last"]))
 
 
 def _period_words(first: pd.Timestamp, last: pd.Timestamp, lang: str) -> str:
@@ -497,7 +559,7 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         "estimated_outage_hours_per_day_high",
     ]
     days = days_in_period(store, state)
-    months, means = monthly_means(days["date"], {c: days[c] for c in cols})
+    months, means = _months_in_period(store, days["date"], cols)
     monthly = pd.DataFrame({"month": months, **means})
     low, central, high = (means[c] for c in cols)
     title = {
@@ -509,6 +571,13 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         "es": "Modelo sobre cifras de la UNE: media mensual y banda. Rombos: La Habana, periodo de cada barra",
     }
     fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
+    # Havana's third-party figures are credited in the image's own source line too (embeds and downloads travel
+    # without the page's list of sources), in a few words so a phone embed keeps room for the plot.
+    havana_credit = {
+        "en": "Havana: une-unwrapped-habana (third party)",
+        "es": "La Habana: une-unwrapped-habana (terceros)",
+    }
+    fr = replace(fr, source_line=source_line(sources, as_of, lang, havana_credit[lang]))
     sources = sources + sources_for(store, "havana_block_outages")
     if not len(months):
         return ChartView(
@@ -517,18 +586,20 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
     fig = base_figure(fr)
     band = "Low–high band" if lang == "en" else "Banda baja–alta"
     central_name = "Central estimate" if lang == "en" else "Estimación central"
-    edge = {"mode": "lines", "line": {"width": 0}}
-    fig.add_trace(trace("scatter", x=months, y=high, **edge, showlegend=False, hoverinfo="skip"))
+    # The band as one closed shape per run of months with an estimate: a fill between two lines would bridge the
+    # months left out (graphics review of 6 December 2026: wedges over months without estimates).
+    band_x, band_y = deficit_polygons(months, low, high)
     fig.add_trace(
         trace(
             "scatter",
-            x=months,
-            y=low,
-            **edge,
-            fill="tonexty",
+            x=band_x,
+            y=band_y,
+            fill="toself",
+            mode="lines",
+            line={"width": 0},
             fillcolor=ESTIMATE_FILL,
             name=band,
-            hovertemplate="%{x|%Y-%m}: %{y:.1f} h<extra>low</extra>",
+            hoverinfo="skip",
         )
     )
     fig.add_trace(
@@ -602,7 +673,7 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         f"(banda {band_text}); la duración local varía mucho."
     )
     note = (
-        "An estimate, not a reported figure (method: Methodology)."
+        "An estimate, not a reported figure (see Methodology)."
         if lang == "en"
         else "Estimación, no cifra publicada (ver Metodología)."
     )
@@ -635,7 +706,7 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
             empty_figure(fr, no_data(lang)), frame_df, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    shown, values, weekly = for_display(dates, {"units": units})
+    shown, values, weekly = for_display(store, dates, {"units": units}, {"units": "thermal_units_out_of_service"})
     if weekly:
         set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     units_line = {"color": PALETTE[2], "width": 1, "shape": "hv"}
@@ -703,7 +774,9 @@ def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -
         dtick=5,
         title={"text": "day of month" if lang == "en" else "día del mes", "font": {"size": 12}},
     )
-    fig.update_xaxes(showgrid=False)
+    # The axis ends with the last month drawn (plotly pads a date axis of markers by weeks past the data).
+    half_month = pd.Timedelta(days=16)
+    fig.update_xaxes(showgrid=False, range=[d["month"].min() - half_month, d["month"].max() + half_month])
     return fig
 
 
@@ -712,8 +785,10 @@ def _calendar(store: DataStore, state: ChartState) -> ChartView:
     days = days_in_period(store, state)
     title = {"en": "Calendar of daily severity", "es": "Calendario de la gravedad diaria"}
     subtitle = {
-        "en": "Share of peak demand planned to be cut, each day (darker = more of the country without power)",
-        "es": "Parte de la demanda pico que se planificó cortar cada día (más oscuro = más país sin corriente)",
+        "en": "Share of peak demand planned to be cut, each day (darker = more of the country without power;"
+        " blank = no figure that day)",
+        "es": "Parte de la demanda pico que se planificó cortar cada día (más oscuro = más país sin corriente;"
+        " en blanco = sin cifra ese día)",
     }
     fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
     d = calendar_frame(days)

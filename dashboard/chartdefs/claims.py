@@ -321,7 +321,7 @@ def evidence_table(claim: dict[str, Any], lang: str) -> pd.DataFrame:
                     "series": (
                         WORDS[lang]["ratio"].format(num=num, den=inner(den, lang))
                         if num and den
-                        else r.get("label", "")
+                        else ((r.get("label_es") if lang == "es" else None) or r.get("label", ""))
                     ).replace(" de el ", " del "),
                     "role": ROLES[lang].get(role := "evidence" if r.get("counted", True) else "context", role),
                     "period": r.get("period", ""),

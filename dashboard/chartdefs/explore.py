@@ -115,7 +115,7 @@ SERIES_NAMES: dict[str, tuple[str, str]] = {
     "unit": ("Unit", "Unidad"),
 }
 TABLE_NAMES: dict[str, tuple[str, str]] = {
-    "electricity_demand_by_source": ("Electricity demand, by publisher", "Demanda de electricidad, por editor"),
+    "electricity_demand_by_source": ("Electricity demand, by publisher", "Demanda de electricidad, por fuente"),
     "ember_yearly": ("Ember yearly electricity data", "Datos anuales de electricidad de Ember"),
     "exchange_rate": ("Exchange rates of the Cuban peso", "Tasas de cambio del peso cubano"),
     "havana_block_outages": (

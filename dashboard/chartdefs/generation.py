@@ -205,12 +205,12 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
     title = (
         f"{name}: electricity demand according to two publishers"
         if lang == "en"
-        else f"{name}: demanda eléctrica según dos editores"
+        else f"{name}: demanda eléctrica según dos fuentes"
     )
     subtitle = (
         "Terawatt-hours (TWh) per year, as each publisher reports it"
         if lang == "en"
-        else "Teravatios hora (TWh) por año, según cada editor"
+        else "Teravatios hora (TWh) por año, según cada fuente"
     )
     sources = sources_for(store, "owid_energy", "ember_yearly")
     # Each publisher's latest year is this country's, not the table's (Ember's Cuba series ends a year earlier).
@@ -236,7 +236,7 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
         summary = (
             f"The publishers differ most in {year}: OWID {fmt_num(a, lang, 1)} TWh, Ember {fmt_num(b, lang, 1)} TWh."
             if lang == "en"
-            else f"Los editores difieren más en {year}: OWID {fmt_num(a, lang, 1)} TWh, Ember {fmt_num(b, lang, 1)} TWh."
+            else f"Las fuentes difieren más en {year}: OWID {fmt_num(a, lang, 1)} TWh, Ember {fmt_num(b, lang, 1)} TWh."
         )
     else:
         summary = no_data(lang)
@@ -479,7 +479,7 @@ register(
         default_countries=("CUB",),
         country_choices=lambda s: sorted(s.prepared("electricity_demand_by_source:by_code", _demand_by_code)[1]),
         build=_demand_two_publishers,
-        title={"en": "Electricity demand according to two publishers", "es": "Demanda eléctrica según dos editores"},
+        title={"en": "Electricity demand according to two publishers", "es": "Demanda eléctrica según dos fuentes"},
     )
 )
 register(

@@ -58,75 +58,16 @@ def _midpoint(df: pd.DataFrame) -> pd.Series:
 
 
 def balance_frame(store: DataStore) -> pd.DataFrame:
-    """Cuba's oil consumption and domestic production (bbl/day) from every publisher we hold, one row per figure,
-    with the period it covers (a year: 1 Jan to 31 Dec)."""
-    rows = []
-    reported = store.table("oil_supply_reported")
-    cuba = reported[reported["supplier"].isin(MEASURES) & (reported["unit"] == "bbl_per_day")]
-    for r in cuba.itertuples(index=False):
-        rows.append(
-            {
-                "year": r.period_end.year,
-                "period_start": r.period_start,
-                "period_end": r.period_end,
-                "measure": r.supplier,
-                "value_bbl_per_day": r.value,
-                "publisher": r.publisher,
-                "basis": r.basis or "",
-                "url": r.url,
-                "verification": r.verification,
-            }
-        )
-    cia = store.table("cia_factbook")
-    cia = cia[(cia["iso_code"] == "CUB") & (cia["unit"] == "bbl_per_day")]
-    for r in cia.itertuples(index=False):
-        measure = {
-            "refined_petroleum_consumption": "consumption",
-            "total_petroleum_production": "domestic production",
-        }.get(r.indicator)
-        if measure:
-            rows.append(
-                {
-                    "year": r.reference_year,
-                    **_whole_year(r.reference_year),
-                    "measure": measure,
-                    "value_bbl_per_day": r.value,
-                    "publisher": "CIA World Factbook",
-                    "basis": r.text,
-                    "url": "https://www.cia.gov/the-world-factbook/countries/cuba/",
-                    "verification": "confirmed",
-                }
-            )
-    if "eia_international" in store.table_names():
-        eia = store.table("eia_international")
-        eia = eia[(eia["iso_code"] == "CUB") & eia["activity_id"].isin(["1", "2"]) & (eia["product_id"] == "53")]
-        for r in eia.dropna(subset=["value_bbl_per_day"]).itertuples(index=False):
-            rows.append(
-                {
-                    "year": r.year,
-                    **_whole_year(r.year),
-                    "measure": "consumption" if r.activity_id == "2" else "domestic production",
-                    "value_bbl_per_day": r.value_bbl_per_day,
-                    "publisher": "U.S. EIA",
-                    "basis": r.product,
-                    "url": "https://www.eia.gov/international/data/country/CUB",
-                    "verification": "confirmed",
-                }
-            )
-    return pd.DataFrame(rows, columns=BALANCE_COLUMNS).sort_values(["measure", "period_start", "publisher"])
+    """Cuba's oil consumption and domestic production estimates as published (oil_balance_estimates: one row per
+    publisher's figure with the period it covers), with pandas timestamps for the periods."""
+    df = store.table("oil_balance_estimates")
+    return df.assign(
+        period_start=pd.to_datetime(df["period_start"]),
+        period_end=pd.to_datetime(df["period_end"]),
+        basis=df["basis"].fillna(""),
+    )
 
 
-BALANCE_COLUMNS = [
-    "year",
-    "period_start",
-    "period_end",
-    "measure",
-    "value_bbl_per_day",
-    "publisher",
-    "basis",
-    "url",
-    "verification",
-]
 # Marker symbols for publishers, each with the character that shows it in the key printed beside the chart (the
 # key is text, so it wraps on a phone instead of a legend of a dozen rows squeezing the plot away).
 SYMBOLS = {
@@ -141,10 +82,6 @@ SYMBOLS = {
     "triangle-left": "◀",
     "triangle-right": "▶",
 }
-
-
-def _whole_year(year: object) -> dict[str, pd.Timestamp]:
-    return {"period_start": pd.Timestamp(f"{int(year)}-01-01"), "period_end": pd.Timestamp(f"{int(year)}-12-31")}
 
 
 def short_publisher(name: str) -> str:
@@ -175,12 +112,12 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
         "Barrels per day as each publisher reported them (one symbol per publisher; a bar spans the period covered;"
         " hollow = unverified or conflicting); estimates, not official balances"
         if lang == "en"
-        else "Barriles diarios según cada editor (un símbolo por editor; la barra abarca el periodo; hueco = no"
+        else "Barriles diarios según cada fuente (un símbolo por fuente; la barra abarca el periodo; hueco = no"
         " verificado o en conflicto); estimaciones, no balances oficiales"
     )
     sources = sources_for(store, "oil_supply_reported", "cia_factbook")
     as_of = max((str(y)[-4:] for y in df["year"] if str(y)), default="") if len(df) else ""
-    extra = "Publisher of each point: in the table" if lang == "en" else "Editor de cada punto: en la tabla"
+    extra = "Publisher of each point: in the table" if lang == "en" else "Fuente de cada punto: en la tabla"
     publishers = list(dict.fromkeys(short_publisher(p) for p in df["publisher"]))
     names = list(SYMBOLS)
     symbol_of = {p: names[i % len(names)] for i, p in enumerate(publishers)}
@@ -417,7 +354,7 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
             lang,
             "Reuters, Pemex filings, Kpler, EFE and others; each figure's publisher is in the table"
             if lang == "en"
-            else "Reuters, informes de Pemex, Kpler, EFE y otros; el editor de cada cifra está en la tabla",
+            else "Reuters, informes de Pemex, Kpler, EFE y otros; la fuente de cada cifra está en la tabla",
         ),
         lang,
     )
@@ -544,62 +481,10 @@ TOTAL_NOTE = {
 }
 
 
-def _year_of(ref: pd.DataFrame, iso: str, indicator: str) -> str:
-    try:
-        value = ref.loc[iso, indicator]
-    except KeyError:
-        return ""
-    return str(int(value)) if pd.notna(value) else ""
-
-
 def gap_frame(store: DataStore) -> pd.DataFrame:
-    """Cuba's import need (consumption − domestic production) beside Mexico's and Brazil's production and use."""
-    cia = store.table("cia_factbook")
-    cia = cia[(cia["unit"] == "bbl_per_day") & cia["iso_code"].isin(["CUB", "MEX", "BRA"])]
-    wide = cia.pivot_table(index=["country", "iso_code"], columns="indicator", values="value").reset_index()
-    # Each estimate has its own year (Mexico: production 2023, consumption 2024): a bar says the years it rests on.
-    ref = cia.pivot_table(index="iso_code", columns="indicator", values="reference_year", aggfunc="max")
-    rows = []
-    for r in wide.itertuples(index=False):
-        d = r._asdict()
-        prod, cons = d.get("total_petroleum_production"), d.get("refined_petroleum_consumption")
-        prod_year = _year_of(ref, d["iso_code"], "total_petroleum_production")
-        cons_year = _year_of(ref, d["iso_code"], "refined_petroleum_consumption")
-        both = prod_year if prod_year == cons_year else f"{prod_year}/{cons_year}"
-        year = both
-        if d["iso_code"] == "CUB":
-            if pd.notna(prod) and pd.notna(cons):
-                rows.append(
-                    {
-                        "country": d["country"],
-                        "measure": "import need (consumption − production)",
-                        "value_bbl_per_day": cons - prod,
-                        "year": year,
-                        "source": "CIA World Factbook (derived)",
-                    }
-                )
-        else:
-            if pd.notna(prod):
-                rows.append(
-                    {
-                        "country": d["country"],
-                        "measure": "production",
-                        "value_bbl_per_day": prod,
-                        "year": prod_year,
-                        "source": "CIA World Factbook",
-                    }
-                )
-            if pd.notna(prod) and pd.notna(cons):
-                rows.append(
-                    {
-                        "country": d["country"],
-                        "measure": "production − consumption",
-                        "value_bbl_per_day": prod - cons,
-                        "year": year,
-                        "source": "CIA World Factbook (derived)",
-                    }
-                )
-    out = pd.DataFrame(rows, columns=["country", "measure", "value_bbl_per_day", "year", "source"])
+    """Cuba's import need beside Mexico's and Brazil's production and use, as published (oil_gap_estimates)."""
+    published = store.table("oil_gap_estimates").rename(columns={"reference_years": "year"})
+    out = published[["country", "measure", "value_bbl_per_day", "year", "source"]]
     order = out["country"].map(COUNTRY_ORDER).fillna(len(COUNTRY_ORDER))
     return out.assign(_order=order).sort_values(["_order", "measure"], kind="stable").drop(columns="_order")
 

@@ -52,6 +52,22 @@ def supplier_colour(supplier: str) -> str:
     return PALETTE[4 + SUPPLIER_ORDER.index(supplier) % 3] if supplier in SUPPLIER_ORDER else PALETTE[7]
 
 
+def _partial(df: pd.DataFrame) -> pd.Series:
+    """Figures drawn lighter: part of the month, or a lower bound of it (reported cargoes, one product only)."""
+    return df["figure_kind"].isin(PARTIAL) | df["lower_bound"].astype(bool)
+
+
+def _kind_text(kind: str, scope: str, lower_bound: bool, en: bool) -> str:
+    """What a bar is, for its hover: '... month average, refined products only (at least)'."""
+    text = KIND_TEXT.get(kind, (kind, kind))[0 if en else 1]
+    if lower_bound and kind != LOWER_BOUND:
+        text += f", {scope} only (at least)" if en else f", solo {SCOPES_ES.get(scope, scope)} (al menos)"
+    return text
+
+
+SCOPES_ES = {"crude": "crudo", "refined products": "productos refinados", "fuel oil": "fueloil", "diesel": "diésel"}
+
+
 def _months(state: ChartState, df: pd.DataFrame) -> pd.DataFrame:
     df = df.assign(month_start=pd.to_datetime(df["month"] + "-01"))
     if state.start:
@@ -82,9 +98,9 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
     df = _months(state, store.table("oil_imports_monthly"))
     title = "Oil shipped to Cuba each month, by supplier" if en else "Petróleo enviado a Cuba cada mes, por proveedor"
     subtitle = (
-        "bbl/d, one reported figure per month and supplier; no bar = no report; × = none shipped"
+        "bbl/d, one reported figure per month and supplier; no bar = no report; × = none shipped (supplier's colour)"
         if en
-        else "b/d, una cifra publicada por mes y proveedor; sin barra = sin dato; × = ningún envío"
+        else "b/d, una cifra publicada por mes y proveedor; sin barra = sin dato; × = ningún envío (color del proveedor)"
     )
     sources = sources_for(store, "oil_imports_monthly", "oil_supply_reported", "cia_factbook")
     as_of = fmt_date(df["month_start"].max(), lang, month_only=True) if len(df) else ""
@@ -97,15 +113,18 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
     for supplier in present:
         name = supplier_name(supplier, lang)
         mine = df[(df["supplier"] == supplier) & (df["value_bbl_per_day"] > 0)]
-        has_solid = (~mine["figure_kind"].isin(PARTIAL)).any()
+        has_solid = (~_partial(mine)).any()
         # Solid bars: month averages. Lighter hatched bars (same legend entry): part-month figures and sums of the
         # cargoes reported, both lower bounds, so a reader never takes them for a whole month's supply.
         for partial in (False, True):
-            rows = df[(df["supplier"] == supplier) & (df["figure_kind"].isin(PARTIAL) == partial)]
+            rows = df[(df["supplier"] == supplier) & (_partial(df) == partial)]
             rows = rows[(rows["value_bbl_per_day"] > 0) & (rows["figure_kind"] != "part of the month")]
             if rows.empty:
                 continue
-            kinds = rows["figure_kind"].map(lambda k: KIND_TEXT.get(k, (k, k))[0 if en else 1])
+            kinds = [
+                _kind_text(k, scope, bool(low), en)
+                for k, scope, low in zip(rows["figure_kind"], rows["product_scope"], rows["lower_bound"], strict=True)
+            ]
             publisher = rows["publisher"].map(short_publisher)
             also = "Also" if en else "También"
             others = rows["other_reports"].fillna("").map(lambda o, a=also: f"<br>{a}: {o}" if o else "")
@@ -140,7 +159,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                     "bar", x=[None], y=[None], name=name, marker={"color": supplier_colour(supplier)}, hoverinfo="skip"
                 )
             )
-    if df["figure_kind"].isin(PARTIAL).any():  # one key for the lighter bars, whatever the supplier
+    if _partial(df).any():  # one key for the lighter bars, whatever the supplier
         fig.add_trace(
             trace(
                 "bar",
@@ -161,12 +180,18 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
         fig.add_trace(
             trace(
                 "scatter",
-                x=zeros["month_start"] + pd.Timedelta(days=14),
+                # In the supplier's colour, and side by side when two suppliers shipped nothing in one month.
+                x=zeros["month_start"] + pd.to_timedelta(_zero_day_offsets(zeros), unit="D"),
                 y=np.zeros(len(zeros)),
                 mode="markers",
                 name="None shipped" if en else "Ningún envío",
                 showlegend=False,  # keyed in the subtitle: a phone embed has no room for another legend row
-                marker={"symbol": "x", "size": 8, "color": CLAIM_COLOR},
+                marker={
+                    "symbol": "x",
+                    "size": 9,
+                    "color": [supplier_colour(s) for s in zeros["supplier"]],
+                    "line": {"width": 0.8, "color": CLAIM_COLOR},
+                },
                 cliponaxis=False,
                 text=[
                     f"{n}: 0 · {short_publisher(p)}{_until(k, e, lang)}"
@@ -232,6 +257,14 @@ def _part_month_bars(fig, rows: pd.DataFrame, name: str, supplier: str, lang: st
     )
 
 
+def _zero_day_offsets(zeros: pd.DataFrame) -> np.ndarray:
+    """Where in its month each zero mark sits: the middle, or spread across the month when several suppliers have a
+    stated zero in the same month (so no mark hides another)."""
+    position = zeros.groupby("month_start").cumcount().to_numpy()
+    count = zeros.groupby("month_start")["supplier"].transform("size").to_numpy()
+    return np.where(count > 1, 7 + position * (16 / np.maximum(count - 1, 1)), 14).astype("float64")
+
+
 def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) -> None:
     """Consumption and production estimates for the years in view, each a flat segment over its year (one per
     publisher; the publisher is on hover and in the oil-balance chart's table)."""
@@ -257,7 +290,10 @@ def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) ->
                 start, end = max(start, first), min(end, last + pd.offsets.MonthEnd(0))
             xs += [start, end, None]
             ys += [r.value_bbl_per_day] * 2 + [None]
-            hover += [f"{r.year}: {fmt_num(r.value_bbl_per_day, lang)} · {short_publisher(r.publisher)}"] * 2 + [""]
+            # Who made the estimate (the basis: "Cupet ... to Granma", "expert estimate (Jorge Piñón) ..."), not only
+            # the outlet: two 2024 production estimates reached us through the same outlet.
+            who = f"{r.basis} · {short_publisher(r.publisher)}" if r.basis else short_publisher(r.publisher)
+            hover += [f"{r.year}: {fmt_num(r.value_bbl_per_day, lang)} · {who}"] * 2 + [""]
         if xs:
             fig.add_trace(
                 trace(
@@ -302,10 +338,10 @@ def _monthly_summary(df: pd.DataFrame, yearly: pd.DataFrame, lang: str) -> str:
     who = short_publisher(latest["publisher"])
     text = (
         f"Venezuela: a figure for {len(ven)} of the {span} months from {between}"
-        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} of them partial)."
+        f" ({int(_partial(ven).sum())} of them partial)."
         if en
         else f"Venezuela: cifra para {len(ven)} de los {span} meses, de {between}"
-        f" ({int(ven['figure_kind'].isin(PARTIAL).sum())} de ellos, parciales)."
+        f" ({int(_partial(ven).sum())} de ellos, parciales)."
     )
     if len(full) >= 2:
         a, b = full.iloc[0], full.iloc[-1]

@@ -389,7 +389,8 @@ def ratio_rows(data: EvidenceInput, words: EvidenceWords) -> list[dict]:
         es = data.lang == "es"
         num = (r.get("numerator_label_es") if es else None) or r.get("numerator_label") or ""
         den = (r.get("denominator_label_es") if es else None) or r.get("denominator_label") or ""
-        series = words.ratio.format(num=num, den=inner(den, data.lang)) if num and den else str(r.get("label") or "")
+        own = (r.get("label_es") if es else None) or r.get("label") or ""  # a share its publisher states itself
+        series = words.ratio.format(num=num, den=inner(den, data.lang)) if num and den else str(own)
         series = series.replace(" de el ", " del ") if es else series  # "como % del consumo"
         out.append(
             {

@@ -113,7 +113,7 @@ def layout(claim_id: str | None = None, **query: str):
     data = store()
     claim_id = str(claim_id or "")
     path = f"{CLAIM_PREFIX}{claim_id}"
-    shown_query = {k: v for k, v in query.items() if v}
+    shown_query = {k: v for k, v in query.items() if v and k not in pagekit.VIEW_NEUTRAL_PARAMS}
     claim = find_claim(data, claim_id_of(path))
     if claim is None:
         return components.shell(path, lang, {"lang": lang}, data, not_found(lang, claim_id))

@@ -12,7 +12,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from dashboard import components, ids, pagekit
+from dashboard import components, ids, pagekit, static_first
 from dashboard.chartdefs.claims import claims_doc
 from dashboard.charts import ChartState
 from dashboard.components import LABEL_SLUG, NOT_FACTUAL, claim_path, label_badge, localized, topic_text
@@ -63,13 +63,22 @@ def age_flag(data: DataStore, table: str, observed: date, today: date, lang: str
 
 
 def tile(
-    label: str, value: str, notes: list[str], observed: date, source: tuple[str, str], flag: Any, lang: str, key: str
+    label: str,
+    value: str,
+    notes: list[str],
+    observed: date,
+    source: tuple[str, str],
+    flag: Any,
+    lang: str,
+    key: str,
+    trend: Any = None,
 ) -> html.Div:
     publisher, url = source
     return html.Div(
         [
             html.H2(label, className="tile-label", id=f"tile-{key}-label"),
             html.P(value, className="tile-value"),
+            *([trend] if trend is not None else []),
             *[html.P(n, className="tile-note") for n in notes if n],
             html.P(
                 [
@@ -134,7 +143,9 @@ def latest_figures(data: DataStore, lang: str, today: date) -> list[html.Div]:
             notes.append(t("tile_month_mean", lang, month=month, days=mean[1], value=shown(mean[0])))
         source = (data_term(str(row.get("publisher") or "UNE"), lang), str(row.get("source_url") or ""))
         flag = age_flag(data, DAILY, observed, today, lang)
-        tiles.append(tile(t(label, lang), shown(float(row[column])), notes, observed, source, flag, lang, key))
+        # the gap's tile shows its last 90 days: the home page's first chart (dashboard/static_first.py)
+        trend = static_first.trend_image(lang) if key == "gap" else None
+        tiles.append(tile(t(label, lang), shown(float(row[column])), notes, observed, source, flag, lang, key, trend))
     oil = data.table(OIL)
     confirmed = oil[oil["verification"] == "confirmed"] if "verification" in oil.columns else oil
     if len(confirmed):

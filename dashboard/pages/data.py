@@ -10,7 +10,7 @@ from dash import html
 from dashboard import pagekit
 from dashboard.charts import ChartState, observation_text
 from dashboard.data import store
-from dashboard.i18n import fmt_date, fmt_num, t
+from dashboard.i18n import fmt_date, fmt_num, licence_name, t
 from dashboard.routes import PACKAGE_ZIP
 
 PATH = "/data"
@@ -79,7 +79,7 @@ def _dataset_rows(lang: str) -> list:
                     html.Td(html.Ul(upstream, className="list-unstyled small mb-0")),
                     html.Td(
                         html.A(
-                            licence.get("name", ""),
+                            licence_name(licence.get("name", ""), lang),
                             href=licence.get("path", "#"),
                             rel="noopener noreferrer",
                             target="_blank",

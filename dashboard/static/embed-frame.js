@@ -1,6 +1,6 @@
-/* Inside an embedded chart: draw it with plotly.js (basic bundle), follow the reader's colour scheme when asked,
-   and tell the host page our height (the host's /embed.js listener resizes the iframe; AMP understands the
-   'embed-size' message too). No network requests beyond this app's own files. */
+/* Inside an embedded chart: draw it with plotly.js (basic bundle, loaded after the page's first screen), follow the
+   reader's colour scheme when asked, and tell the host page our height (the host's /embed.js listener resizes the
+   iframe; AMP understands the 'embed-size' message too). No network requests beyond this app's own files. */
 (function () {
   "use strict";
   var dataEl = document.getElementById("figure-data");
@@ -35,7 +35,12 @@
     var layout = dark ? fig.layout_dark : fig.layout;
     var config = { responsive: true, displaylogo: false, displayModeBar: payload.controls === "on" ? "hover" : false,
                    modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toImage"], locale: payload.locale };
-    window.Plotly.newPlot("chart", fig.data, layout, config).then(postHeight);
+    window.Plotly.newPlot("chart", fig.data, layout, config).then(function () {
+      // the static first screen (an image of the same figure) gives way to the drawn chart
+      var placeholder = document.querySelector("#chart > .sf-picture");
+      if (placeholder) { placeholder.parentNode.removeChild(placeholder); }
+      postHeight();
+    });
     if (payload.theme === "auto" && window.matchMedia) {
       window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function (e) {
         window.Plotly.react("chart", fig.data, e.matches ? fig.layout_dark : fig.layout, config);
@@ -46,5 +51,22 @@
   if (window.ResizeObserver) { new ResizeObserver(postHeight).observe(document.body); }
   window.addEventListener("resize", postHeight);
   window.addEventListener("load", postHeight);
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", draw); } else { draw(); }
+  // plotly.js (data-plotly) is loaded once the page, and its first screen, have loaded: on a slow link it never
+  // competes with them (dashboard/static_first.py).
+  function loadPlotly() {
+    var chart = document.getElementById("chart");
+    var src = chart && chart.getAttribute("data-plotly");
+    if (window.Plotly || !src || !dataEl) { draw(); return; }
+    var script = document.createElement("script");
+    script.src = src;
+    script.onload = draw;
+    script.onerror = postHeight;
+    document.head.appendChild(script);
+  }
+  var loading = false;
+  function start() { if (!loading) { loading = true; loadPlotly(); } }
+  if (document.readyState === "complete") { start(); } else {
+    window.addEventListener("load", start);
+    setTimeout(start, 6000); // an image the server is slow to draw must not hold the chart back for long
+  }
 })();

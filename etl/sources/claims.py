@@ -26,6 +26,7 @@ from etl.sources.base import DeriveContext, ParseError
 from etl.verdicts import check_claim, evaluate, normalise, unsupported_numbers
 
 INPUTS = ("*",)
+READS_SEEDS = True  # the claims and documents in seeds/ are inputs too
 WRITTEN_SENTENCES = ("headline", "headline_es", "summary", "summary_es")
 DOCUMENTS = ("claims.json", "claims-review.jsonld")
 SEED_FILES = ("document.txt", "meta.yaml", "claims.yaml")
@@ -233,7 +234,8 @@ def _measured_text(result: Mapping[str, Any]) -> str:
         unit = f" {m['unit']}" if m.get("unit") and m["unit"] != "count" else ""
         period = m.get("period") if m.get("period") != str(m["value"]) else ""
         where = ", ".join(x for x in (period, m.get("publisher")) if x)
-        parts.append(f"{m['value']}{unit}" + (f" ({where})" if where else ""))
+        context = "" if m.get("counted", True) else "context, not counted: "
+        parts.append(f"{context}{m['value']}{unit}" + (f" ({where})" if where else ""))
     return "; ".join(parts)
 
 

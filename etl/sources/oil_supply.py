@@ -8,8 +8,9 @@ import pandas as pd
 
 from etl.sources.base import DeriveContext
 
-INPUTS = ("oil_supply_monthly", "oil_supply_reported", "cia_factbook")
-OPTIONAL_INPUTS = ("cia_factbook",)  # one more consumption estimate (2023); the series stand without it
+INPUTS = ("oil_supply_monthly", "oil_supply_reported", "cia_factbook", "eia_international")
+# More estimates (CIA: 2023; EIA: needs an API key); the series stand without them.
+OPTIONAL_INPUTS = ("cia_factbook", "eia_international")
 SUPPLIERS = ("Venezuela", "Mexico", "Russia", "Algeria", "Angola")
 
 # What a month's figure is, from the most to the least complete.
@@ -45,7 +46,10 @@ MONTHLY_COLUMNS = [
     "days_in_month",
     "reports_count",
     "other_reports",
+    "lower_bound",
 ]
+# A figure for one product only counts part of a month's supply: a lower bound of it, like a sum of cargoes.
+ONE_PRODUCT_SCOPES = ("crude", "refined products", "fuel oil", "diesel")
 YEARLY_COLUMNS = [
     "year",
     "supplier",
@@ -68,7 +72,13 @@ def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
     monthly = imports_by_month(ctx.inputs["oil_supply_monthly"])
     estimates = consumption_estimates(ctx.inputs["oil_supply_reported"], ctx.inputs.get("cia_factbook"))
     annual = annual_figures(ctx.inputs["oil_supply_reported"])
-    return {"oil_imports_monthly": monthly, "oil_imports_yearly": imports_by_year(monthly, estimates, annual)}
+    cia, eia = ctx.inputs.get("cia_factbook"), ctx.inputs.get("eia_international")
+    return {
+        "oil_imports_monthly": monthly,
+        "oil_imports_yearly": imports_by_year(monthly, estimates, annual),
+        "oil_balance_estimates": balance_estimates(ctx.inputs["oil_supply_reported"], cia, eia),
+        "oil_gap_estimates": gap_estimates(cia),
+    }
 
 
 def _kind(row: pd.Series, days: int) -> str:
@@ -85,6 +95,14 @@ def _kind(row: pd.Series, days: int) -> str:
 def _figure_text(value: float, publisher: str, kind: str, end: pd.Timestamp) -> str:
     part = f", to {end.day} {end:%b}" if kind == MONTH_TO_DATE else ""
     return f"{value:,.0f} bbl/d ({publisher}{part})"
+
+
+def _lower_bound(chosen: pd.Series) -> bool:
+    """Reported cargoes only, or a figure for some products only (Reuters' October 2025 figure counts refined
+    products; crude was not disclosed): the month's supply was at least this."""
+    scopes = {s.strip() for s in str(chosen["product_scope"]).split(";")}
+    one_product = scopes <= set(ONE_PRODUCT_SCOPES) and float(chosen["value_bbl_per_day"]) > 0
+    return bool(chosen["figure_kind"] == CARGOES or one_product)
 
 
 def imports_by_month(reports: pd.DataFrame) -> pd.DataFrame:
@@ -148,6 +166,7 @@ def imports_by_month(reports: pd.DataFrame) -> pd.DataFrame:
                 "days_in_month": int(chosen["days_in_month"]),
                 "reports_count": len(all_reports),
                 "other_reports": _other_reports(chosen, others),
+                "lower_bound": _lower_bound(chosen),
             }
         )
     return pd.DataFrame(rows, columns=MONTHLY_COLUMNS)
@@ -264,7 +283,7 @@ def imports_by_year(monthly: pd.DataFrame, estimates: pd.DataFrame, annual: pd.D
         return pd.DataFrame(columns=YEARLY_COLUMNS)
     m = monthly.assign(year=monthly["month"].str[:4].astype(int))
     last_month = m["month"].max()
-    m["partial"] = m["figure_kind"].isin([MONTH_TO_DATE, CARGOES])
+    m["partial"] = m["figure_kind"].isin([MONTH_TO_DATE, CARGOES]) | m["lower_bound"].astype(bool)
     per_year = m.groupby(["year", "supplier"], as_index=False).agg(
         months_with_figure=("month", "nunique"),
         partial_months=("partial", "sum"),
@@ -296,3 +315,144 @@ def imports_by_year(monthly: pd.DataFrame, estimates: pd.DataFrame, annual: pd.D
     merged["share_of_110000_bbl_per_day_pct"] = (100 * merged["year_bbl_per_day"] / DOCUMENT_NEEDS_BBL_PER_DAY).round(3)
     merged["consumption_publisher"] = merged["consumption_publisher"].fillna(NO_ESTIMATE)
     return merged[YEARLY_COLUMNS]
+
+
+FACTBOOK_URL = "https://www.cia.gov/the-world-factbook/countries/cuba/"
+EIA_URL = "https://www.eia.gov/international/data/country/CUB"
+BALANCE_MEASURES = ("consumption", "domestic production")
+BALANCE_COLUMNS = [
+    "year",
+    "period_start",
+    "period_end",
+    "measure",
+    "flow",
+    "value_bbl_per_day",
+    "publisher",
+    "basis",
+    "url",
+    "verification",
+]
+
+
+def _year_period(year: int) -> dict[str, object]:
+    return {"period_start": pd.Timestamp(year, 1, 1).date(), "period_end": pd.Timestamp(year, 12, 31).date()}
+
+
+def balance_estimates(
+    reported: pd.DataFrame, cia: pd.DataFrame | None, eia: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Cuba's oil consumption and domestic production (bbl/d) from every publisher held, one row per figure with
+    the period it covers (a Factbook or EIA year: 1 January to 31 December): the estimates /oil draws as yearly
+    reference lines, each publisher apart, never joined into one series."""
+    cuba = reported[reported["supplier"].isin(BALANCE_MEASURES) & (reported["unit"] == "bbl_per_day")]
+    rows = [
+        {
+            "year": pd.Timestamp(r.period_end).year,
+            "period_start": pd.Timestamp(r.period_start).date(),
+            "period_end": pd.Timestamp(r.period_end).date(),
+            "measure": r.supplier,
+            "flow": r.flow if isinstance(r.flow, str) else "",
+            "value_bbl_per_day": float(r.value),
+            "publisher": r.publisher,
+            "basis": r.basis if isinstance(r.basis, str) else "",
+            "url": r.url,
+            "verification": r.verification,
+        }
+        for r in cuba.itertuples(index=False)
+    ]
+    indicators = {"refined_petroleum_consumption": "consumption", "total_petroleum_production": "domestic production"}
+    factbook_flows = {"consumption": "refined petroleum products", "domestic production": "total petroleum"}
+    if cia is not None:
+        factbook = cia[(cia["iso_code"] == "CUB") & (cia["unit"] == "bbl_per_day") & cia["indicator"].isin(indicators)]
+        rows += [
+            {
+                "year": int(r.reference_year),
+                **_year_period(int(r.reference_year)),
+                "measure": indicators[r.indicator],
+                "flow": factbook_flows[indicators[r.indicator]],
+                "value_bbl_per_day": float(r.value),
+                "publisher": "CIA World Factbook",
+                "basis": r.text if isinstance(r.text, str) else "",
+                "url": FACTBOOK_URL,
+                "verification": "confirmed",
+            }
+            for r in factbook.dropna(subset=["reference_year"]).itertuples(index=False)
+        ]
+    if eia is not None:
+        eia = eia[(eia["iso_code"] == "CUB") & eia["activity_id"].isin(["1", "2"]) & (eia["product_id"] == "53")]
+        rows += [
+            {
+                "year": int(r.year),
+                **_year_period(int(r.year)),
+                "measure": "consumption" if r.activity_id == "2" else "domestic production",
+                "flow": r.product if isinstance(r.product, str) else "",
+                "value_bbl_per_day": float(r.value_bbl_per_day),
+                "publisher": "U.S. EIA",
+                "basis": r.product if isinstance(r.product, str) else "",
+                "url": EIA_URL,
+                "verification": "confirmed",
+            }
+            for r in eia.dropna(subset=["value_bbl_per_day"]).itertuples(index=False)
+        ]
+    out = pd.DataFrame(rows, columns=BALANCE_COLUMNS)
+    return out.sort_values(["measure", "period_start", "publisher"], kind="mergesort").reset_index(drop=True)
+
+
+GAP_COLUMNS = ["country", "iso_code", "measure", "value_bbl_per_day", "reference_years", "source"]
+GAP_COUNTRIES = ("CUB", "MEX", "BRA")  # in this order: Cuba's need, then the two producers the document names
+
+
+def _years(production_year: str, consumption_year: str) -> str:
+    return production_year if production_year == consumption_year else f"{production_year}/{consumption_year}"
+
+
+def gap_estimates(cia: pd.DataFrame | None) -> pd.DataFrame:
+    """Cuba's import need (consumption − domestic production) beside Mexico's and Brazil's production and their
+    production − consumption, from the CIA Factbook. Each estimate has its own year (Mexico: production 2023,
+    consumption 2024), so a difference names both years."""
+    if cia is None:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    cia = cia[(cia["unit"] == "bbl_per_day") & cia["iso_code"].isin(GAP_COUNTRIES)].dropna(subset=["value"])
+    rows = []
+    for iso in GAP_COUNTRIES:
+        country = cia[cia["iso_code"] == iso]
+        if country.empty:
+            continue
+        name = str(country["country"].iloc[0])
+        figures = {r.indicator: (float(r.value), _year_text(r.reference_year)) for r in country.itertuples(index=False)}
+        prod, prod_year = figures.get("total_petroleum_production", (None, ""))
+        cons, cons_year = figures.get("refined_petroleum_consumption", (None, ""))
+        both = prod is not None and cons is not None
+        if iso == "CUB":
+            if both:
+                need = {"measure": "import need (consumption − production)", "value_bbl_per_day": cons - prod}
+                rows.append(
+                    {**need, "reference_years": _years(prod_year, cons_year), "source": "CIA World Factbook (derived)"}
+                )
+        else:
+            if prod is not None:
+                rows.append(
+                    {
+                        "measure": "production",
+                        "value_bbl_per_day": prod,
+                        "reference_years": prod_year,
+                        "source": "CIA World Factbook",
+                    }
+                )
+            if both:
+                rows.append(
+                    {
+                        "measure": "production − consumption",
+                        "value_bbl_per_day": prod - cons,
+                        "reference_years": _years(prod_year, cons_year),
+                        "source": "CIA World Factbook (derived)",
+                    }
+                )
+        for row in rows:
+            row.setdefault("country", name)
+            row.setdefault("iso_code", iso)
+    return pd.DataFrame(rows, columns=GAP_COLUMNS)
+
+
+def _year_text(year: object) -> str:
+    return str(int(year)) if pd.notna(year) else ""

@@ -17,8 +17,8 @@ import pandas as pd
 
 from etl.meta import SourceMeta
 from etl.sources.base import FetchContext, ParseError, Resource, decode_text, sniff_not_html
-from etl.une_corpus import _raise_field_limit, dedupe, parse_articles_csv
-from etl.une_notes import notes_table
+from etl.une.corpus import _raise_field_limit, dedupe, parse_articles_csv
+from etl.une.notes import notes_table
 
 ALBERTE03_URL = (
     "https://raw.githubusercontent.com/ALbertE03/SEN/main/data/raw/afectaciones_electricas_cubadebate_filter_2025.csv"

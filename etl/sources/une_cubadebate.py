@@ -15,8 +15,8 @@ from bs4 import BeautifulSoup
 from etl.http import FetchError
 from etl.meta import SourceMeta
 from etl.sources.base import FetchContext, ParseError, Resource, decode_text
-from etl.une_corpus import Article
-from etl.une_notes import NOTE_COLUMNS, notes_table
+from etl.une.corpus import Article
+from etl.une.notes import NOTE_COLUMNS, notes_table
 
 API = "https://www.cubadebate.cu/wp-json/wp/v2/posts"
 RSS = "https://www.cubadebate.cu/feed/"

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from etl.sources.base import DeriveContext
-from etl.une_notes import parse_units_text
+from etl.une.notes import parse_units_text
 
 INPUTS = ("une_notes_archive", "une_notes_cubadebate", "une_press_points", "grid_collapses")
 OPTIONAL_INPUTS = ("une_notes_cubadebate",)
@@ -129,6 +129,100 @@ def reject_implausible(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, A
     return out, rejected
 
 
+# Cross-field checks. Each names the value it rejects: the one a misreading most likely produced, or the redundant one
+# (the deficit can be recomputed from availability and demand). Thresholds come from the notes themselves (measured
+# on the published series, 2022-2026; see bench/RESULTS.md): the stated deficit differs from demand − availability by
+# at most 90 MW, a morning cut exceeds the morning shortfall by at most 264 MW (transfer-limited regional cuts), and
+# the lowest demand read right is 1,550 MW (a morning); the 1,000 MW floor leaves room for days after a collapse.
+DEFICIT_TOLERANCE_MW = 100.0
+MORNING_CUT_OVER_SHORTFALL_MW = 400.0
+MIN_PLAUSIBLE_DEMAND_MW = 1000.0
+CUT_BELOW_DEFICIT_MW = 50.0
+
+
+def _fmt(value: Any) -> str:
+    return f"{float(value):,.0f} MW"
+
+
+def _cross_field_failures(row: Any, previous_peak_demand: float) -> list[tuple[str, str]]:
+    """(field, reason) for each value of one day that contradicts the other values of the same note."""
+    v = {f: (None if pd.isna(getattr(row, f)) else float(getattr(row, f))) for f in MW_FIELDS}
+    out: list[tuple[str, str]] = []
+    for field in ("peak_demand_mw", "morning_demand_mw"):
+        if v[field] is not None and v[field] < MIN_PLAUSIBLE_DEMAND_MW:
+            reason = f"demand {_fmt(v[field])} is below {_fmt(MIN_PLAUSIBLE_DEMAND_MW)} (a cut or part read as demand)"
+            out.append((field, reason))
+            v[field] = None  # the checks below must not lean on it
+    avail, demand, deficit, cut = (
+        v["peak_availability_mw"],
+        v["peak_demand_mw"],
+        v["peak_deficit_mw"],
+        v["peak_affectation_mw"],
+    )
+    if avail is not None and demand is not None and deficit is not None:
+        gap = demand - avail
+        if abs(deficit - gap) > DEFICIT_TOLERANCE_MW:
+            reason = (
+                f"deficit {_fmt(deficit)} differs from demand − availability ({_fmt(demand)} − {_fmt(avail)} = "
+                f"{_fmt(gap)}) by more than {_fmt(DEFICIT_TOLERANCE_MW)}"
+            )
+            out.append(("peak_deficit_mw", reason))
+            deficit = None  # the cut is not held against a rejected deficit
+    if cut is not None and demand is not None and cut > demand:
+        out.append(("peak_affectation_mw", f"forecast cut {_fmt(cut)} exceeds the peak demand {_fmt(demand)}"))
+    elif cut is not None and deficit is not None and cut < deficit - CUT_BELOW_DEFICIT_MW:
+        out.append(("peak_affectation_mw", f"forecast cut {_fmt(cut)} is below the forecast deficit {_fmt(deficit)}"))
+    m_avail, m_demand, m_cut = v["morning_availability_mw"], v["morning_demand_mw"], v["morning_affected_mw"]
+    if m_cut is not None and m_demand is not None:
+        if m_cut > m_demand:
+            out.append(
+                ("morning_affected_mw", f"morning cut {_fmt(m_cut)} exceeds the morning demand {_fmt(m_demand)}")
+            )
+        elif m_avail is not None and m_cut > max(m_demand - m_avail, 0) + MORNING_CUT_OVER_SHORTFALL_MW:
+            reason = (
+                f"morning cut {_fmt(m_cut)} exceeds demand − availability ({_fmt(max(m_demand - m_avail, 0))}) by "
+                f"more than {_fmt(MORNING_CUT_OVER_SHORTFALL_MW)}"
+            )
+            out.append(("morning_affected_mw", reason))
+    midday = v["midday_affectation_mw"]
+    day_demand = max((x for x in (demand, m_demand) if x is not None), default=None)
+    if midday is not None and day_demand is not None and midday > day_demand:
+        out.append(("midday_affectation_mw", f"daytime cut {_fmt(midday)} exceeds the day's demand {_fmt(day_demand)}"))
+    prev_max = v["prev_day_max_affectation_mw"]
+    if prev_max is not None and not math.isnan(previous_peak_demand) and prev_max > previous_peak_demand:
+        reason = (
+            f"previous day's maximum cut {_fmt(prev_max)} exceeds that day's forecast peak demand "
+            f"{_fmt(previous_peak_demand)}"
+        )
+        out.append(("prev_day_max_affectation_mw", reason))
+    return out
+
+
+def reject_inconsistent(df: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Values that contradict the other figures of their note (cut above demand, deficit ≠ demand − availability,
+    ...) are set to null and recorded with the reason, like out-of-range values: never published, never lost."""
+    out = df.copy()
+    for field in MW_FIELDS:
+        out[field] = pd.to_numeric(out[field], errors="coerce")
+    previous = (pd.to_datetime(out["date"]) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
+    demand_by_date = out.drop_duplicates("date").set_index("date")["peak_demand_mw"]
+    previous_demand = previous.map(demand_by_date).astype("float64")
+    rejected = []
+    for idx, row, prev_demand in zip(out.index, out.itertuples(index=False), previous_demand, strict=True):
+        for field, reason in _cross_field_failures(row, prev_demand):
+            rejected.append(
+                {
+                    "date": row.date,
+                    "url": row.source_url,
+                    "field": field,
+                    "value": float(getattr(row, field)),
+                    "reason": reason,
+                }
+            )
+            out.at[idx, field] = np.nan
+    return out, rejected
+
+
 def press_rows(press: pd.DataFrame, dates_with_notes: set[str]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """Press points for dates without a parsed note; one per date (confirmed first), the rest recorded."""
     press = press[~press["date"].isin(dates_with_notes)].copy()
@@ -166,7 +260,8 @@ def _share(cut: pd.Series, demand: pd.Series) -> pd.Series:
 def estimate_outage_hours(df: pd.DataFrame) -> pd.DataFrame:
     """Hours without power per customer per day, assuming load shedding rotates so that the share of customers
     cut equals the share of demand cut. Night (00–07) uses the morning snapshot, day (07–17) the daytime
-    forecast, evening (17–24) the peak forecast. Low/high bound the denominators and missing parts.
+    forecast, evening (17–24) the peak forecast. Low/high bound the denominators and missing parts; a day with only
+    the peak figure gets no band (``estimated_outage_hours_basis`` = 'peak only').
     This is an ESTIMATE: see the methodology for its assumptions and its check against Havana's blocks."""
     peak_demand = df["peak_demand_mw"]
     morning_demand = df["morning_demand_mw"]
@@ -190,11 +285,27 @@ def estimate_outage_hours(df: pd.DataFrame) -> pd.DataFrame:
     night_high = _share(df["morning_affected_mw"], morning_demand).fillna(eve_high)
     day_high = _share(df["midday_affectation_mw"], morning_demand.fillna(peak_demand)).fillna(eve_high)
     high = NIGHT_HOURS * night_high + DAY_HOURS * day_high + EVENING_HOURS * eve_high
+    # On a day with only the peak figure, "missing parts = 0" to "missing parts = the evening share" spans 7 × share
+    # to 24 × share: the two assumptions, not an uncertainty range. Such days get no band, and say why.
+    basis = _estimate_basis(s_eve, s_night, df["midday_affectation_mw"])
+    banded = s_eve.notna() & (basis != "peak only")
     out = df.copy()
-    out["estimated_outage_hours_per_day_low"] = low.where(s_eve.notna()).round(1)
+    out["estimated_outage_hours_per_day_low"] = low.where(banded).round(1)
     out["estimated_outage_hours_per_day_central"] = central.round(1)
-    out["estimated_outage_hours_per_day_high"] = high.where(s_eve.notna()).round(1)
+    out["estimated_outage_hours_per_day_high"] = high.where(banded).round(1)
+    out["estimated_outage_hours_basis"] = basis
     return out
+
+
+def _estimate_basis(evening: pd.Series, night: pd.Series, day: pd.Series) -> pd.Series:
+    """Which of the day's three snapshots the estimate stands on: 'morning, midday and peak', 'morning and peak',
+    'midday and peak' or 'peak only' (null without a peak figure, which has no estimate at all)."""
+    names = np.select(
+        [night.notna() & day.notna(), night.notna(), day.notna()],
+        ["morning, midday and peak", "morning and peak", "midday and peak"],
+        default="peak only",
+    )
+    return pd.Series(names, index=evening.index, dtype="object").where(evening.notna())
 
 
 def units_frame(daily: pd.DataFrame) -> pd.DataFrame:
@@ -346,6 +457,29 @@ def forecast_outcomes_monthly(pairs: pd.DataFrame) -> pd.DataFrame:
     return monthly.rename_axis("month").reset_index().reindex(columns=MONTHLY_OUTCOME_COLUMNS)
 
 
+GAP_COLUMNS = ["date", "gap_start", "gap_end", "gap_days", "grid_collapse_reported"]
+
+
+def note_gaps(daily: pd.DataFrame, collapse_dates: set[str]) -> pd.DataFrame:
+    """One row per date between the first and last day of the series with nothing published for it (no note and no
+    press point), with the run of missing days it belongs to, so a gap is drawn as a gap and counted, never
+    interpolated. A collapse on that date (curated grid_collapses) is flagged: notes often stop then."""
+    if daily.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    present = pd.DatetimeIndex(pd.to_datetime(daily["date"]).unique()).sort_values()
+    missing = pd.date_range(present[0], present[-1], freq="D").difference(present)
+    if missing.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    run = (missing.to_series().diff() != pd.Timedelta(days=1)).cumsum()
+    bounds = missing.to_series().groupby(run).agg(["min", "max", "size"])
+    out = pd.DataFrame({"date": missing, "run": run.to_numpy()}).join(bounds, on="run")
+    out = out.rename(columns={"min": "gap_start", "max": "gap_end", "size": "gap_days"})
+    for column in ("date", "gap_start", "gap_end"):
+        out[column] = out[column].dt.strftime("%Y-%m-%d")
+    out["grid_collapse_reported"] = out["date"].isin(collapse_dates)
+    return out.reindex(columns=GAP_COLUMNS).reset_index(drop=True)
+
+
 def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
     notes = pd.concat(
         [ctx.inputs[n] for n in ("une_notes_archive", "une_notes_cubadebate") if n in ctx.inputs], ignore_index=True
@@ -375,6 +509,8 @@ def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
     daily = pd.concat([note_rows.reindex(columns=columns), press.reindex(columns=columns)], ignore_index=True)
     daily = daily.sort_values("date").reset_index(drop=True)
     daily, rejected = reject_implausible(daily)
+    daily, inconsistent = reject_inconsistent(daily)
+    rejected += inconsistent
     # Previous-day actual maximum, as reported by the next day's note, for the high estimate.
     next_day = (pd.to_datetime(daily["date"]) - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d")
     actual = pd.Series(daily["prev_day_max_affectation_mw"].to_numpy(), index=next_day)
@@ -407,6 +543,7 @@ def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
         "une_rejected_values": pd.DataFrame(rejected, columns=["date", "url", "field", "value", "reason"]),
         "une_forecast_outcomes": outcomes,
         "une_forecast_outcomes_monthly": forecast_outcomes_monthly(outcomes),
+        "une_note_gaps": note_gaps(daily, total),
     }
 
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from etl.une_corpus import Article, normalize_url
-from etl.une_parser import FIELDS, parse_note_with_reason
+from etl.une.corpus import Article, normalize_url
+from etl.une.parser import FIELDS, parse_note_with_reason
 
 UNIT_FIELDS = ("units_breakdown", "units_maintenance")
 #: Reason counted for a text the detector accepts but that yields no figure (all fields null).

@@ -19,6 +19,7 @@ A field the note does not state is ``None``. Text that is not a UNE note yields 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Iterator
@@ -71,13 +72,19 @@ class _LowerRegex:
         self.pattern = re.compile(pattern.lower())
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text.lower())
+        return self.pattern.search(_lower(text))
 
     def match(self, text: str) -> re.Match[str] | None:
-        return self.pattern.match(text.lower())
+        return self.pattern.match(_lower(text))
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text.lower())
+        return self.pattern.finditer(_lower(text))
+
+
+@functools.lru_cache(maxsize=512)
+def _lower(text: str) -> str:
+    """A note's sentences meet a dozen cue patterns each: lower-case each once."""
+    return text.lower()
 
 
 def _lower_re(pattern: str) -> _LowerRegex:
@@ -166,6 +173,13 @@ _TWEET_SIG_RE = re.compile(
 _PAGE_TITLE_RE = re.compile(r"^[^.|]{0,160}\|\s?(?:Ministerio de Energ[ií]a y Minas|MINEM)\b", re.IGNORECASE)
 
 
+# A news dateline: "Holguín, 22 nov.-", "La Habana, 20 mar (ACN)", "Sancti Spíritus, 3 mar.-".
+_DATELINE_RE = re.compile(
+    r"\b[A-ZÁÉÍÓÚ][a-záéíóúñü]+(?: (?:de )?[A-ZÁÉÍÓÚ][a-záéíóúñü]+){0,2}, \d{1,2} "
+    r"(?:ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)[a-z]*\.?\s?(?:\([A-Z]{2,6}\)|-|–|—)"
+)
+
+
 # Lower-case markers where page chrome starts: sharing buttons, live-blog controls, "see also" links.
 _TAIL_MARKERS = (
     "compartir en facebook",
@@ -221,9 +235,15 @@ def strip_boilerplate(text: str) -> str:
         text = html.unescape(text)
     text = " ".join(_CONTROL_RE.sub(" ", text).split())
     text = text[: _tail_start(text)]
+    dateline = _DATELINE_RE.search(text, 0, 600)
+    if dateline:  # "Holguín, 22 nov.- ...": what comes before is the page's header (a headline with "Prevén ...")
+        text = text[dateline.start() :]
     if "|" in text:
         text = _PAGE_TITLE_RE.sub(" ", text, count=1).strip()
         listing = _HEADLINE_LIST_RE.search(text)
+        if listing and listing.start() < 300 and text.rfind(". ", 0, listing.start()) < 0:
+            # A byline near the top ("Redacción Digital | 30 agosto 2023 | 2") is not the related-headline list.
+            listing = _HEADLINE_LIST_RE.search(text, listing.end())
         if listing:
             # Headlines have no final period: the note body ends at the last sentence end before the list.
             cut = text.rfind(". ", 0, listing.start())
@@ -301,11 +321,22 @@ def _ampm(m: re.Match[str]) -> str:
     return out
 
 
+# A section heading of the 2025 list format after a line that lost its period ("... con 581 MW Pronóstico para el
+# horario pico Para el pico ..."): a sentence ends there, or the fuel list runs into the next section's plan.
+_HEADING_RE = re.compile(
+    r"(?<=[\w)]) (?=(?:Pron[oó]stico para el horario pico|Principales incidencias|Estado actual del SEN)\b)"
+)
+
+
 def _normalize(text: str) -> str:
     """Uniform units, numbers and am/pm so the field regexes can assume one spelling of each."""
     text = _UNIT_RE.sub(_unit, text)
+    if "MW (MW)" in text:  # "1 089 megawatts (MW)"
+        text = text.replace("MW (MW)", "MW")
     text = _FIGURE_RUN_RE.sub(_figure_run, text)
     text = _BARE_THOUSANDS_RE.sub(_bare_thousands, text)
+    if "Pron" in text or "Principales" in text or "Estado actual" in text:
+        text = _HEADING_RE.sub(". ", text)
     if ".m." in text:
         text = _PM_TYPO_RE.sub(" pm", text)
     return _AMPM_RE.sub(_ampm, text)
@@ -401,9 +432,9 @@ def _first_time(regex: re.Pattern[str], text: str) -> str | None:
 # --------------------------------------------------------------------------------------------------
 
 _FORECAST_RE = _lower_re(
-    r"\b(?:estima\w*|pronostic\w*|prev[eé]\w*|proyecta\w*|espera\w*|calcula\w*|podr[ií]a\w*|"
+    r"\b(?:estima\w*|estim[oó]|pronostic\w*|prev[eé]\w*|proyecta\w*|espera\w*|calcula\w*|podr[ií]a\w*|"
     r"generar[ií]a|ser[aá]|se considera|arroja\w*|pron[oó]stico|planifica\w*|"
-    r"rondar[aá]|alcanzar[aá]|llegar[aá]|habr[aá]|estar[aá]|tendr[aá])\b"
+    r"rondar[aá]|alcanzar[aá]|llegar[aá]|habr[aá]|estar[aá]|tendr[aá]|mantendr[aá]n?|comenzar[aá]n?)\b"
 )
 _PEAK_RE = _lower_re(
     r"\bpico\b|nocturn|\bnoche\b|m[aá]xima demanda|mayor demanda|mayor consumo|"
@@ -412,6 +443,10 @@ _PEAK_RE = _lower_re(
 _MIDDAY_RE = _lower_re(
     r"diurn|mediod[ií]a|medio d[ií]a|\bla media\b|horario del d[ií]a|durante el d[ií]a|"
     r"\bla jornada\b|horario de la mañana|\bla mañana\b|en el d[ií]a\b|el resto del d[ií]a"
+    # "a partir de las 09:00 horas ... con un máximo de 250 MW": cuts that start in the morning are the daytime's
+    r"|\ba partir de las (?:0?[6-9]|1[01])(?:[:.]\d{2}| ?am\b)"
+    # "se estima una afectación en el horario de 1 150 MW" (the word "media" dropped); "(conocido como “media")"
+    r"|\ben el horario de (?=(?:cerca de |unos )?\d)|[“\"]media\b"
 )
 _EARLY_RE = _lower_re(
     r"\ba\s(?:las?\s)?(?:0?[0-9]|1[01]|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once)"
@@ -432,7 +467,8 @@ _MAX_AFF_RE = _lower_re(
 )
 _AVAIL_RE = re.compile(r"\bdisponibilidad\b", re.IGNORECASE)
 _NO_AFFECT_RE = _lower_re(
-    r"\b(?:no|tampoco) se (?:pronostica|prev[eé]|estima|espera)n?\s(?:\w+\s){0,3}?afectaci|"
+    r"\b(?:no|tampoco) (?:se )?(?:pronostica|prev[eé]|estima|espera)n?\s(?:\w+\s){0,3}?afectaci|"
+    r"\bno (?:deben |deber[ií]an )?ocurr\w* afectaci|"
     r"\bsin afectaci[oó]n(?:es)? (?:al|en el) servicio|"
     r"\bno (?:se )?(?:afectar[aá]|habr[aá] afectaci|se produzcan afectaci|se afecte)"
 )
@@ -483,7 +519,8 @@ _DEMAND_RE = re.compile(
 _DEFICIT_RE = re.compile(
     r"\bd[eé]ficit\s(?:de\s)?"
     + _BARE
-    + r"|\bd[eé]ficit\b[^.;]{0,60}?"
+    # (never across a cut: "generaría el déficit mencionado, y una afectación de 1 600 MW")
+    + r"|\bd[eé]ficit\b(?:(?!afectaci)[^.;]){0,60}?"
     + _NUM
     + r" MW\b|"
     + _NUM
@@ -572,12 +609,19 @@ def _last(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found
 
 
-_CUT_BY_DEFICIT_RE = re.compile(r"afectaci[oó]n\s(?:\w+\s)?por $")
+_CUT_BY_DEFICIT_RE = re.compile(r"afectaci[oó]n(?:es)?\s(?:\w+\s){0,3}?por $")
 
 
 def _until_next_avail(text: str) -> str:
     m = _AVAIL_FIG_RE.search(text)
     return text[: m.start()] if m else text
+
+
+# "... existe riesgo de afectaciones en este horario y no se prevén afectaciones en el horario de la madrugada":
+# a "no cut" for other hours says nothing of the peak.
+_OTHER_HOURS_RE = re.compile(
+    r"[^.;,]{0,45}\b(?:madrugada|diurno|mediod[ií]a|la media|durante el d[ií]a)", re.IGNORECASE
+)
 
 
 def _peak_fields(sentences: list[str], avails: list[_Avail]) -> dict[str, Any]:
@@ -621,7 +665,8 @@ def _peak_fields(sentences: list[str], avails: list[_Avail]) -> dict[str, Any]:
                 ):
                     out["peak_deficit_mw"] = _fig(m)
             if out["peak_affectation_mw"] is None:
-                if _NO_AFFECT_RE.search(chunk) and not _AFFECT_FIG_RE.search(chunk):
+                none = _NO_AFFECT_RE.search(chunk)
+                if none and not _AFFECT_FIG_RE.search(chunk) and not _OTHER_HOURS_RE.match(chunk, none.end()):
                     out["peak_affectation_mw"] = 0
                 else:
                     m = _AFFECT_FIG_RE.search(chunk)
@@ -635,7 +680,8 @@ def _peak_fields(sentences: list[str], avails: list[_Avail]) -> dict[str, Any]:
                 break
     if out["peak_affectation_mw"] is None:
         out["peak_affectation_mw"] = _scoped_forecast_affectation(sentences, "peak")
-    if out["peak_deficit_mw"] is None and peak is None:
+    # "Un déficit de 1 530 MW se prevé para el horario de máxima demanda ..." (a forecast with a reserve has no deficit)
+    if out["peak_deficit_mw"] is None and (peak is None or not _RESERVE_RE.search(peak.sentence)):
         for s in sentences:
             if not _FORECAST_RE.search(s):
                 continue
@@ -665,13 +711,22 @@ _AND_FOR_PEAK_RE = re.compile(
 )
 
 
+# "las afectaciones en el día rebasan también los 1 000 MW": a bound, not the forecast figure.
+_BOUND_RE = re.compile(
+    r"(?:rebasa\w*|sobrepasa\w*|supera\w*|m[aá]s de|superior(?:es)? a)(?: tambi[eé]n)?(?: los?)? [\d.]+ MW$"
+)
+
+
 def _scoped_forecast_affectation(sentences: list[str], scope: str) -> Number | None:
     """The first forecast cut whose nearest time cue is ``scope`` ('peak' or 'midday')."""
     for i, s in enumerate(sentences):
-        if "afectaci" not in s or not _FORECAST_RE.search(s):
+        # "afectar": "se comenzará a afectar el servicio ..., con un máximo de 350 MW en el horario del mediodía"
+        if "afect" not in s or not (_FORECAST_RE.search(s) or _NO_AFFECT_RE.search(s)):
             continue
         for m in _AFFECT_FIG_RE.finditer(s):
             if _MAX_AFF_RE.search(m.group(0)) and _PAST_RE.search(m.group(0)):
+                continue
+            if _BOUND_RE.search(m.group(0)):
                 continue
             before = _clause_before(s, m.start())
             after = s[m.end() :]
@@ -691,6 +746,8 @@ def _scoped_forecast_affectation(sentences: list[str], scope: str) -> Number | N
         if _NO_AFFECT_RE.search(s) and not _AFFECT_FIG_RE.search(s):
             m = _NO_AFFECT_RE.search(s)
             assert m is not None
+            if _OTHER_HOURS_RE.match(s, m.end()) and scope == "peak":
+                continue  # "... y no se prevén afectaciones en el horario de la madrugada"
             if _nearest_scope(s[: m.end()], s[m.end() :]) == scope:
                 return 0
     return None
@@ -701,16 +758,27 @@ def _midday(sentences: list[str]) -> Number | None:
 
 
 _MORNING_AFFECTED_RE = re.compile(
-    _NUM + r" MW (?:afectad|de afectaci)|afectaci[oó]n[^.;]{0,40}?" + _NUM + r" MW|\bcon " + _NUM + r" MW\b",
+    _NUM + r" MW (?:afectad|de afectaci)|afectaci[oó]n[^.;]{0,40}?" + _NUM + r" MW|\bcon " + _NUM + r" MW\b"
+    # "resultando en un déficit de 1 259 MW que causó afectaciones", "Ello provoca un déficit de 935 MW"
+    r"|(?:resultando en|provoca|provoc[oó]|caus[oó]|gener[oó]) un d[eé]ficit de " + _NUM + r" MW",
     re.IGNORECASE,
 )
 _FULL_SERVICE_RE = re.compile(
-    r"todo el (?:sistema|SEN|pa[ií]s) con servicio|sin afectaci[oó]n|sin afectaciones|no hab[ií]a afectaci",
+    r"todo el (?:sistema|SEN|pa[ií]s) con servicio|sin afectaci[oó]n|sin afectaciones|no hab[ií]a afectaci"
+    r"|todo servido|toda la carga servida|servicio en todo el (?:sistema|SEN|pa[ií]s)|no hay afectaci",
     re.IGNORECASE,
 )
 
 
-def _morning_fields(avails: list[_Avail]) -> dict[str, Any]:
+# A sentence that continues the snapshot: "Ello provoca un déficit de 935 MW.", "No hay afectación por déficit ...",
+# "Demanda: 3120 MW.", "Afectación actual: 1405 MW."
+_SNAPSHOT_NEXT_RE = re.compile(
+    r"(?:Ello|Esto|Lo que|No hay afectaci|Sin afectaci|Con todo|Demanda:|Afectaci[oó]n actual:)"
+)
+_LABEL_DEMAND_RE = re.compile(r"Demanda: " + _NUM + r" MW")
+
+
+def _morning_fields(avails: list[_Avail], sentences: list[str] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "morning_availability_mw": None,
         "morning_demand_mw": None,
@@ -729,8 +797,18 @@ def _morning_fields(avails: list[_Avail]) -> dict[str, Any]:
         or _last_time(_TIME_RE, morning.before)
     )
     rest = _until_next_avail(morning.after)
-    m = _DEMAND_RE.search(rest)
-    if m:
+    for nxt in (sentences or [])[morning.index + 1 : morning.index + 3]:
+        if not _SNAPSHOT_NEXT_RE.match(nxt) or _AVAIL_FIG_RE.search(nxt):
+            break
+        forecast = _FORECAST_RE.search(nxt)  # "No hay afectación ..., se estima en la media ...": only the first part
+        rest = rest + " " + (nxt[: forecast.start()] if forecast else nxt)
+        if forecast:
+            break
+    m = _DEMAND_RE.search(rest) or _LABEL_DEMAND_RE.search(rest)
+    if m and rest.startswith(" afectad", m.end()):
+        # "con una demanda de 1080 MW afectados por déficit": the note dropped the demand; the figure is the cut.
+        out["morning_affected_mw"] = _fig(m)
+    elif m:
         out["morning_demand_mw"] = _fig(m)
         tail = rest[m.end() :]
         a = _MORNING_AFFECTED_RE.search(tail)
@@ -742,7 +820,8 @@ def _morning_fields(avails: list[_Avail]) -> dict[str, Any]:
 
 
 _NO_PREV_AFFECT_RE = _lower_re(
-    r"\bno (?:se )?(?:fue |ha sido |hubo |se produjeron |se registraron |se reportaron )?afect(?:[oó]|ado|aci[oó]n|aciones)\b"
+    r"\b(?:no|tampoco) (?:se )?(?:fue |ha sido |hubo |se produjeron |se registraron |se reportaron )?"
+    r"afect(?:[oó]|ado|aci[oó]n|aciones)(?!\w)"
     r"|\bsin afectaciones? (?:al|en el) servicio\b(?=[^.]{0,60}\b(?:ayer|anterior)\b)"
 )
 
@@ -784,17 +863,29 @@ def _prev_day_max(sentences: list[str]) -> tuple[Number | None, str | None]:
     if best is not None:
         return best
     for s in sentences:
-        if _NO_PREV_AFFECT_RE.search(s) and not _FORECAST_RE.search(s) and "MW" not in s:
+        m = _NO_PREV_AFFECT_RE.search(s)
+        if m is None:
+            continue
+        # Judge the clause that says it: "este miércoles no se afectó el servicio ..., y precisa que para hoy se
+        # pronostica una afectación de 98 MW" is a 0 (and a note whose period went missing runs on into the next).
+        end = _NO_AFFECT_CLAUSE_END_RE.search(s, m.end())
+        clause = s[m.start() : end.start() if end else len(s)]
+        if not _FORECAST_RE.search(_clause_before(s, m.start()) + clause) and "MW" not in clause:
             return 0, None
     return None, None
 
 
+_NO_AFFECT_CLAUSE_END_RE = re.compile(r"[,;.]| y | [A-ZÁÉÍÓÚ]")
+
+
 _ALL_DAY_RE = _lower_re(
-    r"\b(?:las|durante las|en las) (?:24|veinticuatro) horas\b|\bdurante todo el d[ií]a\b|\btodo el d[ií]a\b"
+    r"\b(?:las?|durante las|durante|en las|las [uú]ltimas) (?:24|veinticuatro) horas\b|\bdurante todo el d[ií]a\b|\btodo el d[ií]a\b"
+    r"|\btoda la jornada\b|\(24:00 horas\)"
 )
 _PREV_AFFECTED_RE = _lower_re(
-    r"\b(?:se afect[oó]|fue afectado|hubo afectaci|se reportaron afectaci|present[oó] afectaci|"
-    r"se mantuvo afectado|estuvo afectado|no se afect[oó]|se afectaba)\b"
+    r"\b(?:se afect[oó]|fue afectado|hubo afectaci\w*|se reportaron afectaci\w*|present[oó] afectaci\w*|"
+    r"se mantuvo afectado|estuvo afectado|no se afect[oó]|se afectaba|se vio afectado|tampoco hubo afectaci\w*|"
+    r"experiment[oó] una afectaci\w*|se mantuvieron)(?!\w)"
 )
 
 
@@ -817,15 +908,18 @@ _THERMAL_RE = re.compile(
     r"limitaci[oó]n(?:es)? (?:de |en |a )?" + _NUM + r" MW en (?:la )?generaci[oó]n t[eé]rmica"
     r"|limitaci\w+ (?:en|de) (?:la )?generaci[oó]n t[eé]rmica[^.;]{0,60}?" + _NUM + r" MW"
     r"|limitaci\w+ t[eé]rmicas?[^.;]{0,60}?" + _NUM + r" MW"
-    r"|" + _NUM + r" MW (?:fuera de servicio |indisponibles |afectados |no disponibles )?por limitaci\w+ "
-    r"(?:t[eé]rmicas?|(?:en|de) (?:la )?generaci[oó]n t[eé]rmica)",
+    r"|" + _NUM + r" MW (?:est[aá]n |se encuentran )?(?:fuera de servicio |indisponibles |afectados |no disponibles )?"
+    r"(?:por|debido a) limitaci\w+ (?:t[eé]rmicas?|(?:en|de) (?:la )?generaci[oó]n t[eé]rmica)"
+    # "Se mantienen en la generación térmica una limitación de 424 MW", "362 MW de capacidad térmica convencional limitada"
+    r"|generaci[oó]n t[eé]rmica una limitaci[oó]n de " + _NUM + r" MW"
+    r"|" + _NUM + r" MW de capacidad t[eé]rmica (?:convencional )?limitada",
     re.IGNORECASE,
 )
 
 
 def _thermal(sentences: list[str]) -> Number | None:
     for s in sentences:
-        if "imitaci" not in s:
+        if "imita" not in s:
             continue
         m = _THERMAL_RE.search(s)
         if m:
@@ -834,10 +928,11 @@ def _thermal(sentences: list[str]) -> Number | None:
 
 
 _DG_BREAK_RE = re.compile(
-    r"aver[ií]as?,?\s(?:de\s)?" + _NUM + r" MW|" + _NUM + r" MW (?:fuera )?(?:por|en) aver[ií]a", re.IGNORECASE
+    r"aver[ií]as?,?\s(?:de\s)?" + _NUM + r" MW|" + _NUM + r" MW,? (?:fuera )?(?:por|en) aver[ií]a", re.IGNORECASE
 )
 _DG_MAINT_RE = re.compile(
-    r"mantenimientos?,?\s(?:de\s)?" + _NUM + r" MW|" + _NUM + r" MW (?:fuera )?(?:por|en) mantenimiento", re.IGNORECASE
+    r"mantenimientos?,?\s(?:de\s)?" + _NUM + r" MW|" + _NUM + r" MW,? (?:fuera )?(?:por|en) mantenimiento",
+    re.IGNORECASE,
 )
 
 
@@ -846,10 +941,31 @@ def _mentions_fuel(sentence: str) -> bool:
 
 
 _DG_FUEL_RE = re.compile(
-    r"centrales de (?:la )?generaci[oó]n distribuida[^.;]{0,25}?" + _NUM + r" MW"
-    r"|" + _NUM + r" MW (?:no disponibles |indisponibles )?en \d+ centrales de (?:la )?generaci[oó]n distribuida",
+    r"centrales (?:de|en) (?:la )?generaci[oó]n distribuida(?P<gap>[^.;]{0,90}?)" + _NUM + r" MW"
+    r"|generaci[oó]n distribuida, con \d+ centrales(?P<gap2>[^.;]{0,30}?)" + _NUM + r" MW"
+    r"|" + _NUM + r" MW (?:no disponibles |indisponibles )?en \d+ centrales de (?:la )?generaci[oó]n distribuida"
+    # the distributed part of a stated fuel total: "de ellos 305 MW en grupos distribuidos", "325 MW de ellos en la GD"
+    r"|" + _NUM + r" MW (?:de ellos )?en (?:la generaci[oó]n distribuida|grupos distribuidos)",
     re.IGNORECASE,
 )
+# Between "centrales de generación distribuida" and its figure: another plant or a total means the figure is not DG's.
+_DG_GAP_STOP_RE = re.compile(
+    r"patana|\bfuel\b|\bMoa\b|emplazamiento|\bCDE\b|\bCTE\b|\bunidad|\bmotores\b|MW", re.IGNORECASE
+)
+
+
+_DG_GAP_GROUPS = frozenset(_DG_FUEL_RE.groupindex.values())
+
+
+def _dg_fuel_figure(sentence: str) -> Number | None:
+    for m in _DG_FUEL_RE.finditer(sentence):
+        gap = m.group("gap") if m.group("gap") is not None else m.group("gap2")
+        if gap is not None and _DG_GAP_STOP_RE.search(gap):
+            continue
+        return _to_number(next(g for i, g in enumerate(m.groups(), 1) if g is not None and i not in _DG_GAP_GROUPS))
+    return None
+
+
 _RETURN_RE = _lower_re(r"\b(?:entrada|recuperaci[oó]n|incorporaci[oó]n|arranque|sincroniza)\w*")
 _FUEL_CUE_RE = _lower_re(r"combustible|lubricante|aceite")
 # Causes a figure in a fuel sentence may belong to instead: thermal limits, the previous day's maximum cut,
@@ -865,8 +981,18 @@ _TOTAL_AFTER_RE = re.compile(
 _RETURN_PLAN_RE = _lower_re(r"\bconsidera\b|\bse cuenta con\b|\bpara (?:el|ese|este) (?:horario|momento|pico)\b")
 _FUTURE_OUT_RE = _lower_re(r"\bsaldr[aá]n? de servicio\b")  # a loss still to come, not today's
 _RETURN_HEAD_RE = re.compile(r"(?:La |El )?(?:entrada|recuperaci[oó]n|incorporaci[oó]n|arranque)\b", re.IGNORECASE)
-_TOTAL_LINE_RE = re.compile(r"Total de (?:los )?MW (?:afectados|indisponibles|fuera)\b[^.]*\bcausa\b", re.IGNORECASE)
-_ITEM_LINE_RE = re.compile(r"(?:Patanas?|Motores|Centrales flotantes|Grupos?)\b[^.]{0,60}\bcon \d[\d ,.]* MW\.?$")
+# "Total de MW afectados por esta causa: 467 MW.", "Total: 966 MW afectados por esta causa.",
+# "Total afectado por esta causa: 719 MW"
+_TOTAL_LINE_RE = re.compile(
+    r"Total de (?:los )?MW (?:afectados|indisponibles|fuera)\b[^.]*\bcausa\b|Total(?: afectado)?[^.]{0,30}?: \d+ MW",
+    re.IGNORECASE,
+)
+# A list item of the fuel list: "Patanas de Regla con 47 MW.", "Central fuel de Moa (147 MW)",
+# "Patana de Regla (54 MW) 8 motores en la Patana de Melones (135 MW)"
+_ITEM_LINE_RE = re.compile(
+    r"(?:Patanas?|Motores|Centrales flotantes|Grupos?)\b[^.]{0,60}\bcon \d[\d ,.]* MW\.?$"
+    r"|(?:Central(?:es)? (?:fuel|flotantes?)|Patanas?|Emplazamiento|CDE|\d+ motores)\b[^.]{0,60}\(\d+ MW\)\.?$"
+)
 _CAUSE_CLAUSE_END_RE = re.compile(r"[,;(]| y | e | mientras")
 
 
@@ -884,9 +1010,9 @@ def _dg_out(sentences: list[str]) -> Number | None:
             if m:
                 parts.append(_fig(m))
         if _mentions_fuel(s):
-            m = _DG_FUEL_RE.search(s)
-            if m:
-                parts.append(_fig(m))
+            fuel = _dg_fuel_figure(s)
+            if fuel is not None:
+                parts.append(fuel)
     return _sum(parts) if parts else None
 
 
@@ -961,7 +1087,8 @@ def _out_of_fuel(sentences: list[str]) -> Number | None:
             or _RETURN_PLAN_RE.search(s) is not None
             or _RETURN_HEAD_RE.match(s) is not None
         )
-        if is_return or _AVAIL_RE.search(s) or _FUTURE_OUT_RE.search(s):
+        # (an aside in brackets, "(se operan 5 motores ... según disponibilidad de combustible)", is not a new statement)
+        if is_return or _AVAIL_RE.search(_PAREN_RE.sub(" ", s)) or _FUTURE_OUT_RE.search(s):
             in_section = False
             continue
         if in_section and _TOTAL_LINE_RE.match(s):  # "Total de MW afectados por esta causa: 467 MW."
@@ -1239,7 +1366,7 @@ def _parse_clean(clean: str) -> dict[str, Any]:
     out["prev_day_max_affectation_mw"] = prev_mw
     out["prev_day_max_affectation_time"] = prev_time
     out["prev_day_affected_all_day"] = _all_day(sentences, prev_mw is not None)
-    out.update(_morning_fields(avails))
+    out.update(_morning_fields(avails, sentences))
     out["midday_affectation_mw"] = _midday(sentences)
     out["thermal_limitations_mw"] = _thermal(sentences)
     out["units_breakdown"], out["units_maintenance"] = _units(sentences)

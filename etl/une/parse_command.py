@@ -1,7 +1,7 @@
 """`python -m etl parse-une < notes.jsonl > parsed.jsonl`: parse UNE notes given as JSON lines.
 
 Each input line is ``{"date": "YYYY-MM-DD", "text": "..."}``; each output line is the
-``etl.une_parser.parse_note`` record as JSON. A bad line is reported on stderr with its line number
+``etl.une.parser.parse_note`` record as JSON. A bad line is reported on stderr with its line number
 and skipped, so one broken record does not lose a night's batch; the exit code is 1 if any line was
 bad, 0 otherwise. Blank lines are ignored. A text that is not read as a UNE note still gets its
 (all-null) record, and stderr ends with the count of such texts per reason ("no UNE figures", "not a
@@ -15,7 +15,7 @@ import sys
 from collections import Counter
 from typing import Any, TextIO
 
-from etl.une_parser import parse_note, parse_note_with_reason
+from etl.une.parser import parse_note, parse_note_with_reason
 
 __all__ = ["main"]
 

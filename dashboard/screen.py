@@ -1,0 +1,97 @@
+"""The addresses and <picture> markup of a chart's server-drawn image (`/screen/<chart>.svg`, issue 18): what a page's
+static first screen and an interactive embed show until the interactive chart takes its place. Apart from
+dashboard/static_first.py (which draws those images and the static pages) so that the embeds can use it without
+importing the static renderer, which imports the embeds."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from dashboard import charts
+from dashboard.charts import ChartState
+
+SIZES = {"s": 360, "m": 680, "l": 1100}
+MEDIA = (("s", "(max-width: 575.98px)"), ("m", "(max-width: 991.98px)"))
+PAGE_BOX = {"oil-shipments": (700, 620), "power-plants-map": (330, 450)}  # (phone, wider): 10-site.css overrides
+CLAIM_BOX = (680, 540)
+DEFAULT_BOX = 450
+EMBED_BOX = {"s": 400, "m": 440, "l": 480}  # an embed's chart fills its frame: the image is fitted inside
+VARIANTS = ("page", "embed", "trend")
+TREND = {"chart": "une-supply-demand", "days": 90, "size": (360, 150)}  # the home page's first chart
+THEMES = ("light", "dark")
+SCREEN_PATH = "/screen/"
+
+
+def data_tag() -> str:
+    """A short tag of the data version serving now: image addresses carry it, so they can be cached for a year."""
+    from dashboard.data import store
+
+    return hashlib.sha256(store().version.encode()).hexdigest()[:12]
+
+
+def box_height(chart_id: str, size: str, variant: str = "page") -> int:
+    if variant == "trend":
+        return TREND["size"][1]
+    if variant == "embed":
+        return EMBED_BOX[size] + (160 if chart_id.startswith("claim-") else 0)
+    phone = size == "s"
+    if chart_id.startswith("claim-"):
+        return CLAIM_BOX[0 if phone else 1]
+    return PAGE_BOX.get(chart_id, (DEFAULT_BOX, DEFAULT_BOX))[0 if phone else 1]
+
+
+def image_url(
+    chart_id: str, state: ChartState, size: str, variant: str = "page", theme: str = "light", transparent: bool = False
+) -> str:
+    spec = charts.get(chart_id)
+    query = replace(state, tab="chart").query(spec)
+    query["size"] = size
+    if variant != "page":
+        query["variant"] = variant
+    if theme != "light":
+        query["theme"] = theme
+    if transparent:
+        query["transparent"] = "1"
+    query["v"] = data_tag()
+    return f"{SCREEN_PATH}{chart_id}.svg?{urlencode(query)}"
+
+
+def picture(
+    chart_id: str,
+    state: ChartState,
+    alt: str,
+    *,
+    eager: bool,
+    variant: str = "page",
+    theme: str = "light",
+    transparent: bool = False,
+    css_class: str = "sf-img",
+) -> str:
+    """A <picture> of the chart at the width class of the viewport (`theme="auto"`: light or dark as the reader's
+    colour scheme says)."""
+    e = _attr
+    themes = ("dark", "light") if theme == "auto" else (theme,)
+    sources = []
+    for shade in themes:
+        scheme = "(prefers-color-scheme: dark)" if theme == "auto" and shade == "dark" else ""
+        for size, media in (*MEDIA, ("l", "")):
+            if not scheme and not media and shade == themes[-1]:
+                continue  # the <img> itself
+            query = " and ".join(m for m in (scheme, media) if m) or "all"
+            url = image_url(chart_id, state, size, variant, shade, transparent)
+            sources.append(f'<source media="{e(query)}" srcset="{e(url)}">')
+    src = image_url(chart_id, state, "l", variant, themes[-1], transparent)
+    loading = ' fetchpriority="high"' if eager else ' loading="lazy"'
+    img = (
+        f'<img class="{css_class}" src="{e(src)}" alt="{e(alt)}" width="{SIZES["l"]}" '
+        f'height="{box_height(chart_id, "l", variant)}" decoding="async"{loading}>'
+    )
+    return f'<picture class="sf-picture">{"".join(sources)}{img}</picture>'
+
+
+def _attr(value: Any) -> str:
+    return html.escape(str(value), quote=True)
