@@ -24,6 +24,7 @@ from dashboard import (
     memo,
     pagemeta,
     routes,
+    screen,
     security,
     serving,
     settings,
@@ -146,6 +147,7 @@ def create_app(
     server.config["SITE_URL"] = settings.site_url(site_url)
     server.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes()  # larger bodies: 413 before they are read
     server.extensions[serving.THROTTLE_EXTENSION] = throttle.Throttle.from_settings()
+    server.extensions[screen.STORE_EXTENSION] = store  # image tags name this app's data version
     server.config["COMPRESS_MIMETYPES"] = [
         "text/html",
         "text/css",

@@ -24,13 +24,19 @@ VARIANTS = ("page", "embed", "trend")
 TREND = {"chart": "une-supply-demand", "days": 90, "size": (360, 150)}  # the home page's first chart
 THEMES = ("light", "dark")
 SCREEN_PATH = "/screen/"
+STORE_EXTENSION = "cuba.store"  # the app's DataStore, set by dashboard/app.py
 
 
 def data_tag() -> str:
     """A short tag of the data version serving now: image addresses carry it, so they can be cached for a year."""
+    import flask
+
     from dashboard.data import store
 
-    return hashlib.sha256(store().version.encode()).hexdigest()[:12]
+    # The store of the app answering (several apps in one process, as in tests, each serve their own data; the
+    # module's store is the last one made), so a page and its images agree on the tag.
+    own = flask.current_app.extensions.get(STORE_EXTENSION) if flask.has_app_context() else None
+    return hashlib.sha256((own or store()).version.encode()).hexdigest()[:12]
 
 
 def box_height(chart_id: str, size: str, variant: str = "page") -> int:
