@@ -4,6 +4,8 @@ viewport (375×812), the network emulated with the DevTools protocol (`Network.e
 Run: python bench/slow_network.py [--profiles fast slow] [--only PATH ...] [--embeds sample|all|none] [--gunicorn]
                                   [--baseline-slow] [--json OUT]
 
+`--embeds all`: every chart's embed (interactive, `?static=1` and `?light=1`) and a claim's evidence chart.
+
 Per page or embed and link profile:
 - **first chart**: seconds from the start of navigation (the page's own clock) until an <svg> or <img> of at least
   200×120 px with drawn marks is visible (not hidden, not transparent) and at least partly in the first screen.
@@ -197,7 +199,9 @@ class Wire:
         return list(self.urls.values())
 
 
-def load(context, url: str, profile: str, settle: float, timeout: float, verbose: bool = False) -> dict:
+def load(
+    context, url: str, profile: str, settle: float, timeout: float, verbose: bool = False, quiet: float = 3.0
+) -> dict:
     """One navigation in `context` under the link profile: first chart, bytes before it, total bytes."""
     bits, rtt = PROFILES[profile]
     page = context.new_page()
@@ -217,7 +221,7 @@ def load(context, url: str, profile: str, settle: float, timeout: float, verbose
             break
         # a page with no chart on its first screen: loaded, and nothing more arriving
         loaded = page.evaluate("() => document.readyState === 'complete'")
-        if loaded and not wire.inflight and time.monotonic() - wire.last_activity > 3.0:
+        if loaded and not wire.inflight and time.monotonic() - wire.last_activity > quiet:
             break
         page.wait_for_timeout(100)
     paint = page.evaluate("() => (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime || null")
@@ -259,17 +263,19 @@ def load(context, url: str, profile: str, settle: float, timeout: float, verbose
     return result
 
 
-def measure(browser, url: str, profile: str, settle: float, timeout: float, verbose: bool = False) -> dict:
+def measure(
+    browser, url: str, profile: str, settle: float, timeout: float, verbose: bool = False, quiet: float = 3.0
+) -> dict:
     """A cold visit in a new browser context (empty cache), then a repeat visit in a new tab of the same context."""
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=2, is_mobile=True, has_touch=True)
     context.add_init_script(FIRST_CHART_PROBE)
-    cold = load(context, url, profile, settle, timeout, verbose)
-    repeat = load(context, url, profile, min(settle, 10), timeout, verbose)
+    cold = load(context, url, profile, settle, timeout, verbose, quiet)
+    repeat = load(context, url, profile, min(settle, 10), timeout, verbose, quiet)
     context.close()
     return {"cold": cold, "repeat": repeat}
 
 
-CLAIM = "electricity-oil-share-80-95"  # a claim with an evidence chart (as tests/test_accessibility.py)
+CLAIM = "electricity-oil-share-80-95"  # a claim with an evidence chart (as tests/browser/test_accessibility.py)
 
 
 def claim_page(base: str) -> str:
@@ -284,11 +290,18 @@ def all_embeds() -> list[str]:
 
 
 def targets(base: str, only: list[str], embeds: str) -> list[str]:
-    paths = [*PAGES, claim_page(base)]
+    """Every page, the claim page (English and Spanish), then the embeds: interactive and static, for every chart
+    with `--embeds all` also light (`?light=1`), and the claim's evidence chart as an embed."""
+    paths = [*PAGES, claim_page(base), claim_page(base) + "?lang=es"]
     chosen = {"none": [], "sample": SAMPLE_EMBEDS, "all": all_embeds()}[embeds]
+    if embeds != "none":
+        chosen = [*chosen, f"claim-{CLAIM}"]
     for chart in chosen:
         paths += [f"/embed/{chart}", f"/embed/{chart}?static=1"]
+        if embeds == "all":
+            paths.append(f"/embed/{chart}?light=1")
     paths += ["/blackouts?light=1", "/embed/une-supply-demand?light=1"]
+    paths = list(dict.fromkeys(paths))
     if only:
         paths = [p for p in paths if p in only] + [p for p in only if p not in paths]
     return paths
@@ -315,6 +328,13 @@ def main() -> int:
     parser.add_argument("--warm", type=float, default=20.0, help="seconds to let the app render its images first")
     parser.add_argument("--base", help="measure an app already running at this address")
     parser.add_argument("--verbose", action="store_true", help="list every response with its size and end time")
+    parser.add_argument(
+        "--quiet",
+        type=float,
+        default=3.0,
+        help="a loaded page with no chart yet: seconds without network activity before giving up on one (raise it on a"
+        " busy machine, where a plain Dash app still evaluates its scripts after its last byte)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
@@ -330,7 +350,7 @@ def main() -> int:
                 for profile in args.profiles:
                     if label and profile == "slow" and not args.baseline_slow:
                         continue
-                    m = measure(browser, base + path, profile, args.settle, args.timeout, args.verbose)
+                    m = measure(browser, base + path, profile, args.settle, args.timeout, args.verbose, args.quiet)
                     row = {"path": label or path, "profile": profile, **m}
                     rows.append(row)
                     c, r = m["cold"], m["repeat"]

@@ -2,7 +2,7 @@
 
 Reads the mirrored article exports under ``../shared/upstream`` and the third party's LLM extraction
 (ALbertE03/SEN ``datos_electricos_organizados.json``), and defines the one comparison rule both the
-accuracy script and ``tests/test_une_parser_corpus.py`` use, so their numbers cannot drift apart.
+accuracy script and ``tests/etl/test_une_parser_on_real_corpora.py`` use, so their numbers cannot drift apart.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ from etl.une.parser import parse_note
 
 REFERENCE_YAML = une_corpus.ROOT / "bench" / "une_reference.yaml"
 FIXTURES = une_corpus.ROOT / "tests" / "fixtures"
-#: the fields scored (the unit lists are scored elsewhere: tests/test_une_parser.py)
+#: the fields scored (the unit lists are scored elsewhere: tests/etl/test_une_parser.py)
 SCORED_FIELDS: tuple[str, ...] = tuple(
     f for f in une_parser.FIELDS if f not in ("units_breakdown", "units_maintenance")
 )

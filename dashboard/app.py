@@ -88,6 +88,8 @@ class CubaDash(dash.Dash):
             scripts = static_first.deferred_scripts(scripts)
             kwargs["renderer"] = static_first.deferred_renderer(kwargs.get("renderer", ""))
         kwargs["metas"] = tags + "\n" + kwargs.get("metas", "")
+        # Charts with a phone window (static/phone-window.js) show it while their plot is narrow.
+        scripts += f'\n<script src="{embed.asset_url("phone-window.js")}" defer></script>'
         kwargs["scripts"] = scripts
         kwargs["title"] = html_lib.escape(meta["title"])
         return super().interpolate_index(**kwargs).replace('<html lang="{lang}">', f'<html lang="{lang}">', 1)
@@ -186,6 +188,8 @@ def create_app(
     static_first.register(app, store, cache)  # before routes: a light page is answered there
     routes.register(server, store, cache)
     embed.register(server, store, cache, routes.error_page)
+    serving.add_linked_source(embed.prewarm_urls)
+    serving.add_linked_source(static_first.linked_urls)
     callbacks.register(app)
     security.register(app)
     return app

@@ -78,7 +78,7 @@ class ChartView:
     @property
     def figure(self) -> go.Figure:
         """The plotly figure, made on first use: downloads, share images and static embeds need it; pages and
-        callbacks send `screen()`, the same JSON made straight from the draft (tests/test_fast_paths.py)."""
+        callbacks send `screen()`, the same JSON made straight from the draft (tests/dashboard/test_fast_paths.py)."""
         draft = self.draft
         return self.derived("figure", draft.figure) if isinstance(draft, Draft) else draft
 

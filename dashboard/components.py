@@ -4,6 +4,7 @@ view controls, and the chart card (figure, table, summary, sources, downloads, s
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -21,17 +22,8 @@ from dashboard.charts import download_path, embed_path, share_path
 from dashboard.data import DataStore
 from dashboard.describe import describe
 from dashboard.i18n import fmt_date, fmt_num, label_text, licence_name, source_text, t
-from dashboard.pages_index import LABEL_SLUGS
+from dashboard.pages_index import LABEL_SLUGS, NAV
 
-NAV = [
-    ("/", "nav_claims"),
-    ("/blackouts", "nav_blackouts"),
-    ("/oil", "nav_oil"),
-    ("/generation", "nav_generation"),
-    ("/explore", "nav_explore"),
-    ("/data", "nav_data"),
-    ("/methodology", "nav_methodology"),
-]
 # No modebar: its image export would lack title and source (our PNG/SVG links carry them), and its buttons cost
 # 10-20 ms per chart at page load. Zoom by dragging and reset by double-click still work.
 GRAPH_CONFIG = {
@@ -255,7 +247,7 @@ def controls(
 def _html(tag: str, children: Any, **props: Any) -> dict:
     """An html component as the JSON Dash sends for it (`className=` as in dash.html). A table view holds up to
     2,000 cells; building each as an `html.Td` object cost ~80 ms per table-view callback. Same JSON as the
-    components (tests/test_fast_paths.py)."""
+    components (tests/dashboard/test_fast_paths.py)."""
     return {"props": {"children": children, **props}, "type": tag, "namespace": "dash_html_components"}
 
 
@@ -360,9 +352,12 @@ def source_list(view: ChartView, lang: str) -> html.Ul:
 
 
 def citation_text(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str) -> str:
-    publishers = "; ".join(dict.fromkeys(s.publisher or s.title for s in view.sources))
+    """A citation in the reader's language: title, publishers, the site, the data's date (as the page writes it)."""
+    lang = state.lang
+    publishers = "; ".join(dict.fromkeys(source_text(s.publisher or s.title, lang) for s in view.sources))
+    as_of = fmt_date(view.as_of, lang) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(view.as_of or "")) else view.as_of
     return (
-        f"{view.title}. {publishers}. Cuba Energy Crisis Dashboard, data as of {view.as_of}. "
+        f"{view.title.rstrip('.')}. {publishers}. {t('site_title', lang)}, {t('data_as_of', lang).lower()} {as_of}. "
         f"{base_url.rstrip('/')}{share_path(spec, state)}"
     )
 
@@ -595,7 +590,6 @@ def number(value: float | None, lang: str, unit: str = "", decimals: int | None 
 
 
 # -- claims -----------------------------------------------------------------------------------------------------------
-NOT_FACTUAL = "Not a factual claim"
 LABEL_SLUG = {label: slug for slug, label in LABEL_SLUGS.items()}
 TOPICS_ES = {
     "oil supply": "suministro de petróleo",
@@ -726,12 +720,49 @@ def measured_list(claim: dict[str, Any], lang: str) -> html.Ul:
     return html.Ul(items, className="measured", **{"aria-label": t("evidence_rows", lang)})
 
 
-def claim_quote(claim: dict[str, Any], lang: str, document: dict[str, Any]) -> html.Blockquote:
-    """The verbatim quote, in the document's language (marked as such on pages in another language)."""
+def document_title(document: dict[str, Any], lang: str, **link: Any) -> list:
+    """The document's title as a link, in its own language; on a page in another language our translation follows
+    it, marked as ours."""
     doc_lang = document.get("language") or "en"
-    children: list = [html.P(f"“{claim['quote']}”", lang=doc_lang)]
-    if doc_lang != lang and t("quote_in_english", lang) and doc_lang == "en":
-        children.append(html.P(f"({t('quote_in_english', lang)})", className="small text-muted mb-0"))
+    out: list = [html.A(document.get("title", ""), href=document.get("url", "#"), lang=doc_lang, **link)]
+    translated = document.get(f"title_{lang}") if lang != doc_lang else None
+    if translated:
+        out += [" (", html.Span(f"«{translated}»", lang=lang), f", {t('quote_translated_short', lang).strip('()')})"]
+    return out
+
+
+def shown_quote(claim: dict[str, Any], lang: str, document: dict[str, Any]) -> tuple[str, str, bool]:
+    """(text, its language, translated?): on a page in another language than the document, the claim's own
+    translation where the claims file has one (always marked as ours, with the original beside it)."""
+    doc_lang = document.get("language") or "en"
+    translated = claim.get(f"quote_{lang}") if lang != doc_lang else None
+    if translated:
+        return str(translated), lang, True
+    return str(claim["quote"]), doc_lang, False
+
+
+def quote_note(claim: dict[str, Any], lang: str, document: dict[str, Any]) -> html.P | None:
+    """The line under a quote on a page in another language: 'our translation; the original: “…”', or, where there
+    is no translation, that the quote is the English original."""
+    doc_lang = document.get("language") or "en"
+    if doc_lang == lang:
+        return None
+    _, _, translated = shown_quote(claim, lang, document)
+    if translated:
+        return html.P(
+            [f"({t('quote_translated', lang)} ", html.Span(f"“{claim['quote']}”", lang=doc_lang), ")"],
+            className="small text-muted mb-1 quote-original",
+        )
+    return html.P(f"({t('quote_in_english', lang)})", className="small text-muted mb-1")
+
+
+def claim_quote(claim: dict[str, Any], lang: str, document: dict[str, Any]) -> html.Blockquote:
+    """The quote: verbatim in the document's language, or our marked translation with the original beside it."""
+    text, text_lang, _ = shown_quote(claim, lang, document)
+    children: list = [html.P(f"“{text}”", lang=text_lang)]
+    note = quote_note(claim, lang, document)
+    if note is not None:
+        children.append(note)
     return html.Blockquote(children, cite=document.get("url") or None)
 
 
@@ -816,12 +847,13 @@ def claim_list_item(
     """One line of the compact list (label, quote, one-line finding) that opens, natively and from the keyboard
     (Enter or Space on the summary), into the full card and a link to the claim's page."""
     cid = claim["claim_id"]
+    text, text_lang, _ = shown_quote(claim, lang, document)
     summary = html.Summary(
         [
             label_badge(claim["label"], lang),
             html.Span(
                 [
-                    html.Q(claim["quote"], className="claim-line-quote", lang=document.get("language") or "en"),
+                    html.Q(text, className="claim-line-quote", lang=text_lang),
                     html.Span(claim_finding(claim, lang), className="claim-line-finding"),
                 ],
                 className="claim-line-text",
@@ -829,10 +861,10 @@ def claim_list_item(
         ],
         className="claim-line",
     )
-    quote_note = t("quote_in_english", lang) if (document.get("language") or "en") == "en" and lang != "en" else ""
+    note = quote_note(claim, lang, document)
     body = html.Div(
         [
-            *([html.P(f"({quote_note})", className="small text-muted mb-1")] if quote_note else []),
+            *([note] if note is not None else []),
             html.P(html.A(t("claim_page_link", lang) + " →", href=claim_path(cid, lang)), className="mb-1"),
             # The summary above already shows the label and, once open, the whole quote.
             *claim_body(
@@ -859,8 +891,11 @@ def claim_list_item(
 def claim_cite_box(claim: dict[str, Any], lang: str, page_url: str, as_of: str) -> html.Details:
     """A link to the claim's page and a citation of the check (the chart card, when there is one, cites the chart)."""
     label = label_text(claim["label"], lang)
+    # A citation quotes the original; on a page in another language our translation follows it, marked as ours.
+    translated = claim.get(f"quote_{lang}") if lang != "en" else None
+    tr = f" [“{translated}”, {t('quote_translated_short', lang).strip('()')}]" if translated else ""
     cite = (
-        f"“{claim['quote']}” — {label} ({fmt_date(claim.get('label_since', ''), lang)}). "
+        f"“{claim['quote']}”{tr} — {label} ({fmt_date(claim.get('label_since', ''), lang)}). "
         f"{t('site_title', lang)}"
         + (f", {t('claim_checked', lang, date=fmt_date(as_of, lang))}" if as_of else "")
         + f". {page_url}"

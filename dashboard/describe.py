@@ -27,7 +27,7 @@ import pandas as pd
 
 from dashboard.chart_registry import ChartView
 from dashboard.i18n import DATA_TERMS_ES, MONTHS_SHORT, fmt_date, fmt_num, normalize_lang, source_text, t
-from etl.wording import MONTHS
+from etl.month_names import MONTHS
 
 MAX_SOURCES = 2
 MAX_NAMES = 3

@@ -191,6 +191,26 @@ def first_screen(req: EmbedRequest, view: ChartView, description: str) -> str:
     )
 
 
+def light_image(req: EmbedRequest, description: str) -> str:
+    """The light embed's chart: the embed's own figure (title, subtitle and source are text around it) as a <picture>
+    of the phone, tablet and desktop renders (dashboard/screen.py), chosen by the frame's width; "" for a pinned data
+    version (the screen images show the live data), which keeps the full static SVG."""
+    if req.version:
+        return ""
+    from dashboard import screen
+
+    return screen.picture(
+        req.spec.id,
+        req.state,
+        description,
+        eager=True,
+        variant="embed",
+        theme=req.flags["theme"],
+        transparent=req.flags["transparent"] == "1",
+        css_class="sf-light",
+    )
+
+
 def render_page(
     req: EmbedRequest,
     view: ChartView,
@@ -229,7 +249,16 @@ def render_page(
         # a map keeps its shape (scaleanchor): its frame follows the width, not the frame's height
         "fixed-aspect" if (view.screen()["layout"].get("yaxis") or {}).get("scaleanchor") else "",
     ]
-    if flags["static"] == "1" and static_src:
+    light_picture = light_image(req, description) if req.flags.get("light") == "1" and not assets else ""
+    if light_picture:
+        # Light mode (issue 18): the chart as an image of the width class of the frame (phone, tablet, desktop: a
+        # phone never gets the desktop image shrunk to 4 px text), title and subtitle as text that wraps, the
+        # source once (the caption below), and no script at all (the frame keeps the height the embed code gives it).
+        chart = f'<div class="chart-static">{light_picture}</div>'
+        scripts = ""
+        data_block = ""
+        heading = f'<h1 id="t">{e(view.title)}</h1><p class="sub">{e(view.subtitle)}</p>'
+    elif flags["static"] == "1" and static_src:
         light_src, dark_src = static_src
         source = f'<source media="(prefers-color-scheme: dark)" srcset="{e(dark_src)}">' if theme == "auto" else ""
         img_src = dark_src if theme == "dark" else light_src
@@ -251,7 +280,10 @@ def render_page(
         placeholder = first_screen(req, view, description) if not assets else ""
         plotly = e(f"{assets}{asset_url(PLOTLY_BUNDLE)}")
         chart = f'<div id="chart" class="chart" {names} data-plotly="{plotly}">{placeholder}</div>'
-        scripts = f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
+        scripts = (
+            f'<script src="{assets}{asset_url("phone-window.js")}" defer></script>'
+            f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
+        )
         payload = {
             "figure": embed_figure(view, flags["transparent"] == "1"),
             "theme": theme,
@@ -268,7 +300,11 @@ def render_page(
         interactive = f"/embed/{req.spec.id}?" + embed_query(req, light="0", static=None)
         note += f'<p class="note"><a href="{e(interactive)}">{e(t("interactive_chart", lang))}</a></p>'
     # The drawn chart's description (visually hidden, as the summary); a static image carries it as its alt instead.
-    described = "" if flags["static"] == "1" and static_src else f'<p id="d" class="summary">{e(description)}</p>'
+    described = (
+        ""
+        if flags["static"] == "1" and (static_src or light_picture)
+        else f'<p id="d" class="summary">{e(description)}</p>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="{e(lang)}">
 <head>

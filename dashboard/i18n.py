@@ -9,7 +9,15 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
-from etl.wording import MONTHS
+from etl.claims.labels import (
+    LABEL_CANNOT_CHECK,
+    LABEL_CONSISTENT,
+    LABEL_NOT_CONSISTENT,
+    LABEL_NOT_FACTUAL,
+    LABEL_PARTLY,
+    LABELS_ES,
+)
+from etl.month_names import MONTHS
 
 LANGS = ("en", "es")
 DEFAULT_LANG = "en"
@@ -125,12 +133,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "es": "El pronóstico nocturno de la UNE frente al informe del día siguiente",
     },
     "une_forecast_title": {
-        "en": "How far the UNE's evening forecast of load cuts missed",
-        "es": "Cuánto falló el pronóstico de afectaciones de la UNE",
+        "en": "The day's largest cut against the UNE's evening-peak forecast",
+        "es": "La mayor afectación del día frente a la prevista por la UNE para el pico",
     },
     "une_forecast_subtitle": {
         "en": "Day's maximum cut (can fall outside the peak) minus the evening-peak forecast, MW. Above 0: more cut",
-        "es": "Afectación máxima del día (quizá fuera del pico) menos la prevista para el pico, en MW",
+        "es": "Afectación máxima del día (quizá fuera del pico) menos la prevista para el pico, en MW. Sobre 0: más corte",
     },
     "une_forecast_axis": {"en": "MW, reported − forecast", "es": "MW, informada − prevista"},
     "une_forecast_day": {"en": "One day", "es": "Un día"},
@@ -142,7 +150,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "une_forecast_summary": {
         "en": "The day's maximum cut, reported by the UNE the next morning, exceeded its evening forecast on {above} of "
-        "the {days} days with both figures ({share}%), {first} to {last}; the median miss was {median} MW.",
+        "the {days} days with both figures ({share}%), {first} to {last}; the median difference was {median} MW.",
         "es": "La afectación máxima del día, informada por la UNE a la mañana siguiente, superó su pronóstico nocturno "
         "en {above} de los {days} días con ambas cifras ({share}%), del {first} al {last}; la diferencia mediana fue "
         "de {median} MW.",
@@ -216,14 +224,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "no_change": {"en": "no change", "es": "sin cambios"},
     "when": {"en": "When", "es": "Cuándo"},
     "what_changed": {"en": "What changed", "es": "Qué cambió"},
-    "label_consistent": {"en": "Consistent with the data", "es": "Coherente con los datos"},
-    "label_partly": {"en": "Partly consistent", "es": "Parcialmente coherente"},
-    "label_not_consistent": {"en": "Not consistent with the data", "es": "No coherente con los datos"},
-    "label_cannot_check": {
-        "en": "Cannot be checked with available data",
-        "es": "No se puede comprobar con los datos disponibles",
-    },
-    "label_not_factual": {"en": "Not a factual claim", "es": "No es una afirmación factual"},
+    "label_consistent": {"en": LABEL_CONSISTENT, "es": LABELS_ES[LABEL_CONSISTENT]},
+    "label_partly": {"en": LABEL_PARTLY, "es": LABELS_ES[LABEL_PARTLY]},
+    "label_not_consistent": {"en": LABEL_NOT_CONSISTENT, "es": LABELS_ES[LABEL_NOT_CONSISTENT]},
+    "label_cannot_check": {"en": LABEL_CANNOT_CHECK, "es": LABELS_ES[LABEL_CANNOT_CHECK]},
+    "label_not_factual": {"en": LABEL_NOT_FACTUAL, "es": LABELS_ES[LABEL_NOT_FACTUAL]},
     # -- home: latest figures, compact claims list; the page per claim -------------------------------------------
     "home_heading": {
         "en": "Cuba's grid and oil supply: the latest figures",
@@ -289,9 +294,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "not_counted": {"en": "context, not counted in the label", "es": "contexto, no cuenta para la etiqueta"},
     "verification_conflicting": {"en": "conflicting reports", "es": "informes contradictorios"},
     "quote_in_english": {"en": "original quote in English", "es": "cita original en inglés, sin traducir"},
+    "quote_translated": {
+        "en": "our translation; the original, in English:",
+        "es": "traducción propia; original en inglés:",
+    },
+    "quote_translated_short": {"en": "(our translation)", "es": "(traducción propia)"},
     "quotes_in_english": {
         "en": "Quotes are shown as the document wrote them, in English.",
         "es": "Las citas se muestran tal como las escribió el documento, en su original en inglés, sin traducir.",
+    },
+    "quotes_translated": {
+        "en": "The document is in English; each quote is shown in our translation, and the original when it is opened.",
+        "es": "El documento está en inglés; cada cita se muestra en traducción propia, y el original al abrirla.",
     },
     "label_history": {"en": "Label history", "es": "Historial de la etiqueta"},
     "label_since": {"en": "{label} since {date}.", "es": "{label} desde el {date}."},
@@ -309,6 +323,549 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "A claim of the document beside the published data, with a neutral, data-derived conclusion.",
         "es": "Una afirmación del documento junto a los datos publicados, con una conclusión neutral derivada de ellos.",
     },
+    # -- chartdefs/_shared.py: country names (as the data write them, in English) ---------------------------------
+    "country_cuba": {"en": "Cuba", "es": "Cuba"},
+    "country_dominican_republic": {"en": "Dominican Republic", "es": "República Dominicana"},
+    "country_jamaica": {"en": "Jamaica", "es": "Jamaica"},
+    "country_haiti": {"en": "Haiti", "es": "Haití"},
+    "country_puerto_rico": {"en": "Puerto Rico", "es": "Puerto Rico"},
+    "country_trinidad_and_tobago": {"en": "Trinidad and Tobago", "es": "Trinidad y Tobago"},
+    "country_mexico": {"en": "Mexico", "es": "México"},
+    "country_brazil": {"en": "Brazil", "es": "Brasil"},
+    "country_venezuela": {"en": "Venezuela", "es": "Venezuela"},
+    "country_united_states": {"en": "United States", "es": "Estados Unidos"},
+    "country_world": {"en": "World", "es": "Mundo"},
+    # -- end chartdefs/_shared.py
+    # -- chartdefs/oil.py: consumption and production, shipments by supplier, the import gap beside producers -------
+    "oil_unit_bbl_per_day": {"en": "bbl/d", "es": "b/d"},
+    "oil_unit_barrels": {"en": "barrels", "es": "barrels"},
+    "oil_group_venezuela": {"en": "Venezuela", "es": "Venezuela"},
+    "oil_group_mexico": {"en": "Mexico", "es": "México"},
+    "oil_group_russia": {"en": "Russia", "es": "Rusia"},
+    "oil_group_all_imports": {
+        "en": "All origins (total imports)",
+        "es": "Todos los orígenes (importaciones totales)",
+    },
+    "oil_group_other": {"en": "Other origins", "es": "Otros orígenes"},
+    "oil_measure_consumption": {"en": "Consumption", "es": "Consumo"},
+    "oil_measure_domestic_production": {"en": "Domestic production", "es": "Producción nacional"},
+    "oil_balance_title": {
+        "en": "Cuba: oil consumption and domestic production",
+        "es": "Cuba: consumo y producción nacional de petróleo",
+    },
+    "oil_balance_subtitle": {
+        "en": "Barrels per day as each publisher reported them (one symbol per publisher; a bar spans the period covered;"
+        " hollow = unverified or conflicting); estimates, not official balances",
+        "es": "Barriles diarios según cada fuente (un símbolo por fuente; la barra abarca el periodo; hueco = no"
+        " verificado o en conflicto); estimaciones, no balances oficiales",
+    },
+    "oil_balance_source_extra": {
+        "en": "Publisher of each point: in the table",
+        "es": "Fuente de cada punto: en la tabla",
+    },
+    "oil_balance_symbols": {"en": "Symbols: {symbols}", "es": "Símbolos: {symbols}"},
+    "oil_balance_summary": {
+        "en": "Latest figures: consumption {consumption} bbl/d ({consumption_year}, {consumption_publisher}); domestic"
+        " production {production} bbl/d ({production_year}, {production_publisher}).",
+        "es": "Cifras más recientes: consumo {consumption} b/d ({consumption_year}, {consumption_publisher}); producción"
+        " nacional {production} b/d ({production_year}, {production_publisher}).",
+    },
+    "oil_period_to": {"en": "{first} to {last}", "es": "{first} al {last}"},
+    "oil_shipments_title": {
+        "en": "Oil shipments to Cuba: yearly and multi-month figures, and cargoes",
+        "es": "Envíos de petróleo a Cuba: cifras anuales y de varios meses, y cargamentos",
+    },
+    "oil_shipments_subtitle": {
+        "en": "Each figure as published (bars span the period it covers); hollow = unverified or conflicting. Monthly"
+        " figures: in the monthly chart",
+        "es": "Cada cifra tal como se publicó (la barra abarca su periodo); hueco = no verificada o en conflicto. Cifras"
+        " mensuales: en el gráfico mensual",
+    },
+    "oil_shipments_source_extra": {
+        "en": "Reuters, Pemex filings, Kpler, EFE and others; each figure's publisher is in the table",
+        "es": "Reuters, informes de Pemex, Kpler, EFE y otros; la fuente de cada cifra está en la tabla",
+    },
+    "oil_shipments_flow_heading": {"en": "Average flow, barrels per day", "es": "Flujo medio, barriles diarios"},
+    "oil_shipments_cargo_heading": {"en": "Cargoes, barrels (log scale)", "es": "Cargamentos, barriles (log.)"},
+    "oil_shipments_cargo_axis": {"en": "barrels, log", "es": "barriles, log"},
+    "oil_cargo_tick_100k": {"en": "100,000", "es": "100.000"},
+    "oil_cargo_tick_1m": {"en": "1 million", "es": "1 millón"},
+    "oil_cargo_tick_10m": {"en": "10 million", "es": "10 millones"},
+    "oil_shipments_total_note": {
+        "en": "Not drawn: totals that include Cuba's own production (not shipments; they are in the oil table).",
+        "es": "Sin dibujar: totales que incluyen la producción propia de Cuba (no son envíos; están en la tabla).",
+    },
+    "oil_shipments_summary": {
+        "en": "Latest confirmed reports: {reports}.",
+        "es": "Últimos datos confirmados: {reports}.",
+    },
+    "oil_shipments_summary_cargo": {
+        "en": "{name}, {amount} barrels ({when})",
+        "es": "{name}, {amount} barriles ({when})",
+    },
+    "oil_shipments_summary_flow": {
+        "en": "{name}, about {amount} barrels a day ({when})",
+        "es": "{name}, unos {amount} barriles diarios ({when})",
+    },
+    "oil_gap_title": {
+        "en": "Cuba's oil import need beside Mexico's and Brazil's output",
+        "es": "Necesidad de importación de Cuba frente a la producción de México y Brasil",
+    },
+    "oil_gap_card_title": {
+        "en": "Cuba's oil import need beside Mexico's and Brazil's output",
+        "es": "Necesidad de importación de Cuba frente a México y Brasil",
+    },
+    "oil_gap_subtitle": {
+        "en": "Barrels per day (linear scale); hatched bars are differences of two CIA estimates",
+        "es": "Barriles diarios (escala lineal); las barras rayadas son diferencias de dos estimaciones de la CIA",
+    },
+    "oil_gap_source_extra": {
+        "en": "Refined-product consumption minus total petroleum production",
+        "es": "Consumo de productos refinados menos producción total de petróleo",
+    },
+    "oil_gap_measure_import_need": {
+        "en": "import need (consumption − production)",
+        "es": "necesidad de importación (consumo − producción)",
+    },
+    "oil_gap_measure_production": {"en": "production", "es": "producción"},
+    "oil_gap_measure_production_minus_consumption": {"en": "production − consumption", "es": "producción − consumo"},
+    "oil_ticks_million": {"en": "{value} mill.", "es": "{value} mill."},
+    "oil_gap_summary": {
+        "en": "Cuba's import need of about {need} bbl/d equals {share}% of Mexico's production (CIA estimates for"
+        " {years}).",
+        "es": "La necesidad de importación de Cuba, unos {need} b/d, equivale al {share} % de la producción de México"
+        " (estimaciones de la CIA para {years}).",
+    },
+    # -- end chartdefs/oil.py
+    # -- chartdefs/oil_monthly.py: oil shipped each month by supplier; each supplier's share of consumption ---------
+    "oil_monthly_title": {
+        "en": "Oil shipped to Cuba each month, by supplier",
+        "es": "Petróleo enviado a Cuba cada mes, por proveedor",
+    },
+    "oil_monthly_subtitle": {
+        "en": "bbl/d, one reported figure per month and supplier; no bar = no report; × = none shipped (supplier's colour)",
+        "es": "b/d, una cifra publicada por mes y proveedor; sin barra = sin dato; × = ningún envío (color del proveedor)",
+    },
+    "oil_monthly_supplier_algeria": {"en": "Algeria", "es": "Argelia"},
+    "oil_monthly_supplier_angola": {"en": "Angola", "es": "Angola"},
+    "oil_monthly_supplier_other": {"en": "Other", "es": "Otros"},
+    "oil_monthly_kind_month_average": {"en": "month average", "es": "promedio del mes"},
+    "oil_monthly_kind_stated_zero": {
+        "en": "none shipped, as stated by the source",
+        "es": "ningún envío, según la fuente",
+    },
+    "oil_monthly_kind_part_of_month": {"en": "part of the month only", "es": "solo parte del mes"},
+    "oil_monthly_kind_lower_bound": {
+        "en": "reported cargoes only (at least)",
+        "es": "solo cargamentos informados (al menos)",
+    },
+    "oil_monthly_scope_only": {"en": ", {scope} only (at least)", "es": ", solo {scope} (al menos)"},
+    "oil_monthly_scope_crude": {"en": "crude", "es": "crudo"},
+    "oil_monthly_scope_refined_products": {"en": "refined products", "es": "productos refinados"},
+    "oil_monthly_scope_fuel_oil": {"en": "fuel oil", "es": "fueloil"},
+    "oil_monthly_scope_diesel": {"en": "diesel", "es": "diésel"},
+    "oil_monthly_context_consumption": {"en": "Consumption, yearly est.", "es": "Consumo, est. anual"},
+    "oil_monthly_context_production": {"en": "Production, yearly est.", "es": "Producción, est. anual"},
+    "oil_monthly_also": {"en": "Also", "es": "También"},
+    "oil_monthly_partial_key": {"en": "Lighter, hatched: partial figure", "es": "Claro, rayado: cifra parcial"},
+    "oil_monthly_none_shipped": {"en": "None shipped", "es": "Ningún envío"},
+    "oil_monthly_document_line": {"en": "Document: needs 110,000 bbl/d", "es": "Documento: necesita 110.000 b/d"},
+    "oil_monthly_document_hover": {
+        "en": "The document (IWL, February 2026): Cuba needs 110,000 bbl/d",
+        "es": "El documento (LIT-CI, febrero de 2026): Cuba necesita 110.000 b/d",
+    },
+    "oil_monthly_phone_note": {
+        "en": "Last 3 years; every month in the table",
+        "es": "Últimos 3 años; todos los meses en la tabla",
+    },
+    "oil_monthly_until": {"en": ", to {day}", "es": ", hasta el {day}"},
+    "oil_monthly_summary_months": {
+        "en": "Venezuela: figures for {months} of {span} months, {first}–{last} ({partial} partial).",
+        "es": "Venezuela: cifras de {months} de {span} meses, {first}–{last} ({partial} parciales).",
+    },
+    "oil_monthly_summary_mean": {
+        "en": "Their mean fell from about {first} bbl/d in {first_year} to about {last} in {last_year}.",
+        "es": "Su media bajó de unos {first} b/d en {first_year} a unos {last} en {last_year}.",
+    },
+    "oil_monthly_summary_latest": {
+        "en": "Latest, {month}: {value} bbl/d ({who}{until}).",
+        "es": "Último, {month}: {value} b/d ({who}{until}).",
+    },
+    "oil_monthly_cia_refined_only": {"en": "CIA, refined products only", "es": "CIA, solo productos refinados"},
+    "oil_monthly_share_title": {
+        "en": "Share of Cuba's oil consumption each supplier covered, by year",
+        "es": "Parte del consumo de petróleo de Cuba cubierta por cada proveedor, por año",
+    },
+    "oil_monthly_share_subtitle": {
+        "en": "% of a consumption estimate for the same year, in bbl/d: {estimates}. A year without bars has no estimate,"
+        " or too few months reported",
+        "es": "% de una estimación del consumo del mismo año, en b/d: {estimates}. Un año sin barras no tiene"
+        " estimación o tiene pocos meses con cifra",
+    },
+    "oil_monthly_basis_months": {"en": "mean of {months} of {of} months", "es": "media de {months} de {of} meses"},
+    "oil_monthly_basis_year": {"en": "whole-year figure, {publisher}", "es": "cifra anual, {publisher}"},
+    "oil_monthly_share_of": {"en": "of", "es": "de"},
+    "oil_monthly_share_axis": {"en": "% of consumption", "es": "% del consumo"},
+    "oil_monthly_share_summary": {
+        "en": "Share of the year's estimated consumption: {shares}.",
+        "es": "Parte del consumo estimado del año: {shares}.",
+    },
+    "oil_monthly_share_missing": {"en": "No share for {years}.", "es": "Sin porcentaje para {years}."},
+    # -- end chartdefs/oil_monthly.py
+    # -- chartdefs/generation.py: generation by source, oil and fossil shares, demand, thermal plants, plants map ---
+    "generation_source_oil": {"en": "Oil", "es": "Petróleo"},
+    "generation_source_gas": {"en": "Gas", "es": "Gas"},
+    "generation_source_coal": {"en": "Coal", "es": "Carbón"},
+    "generation_source_solar": {"en": "Solar", "es": "Solar"},
+    "generation_source_wind": {"en": "Wind", "es": "Eólica"},
+    "generation_source_hydro": {"en": "Hydro", "es": "Hidráulica"},
+    "generation_source_bioenergy": {"en": "Bioenergy", "es": "Bioenergía"},
+    "generation_source_nuclear": {"en": "Nuclear", "es": "Nuclear"},
+    "generation_by_source_title": {
+        "en": "Cuba: electricity generation by source",
+        "es": "Cuba: generación eléctrica por fuente",
+    },
+    "generation_by_source_subtitle": {"en": "Terawatt-hours (TWh) per year", "es": "Teravatios-hora (TWh) por año"},
+    "generation_by_source_source_extra": {
+        "en": "Ember, Energy Institute via Our World in Data",
+        "es": "Ember, Energy Institute via Our World in Data",
+    },
+    "generation_by_source_summary": {
+        "en": "In {year}, oil generated {oil} of Cuba's {total} TWh ({share}).",
+        "es": "En {year}, el petróleo generó {oil} de los {total} TWh de Cuba ({share}).",
+    },
+    "generation_oil_share_title": {
+        "en": "Share of electricity generated from oil",
+        "es": "Porcentaje de la electricidad generada con petróleo",
+    },
+    "generation_fossil_share_title": {
+        "en": "Share of electricity generated from fossil fuels",
+        "es": "Porcentaje de la electricidad generada con combustibles fósiles",
+    },
+    "generation_share_subtitle": {
+        "en": "Share of electricity generation (%), not of installed capacity",
+        "es": "Porcentaje de la generación eléctrica (%), no de la capacidad instalada",
+    },
+    "generation_share_as_of": {"en": "{cuba} (Cuba), {others} (others)", "es": "{cuba} (Cuba), {others} (resto)"},
+    "generation_share_source_extra": {"en": "Ember via Our World in Data", "es": "Ember via Our World in Data"},
+    "generation_oil_share_summary": {
+        "en": "In {year}, {share} of Cuba's electricity came from oil.",
+        "es": "En {year}, el {share} de la electricidad de Cuba procedió del petróleo.",
+    },
+    "generation_fossil_share_summary": {
+        "en": "In {year}, {share} of Cuba's electricity came from fossil fuels.",
+        "es": "En {year}, el {share} de la electricidad de Cuba procedió de combustibles fósiles.",
+    },
+    "generation_demand_card_title": {
+        "en": "Electricity demand according to two publishers",
+        "es": "Demanda eléctrica según dos fuentes",
+    },
+    "generation_demand_title": {
+        "en": "{country}: electricity demand according to two publishers",
+        "es": "{country}: demanda eléctrica según dos fuentes",
+    },
+    "generation_demand_subtitle": {
+        "en": "Terawatt-hours (TWh) per year, as each publisher reports it",
+        "es": "Teravatios hora (TWh) por año, según cada fuente",
+    },
+    "generation_demand_summary": {
+        "en": "The publishers differ most in {year}: OWID {owid} TWh, Ember {ember} TWh.",
+        "es": "Las fuentes difieren más en {year}: OWID {owid} TWh, Ember {ember} TWh.",
+    },
+    "generation_thermal_title": {
+        "en": "Cuba's main thermal power plants",
+        "es": "Principales centrales termoeléctricas de Cuba",
+    },
+    "generation_thermal_subtitle": {
+        "en": "Installed (nameplate) capacity in megawatts (MW), as reported; available capacity is far lower",
+        "es": "Capacidad instalada (nominal) en megavatios (MW) según lo publicado; la disponible es muy inferior",
+    },
+    "generation_thermal_source_extra": {
+        "en": "press and official reports, each plant's in the table",
+        "es": "prensa e informes oficiales, los de cada central en la tabla",
+    },
+    "generation_thermal_summary": {
+        "en": "{plants} plants; the {known} with a reported capacity add up to {total} MW installed.",
+        "es": "{plants} centrales; las {known} con capacidad publicada suman {total} MW instalados.",
+    },
+    "generation_fuel_natural_gas": {"en": "Natural Gas", "es": "Gas natural"},
+    "generation_fuel_oil": {"en": "Oil", "es": "Petróleo"},
+    "generation_fuel_wind": {"en": "Wind", "es": "Eólica"},
+    "generation_fuel_solar": {"en": "Solar", "es": "Solar"},
+    "generation_fuel_hydro": {"en": "Hydro", "es": "Hidráulica"},
+    "generation_fuel_biomass": {"en": "Biomass", "es": "Biomasa"},
+    "generation_fuel_gas": {"en": "Gas", "es": "Gas"},
+    "generation_fuel_coal": {"en": "Coal", "es": "Carbón"},
+    "generation_map_card_title": {
+        "en": "Power plants of Cuba (WRI database)",
+        "es": "Centrales eléctricas de Cuba (WRI)",
+    },
+    "generation_map_title": {
+        "en": "Power plants of Cuba (WRI database)",
+        "es": "Centrales eléctricas de Cuba (base de datos del WRI)",
+    },
+    "generation_map_subtitle": {
+        "en": "Nameplate capacity (MW) as compiled around 2010; marker area ∝ capacity",
+        "es": "Capacidad nominal (MW) compilada hacia 2010; área del marcador ∝ capacidad",
+    },
+    "generation_map_summary": {
+        "en": "{plants} plants listed, {total} MW nameplate in total.",
+        "es": "{plants} centrales, {total} MW nominales en total.",
+    },
+    # -- end chartdefs/generation.py
+    # -- chartdefs/explore.py: series, datasets and units in words; the chart's title, subtitle and summary -------
+    "explore_series_electricity_demand_twh": {"en": "Electricity demand", "es": "Demanda de electricidad"},
+    "explore_series_electricity_demand_per_capita_mwh": {
+        "en": "Electricity demand per person",
+        "es": "Demanda de electricidad por persona",
+    },
+    "explore_series_carbon_intensity_gco2_per_kwh": {
+        "en": "Carbon intensity of electricity",
+        "es": "Intensidad de carbono de la electricidad",
+    },
+    "explore_series_carbon_intensity_of_electricity_gco2_per_kwh": {
+        "en": "Carbon intensity of electricity",
+        "es": "Intensidad de carbono de la electricidad",
+    },
+    "explore_series_usd_cup_informal": {
+        "en": "Informal exchange rate, pesos per US dollar",
+        "es": "Tasa informal, pesos por dólar",
+    },
+    "explore_series_eur_cup_informal": {
+        "en": "Informal exchange rate, pesos per euro",
+        "es": "Tasa informal, pesos por euro",
+    },
+    "explore_series_usd_cup_official": {
+        "en": "Official exchange rate, pesos per US dollar",
+        "es": "Tasa oficial, pesos por dólar",
+    },
+    "explore_series_block": {"en": "Blackout block number", "es": "Número de bloque de apagones"},
+    "explore_series_estimated_outage_hours": {"en": "Estimated outage hours", "es": "Horas de apagón estimadas"},
+    "explore_series_days_covered": {"en": "Days covered", "es": "Días cubiertos"},
+    "explore_series_outage_hours_per_day": {
+        "en": "Estimated outage hours per day",
+        "es": "Horas de apagón estimadas por día",
+    },
+    "explore_series_declared_affectations": {"en": "Declared outages", "es": "Afectaciones declaradas"},
+    "explore_series_mentions": {"en": "Mentions", "es": "Menciones"},
+    "explore_series_gross_generation_gwh": {
+        "en": "Gross electricity generation",
+        "es": "Generación bruta de electricidad",
+    },
+    "explore_series_population": {"en": "Population", "es": "Población"},
+    "explore_series_electricity_generation_twh": {"en": "Electricity generation", "es": "Generación de electricidad"},
+    "explore_series_per_capita_electricity_kwh": {
+        "en": "Electricity generation per person",
+        "es": "Generación de electricidad por persona",
+    },
+    "explore_series_oil_electricity_twh": {
+        "en": "Electricity generated from oil",
+        "es": "Electricidad generada con petróleo",
+    },
+    "explore_series_gas_electricity_twh": {
+        "en": "Electricity generated from gas",
+        "es": "Electricidad generada con gas",
+    },
+    "explore_series_coal_electricity_twh": {
+        "en": "Electricity generated from coal",
+        "es": "Electricidad generada con carbón",
+    },
+    "explore_series_fossil_electricity_twh": {
+        "en": "Electricity generated from fossil fuels",
+        "es": "Electricidad generada con combustibles fósiles",
+    },
+    "explore_series_renewables_electricity_twh": {
+        "en": "Electricity generated from renewables",
+        "es": "Electricidad generada con renovables",
+    },
+    "explore_series_solar_electricity_twh": {"en": "Electricity generated from solar", "es": "Electricidad solar"},
+    "explore_series_wind_electricity_twh": {"en": "Electricity generated from wind", "es": "Electricidad eólica"},
+    "explore_series_hydro_electricity_twh": {
+        "en": "Electricity generated from hydropower",
+        "es": "Electricidad hidráulica",
+    },
+    "explore_series_biofuel_electricity_twh": {
+        "en": "Electricity generated from bioenergy",
+        "es": "Electricidad generada con bioenergía",
+    },
+    "explore_series_nuclear_electricity_twh": {
+        "en": "Electricity generated from nuclear power",
+        "es": "Electricidad nuclear",
+    },
+    "explore_series_oil_share_of_electricity_pct": {
+        "en": "Share of electricity generated from oil",
+        "es": "Parte de la electricidad generada con petróleo",
+    },
+    "explore_series_fossil_share_of_electricity_pct": {
+        "en": "Share of electricity generated from fossil fuels",
+        "es": "Parte de la electricidad generada con combustibles fósiles",
+    },
+    "explore_series_renewables_share_of_electricity_pct": {
+        "en": "Share of electricity generated from renewables",
+        "es": "Parte de la electricidad generada con renovables",
+    },
+    "explore_series_primary_energy_consumption_twh": {
+        "en": "Primary energy consumption",
+        "es": "Consumo de energía primaria",
+    },
+    "explore_series_oil_consumption_twh": {
+        "en": "Primary energy consumption from oil",
+        "es": "Consumo de energía primaria de petróleo",
+    },
+    "explore_series_oil_production_twh": {
+        "en": "Oil production (energy content)",
+        "es": "Producción de petróleo (contenido energético)",
+    },
+    "explore_series_oil_share_of_primary_energy_pct": {
+        "en": "Oil's share of primary energy",
+        "es": "Parte del petróleo en la energía primaria",
+    },
+    "explore_series_capacity_mw": {
+        "en": "Capacity of floating power plants",
+        "es": "Capacidad de las centrales flotantes",
+    },
+    "explore_series_value": {"en": "Value", "es": "Valor"},
+    "explore_series_international_visitors": {"en": "International visitors", "es": "Visitantes internacionales"},
+    "explore_series_peak_availability_mw": {
+        "en": "Available capacity at the evening peak",
+        "es": "Disponibilidad en el pico nocturno",
+    },
+    "explore_series_peak_demand_mw": {"en": "Demand at the evening peak", "es": "Demanda en el pico nocturno"},
+    "explore_series_peak_deficit_mw": {"en": "Deficit at the evening peak", "es": "Déficit en el pico nocturno"},
+    "explore_series_peak_affectation_mw": {
+        "en": "Planned load cut at the evening peak",
+        "es": "Afectación prevista en el pico nocturno",
+    },
+    "explore_series_prev_day_max_affectation_mw": {
+        "en": "Largest load cut of the previous day",
+        "es": "Máxima afectación del día anterior",
+    },
+    "explore_series_morning_availability_mw": {
+        "en": "Available capacity in the morning",
+        "es": "Disponibilidad por la mañana",
+    },
+    "explore_series_morning_demand_mw": {"en": "Demand in the morning", "es": "Demanda por la mañana"},
+    "explore_series_morning_affected_mw": {"en": "Load cut in the morning", "es": "Afectación por la mañana"},
+    "explore_series_midday_affectation_mw": {
+        "en": "Planned load cut for the daytime",
+        "es": "Afectación prevista para el día",
+    },
+    "explore_series_thermal_limitations_mw": {
+        "en": "Thermal capacity limited",
+        "es": "Limitaciones en la generación térmica",
+    },
+    "explore_series_distributed_generation_out_mw": {
+        "en": "Distributed generation out of service",
+        "es": "Generación distribuida fuera de servicio",
+    },
+    "explore_series_distributed_generation_out_of_fuel_plants": {
+        "en": "Distributed generation plants out of fuel",
+        "es": "Centrales de generación distribuida sin combustible",
+    },
+    "explore_series_distributed_generation_out_of_fuel_mw": {
+        "en": "Distributed generation out of fuel",
+        "es": "Generación distribuida sin combustible",
+    },
+    "explore_series_lubricant_unavailable_mw": {
+        "en": "Capacity down for lack of lubricant",
+        "es": "Capacidad parada por falta de lubricante",
+    },
+    "explore_series_out_of_fuel_mw": {
+        "en": "Capacity down for lack of fuel",
+        "es": "Capacidad parada por falta de combustible",
+    },
+    "explore_series_solar_parks_new": {"en": "New solar parks", "es": "Parques solares nuevos"},
+    "explore_series_solar_energy_mwh": {"en": "Energy from solar parks", "es": "Energía de los parques solares"},
+    "explore_series_solar_max_power_mw": {
+        "en": "Peak output of solar parks",
+        "es": "Potencia máxima de los parques solares",
+    },
+    "explore_series_peak_share_of_demand_cut_pct": {
+        "en": "Share of peak demand cut",
+        "es": "Parte de la demanda pico cortada",
+    },
+    "explore_series_estimated_outage_hours_per_day_low": {
+        "en": "Hours without power per day, estimate (low end)",
+        "es": "Horas sin corriente por día, estimación (extremo bajo)",
+    },
+    "explore_series_estimated_outage_hours_per_day_central": {
+        "en": "Hours without power per day, estimate",
+        "es": "Horas sin corriente por día, estimación",
+    },
+    "explore_series_estimated_outage_hours_per_day_high": {
+        "en": "Hours without power per day, estimate (high end)",
+        "es": "Horas sin corriente por día, estimación (extremo alto)",
+    },
+    "explore_series_thermal_units_out_of_service": {
+        "en": "Thermal units out of service",
+        "es": "Unidades térmicas fuera de servicio",
+    },
+    "explore_series_unit": {"en": "Unit", "es": "Unidad"},
+    "explore_table_electricity_demand_by_source": {
+        "en": "Electricity demand, by publisher",
+        "es": "Demanda de electricidad, por fuente",
+    },
+    "explore_table_ember_yearly": {
+        "en": "Ember yearly electricity data",
+        "es": "Datos anuales de electricidad de Ember",
+    },
+    "explore_table_exchange_rate": {"en": "Exchange rates of the Cuban peso", "es": "Tasas de cambio del peso cubano"},
+    "explore_table_havana_block_outages": {
+        "en": "Havana blackout blocks (third-party estimate)",
+        "es": "Bloques de apagones de La Habana (estimación de terceros)",
+    },
+    "explore_table_onei_generation": {
+        "en": "Electricity generation in Cuba (ONEI)",
+        "es": "Generación de electricidad en Cuba (ONEI)",
+    },
+    "explore_table_owid_energy": {
+        "en": "Our World in Data energy dataset",
+        "es": "Datos de energía de Our World in Data",
+    },
+    "explore_table_powerships": {"en": "Floating power plants in Cuba", "es": "Centrales eléctricas flotantes en Cuba"},
+    "explore_table_reference_facts": {"en": "Reference facts", "es": "Datos de referencia"},
+    "explore_table_tourism_visitors": {
+        "en": "International visitors to Cuba",
+        "es": "Visitantes internacionales a Cuba",
+    },
+    "explore_table_une_daily": {"en": "UNE daily notes", "es": "Notas diarias de la UNE"},
+    "explore_table_une_notes_archive": {"en": "Archived UNE daily notes", "es": "Archivo de notas diarias de la UNE"},
+    "explore_table_une_press_points": {
+        "en": "UNE figures reported by other outlets",
+        "es": "Cifras de la UNE publicadas por otros medios",
+    },
+    "explore_table_une_rejected_values": {
+        "en": "Values rejected as implausible",
+        "es": "Valores descartados por inverosímiles",
+    },
+    "explore_table_une_unit_outages": {
+        "en": "Thermal units out of service",
+        "es": "Unidades térmicas fuera de servicio",
+    },
+    "explore_unit_people": {"en": "people", "es": "personas"},
+    "explore_unit_persons": {"en": "persons", "es": "personas"},
+    "explore_unit_hours": {"en": "hours", "es": "horas"},
+    "explore_unit_hours_per_day": {"en": "hours per day", "es": "horas por día"},
+    "explore_unit_mwh_per_person": {"en": "MWh per person", "es": "MWh por persona"},
+    "explore_unit_kwh_per_person": {"en": "kWh per person", "es": "kWh por persona"},
+    "explore_unit_cup_per_usd": {"en": "CUP per USD", "es": "CUP por USD"},
+    "explore_unit_cup_per_eur": {"en": "CUP per EUR", "es": "CUP por EUR"},
+    "explore_unit_per_cent": {"en": "Per cent", "es": "Porcentaje"},
+    "explore_series_untranslated": {"en": "{text}", "es": "{text} (en inglés)"},
+    "explore_place_havana": {"en": "Havana", "es": "La Habana"},
+    "explore_places_more": {"en": "{n} more", "es": "{n} más"},
+    "explore_places_and": {"en": "{names} and {last}", "es": "{names} y {last}"},
+    "explore_summary_on_date": {
+        "en": "{places}, {measure}: {value} on {when}.",
+        "es": "{places}, {measure}: {value} el {when}.",
+    },
+    "explore_summary_in_year": {
+        "en": "{places}, {measure}: {value} in {when}.",
+        "es": "{places}, {measure}: {value} en {when}.",
+    },
+    "explore_summary_latest": {"en": "Latest {measure}: {values}.", "es": "Último dato, {measure}: {values}."},
+    "explore_card_title": {"en": "Explore the data", "es": "Explorar los datos"},
+    # -- end chartdefs/explore.py
 }
 
 DATA_TERMS_ES = {  # values of published columns shown as words on the home page (suppliers, flows, publishers)
@@ -331,6 +888,10 @@ DATA_TERMS_ES = {  # values of published columns shown as words on the home page
 # How a figure travelled, in a publisher's name ("AFP via UOL", "Radio Bayamo (citing ONEI)"): the connecting words in
 # Spanish, in order (longer phrases first).
 PUBLISHER_WORDS_ES = (
+    (
+        "Cuba Energy Crisis Dashboard (estimate from UNE figures)",
+        "Panel de la crisis energética de Cuba (estimación, cifras de la UNE)",
+    ),
     ("Spanish wire via", "cable en español vía"),
     ("tag page on", "página temática de"),
     ("English edition, UNE note", "edición en inglés, nota de la UNE"),
@@ -341,6 +902,7 @@ PUBLISHER_WORDS_ES = (
     ("citing", "citando a"),
     (" via ", " vía "),
     ("U.S. officials", "funcionarios de EE. UU."),
+    ("2010 oil and gas analysis", "análisis del petróleo y el gas de 2010"),
     (" and ", " y "),
     ("Kpler data", "datos de Kpler"),
     ("country analysis, July 2016", "análisis del país, julio de 2016"),
@@ -437,11 +999,11 @@ def publisher_text(name: str, lang: str) -> str:
 
 
 LABEL_KEYS = {
-    "Consistent with the data": "label_consistent",
-    "Partly consistent": "label_partly",
-    "Not consistent with the data": "label_not_consistent",
-    "Cannot be checked with available data": "label_cannot_check",
-    "Not a factual claim": "label_not_factual",
+    LABEL_CONSISTENT: "label_consistent",
+    LABEL_PARTLY: "label_partly",
+    LABEL_NOT_CONSISTENT: "label_not_consistent",
+    LABEL_CANNOT_CHECK: "label_cannot_check",
+    LABEL_NOT_FACTUAL: "label_not_factual",
 }
 
 
@@ -493,3 +1055,9 @@ def fmt_date(value: date | datetime | str | None, lang: str, month_only: bool = 
 def plotly_separators(lang: str) -> str:
     """Plotly's `separators`: decimal then thousands."""
     return ",." if normalize_lang(lang) == "es" else ".,"
+
+
+def plotly_si_suffixes(lang: str) -> bool:
+    """Whether plotly's SI suffixes read right in this language: "2M" does in English, not in Spanish (where "M" reads
+    as thousands, "miles"), so Spanish axes write millions out ("2 mill.")."""
+    return normalize_lang(lang) != "es"

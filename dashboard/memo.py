@@ -24,9 +24,12 @@ from flask_caching.backends.filesystemcache import FileSystemCache
 from dashboard import settings
 
 # Shares of the per-worker budget. Answers as sent and built files (downloads, images, embed pages) are what a
-# visitor gets back fastest; views and layouts are the work behind them.
-SHARES = {"answers": 0.30, "files": 0.30, "views": 0.25, "layouts": 0.10, "tables": 0.05}
-ENTRIES = {"answers": 20_000, "files": 2_000, "views": 256, "layouts": 128, "tables": 24}
+# visitor gets back fastest; views and layouts are the work behind them. "linked": the images the pages link to
+# (dashboard/serving.py, LinkedViews), kept apart so that no number of other renders pushes them out: ~300 images,
+# an estimated 15–25 MB per data version (sampled sizes: PNGs 50–160 KB, SVGs 20–40 KB); the share (31 MB of the
+# default 256 MiB) holds the version serving (the one before is named by no request once a new one loads).
+SHARES = {"answers": 0.28, "files": 0.25, "linked": 0.12, "views": 0.22, "layouts": 0.08, "tables": 0.05}
+ENTRIES = {"answers": 20_000, "files": 2_000, "linked": 1_000, "views": 256, "layouts": 128, "tables": 24}
 # No single entry may take more than this part of its cache: one huge answer must not flush every other one.
 ITEM_PART = 8
 

@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlsplit
 from dashboard.feeds import feed_links
 from dashboard.i18n import LANGS, label_text, t
 from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim
+from etl.claims.labels import LABEL_NOT_FACTUAL
 
-NOT_FACTUAL = "Not a factual claim"
 TITLE_QUOTE_CHARS = 80
 
 
@@ -30,7 +30,7 @@ def page_description(key: str, lang: str) -> str:
 
 def claim_title(claim: dict[str, Any], lang: str) -> str:
     """'“<quote, shortened>” — <label> · <site>': what a shared link shows."""
-    quote = claim["quote"]
+    quote = (claim.get(f"quote_{lang}") if lang != "en" else None) or claim["quote"]
     if len(quote) > TITLE_QUOTE_CHARS:
         quote = quote[: TITLE_QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return f"“{quote}” — {label_text(claim['label'], lang)} · {t('site_title', lang)}"
@@ -58,7 +58,7 @@ def claim_review_for(claim: dict[str, Any], base: str) -> dict[str, Any] | None:
     """The published ClaimReview whose `url` is this claim's page (None for non-factual labels or if unpublished)."""
     from dashboard.data import store
 
-    if claim.get("label") == NOT_FACTUAL:
+    if claim.get("label") == LABEL_NOT_FACTUAL:
         return None
     page = f"{CLAIM_PREFIX}{claim['claim_id']}"
     for review in store().json_file("claims-review.jsonld") or []:

@@ -1,5 +1,6 @@
-"""The pages, their charts and the URL parameters each accepts: used to answer bad URLs with 404/400 before
-Dash renders, and to build per-page titles, descriptions and share images."""
+"""The one list of pages: path, name key, charts in the order the page shows them, the URL parameters each accepts
+and whether the navigation lists it. Used to answer bad URLs with 404/400 before Dash renders, to lay out each page's
+cards (dashboard/pages/*), to build the navigation and per-page titles, descriptions and share images."""
 
 from __future__ import annotations
 
@@ -10,16 +11,23 @@ from dataclasses import dataclass, field
 from dashboard import charts
 from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView
 from dashboard.data import DataStore
+from etl.claims.labels import (
+    LABEL_CANNOT_CHECK,
+    LABEL_CONSISTENT,
+    LABEL_NOT_CONSISTENT,
+    LABEL_NOT_FACTUAL,
+    LABEL_PARTLY,
+)
 
 CLAIM_PREFIX = "/claims/"  # the page per claim: /claims/<claim id> (dashboard/pages/claim.py)
 CLAIM_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # kebab-case, as docs/CLAIMS_FORMAT.md requires
 MAX_CLAIM_ID_CHARS = 100
 LABEL_SLUGS = {
-    "consistent": "Consistent with the data",
-    "partly": "Partly consistent",
-    "not-consistent": "Not consistent with the data",
-    "cannot-check": "Cannot be checked with available data",
-    "not-factual": "Not a factual claim",
+    "consistent": LABEL_CONSISTENT,
+    "partly": LABEL_PARTLY,
+    "not-consistent": LABEL_NOT_CONSISTENT,
+    "cannot-check": LABEL_CANNOT_CHECK,
+    "not-factual": LABEL_NOT_FACTUAL,
 }
 
 
@@ -30,6 +38,7 @@ class PageInfo:
     charts: tuple[str, ...] = ()
     extra_params: Mapping[str, Callable[[DataStore], list[str]]] = field(default_factory=dict)
     share_chart: str | None = None  # the chart whose image represents the page in link previews
+    in_nav: bool = True  # listed in the site's navigation, as t(f"nav_{key}")
 
     def view_spec(self) -> ChartSpec:
         """A chart-like spec whose parameters are the union of the page's charts' (for validation)."""
@@ -79,9 +88,9 @@ PAGES: dict[str, PageInfo] = {
         "blackouts",
         charts=(
             "une-supply-demand",
+            "une-share-dark",
             "une-load-cut",
             "une-forecast-error",
-            "une-share-dark",
             "une-outage-hours",
             "une-units-out",
             "une-calendar",
@@ -111,6 +120,9 @@ PAGES: dict[str, PageInfo] = {
     "/data": PageInfo("/data", "data"),
     "/methodology": PageInfo("/methodology", "methodology"),
 }
+
+
+NAV = [(page.path, f"nav_{page.key}") for page in PAGES.values() if page.in_nav]
 
 
 def parse_page_query(page: PageInfo, store: DataStore, query: Mapping[str, str]) -> tuple[ChartState, dict[str, str]]:

@@ -23,6 +23,13 @@ from dashboard.data import health as data_health
 from dashboard.describe import describe
 from dashboard.i18n import LANGS, normalize_lang, t
 from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim, parse_claim_query, parse_page_query
+from etl.claims.labels import (
+    LABEL_CANNOT_CHECK,
+    LABEL_CONSISTENT,
+    LABEL_NOT_CONSISTENT,
+    LABEL_NOT_FACTUAL,
+    LABEL_PARTLY,
+)
 
 DASH_PAGE_RULES = {"/", "/<path:path>"}  # Dash's catch-all routes: every page URL arrives through these
 CALLBACK_PATH = "/_dash-update-component"
@@ -377,16 +384,16 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
 
 # -- claim pages ----------------------------------------------------------------------------------------------------------
 LABEL_COLOURS = {  # text, border, background: as the label badges (assets/10-site.css)
-    "Consistent with the data": ("#00573f", "#009E73", "#e6f5ef"),
-    "Partly consistent": ("#6b4a00", "#E69F00", "#fff4dc"),
-    "Not consistent with the data": ("#8a2f00", "#D55E00", "#fde9df"),
+    LABEL_CONSISTENT: ("#00573f", "#009E73", "#e6f5ef"),
+    LABEL_PARTLY: ("#6b4a00", "#E69F00", "#fff4dc"),
+    LABEL_NOT_CONSISTENT: ("#8a2f00", "#D55E00", "#fde9df"),
 }
 LABEL_MARKS = {
-    "Consistent with the data": "✓",
-    "Partly consistent": "◐",
-    "Not consistent with the data": "✗",
-    "Cannot be checked with available data": "?",
-    "Not a factual claim": "—",
+    LABEL_CONSISTENT: "✓",
+    LABEL_PARTLY: "◐",
+    LABEL_NOT_CONSISTENT: "✗",
+    LABEL_CANNOT_CHECK: "?",
+    LABEL_NOT_FACTUAL: "—",
 }
 
 

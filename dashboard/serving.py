@@ -1,18 +1,35 @@
 """What every route answers the same way: the site's public address (never the request's Host), the data version an
 answer is built from (pinned once per request, so a cache key names the data that built its value), who the client
-is, and the answer when an expensive request is refused (429/503 with Retry-After)."""
+is, the answer when an expensive request is refused (429/503 with Retry-After), and the images the pages link to.
+
+The linked images (each page's share image, each chart's default PNG, the claims' evidence SVGs, the pages' first
+screens: dashboard/embed.py and dashboard/static_first.py list them) are kept per data version in a store of their
+own (`LinkedViews`), apart from the files cache: no number of other renders pushes them out and they do not expire,
+so once rendered for a version they are served from memory until the next version replaces them. One not rendered
+yet goes first in the render queue and counts against no client's limit (dashboard/throttle.py). `watch_data` makes
+a worker notice a new data version within seconds, without waiting for a reader, and start rendering its linked
+images again at once (issue 15).
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import flask
 
-from dashboard import settings, throttle
+from dashboard import memo, settings, throttle
 from dashboard.data import DataStore
 
 THROTTLE_EXTENSION = "cuba_throttle"
+LINKED_EXTENSION = "cuba_linked"
+LOG = logging.getLogger("gunicorn.error")  # gunicorn's log (errorlog) in production; quiet elsewhere
+_LINKED_LOCK = threading.Lock()
 
 
 def site_url() -> str:
@@ -46,28 +63,164 @@ def is_prewarm() -> bool:
     return bool(flask.request.environ.get(throttle.PREWARM_ENVIRON_KEY))
 
 
+@dataclass
+class _Listing:
+    paths: frozenset[str]
+    done: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    started: float = field(default_factory=time.monotonic)
+    reported: bool = False
+
+
+class LinkedViews:
+    """The addresses of the images the pages link to, per data version (the one serving and the one before), and
+    those images once built. Answers are kept by cache key (which names the version) in a byte-bounded LRU of their
+    own (the "linked" share of the worker's budget, dashboard/memo.py): other renders never push them out, and the
+    old version's images, which no request names once a new version serves, are the first to go."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._listings: OrderedDict[str, _Listing] = OrderedDict()
+        self.answers = memo.ByteLRU.for_budget("linked")
+
+    def paths_for(self, store: DataStore, version: str) -> frozenset[str]:
+        """The linked addresses (path?query, as the pages write them) of `version`, listed once per version (about
+        a second: every page's first screen is laid out)."""
+        listing = self._listings.get(version)
+        if listing is not None:
+            return listing.paths
+        if not still_current(store, version):
+            return frozenset()  # a request that began before a new version loaded: its list is not made again
+        with self._lock:
+            if version not in self._listings:
+                self._listings[version] = _Listing(frozenset(linked_urls(store)))
+                while len(self._listings) > 2:
+                    self._listings.popitem(last=False)
+            return self._listings[version].paths
+
+    def keep(self, key: str, content: Any, path: str, version: str) -> None:
+        self.answers.set(key, content, memo.size_of(content) + len(key) + 100)
+        self.finished(path, version)
+
+    def finished(self, path: str, version: str, failed: bool = False) -> None:
+        """Count a linked image of `version` as rendered (or failed); log once when every one has been tried."""
+        with self._lock:
+            listing = self._listings.get(version)
+            if listing is None or path not in listing.paths or path in listing.done:
+                return
+            if failed:
+                listing.failed.add(path)
+            else:
+                listing.failed.discard(path)  # a render that failed once and worked when asked again
+                listing.done.add(path)
+            if len(listing.done) + len(listing.failed) != len(listing.paths) or listing.reported:
+                return
+            listing.reported = True
+        seconds = time.monotonic() - listing.started
+        if not listing.failed:
+            LOG.info(
+                "linked images ready: all %d images the pages link to are rendered for data version %s (%.0f s)",
+                len(listing.paths),
+                version,
+                seconds,
+            )
+        else:
+            LOG.warning(
+                "linked images ready: %d of %d images the pages link to are rendered for data version %s (%.0f s); "
+                "%d failed, e.g. %s",
+                len(listing.done),
+                len(listing.paths),
+                version,
+                seconds,
+                len(listing.failed),
+                min(listing.failed),
+            )
+
+
+_LINKED_SOURCES: list = []  # functions store -> image addresses, added by the app (embed's and static-first's lists)
+
+
+def add_linked_source(source) -> None:
+    """Name a list of the image addresses the pages link to (dashboard/app.py adds dashboard/embed.py's and
+    dashboard/static_first.py's, the lists their warmers render ahead of time). Serving only calls them, so it
+    imports neither module (they import serving)."""
+    if source not in _LINKED_SOURCES:
+        _LINKED_SOURCES.append(source)
+
+
+def linked_urls(store: DataStore) -> list[str]:
+    """Every image address the pages link to, in the live data version."""
+    with flask.current_app.test_request_context("/"):  # the lists must not depend on the request asking
+        return [_normal(url) for source in _LINKED_SOURCES for url in source(store)]
+
+
+def _normal(url: str) -> str:
+    return url.rstrip("?")
+
+
+def linked_views() -> LinkedViews:
+    extensions = flask.current_app.extensions
+    views = extensions.get(LINKED_EXTENSION)
+    if views is None:
+        with _LINKED_LOCK:
+            views = extensions.setdefault(LINKED_EXTENSION, LinkedViews())
+    return views
+
+
+def request_path() -> str:
+    request = flask.request
+    return _normal(f"{request.path}?{request.query_string.decode('latin-1')}")
+
+
+def is_linked(store: DataStore, version: str) -> bool:
+    """Whether this request asks for an image the pages of the live data version link to (the process's warmer
+    asks only for those)."""
+    if store.is_pinned:
+        return False  # a chart as cited at an old version: not what the pages link to
+    paths = linked_views().paths_for(store, version)  # listed before the first answer of a version is kept
+    return is_prewarm() or request_path() in paths
+
+
 def cached_or_built(cache: Any, key: str, build: Callable[[], Any], store: DataStore, version: str) -> tuple[Any, bool]:
-    """(answer, whether it came from the cache). A missing answer is built within this process's and this client's
+    """(answer, whether it came from a cache). A missing answer is built within this process's and this client's
     limits (throttle.Refused otherwise), once for all the requests asking for it at the same moment, and kept only
-    if the data are still the version it was built from."""
-    content = cache.get(key)
+    if the data are still the version it was built from. An image the pages link to is kept apart (LinkedViews) and,
+    when missing, built first and without counting against the client."""
+    views = linked_views()
+    content = views.answers.get(key)
     if content is not None:
+        views.finished(request_path(), version)  # another linked address may have the same answer (share images)
+        return content, True
+    content = cache.get(key)
+    linked = is_linked(store, version)
+    if content is not None:
+        if linked and still_current(store, version):
+            views.keep(key, content, request_path(), version)
         return content, True
     limiter: throttle.Throttle = flask.current_app.extensions[THROTTLE_EXTENSION]
     leader, building = limiter.claim(key)
     if not leader:  # another request is building this very answer: wait for it
         building.wait(throttle.SLOT_WAIT_SECONDS)
-        content = cache.get(key)
+        content = views.answers.get(key) or cache.get(key)
         if content is not None:
+            views.finished(request_path(), version)
             return content, True
     try:
-        content = cache.get(key) if leader else None  # built by a request that finished since we looked
+        content = (views.answers.get(key) or cache.get(key)) if leader else None  # built since we looked
         if content is not None:
+            views.finished(request_path(), version)
             return content, True
-        with limiter.expensive(client(), prewarm=is_prewarm()):
-            content = build()
+        with limiter.expensive(client(), prewarm=is_prewarm(), linked=linked):
+            try:
+                content = build()
+            except Exception:
+                if linked:
+                    views.finished(request_path(), version, failed=True)
+                raise
             if still_current(store, version):
                 cache.set(key, content)
+                if linked:
+                    views.keep(key, content, request_path(), version)
     finally:
         if leader:
             limiter.release(key, building)
@@ -94,3 +247,41 @@ def refused(exc: throttle.Refused) -> flask.Response:
     response.headers["Retry-After"] = str(exc.retry_after)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# -- noticing a new data version ------------------------------------------------------------------------------------
+def watch_data(server: flask.Flask, every: float) -> threading.Thread:
+    """In a worker, every `every` seconds: ask the app's own /healthz (in-process: no socket, no thread of the
+    server), which examines data/ and loads a new version if one was published. When the version changed (a new
+    package, or a new day: cache keys name both), ask once more, so the app's warmers (their before_request hooks,
+    dashboard/embed.py and dashboard/static_first.py) start rendering the new version's linked images at once — not
+    when the first reader arrives, who would otherwise find none of them ready. Readers asking meanwhile go first."""
+    from dashboard import screen
+
+    store: DataStore = server.extensions[screen.STORE_EXTENSION]
+    client = server.test_client()
+
+    def current() -> str | None:
+        try:
+            return store.version
+        except Exception:  # noqa: BLE001 - no data can serve: /healthz says so; nothing to warm
+            return None
+
+    def run() -> None:
+        seen = None
+        while True:
+            try:
+                client.get("/healthz")
+                version = current()
+                if version != seen:
+                    client.get("/healthz")  # this request's hooks see the new version: warming starts now
+                    if seen is not None:
+                        LOG.info("data version %s now serves (was %s): rendering its linked images", version, seen)
+                    seen = version
+            except Exception:  # the watcher must outlive any one failure; the log has it
+                LOG.exception("data watcher: examining data/ failed")
+            time.sleep(every)
+
+    thread = threading.Thread(target=run, name="data-watcher", daemon=True)
+    thread.start()
+    return thread

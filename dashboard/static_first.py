@@ -16,6 +16,10 @@ interactive charts on the screen are drawn: the same markup at the same place, s
 - **Light mode** (`?light=1`, or the `Save-Data: on` request header, which the app turns into `light=1` before routing:
   `SaveDataMiddleware`): the static page alone, with no script at all: every chart an image, the chart/table switch
   and filters a plain GET form, tables and downloads as links. `?light=0` asks for the full page despite Save-Data.
+- **Before the swap** the static controls work: static-first.js submits their form as the no-JS "Apply" would.
+  Chart boxes are as tall as the interactive graphs will be (15-static-first.css), so nothing moves at the swap;
+  phone images are drawn with text that stays readable at 375 px and Spanish numbers as the site writes them
+  (`readable_layout`).
 - **Without JavaScript** the static page is what the reader gets (charts below the first one wait in `<noscript>`
   in the full page, so a reader with scripts does not download them).
 - **Repeat visits**: image addresses name the data version (cached for a year); pages carry an ETag and are
@@ -284,6 +288,8 @@ def _html_element(kind: str, props: dict[str, Any], ctx: Context, out: list[str]
     if props.get("id") == "light-switch":
         props = _light_switch_props(props, ctx)
         children = props.pop("children")
+        if ctx.light:  # the state the reader is in, as text; the link says where it goes
+            out.append(f'<span class="light-state">{_attr(s("light_on", ctx.lang))} ✓</span> ')
     elif tag == "a" and ctx.light:
         props = {**props, "href": _light_href(props.get("href"))}
     if tag == "img" and props.get("data-src") and not props.get("src"):
@@ -342,8 +348,6 @@ def _light_switch_props(props: dict[str, Any], ctx: Context) -> dict[str, Any]:
         "children": s("light_off", ctx.lang),
         "href": light_switch_href(ctx.path, ctx.lang, ctx.query, light=True),
         "title": s("full_title", ctx.lang),
-        "className": str(props.get("className") or "") + " active",
-        "aria-current": "true",
     }
 
 
@@ -563,7 +567,9 @@ def markdown_html(text: str) -> str:
 
 def _controls_form(props: dict[str, Any], ctx: Context, out: list[str]) -> None:
     """The view controls (or the claims filters) as a GET form: without scripts, "Apply" reloads the page in the
-    chosen view. In the full page the button is in <noscript> (Dash's controls take over; nothing else moves)."""
+    chosen view. In the full page the button is in <noscript> (an extra row would move the page at the swap): until
+    Dash's controls take over, static-first.js submits the form when a choice is made (a typed date on Enter or when
+    the field is left), so no control looks usable and does nothing, even if Dash never loads."""
     attrs = {**props, "method": "get", "action": ctx.path}
     attrs.pop("children", None)
     hidden_fields = [f'<input type="hidden" name="{FORM_PARAM}" value="1">']
@@ -940,8 +946,15 @@ def register(app: Any, store: Any, cache: Any) -> None:
             warm["thread"].start()
 
 
+def linked_urls(_store: object) -> list[str]:
+    """The first screens' image addresses, as dashboard/serving.py asks for them (by store; the lists read the live
+    one)."""
+    return prewarm_urls()
+
+
 def prewarm_urls() -> list[str]:
-    """Each chart page's first chart (default view, both languages, every width), then each embed's (English)."""
+    """Each chart page's first chart (default view, both languages, every width), each claim page's on a phone, then
+    each embed's (English), then the claim pages' at the wider widths."""
     from dashboard.data import store
     from dashboard.pages_index import PAGES
 
@@ -965,13 +978,64 @@ def prewarm_urls() -> list[str]:
                 firsts.append(first)
                 state = charts.narrow(charts.get(first), store(), page_state(path, query) or ChartState(lang=lang))
                 urls += [image_url(first, state, size) for size in ("s", "l", "m")]
+    # a claim's page: its evidence chart is its first (dashboard/pages/claim.py), phones first
+    from dashboard.chartdefs.claims import claims_doc, has_chart
+
+    claim_charts = [f"claim-{c['claim_id']}" for c in claims_doc(store())["claims"] if has_chart(c)]
+    later = []
+    for chart_id in claim_charts:
+        for lang in ("en", "es"):
+            urls.append(image_url(chart_id, ChartState(lang=lang), "s"))
+            later += [image_url(chart_id, ChartState(lang=lang), size) for size in ("l", "m")]
     for spec in charts.all_charts():
         if spec.id.startswith("claim-"):
             continue
         state = charts.narrow(spec, store(), charts.parse_state(spec, store(), {}))
         urls += [image_url(spec.id, state, size, variant="embed") for size in ("s", "l")]
         urls.append(f"/embed/{spec.id}.svg")  # the static embed's image
-    return urls
+    return urls + later
+
+
+# A phone's image is drawn 360 px wide and shown about 340 px wide (a 375 px screen less the page's margins): its
+# text is drawn this large so that no glyph is below 11 px on the screen (CHARTS.md).
+PHONE_MIN_FONT_PX = {"tick": 12.0, "legend": 12.0, "annotation": 11.5}
+
+
+def _font_at_least(font: Any, minimum: float, default: float) -> dict[str, Any]:
+    font = dict(font or {})
+    font["size"] = max(float(font.get("size") or default), minimum)
+    return font
+
+
+def readable_layout(layout: dict[str, Any], size: str, lang: str) -> dict[str, Any]:
+    """The figure's layout as an image of this width class shows it: on a phone no text smaller than it can be read
+    (tick labels, legend and notes at least PHONE_MIN_FONT_PX, so at least 11 px on a 375 px screen); in Spanish,
+    whole numbers with the site's separators ("150.000", as dashboard/i18n.py writes them), never "150k"."""
+    out = dict(layout)
+    base = float((out.get("font") or {}).get("size") or 12)
+    spanish = normalize_lang(lang) == "es"
+    if spanish:
+        from dashboard.i18n import plotly_separators
+
+        out["separators"] = plotly_separators("es")
+    for key in [k for k in out if re.fullmatch(r"[xy]axis\d*", k)]:
+        axis = dict(out[key] or {})
+        if size == "s":
+            axis["tickfont"] = _font_at_least(axis.get("tickfont"), PHONE_MIN_FONT_PX["tick"], base)
+        if spanish and axis.get("type") != "date" and not axis.get("tickformat"):
+            axis.update(exponentformat="none", separatethousands=True)
+        out[key] = axis
+    if size == "s":
+        from dashboard.figures.common import phone_layout
+
+        out = phone_layout(out)
+        out["legend"] = {**(out.get("legend") or {})}
+        out["legend"]["font"] = _font_at_least(out["legend"].get("font"), PHONE_MIN_FONT_PX["legend"], base)
+        out["annotations"] = [
+            {**note, "font": _font_at_least(note.get("font"), PHONE_MIN_FONT_PX["annotation"], base)}
+            for note in (out.get("annotations") or [])
+        ]
+    return out
 
 
 def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme: str, transparent: bool) -> bytes:
@@ -994,9 +1058,10 @@ def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme:
             layout.update(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
     if variant == "trend":  # a small figure in a tile: no legend (the caption says what is drawn), few ticks
         layout.update(showlegend=False, annotations=[], margin={"l": 38, "r": 6, "t": 6, "b": 22})
-        layout["font"] = {**(layout.get("font") or {}), "size": 11}
+        layout["font"] = {**(layout.get("font") or {}), "size": 13}  # shown about 325 px wide on a phone: 11.7 px
         for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
             layout[axis] = {**(layout[axis] or {}), "title": None, "nticks": 4}
+    layout = readable_layout(layout, size if variant != "trend" else "s", state.lang)
     width = TREND["size"][0] if variant == "trend" else SIZES[size]
     height = box_height(chart_id, size, variant)
     layout.update(width=width, height=height, autosize=False)

@@ -2,11 +2,24 @@
 per process and per client, so that a few clients asking for new views cannot take the CPU and the worker threads
 from everyone else's cheap, cached answers (issue 15: 3 clients looping new PNG `start` days kept both cores busy).
 
-Per process: at most `slots` expensive answers are built at once and at most `queue` more wait; the next one is
-answered 503 with Retry-After at once (a waiting request holds one of the worker's few threads). Per client: a token
-bucket of `burst` answers refilled at `per_minute`; above it, 429 with Retry-After. Answers found in a cache never
-count, and many requests for the same missing answer at once wait for one build (`claim`). Flask-Limiter was considered: it limits requests to a route, while only the work a request causes (a cache
-miss, known inside the view) has to be limited here.
+Per client: a token bucket of `burst` answers refilled at `per_minute`, shared by a server's workers (SharedBuckets);
+above it, 429 with Retry-After. Answers found in a cache never count, and many requests for the same missing answer
+at once wait for one build (`claim`).
+
+Per process: at most `slots` expensive answers are built at once, and the render time is shared out fairly
+(`Throttle.expensive`). Who waits, and who goes next when a slot frees:
+- a reader of a view the pages link to (a share image, a chart's default PNG, a page's first-screen SVG: `LINKED`)
+  that is not rendered yet goes first, is never refused for being busy and spends no token: the set is fixed per data
+  version, so this costs at most one render each, which the process's own warmer would have made anyway;
+- the process's warmer (`WARM`: the linked images ahead of time) and everyone else (`OTHER`) take turns;
+- among the others, at most `queue` wait, at most half of them (at least one) for one client (429 beyond), and the
+  next slot goes to the waiting client that used the least render time lately (seconds, halved every
+  USAGE_HALF_LIFE). A client arriving at a full queue takes the place of the waiting client that used the most, if
+  it used less; the one displaced is answered 503 at once.
+So one client, however fast it asks, gets its turn like the others and no more; a request that cannot be served soon
+is answered 429/503 with Retry-After at once instead of holding one of the worker's few threads.
+Flask-Limiter was considered: it limits requests to a route, while only the work a request causes (a cache miss,
+known inside the view) has to be limited here.
 """
 
 from __future__ import annotations
@@ -19,12 +32,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 
 from dashboard import settings
 
 MAX_CLIENTS = 10_000  # buckets kept (least recently seen dropped first): memory stays bounded under many addresses
 BUSY_RETRY_AFTER = 5
 SLOT_WAIT_SECONDS = 30  # a render stuck longer than this must not hold the waiting requests' threads too
+BUSY_MESSAGE = "The server is busy drawing other images; retry in a few seconds."
 PREWARM_ENVIRON_KEY = "dashboard.prewarm"  # set only by the process's own pre-warming client (no header can set it)
 
 
@@ -91,6 +106,21 @@ class SharedBuckets:
         return wait
 
 
+LINKED, WARM, OTHER = "linked", "warm", "other"  # who is waiting for a slot (see the module's docstring)
+USAGE_HALF_LIFE = 60.0  # seconds: a client's past render time counts half after a minute, a quarter after two
+OTHER_WAIT_SECONDS = 10  # the longest a request of OTHER waits for a slot before it is answered 503
+WARMER = "(warmer)"  # the client name of the process's own warming (never a real address: it has parentheses)
+
+
+@dataclass(eq=False)
+class _Waiter:
+    client: str
+    kind: str
+    seq: int
+    event: threading.Event = field(default_factory=threading.Event)
+    granted: bool = False
+
+
 class Throttle:
     def __init__(
         self, slots: int, queue: int, per_minute: float, burst: float, shared: SharedBuckets | None = None
@@ -100,12 +130,14 @@ class Throttle:
         self.rate = per_minute / 60.0
         self.burst = burst
         self._shared = shared
-        self._slot = threading.BoundedSemaphore(slots)
         self._lock = threading.Lock()
-        self._admitted = 0  # building + waiting
+        self._free = slots
+        self._waiting: list[_Waiter] = []
+        self._seq = 0
+        self._last_turn = OTHER  # WARM and OTHER alternate when both wait
+        self._usage: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client → (render seconds, when)
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._building: dict[str, threading.Event] = {}  # answers being built now, by cache key
-        self._readers_waiting = 0  # requests (not pre-warming) waiting for a slot now
 
     @classmethod
     def from_settings(cls) -> Throttle:
@@ -151,46 +183,103 @@ class Throttle:
                 del self._building[key]
         building.set()
 
-    def _acquire_slot(self, prewarm: bool) -> bool:
-        """A slot, readers first: the pre-warming loop gives the slot back and asks again at once, and a semaphore is
-        not fair (the thread that releases it wins it again before a woken waiter runs), so readers waiting for a
-        render were refused after SLOT_WAIT_SECONDS while pre-warming went on. Pre-warming now waits while a reader
-        does."""
-        if prewarm:
-            while self._readers_waiting:
-                time.sleep(0.02)
-            return self._slot.acquire(timeout=SLOT_WAIT_SECONDS)
+    # -- fair shares of the render slots (call with self._lock held) ------------------------------------------------
+    def usage(self, client: str, now: float | None = None) -> float:
+        """Render seconds `client` used lately in this process, halved every USAGE_HALF_LIFE."""
+        seconds, when = self._usage.get(client, (0.0, 0.0))
+        now = time.monotonic() if now is None else now
+        return seconds * 0.5 ** ((now - when) / USAGE_HALF_LIFE) if seconds else 0.0
+
+    def _charge(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        self._usage[client] = (self.usage(client, now) + seconds, now)
+        self._usage.move_to_end(client)
+        while len(self._usage) > MAX_CLIENTS:
+            self._usage.popitem(last=False)
+
+    def _next(self) -> _Waiter | None:
+        """Who gets a free slot: readers of linked views first (in order of arrival), then the warmer and the others
+        in turn; among the others, the client that used the least render time lately."""
+        linked = [w for w in self._waiting if w.kind == LINKED]
+        if linked:
+            return min(linked, key=lambda w: w.seq)
+        warm = [w for w in self._waiting if w.kind == WARM]
+        others = [w for w in self._waiting if w.kind == OTHER]
+        if warm and (not others or self._last_turn == OTHER):
+            return min(warm, key=lambda w: w.seq)
+        if others:
+            now = time.monotonic()
+            return min(others, key=lambda w: (self.usage(w.client, now), w.seq))
+        return None
+
+    def _grant(self) -> None:
+        while self._free > 0:
+            waiter = self._next()
+            if waiter is None:
+                return
+            self._waiting.remove(waiter)
+            self._free -= 1
+            waiter.granted = True
+            if waiter.kind != LINKED:
+                self._last_turn = waiter.kind
+            waiter.event.set()
+
+    def _join(self, client: str, kind: str) -> _Waiter | None:
+        """A slot now (None), a place in the queue (the waiter), or Refused."""
         with self._lock:
-            self._readers_waiting += 1
-        try:
-            return self._slot.acquire(timeout=SLOT_WAIT_SECONDS)
-        finally:
-            with self._lock:
-                self._readers_waiting -= 1
+            if self._free > 0 and not self._waiting:
+                self._free -= 1
+                if kind != LINKED:
+                    self._last_turn = kind
+                return None
+            if kind == OTHER:
+                others = [w for w in self._waiting if w.kind == OTHER]
+                if sum(w.client == client for w in others) >= max(1, self.queue // 2):
+                    raise Refused(
+                        429, BUSY_RETRY_AFTER, "An image for your address is already waiting to be drawn; retry later."
+                    )
+                if len(others) >= self.queue:
+                    now = time.monotonic()
+                    heaviest = max(others, key=lambda w: (self.usage(w.client, now), w.seq), default=None)
+                    if heaviest is None or self.usage(client, now) >= self.usage(heaviest.client, now):
+                        raise Refused(503, BUSY_RETRY_AFTER, BUSY_MESSAGE)
+                    self._waiting.remove(heaviest)  # a client that used less render time takes its place
+                    heaviest.event.set()  # not granted: answered 503 (_wait)
+            self._seq += 1
+            waiter = _Waiter(client, kind, self._seq)
+            self._waiting.append(waiter)
+            self._grant()
+            return None if waiter.granted else waiter
+
+    def _wait(self, waiter: _Waiter) -> None:
+        waiter.event.wait(OTHER_WAIT_SECONDS if waiter.kind == OTHER else SLOT_WAIT_SECONDS)
+        with self._lock:
+            if waiter.granted:
+                return
+            if waiter in self._waiting:
+                self._waiting.remove(waiter)
+        raise Refused(503, BUSY_RETRY_AFTER, BUSY_MESSAGE)
+
+    def _leave(self, client: str, seconds: float) -> None:
+        with self._lock:
+            self._charge(client, seconds)
+            self._free += 1
+            self._grant()
 
     @contextmanager
-    def expensive(self, client: str, prewarm: bool = False) -> Iterator[None]:
+    def expensive(self, client: str, prewarm: bool = False, linked: bool = False) -> Iterator[None]:
         """Hold one of the process's slots while building an expensive answer (raise Refused when not allowed).
-        The process's own pre-warming waits for a slot and is never limited per client."""
-        if not prewarm:
-            if client != LOCAL:
-                self._take_token(client)
-            with self._lock:
-                if self._admitted >= self.slots + self.queue:
-                    admitted = False
-                else:
-                    self._admitted += 1
-                    admitted = True
-            if not admitted:  # the token stays spent: a client that ignores Retry-After runs out of them
-                raise Refused(503, BUSY_RETRY_AFTER, "The server is busy drawing other images; retry in a few seconds.")
+        `prewarm`: the process's own warmer (in its own thread, never limited per client); `linked`: a reader of a
+        view the pages link to, not rendered yet (first in line, never limited per client)."""
+        kind = WARM if prewarm else LINKED if linked else OTHER
+        client = WARMER if kind == WARM else client
+        if kind == OTHER and client != LOCAL:
+            self._take_token(client)  # the token stays spent if refused below: ignoring Retry-After costs tokens
+        waiter = self._join(client, kind)
+        if waiter is not None:
+            self._wait(waiter)
+        started = time.monotonic()
         try:
-            if not self._acquire_slot(prewarm):
-                raise Refused(503, BUSY_RETRY_AFTER, "The server is busy drawing other images; retry in a few seconds.")
-            try:
-                yield
-            finally:
-                self._slot.release()
+            yield
         finally:
-            if not prewarm:  # pre-warming runs in its own thread: it takes a slot, never one of the server's threads
-                with self._lock:
-                    self._admitted -= 1
+            self._leave(client, time.monotonic() - started)

@@ -92,6 +92,20 @@ def post_fork(server, worker):
         libc.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
+# Each worker examines data/ every DATA_WATCH_SECONDS through its own /healthz (in-process), so a refresh is loaded
+# within seconds and its linked images are rendered again at once, before readers ask (dashboard/serving.py).
+DATA_WATCH_SECONDS = 5.0
+
+
+def post_worker_init(worker):
+    """In each worker, once its app is loaded: the data watcher (a new data version → its linked images re-rendered)."""
+    from dashboard import serving
+
+    app = worker.wsgi
+    if hasattr(app, "test_client") and hasattr(app, "extensions"):  # the Flask app of dashboard.wsgi:server
+        serving.watch_data(app, DATA_WATCH_SECONDS)
+
+
 def post_request(worker, req, environ, resp):
     """After an answer of more than LARGE_ANSWER_BYTES: free pages back to the system (a few ms, rare)."""
     libc = getattr(worker, "libc", None)

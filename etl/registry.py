@@ -23,6 +23,7 @@ SOURCE_IDS: tuple[str, ...] = (
     "curated",
     "une_archive",
     "une_cubadebate",
+    "une_outlets",  # secondary live source of the UNE note: before une_daily, which merges it
     "havana_outages",
     "electricity_demand_by_source",
     "oil_supply",

@@ -4,7 +4,7 @@ The full Bootstrap 5.3.9 (232 KB, 35 KB compressed) blocked the first paint of e
 alone took a second (issue 18). This keeps every rule without a class (the reboot: elements, :root variables), and of
 the others the selectors whose classes all occur in the site's code (every word of every string in dashboard/*.py,
 dashboard/**/*.py and the site's own scripts): what a page can ever put in its markup. A class used only in a new
-file is found when the subset is rebuilt; tests/test_static_first.py fails while a class the code uses is missing.
+file is found when the subset is rebuilt; tests/browser/test_static_first.py fails while a class the code uses is missing.
 
 Run: python scripts/bootstrap_subset.py [--check]   (--check: exit 1 if the committed subset is out of date)
 """

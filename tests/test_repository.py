@@ -1,5 +1,5 @@
-"""Promises about the code as a whole: no import cycle in `dashboard/` or `etl/`, and CI runs the README's test
-command.
+"""Promises about the code as a whole: no import cycle in `dashboard/` or `etl/` (nor inside the claims engine,
+`etl/claims/`), and CI runs the README's test command.
 
 Imports are read with `ast` (nothing is imported or run): module-level ones and those inside functions, since an
 import moved into a function to dodge a cycle is still a cycle. Imports under `if TYPE_CHECKING:` are left out.
@@ -8,6 +8,7 @@ import moved into a function to dodge a cycle is still a cycle. Imports under `i
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,6 +112,27 @@ def test_dashboard_and_etl_have_no_import_cycle():
     )
 
 
+def test_the_claims_engine_imports_point_one_way():
+    """`etl/claims/` was cut from one module whose sections imported each other: its modules form no cycle among
+    themselves, and the engine sits below what runs it (no dashboard, no source but the base contract)."""
+    graph = import_graph(ROOT)
+    engine = {name: targets for name, targets in graph.items() if name.startswith("etl.claims.")}
+    assert engine, "etl/claims has no modules"
+    inside = {name: {t for t in targets if t in engine} for name, targets in engine.items()}
+    assert not cycles(inside), cycles(inside)
+    upward = {
+        name: sorted(t for t in targets if t.startswith(("dashboard", "etl.sources")) and t != "etl.sources.base")
+        for name, targets in engine.items()
+    }
+    assert not any(upward.values()), {name: found for name, found in upward.items() if found}
+
+
+def test_claims_engine_modules_stay_small():
+    """One concern per module: none of `etl/claims/` over 500 lines."""
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in (ROOT / "etl" / "claims").glob("*.py")}
+    assert all(n <= 500 for n in sizes.values()), sizes
+
+
 def test_the_cycle_check_finds_cycles_direct_relative_and_inside_functions(tmp_path):
     pkg = tmp_path / "dashboard"
     (pkg / "sub").mkdir(parents=True)
@@ -137,3 +159,19 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     command = next(line for line in readme.splitlines() if line.startswith("python3.11 -m venv") and "pytest" in line)
     assert command in ci.splitlines()
+
+
+def test_tests_mirror_the_code():
+    """Tests live beside what they protect: tests/etl, tests/dashboard, tests/http (the app over HTTP),
+    tests/browser (real Chromium); only promises about the whole repository stay at the root. Names say what is
+    protected, not which issue asked for it."""
+    tests = ROOT / "tests"
+    loose = sorted(p.name for p in tests.glob("test_*.py") if p.name != "test_repository.py")
+    assert loose == []
+    folders = {p.parent.name for p in tests.rglob("test_*.py") if p.parent != tests}
+    assert folders <= {"etl", "dashboard", "http", "browser"}
+    assert all((tests / f / "__init__.py").exists() for f in folders)
+    named_after_issues = [
+        p.name for p in tests.rglob("test_*.py") if re.search(r"issue|\d{2,}|hardening|_unit\b", p.stem)
+    ]
+    assert named_after_issues == []

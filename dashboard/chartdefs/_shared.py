@@ -7,26 +7,32 @@ import pandas as pd
 
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.common import wrap
-from dashboard.i18n import fmt_date, fmt_num, source_text, t
+from dashboard.i18n import LANGS, fmt_date, fmt_num, source_text, t
 
 WORLD_CODE = "OWID_WRL"
-COUNTRY_NAMES_ES = {
-    "Cuba": "Cuba",
-    "Dominican Republic": "República Dominicana",
-    "Jamaica": "Jamaica",
-    "Haiti": "Haití",
-    "Puerto Rico": "Puerto Rico",
-    "Trinidad and Tobago": "Trinidad y Tobago",
-    "Mexico": "México",
-    "Brazil": "Brasil",
-    "Venezuela": "Venezuela",
-    "United States": "Estados Unidos",
-    "World": "Mundo",
+COUNTRY_KEYS = {  # country names as the data write them (in English) → their key in the catalogue (dashboard/i18n.py)
+    "Cuba": "country_cuba",
+    "Dominican Republic": "country_dominican_republic",
+    "Jamaica": "country_jamaica",
+    "Haiti": "country_haiti",
+    "Puerto Rico": "country_puerto_rico",
+    "Trinidad and Tobago": "country_trinidad_and_tobago",
+    "Mexico": "country_mexico",
+    "Brazil": "country_brazil",
+    "Venezuela": "country_venezuela",
+    "United States": "country_united_states",
+    "World": "country_world",
 }
 
 
 def country_label(name: str, lang: str) -> str:
-    return COUNTRY_NAMES_ES.get(name, name) if lang == "es" else name
+    """A country in the reader's language; a name the catalogue does not know stays as the data write it."""
+    return t(COUNTRY_KEYS[name], lang) if name in COUNTRY_KEYS else name
+
+
+def in_every_language(key: str) -> dict[str, str]:
+    """A catalogue entry in every language, for what takes a mapping of languages (a chart's `ChartSpec.title`)."""
+    return {lang: t(key, lang) for lang in LANGS}
 
 
 def with_codes(df: pd.DataFrame) -> pd.DataFrame:

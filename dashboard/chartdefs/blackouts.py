@@ -740,21 +740,22 @@ def calendar_frame(days: Days) -> pd.DataFrame:
 
 def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -> Draft:
     """Months across, days of the month down, colour = share of demand cut (Cividis: readable with colour
-    blindness; darker = worse), the value in the hover and the table. Square markers of a scatter trace (not a
-    heatmap), so the small plotly.js bundle of embeds can draw it."""
+    blindness; darker = worse), the value in the hover and the table. Each day is a bar one day tall and most of a
+    month wide (not a heatmap, which the small plotly.js bundle of embeds lacks; not a marker of fixed pixels, which
+    overlapped its neighbours into smears on a phone): a tile scales with the axis, so a blank day stays visible."""
     if d.empty:
         return empty_figure(frame, no_data_text)
     fig = base_figure(frame, height=520)
-    months = max(d["month"].nunique(), 1)
+    tile_ms = 26 * 86_400_000  # of a month's ~30 days: a thin gap between months at every width
     fig.add_trace(
         trace(
-            "scatter",
-            x=d["month"],
-            y=d["day"],
-            mode="markers",
+            "bar",
+            x=d["month"] + pd.Timedelta(days=15),
+            y=np.full(len(d), 0.86),
+            base=(d["day"].astype("float64") - 0.43).round(2).tolist(),  # a list: plotly sends `base` as one
+            width=np.full(len(d), tile_ms),
             marker={
-                "symbol": "square",
-                "size": max(4, min(11, int(700 / months))),
+                "line": {"width": 0},
                 "color": d["peak_share_of_demand_cut_pct"],
                 "colorscale": CIVIDIS,
                 "reversescale": True,
@@ -767,6 +768,7 @@ def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -
             showlegend=False,
         )
     )
+    fig.update_layout(bargap=0, barmode="overlay")
     fig.update_yaxes(
         range=[31.6, 0.4],
         showgrid=False,
@@ -775,20 +777,29 @@ def make_calendar(d: pd.DataFrame, frame: Frame, lang: str, no_data_text: str) -
         title={"text": "day of month" if lang == "en" else "día del mes", "font": {"size": 12}},
     )
     # The axis ends with the last month drawn (plotly pads a date axis of markers by weeks past the data).
-    half_month = pd.Timedelta(days=16)
-    fig.update_xaxes(showgrid=False, range=[d["month"].min() - half_month, d["month"].max() + half_month])
+    fig.update_xaxes(
+        showgrid=False,
+        tickangle=0,
+        tickformat="%Y",  # years only: "ene 2023ene 2024…" ran together on a phone (graphics review, round 4)
+        dtick="M12",
+        tick0="2020-01-01",
+        range=[d["month"].min() - pd.Timedelta(days=3), d["month"].max() + pd.Timedelta(days=33)],
+    )
     return fig
 
 
 def _calendar(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     days = days_in_period(store, state)
-    title = {"en": "Calendar of daily severity", "es": "Calendario de la gravedad diaria"}
+    title = {
+        "en": "Share of peak demand planned to be cut, day by day",
+        "es": "Parte de la demanda pico que se planificó cortar, día a día",
+    }
     subtitle = {
-        "en": "Share of peak demand planned to be cut, each day (darker = more of the country without power;"
-        " blank = no figure that day)",
-        "es": "Parte de la demanda pico que se planificó cortar cada día (más oscuro = más país sin corriente;"
-        " en blanco = sin cifra ese día)",
+        "en": "%, UNE forecast for the evening peak; darker = more of the country without power; blank = no figure"
+        " that day",
+        "es": "%, previsión de la UNE para el pico nocturno; más oscuro = más país sin corriente; en blanco = sin"
+        " cifra ese día",
     }
     fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
     d = calendar_frame(days)
@@ -903,7 +914,8 @@ def _forecast_error(store: DataStore, state: ChartState) -> ChartView:
             y=error,
             mode="markers",
             name=t("une_forecast_day", lang),
-            marker={"size": 5, "color": "rgba(0,114,178,0.40)", "line": {"width": 0}},
+            # Light dots, so that the monthly medians over them stay readable on a phone (graphics review, round 1)
+            marker={"size": 5, "color": "rgba(0,114,178,0.28)", "line": {"width": 0}},
             customdata=np.column_stack([forecast, reported]),
             hovertemplate="%{x|%Y-%m-%d}: %{y:+,.0f} MW<br>" + hover_pair + "<extra></extra>",
         )
@@ -924,7 +936,7 @@ def _forecast_error(store: DataStore, state: ChartState) -> ChartView:
                 y=ys,
                 mode="lines",
                 name=t("une_forecast_median_few" if thin else "une_forecast_median", lang, days=MIN_MEDIAN_DAYS),
-                line={"color": PALETTE[3], "width": 1.5 if thin else 3, "dash": "dot" if thin else "solid"},
+                line={"color": PALETTE[3], "width": 2 if thin else 4, "dash": "dot" if thin else "solid"},
                 customdata=monthly["days"][months],
                 hovertemplate="%{x|%Y-%m}: %{y:+,.0f} MW, " + median_hover + "<extra></extra>",
             )
@@ -1039,7 +1051,12 @@ for chart_id, builder, en, es in (
         "Horas estimadas sin corriente por día",
     ),
     ("une-units-out", _units_out, "Thermal units out of service", "Unidades térmicas fuera de servicio"),
-    ("une-calendar", _calendar, "Calendar of daily severity", "Calendario de la gravedad diaria"),
+    (
+        "une-calendar",
+        _calendar,
+        "Share of peak demand planned to be cut, day by day",
+        "Parte de la demanda pico que se planificó cortar, día a día",
+    ),
     ("une-forecast-error", _forecast_error, t("une_forecast_card", "en"), t("une_forecast_card", "es")),
 ):
     register(

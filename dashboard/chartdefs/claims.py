@@ -84,6 +84,9 @@ WORDS = {
         "left_out": "Not drawn (another unit; shown in the table): {names}.",
         "more_sources": "and {n} more sources, listed with the chart",
         "in_english": "(original in English)",
+        "translated": "(our translation)",
+        "context_from": "context from {n} more publishers, listed on the claim's page",
+        "context_from_one": "context from 1 more publisher, listed on the claim's page",
     },
     "es": {
         "context": "(contexto, fuera del periodo de la afirmación)",
@@ -108,6 +111,9 @@ WORDS = {
         "left_out": "No se dibuja (otra unidad; figura en la tabla): {names}.",
         "more_sources": "y {n} fuentes más, enumeradas junto al gráfico",
         "in_english": "(original en inglés)",
+        "translated": "(traducción propia del inglés)",
+        "context_from": "contexto de {n} fuentes más, citadas en la página de la afirmación",
+        "context_from_one": "contexto de 1 fuente más, citada en la página de la afirmación",
     },
 }
 SOURCES_SHORT = 3  # publishers named in an image or embed; the rest as "+N more" (all listed with the chart)
@@ -357,9 +363,12 @@ def left_out_note(claim: dict[str, Any], lang: str) -> list[str]:
     main, second, _, _ = panels(data)
     drawn = {id(r) for r in main + second}
     undrawable = [r for r in data.rows if not drawable(r) and is_number(r.get("value"))]
+    # Named with their publishers and unit: a series can be drawn in one unit and left out in another (press reports
+    # of hours a day drawn, of hours in total not), so "press reports … not drawn" alone would contradict the key.
     names = list(
         dict.fromkeys(
-            ((r.get("series_es") if lang == "es" else None) or r.get("series", ""))
+            f"{(r.get('series_es') if lang == 'es' else None) or r.get('series', '')} "
+            f"({publisher_text(str(r.get('publisher') or ''), lang)}, {unit_label(r.get('unit'), lang)})"
             for r in left + undrawable
             if id(r) not in drawn
         )
@@ -428,7 +437,8 @@ def claim_as_of(claim: dict[str, Any], rows: list[dict[str, Any]]) -> str:
 def short_source_line(claim: dict[str, Any], rows: list[dict[str, Any]], as_of: str, lang: str) -> str:
     """'Data as of 28 February 2026 · Source: A; B; C +4 more': the date first, then the publishers of the evidence
     rows (all rows' when none is evidence), at most SOURCES_SHORT of them, so it fits a phone and is never cut."""
-    evidence = [r for r in rows if r.get("role") == "evidence"] or rows
+    drawn = [r for r in rows if drawable(r)] or rows  # credit what the image draws, not rows left to the table
+    evidence = [r for r in drawn if r.get("role") == "evidence"] or drawn
     names = [n for n in dict.fromkeys(str(r.get("publisher") or "").strip() for r in evidence) if n]
     if not names:
         names = [n for n in dict.fromkeys(str(r.get("publisher") or "") for r in claim.get("ratios") or []) if n]
@@ -436,6 +446,17 @@ def short_source_line(claim: dict[str, Any], rows: list[dict[str, Any]], as_of: 
     text = "; ".join(names[:SOURCES_SHORT])
     if len(names) > SOURCES_SHORT:
         text += " " + WORDS[lang]["more"].format(n=len(names) - SOURCES_SHORT)
+
+    # Every publisher drawn is credited: those of the context marks are counted (as organisations: "14ymedio" and
+    # "14ymedio (estimate by …)" are one), and listed on the claim's page.
+    def org(name: str) -> str:
+        return name.split(" (")[0].strip()
+
+    others = {org(str(r.get("publisher") or "")) for r in drawn if str(r.get("publisher") or "").strip()}
+    others -= {org(n) for n in names}
+    if others and text:
+        key = "context_from_one" if len(others) == 1 else "context_from"
+        text += "; " + WORDS[lang][key].format(n=len(others))
     parts = []
     undated = not claim.get("as_of") and not any(drawable(r) for r in rows)
     if as_of:  # a list of items has no observation date: say when it was checked, not "data as of"
@@ -467,7 +488,11 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     data = evidence_input(claim, lang)
     words = WORDS[lang]
     unit = evidence_words(claim, lang).units.get(data.unit) or unit_label(data.unit, lang)
-    quote = f"“{short_quote(claim.get('quote', ''))}”" + (f" {words['in_english']}" if lang == "es" else "")
+    translated = claim.get(f"quote_{lang}") if lang != "en" else None
+    quote = f"“{short_quote(translated or claim.get('quote', ''))}” " + (
+        words["translated"] if translated else words["in_english"] if lang == "es" else ""
+    )
+    quote = quote.rstrip()
     # The title says the finding in plain words (the claim's page has the quote as its heading); an image or embed
     # travels alone, so its subtitle carries the quote, the unit, the period and how the claim is drawn.
     title = claim.get(f"finding_{lang}") or quote
@@ -488,7 +513,8 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
         subtitle += ". " + words["off_scale"].format(what=what)
     refs = evidence_refs(claim, lang)
     as_of = claim_as_of(claim, data.rows)
-    line = short_source_line(claim, data.rows, as_of, lang)
+    main, second, _, _ = panels(data)
+    line = short_source_line(claim, main + second_panel_rows(data, second)[0] or data.rows, as_of, lang)
     # An image travels without the notes under the chart: the one a reader needs to read a mark right goes in.
     image_line = " · ".join([line, *uncounted_ratio_note(claim, lang)])
     frame = Frame(title, subtitle, wrap(image_line, 110), lang)

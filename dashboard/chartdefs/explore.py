@@ -5,165 +5,61 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
-from dashboard.chartdefs._shared import WORLD_CODE, country_label, filter_period, no_data, source_line, sources_for
+from dashboard.chartdefs._shared import (
+    WORLD_CODE,
+    country_label,
+    filter_period,
+    in_every_language,
+    no_data,
+    source_line,
+    sources_for,
+)
 from dashboard.chartdefs.generation import MID_YEAR, at_mid_year, with_mid_year
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_lines
 from dashboard.figures.common import Frame, rows_with_values
-from dashboard.i18n import fmt_date, fmt_num
+from dashboard.i18n import STRINGS, fmt_date, fmt_num, t
 
 DEFAULT_TABLE = "owid_energy"
 DEFAULT_SERIES = "oil_share_of_electricity_pct"
 TIME_COLUMNS = ("year", "date")
 
-# Every explorable series and dataset in words, in both languages: the title and subtitle of a chart that travels
-# alone (embed, PNG) name the measure, the place and the period, never a column name.
-SERIES_NAMES: dict[str, tuple[str, str]] = {
-    "electricity_demand_twh": ("Electricity demand", "Demanda de electricidad"),
-    "electricity_demand_per_capita_mwh": ("Electricity demand per person", "Demanda de electricidad por persona"),
-    "carbon_intensity_gco2_per_kwh": ("Carbon intensity of electricity", "Intensidad de carbono de la electricidad"),
-    "carbon_intensity_of_electricity_gco2_per_kwh": (
-        "Carbon intensity of electricity",
-        "Intensidad de carbono de la electricidad",
-    ),
-    "usd_cup_informal": ("Informal exchange rate, pesos per US dollar", "Tasa informal, pesos por dólar"),
-    "eur_cup_informal": ("Informal exchange rate, pesos per euro", "Tasa informal, pesos por euro"),
-    "usd_cup_official": ("Official exchange rate, pesos per US dollar", "Tasa oficial, pesos por dólar"),
-    "block": ("Blackout block number", "Número de bloque de apagones"),
-    "estimated_outage_hours": ("Estimated outage hours", "Horas de apagón estimadas"),
-    "days_covered": ("Days covered", "Días cubiertos"),
-    "outage_hours_per_day": ("Estimated outage hours per day", "Horas de apagón estimadas por día"),
-    "declared_affectations": ("Declared outages", "Afectaciones declaradas"),
-    "mentions": ("Mentions", "Menciones"),
-    "gross_generation_gwh": ("Gross electricity generation", "Generación bruta de electricidad"),
-    "population": ("Population", "Población"),
-    "electricity_generation_twh": ("Electricity generation", "Generación de electricidad"),
-    "per_capita_electricity_kwh": ("Electricity generation per person", "Generación de electricidad por persona"),
-    "oil_electricity_twh": ("Electricity generated from oil", "Electricidad generada con petróleo"),
-    "gas_electricity_twh": ("Electricity generated from gas", "Electricidad generada con gas"),
-    "coal_electricity_twh": ("Electricity generated from coal", "Electricidad generada con carbón"),
-    "fossil_electricity_twh": (
-        "Electricity generated from fossil fuels",
-        "Electricidad generada con combustibles fósiles",
-    ),
-    "renewables_electricity_twh": ("Electricity generated from renewables", "Electricidad generada con renovables"),
-    "solar_electricity_twh": ("Electricity generated from solar", "Electricidad solar"),
-    "wind_electricity_twh": ("Electricity generated from wind", "Electricidad eólica"),
-    "hydro_electricity_twh": ("Electricity generated from hydropower", "Electricidad hidráulica"),
-    "biofuel_electricity_twh": ("Electricity generated from bioenergy", "Electricidad generada con bioenergía"),
-    "nuclear_electricity_twh": ("Electricity generated from nuclear power", "Electricidad nuclear"),
-    "oil_share_of_electricity_pct": (
-        "Share of electricity generated from oil",
-        "Parte de la electricidad generada con petróleo",
-    ),
-    "fossil_share_of_electricity_pct": (
-        "Share of electricity generated from fossil fuels",
-        "Parte de la electricidad generada con combustibles fósiles",
-    ),
-    "renewables_share_of_electricity_pct": (
-        "Share of electricity generated from renewables",
-        "Parte de la electricidad generada con renovables",
-    ),
-    "primary_energy_consumption_twh": ("Primary energy consumption", "Consumo de energía primaria"),
-    "oil_consumption_twh": ("Primary energy consumption from oil", "Consumo de energía primaria de petróleo"),
-    "oil_production_twh": ("Oil production (energy content)", "Producción de petróleo (contenido energético)"),
-    "oil_share_of_primary_energy_pct": ("Oil's share of primary energy", "Parte del petróleo en la energía primaria"),
-    "capacity_mw": ("Capacity of floating power plants", "Capacidad de las centrales flotantes"),
-    "value": ("Value", "Valor"),
-    "international_visitors": ("International visitors", "Visitantes internacionales"),
-    "peak_availability_mw": ("Available capacity at the evening peak", "Disponibilidad en el pico nocturno"),
-    "peak_demand_mw": ("Demand at the evening peak", "Demanda en el pico nocturno"),
-    "peak_deficit_mw": ("Deficit at the evening peak", "Déficit en el pico nocturno"),
-    "peak_affectation_mw": ("Planned load cut at the evening peak", "Afectación prevista en el pico nocturno"),
-    "prev_day_max_affectation_mw": ("Largest load cut of the previous day", "Máxima afectación del día anterior"),
-    "morning_availability_mw": ("Available capacity in the morning", "Disponibilidad por la mañana"),
-    "morning_demand_mw": ("Demand in the morning", "Demanda por la mañana"),
-    "morning_affected_mw": ("Load cut in the morning", "Afectación por la mañana"),
-    "midday_affectation_mw": ("Planned load cut for the daytime", "Afectación prevista para el día"),
-    "thermal_limitations_mw": ("Thermal capacity limited", "Limitaciones en la generación térmica"),
-    "distributed_generation_out_mw": (
-        "Distributed generation out of service",
-        "Generación distribuida fuera de servicio",
-    ),
-    "distributed_generation_out_of_fuel_plants": (
-        "Distributed generation plants out of fuel",
-        "Centrales de generación distribuida sin combustible",
-    ),
-    "distributed_generation_out_of_fuel_mw": (
-        "Distributed generation out of fuel",
-        "Generación distribuida sin combustible",
-    ),
-    "lubricant_unavailable_mw": ("Capacity down for lack of lubricant", "Capacidad parada por falta de lubricante"),
-    "out_of_fuel_mw": ("Capacity down for lack of fuel", "Capacidad parada por falta de combustible"),
-    "solar_parks_new": ("New solar parks", "Parques solares nuevos"),
-    "solar_energy_mwh": ("Energy from solar parks", "Energía de los parques solares"),
-    "solar_max_power_mw": ("Peak output of solar parks", "Potencia máxima de los parques solares"),
-    "peak_share_of_demand_cut_pct": ("Share of peak demand cut", "Parte de la demanda pico cortada"),
-    "estimated_outage_hours_per_day_low": (
-        "Hours without power per day, estimate (low end)",
-        "Horas sin corriente por día, estimación (extremo bajo)",
-    ),
-    "estimated_outage_hours_per_day_central": (
-        "Hours without power per day, estimate",
-        "Horas sin corriente por día, estimación",
-    ),
-    "estimated_outage_hours_per_day_high": (
-        "Hours without power per day, estimate (high end)",
-        "Horas sin corriente por día, estimación (extremo alto)",
-    ),
-    "thermal_units_out_of_service": ("Thermal units out of service", "Unidades térmicas fuera de servicio"),
-    "unit": ("Unit", "Unidad"),
-}
-TABLE_NAMES: dict[str, tuple[str, str]] = {
-    "electricity_demand_by_source": ("Electricity demand, by publisher", "Demanda de electricidad, por fuente"),
-    "ember_yearly": ("Ember yearly electricity data", "Datos anuales de electricidad de Ember"),
-    "exchange_rate": ("Exchange rates of the Cuban peso", "Tasas de cambio del peso cubano"),
-    "havana_block_outages": (
-        "Havana blackout blocks (third-party estimate)",
-        "Bloques de apagones de La Habana (estimación de terceros)",
-    ),
-    "onei_generation": ("Electricity generation in Cuba (ONEI)", "Generación de electricidad en Cuba (ONEI)"),
-    "owid_energy": ("Our World in Data energy dataset", "Datos de energía de Our World in Data"),
-    "powerships": ("Floating power plants in Cuba", "Centrales eléctricas flotantes en Cuba"),
-    "reference_facts": ("Reference facts", "Datos de referencia"),
-    "tourism_visitors": ("International visitors to Cuba", "Visitantes internacionales a Cuba"),
-    "une_daily": ("UNE daily notes", "Notas diarias de la UNE"),
-    "une_notes_archive": ("Archived UNE daily notes", "Archivo de notas diarias de la UNE"),
-    "une_press_points": ("UNE figures reported by other outlets", "Cifras de la UNE publicadas por otros medios"),
-    "une_rejected_values": ("Values rejected as implausible", "Valores descartados por inverosímiles"),
-    "une_unit_outages": ("Thermal units out of service", "Unidades térmicas fuera de servicio"),
-}
-UNIT_NAMES_ES = {
-    "people": "personas",
-    "persons": "personas",
-    "hours": "horas",
-    "hours per day": "horas por día",
-    "MWh per person": "MWh por persona",
-    "kWh per person": "kWh por persona",
-    "CUP per USD": "CUP por USD",
-    "CUP per EUR": "CUP por EUR",
+# Every explorable series and dataset in words, in both languages, is in the catalogue (dashboard/i18n.py) under
+# `explore_series_<column>` and `explore_table_<table>`: the title and subtitle of a chart that travels alone (embed,
+# PNG) name the measure, the place and the period, never a column name.
+SERIES_KEY = "explore_series_{}"
+TABLE_KEY = "explore_table_{}"
+UNIT_KEYS = {  # units as the package writes them → their key in the catalogue
+    "people": "explore_unit_people",
+    "persons": "explore_unit_persons",
+    "hours": "explore_unit_hours",
+    "hours per day": "explore_unit_hours_per_day",
+    "MWh per person": "explore_unit_mwh_per_person",
+    "kWh per person": "explore_unit_kwh_per_person",
+    "CUP per USD": "explore_unit_cup_per_usd",
+    "CUP per EUR": "explore_unit_cup_per_eur",
 }
 
 
 def series_name(series: str, field: dict, lang: str) -> str:
     """The measure in words (never the column name)."""
-    if series in SERIES_NAMES:
-        return SERIES_NAMES[series][0 if lang == "en" else 1]
+    key = SERIES_KEY.format(series)
+    if key in STRINGS:
+        return t(key, lang)
     text = field.get("description") or series.replace("_", " ").capitalize()
-    return text if lang == "en" else f"{text} (en inglés)"
+    return t("explore_series_untranslated", lang, text=text)
 
 
 def _place_names(df: pd.DataFrame, entity_col: str | None, table: str, lang: str) -> str:
     if entity_col and "country" in df.columns and len(df):
         names = [country_label(c, lang) for c in dict.fromkeys(df["country"])]
     elif table.startswith("havana"):
-        names = ["Havana" if lang == "en" else "La Habana"]
+        names = [t("explore_place_havana", lang)]
     else:
         names = ["Cuba"]
     if len(names) > 4:
-        names = [*names[:3], f"{len(names) - 3} {'more' if lang == 'en' else 'más'}"]
-    joiner = " and " if lang == "en" else " y "
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
+        names = [*names[:3], t("explore_places_more", lang, n=len(names) - 3)]
+    return names[0] if len(names) == 1 else t("explore_places_and", lang, names=", ".join(names[:-1]), last=names[-1])
 
 
 def _when(value: object, time_col: str, lang: str) -> str:
@@ -234,13 +130,14 @@ def _explore(store: DataStore, state: ChartState) -> ChartView:
     places = _place_names(df, entity_col, table, lang)
     lead = measure[:1].lower() + measure[1:]
     title = f"{places}: {lead}"
-    unit_words = UNIT_NAMES_ES.get(unit, unit) if lang == "es" else unit
-    dataset = TABLE_NAMES.get(table, (str(res.get("title", table)),) * 2)[0 if lang == "en" else 1]
+    unit_words = t(UNIT_KEYS[unit], lang) if unit in UNIT_KEYS else unit
+    table_key = TABLE_KEY.format(table)
+    dataset = t(table_key, lang) if table_key in STRINGS else str(res.get("title", table))
     period = ""
     if len(df):
         first, last = _when(df[time_col].min(), time_col, lang), _when(df[time_col].max(), time_col, lang)
         period = first if first == last else f"{first}–{last}" if time_col == "year" else f"{first} – {last}"
-    unit_title = {"en": "Per cent", "es": "Porcentaje"}[lang] if unit == "%" else unit_words
+    unit_title = t("explore_unit_per_cent", lang) if unit == "%" else unit_words
     subtitle = "; ".join(p for p in (unit_title, period, dataset) if p)
     sources = sources_for(store, table)
     as_of = _when(df[time_col].max(), time_col, lang) if len(df) else ""
@@ -280,12 +177,12 @@ def _explore(store: DataStore, state: ChartState) -> ChartView:
         ]
         if len(values) == 1:
             _, value, when = values[0]
-            on = ("on" if lang == "en" else "el") if time_col == "date" else ("in" if lang == "en" else "en")
-            summary = f"{places}, {lead}: {value} {on} {when}."
+            key = "explore_summary_on_date" if time_col == "date" else "explore_summary_in_year"
+            summary = t(key, lang, places=places, measure=lead, value=value, when=when)
         else:
             shown = "; ".join(f"{g} {v} ({w})" for g, v, w in values[:4])
             more = f"; +{len(values) - 4}" if len(values) > 4 else ""
-            summary = (f"Latest {lead}: " if lang == "en" else f"Último dato, {lead}: ") + shown + more + "."
+            summary = t("explore_summary_latest", lang, measure=lead, values=shown + more)
     else:
         summary = no_data(lang)
     return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of)
@@ -301,6 +198,6 @@ register(
         country_choices=entity_choices,
         series_choices=numeric_series,
         table_choices=explorable_tables,
-        title={"en": "Explore the data", "es": "Explorar los datos"},
+        title=in_every_language("explore_card_title"),
     )
 )

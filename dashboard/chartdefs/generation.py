@@ -15,6 +15,7 @@ from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
 from dashboard.chartdefs._shared import (
     country_label,
     filter_period,
+    in_every_language,
     no_data,
     owid_columns,
     owid_country_choices,
@@ -35,30 +36,20 @@ from dashboard.figures.common import (
     wrap,
     year_midpoints,
 )
-from dashboard.i18n import fmt_num
+from dashboard.i18n import fmt_num, t
 
 PAGE = "/generation"
 PEERS = ("CUB", "DOM", "JAM", "MEX", "OWID_WRL")
 
-SOURCES_EN = {
-    "oil_electricity_twh": "Oil",
-    "gas_electricity_twh": "Gas",
-    "coal_electricity_twh": "Coal",
-    "solar_electricity_twh": "Solar",
-    "wind_electricity_twh": "Wind",
-    "hydro_electricity_twh": "Hydro",
-    "biofuel_electricity_twh": "Bioenergy",
-    "nuclear_electricity_twh": "Nuclear",
-}
-SOURCES_ES = {
-    "oil_electricity_twh": "Petróleo",
-    "gas_electricity_twh": "Gas",
-    "coal_electricity_twh": "Carbón",
-    "solar_electricity_twh": "Solar",
-    "wind_electricity_twh": "Eólica",
-    "hydro_electricity_twh": "Hidráulica",
-    "biofuel_electricity_twh": "Bioenergía",
-    "nuclear_electricity_twh": "Nuclear",
+SOURCES = {  # OWID's generation columns, in stacking order → the source's name key in the catalogue
+    "oil_electricity_twh": "generation_source_oil",
+    "gas_electricity_twh": "generation_source_gas",
+    "coal_electricity_twh": "generation_source_coal",
+    "solar_electricity_twh": "generation_source_solar",
+    "wind_electricity_twh": "generation_source_wind",
+    "hydro_electricity_twh": "generation_source_hydro",
+    "biofuel_electricity_twh": "generation_source_bioenergy",
+    "nuclear_electricity_twh": "generation_source_nuclear",
 }
 
 
@@ -79,7 +70,7 @@ def at_mid_year(fig: Draft) -> Draft:
 
 
 def _cuba_generation(store: DataStore) -> pd.DataFrame:
-    df = owid_columns(store, "electricity_generation_twh", *SOURCES_EN)
+    df = owid_columns(store, "electricity_generation_twh", *SOURCES)
     return rows_with_values(df[df["country"] == "Cuba"], ["electricity_generation_twh"])
 
 
@@ -87,32 +78,29 @@ def _generation_by_source(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     df = store.prepared("owid_energy:cuba:generation", _cuba_generation)
     df = filter_period(df, "year", state.start, state.end)
-    labels = SOURCES_ES if lang == "es" else SOURCES_EN
     columns = {
-        c: labels[c] for c in labels if c in df.columns and np.nansum(df[c].to_numpy("float64", na_value=np.nan)) > 0
+        c: t(key, lang)
+        for c, key in SOURCES.items()
+        if c in df.columns and np.nansum(df[c].to_numpy("float64", na_value=np.nan)) > 0
     }
     frame_df = df[["year", "electricity_generation_twh", *columns]].reset_index(drop=True)
-    title = "Cuba: electricity generation by source" if lang == "en" else "Cuba: generación eléctrica por fuente"
-    subtitle = "Terawatt-hours (TWh) per year" if lang == "en" else "Teravatios-hora (TWh) por año"
+    title = t("generation_by_source_title", lang)
+    subtitle = t("generation_by_source_subtitle", lang)
     sources = sources_for(store, "owid_energy")
     latest = frame_df.iloc[-1] if len(frame_df) else None
     as_of = str(int(latest["year"])) if latest is not None else ""
-    fr = Frame(
-        title, subtitle, source_line(sources, as_of, lang, "Ember, Energy Institute via Our World in Data"), lang
-    )
+    fr = Frame(title, subtitle, source_line(sources, as_of, lang, t("generation_by_source_source_extra", lang)), lang)
     fig = at_mid_year(make_stacked_area(with_mid_year(frame_df), MID_YEAR, columns, fr, "TWh", no_data(lang)))
     if latest is not None and latest.get("oil_electricity_twh") is not None:
         share = 100 * latest["oil_electricity_twh"] / latest["electricity_generation_twh"]
-        if lang == "es":
-            summary = (
-                f"En {as_of}, el petróleo generó {fmt_num(latest['oil_electricity_twh'], lang, 1)} de los "
-                f"{fmt_num(latest['electricity_generation_twh'], lang, 1)} TWh de Cuba ({pct(share, lang)})."
-            )
-        else:
-            summary = (
-                f"In {as_of}, oil generated {fmt_num(latest['oil_electricity_twh'], lang, 1)} of Cuba's "
-                f"{fmt_num(latest['electricity_generation_twh'], lang, 1)} TWh ({pct(share, lang)})."
-            )
+        summary = t(
+            "generation_by_source_summary",
+            lang,
+            year=as_of,
+            oil=fmt_num(latest["oil_electricity_twh"], lang, 1),
+            total=fmt_num(latest["electricity_generation_twh"], lang, 1),
+            share=pct(share, lang),
+        )
     else:
         summary = no_data(lang)
     return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of)
@@ -125,7 +113,7 @@ def _by_code(df: pd.DataFrame, column: str) -> tuple[pd.DataFrame, dict[str, pd.
     return df.iloc[:0], {str(code): part for code, part in df.groupby("code", sort=False)}
 
 
-def _share_chart(column: str, titles: dict[str, str]):
+def _share_chart(column: str, title_key: str, summary_key: str):
     def builder(store: DataStore, state: ChartState) -> ChartView:
         lang = state.lang
         empty, by_code = store.prepared(
@@ -136,20 +124,16 @@ def _share_chart(column: str, titles: dict[str, str]):
         df = filter_period(df, "year", state.start, state.end)
         df = df.assign(country_label=df["country"].map(lambda n: country_label(n, lang)))
         frame_df = df[["country", "code", "year", column]].reset_index(drop=True)
-        title = titles[lang]
-        subtitle = (
-            "Share of electricity generation (%), not of installed capacity"
-            if lang == "en"
-            else "Porcentaje de la generación eléctrica (%), no de la capacidad instalada"
-        )
+        title = t(title_key, lang)
+        subtitle = t("generation_share_subtitle", lang)
         sources = sources_for(store, "owid_energy")
         as_of = str(int(frame_df["year"].max())) if len(frame_df) else ""
         cuba_years = frame_df.loc[frame_df["code"] == "CUB", "year"]
         if len(cuba_years) and int(cuba_years.max()) < int(frame_df["year"].max()):
             # The chart's subject ends earlier than the comparison countries: say both, so nobody quotes Cuba
             # "as of" a year it has no figure for.
-            as_of = f"{int(cuba_years.max())} (Cuba), {as_of} ({'others' if lang == 'en' else 'resto'})"
-        fr = Frame(title, subtitle, source_line(sources, as_of, lang, "Ember via Our World in Data"), lang)
+            as_of = t("generation_share_as_of", lang, cuba=int(cuba_years.max()), others=as_of)
+        fr = Frame(title, subtitle, source_line(sources, as_of, lang, t("generation_share_source_extra", lang)), lang)
         fig = make_lines(
             with_mid_year(df),
             MID_YEAR,
@@ -165,13 +149,7 @@ def _share_chart(column: str, titles: dict[str, str]):
         cuba = frame_df[frame_df["code"] == "CUB"]
         if len(cuba):
             last = cuba.iloc[-1]
-            summary = f"{'In' if lang == 'en' else 'En'} {int(last['year'])}, " + (
-                f"{pct(last[column], lang)} of Cuba's electricity came from "
-                f"{'oil' if 'oil' in column else 'fossil fuels'}."
-                if lang == "en"
-                else f"el {pct(last[column], lang)} de la electricidad de Cuba procedió "
-                f"{'del petróleo' if 'oil' in column else 'de combustibles fósiles'}."
-            )
+            summary = t(summary_key, lang, year=int(last["year"]), share=pct(last[column], lang))
         else:
             summary = no_data(lang)
         return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of)
@@ -202,16 +180,8 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
     df = filter_period(rows, "year", start, end)
     frame_df = df[["country", "year", "source", "vintage", "electricity_demand_twh"]].reset_index(drop=True)
     name = country_label(frame_df["country"].iloc[0], lang) if len(frame_df) else code
-    title = (
-        f"{name}: electricity demand according to two publishers"
-        if lang == "en"
-        else f"{name}: demanda eléctrica según dos fuentes"
-    )
-    subtitle = (
-        "Terawatt-hours (TWh) per year, as each publisher reports it"
-        if lang == "en"
-        else "Teravatios hora (TWh) por año, según cada fuente"
-    )
+    title = t("generation_demand_title", lang, country=name)
+    subtitle = t("generation_demand_subtitle", lang)
     sources = sources_for(store, "owid_energy", "ember_yearly")
     # Each publisher's latest year is this country's, not the table's (Ember's Cuba series ends a year earlier).
     last_year = frame_df.groupby("source")["year"].max() if len(frame_df) else pd.Series(dtype="int64")
@@ -233,11 +203,7 @@ def _demand_two_publishers(store: DataStore, state: ChartState) -> ChartView:
         gap = (both["OWID"] - both["Ember"]).abs()
         year = int(gap.idxmax())
         a, b = both.loc[year, "OWID"], both.loc[year, "Ember"]
-        summary = (
-            f"The publishers differ most in {year}: OWID {fmt_num(a, lang, 1)} TWh, Ember {fmt_num(b, lang, 1)} TWh."
-            if lang == "en"
-            else f"Las fuentes difieren más en {year}: OWID {fmt_num(a, lang, 1)} TWh, Ember {fmt_num(b, lang, 1)} TWh."
-        )
+        summary = t("generation_demand_summary", lang, year=year, owid=fmt_num(a, lang, 1), ember=fmt_num(b, lang, 1))
     else:
         summary = no_data(lang)
     return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of)
@@ -263,12 +229,8 @@ def _thermal_plants(store: DataStore, state: ChartState) -> ChartView:
             if c in plants.columns
         ]
     ].sort_values("installed_capacity_mw", ascending=False)
-    title = "Cuba's main thermal power plants" if lang == "en" else "Principales centrales termoeléctricas de Cuba"
-    subtitle = (
-        "Installed (nameplate) capacity in megawatts (MW), as reported; available capacity is far lower"
-        if lang == "en"
-        else "Capacidad instalada (nominal) en megavatios (MW) según lo publicado; la disponible es muy inferior"
-    )
+    title = t("generation_thermal_title", lang)
+    subtitle = t("generation_thermal_subtitle", lang)
     sources = sources_for(store, "thermal_plants")
     as_of = (
         str(frame_df["status_as_of"].dropna().max().date())
@@ -278,14 +240,7 @@ def _thermal_plants(store: DataStore, state: ChartState) -> ChartView:
     fr = Frame(
         title,
         subtitle,
-        source_line(
-            sources,
-            as_of,
-            lang,
-            "press and official reports, each plant's in the table"
-            if lang == "en"
-            else "prensa e informes oficiales, los de cada central en la tabla",
-        ),
+        source_line(sources, as_of, lang, t("generation_thermal_source_extra", lang)),
         lang,
     )
     hover = frame_df["status_note"].fillna("").str.slice(0, 120) if "status_note" in frame_df else None
@@ -306,11 +261,7 @@ def _thermal_plants(store: DataStore, state: ChartState) -> ChartView:
         fig.update_xaxes(range=[0, float(top) * 1.25])
     total = frame_df["installed_capacity_mw"].sum()
     known = int(frame_df["installed_capacity_mw"].notna().sum())
-    summary = (
-        f"{len(frame_df)} plants; the {known} with a reported capacity add up to {fmt_num(total, lang)} MW installed."
-        if lang == "en"
-        else f"{len(frame_df)} centrales; las {known} con capacidad publicada suman {fmt_num(total, lang)} MW instalados."
-    )
+    summary = t("generation_thermal_summary", lang, plants=len(frame_df), known=known, total=fmt_num(total, lang))
     return ChartView(fig, frame_df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
 
 
@@ -324,15 +275,15 @@ def cuba_outline() -> tuple[list, list]:
     return doc["lon"], doc["lat"]
 
 
-FUELS_ES = {
-    "Natural Gas": "Gas natural",
-    "Oil": "Petróleo",
-    "Wind": "Eólica",
-    "Solar": "Solar",
-    "Hydro": "Hidráulica",
-    "Biomass": "Biomasa",
-    "Gas": "Gas",
-    "Coal": "Carbón",
+FUEL_KEYS = {  # WRI's fuel names → their key in the catalogue (a fuel it does not know stays as WRI writes it)
+    "Natural Gas": "generation_fuel_natural_gas",
+    "Oil": "generation_fuel_oil",
+    "Wind": "generation_fuel_wind",
+    "Solar": "generation_fuel_solar",
+    "Hydro": "generation_fuel_hydro",
+    "Biomass": "generation_fuel_biomass",
+    "Gas": "generation_fuel_gas",
+    "Coal": "generation_fuel_coal",
 }
 SIZE_KEY_MW = (100, 500)  # the key's two reference circles
 
@@ -374,7 +325,7 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str, lang: str
                 x=part["longitude"],
                 y=part["latitude"],
                 text=part["name"] + " — " + part["capacity_mw"].map(lambda v: f"{v:,.0f}") + " MW",
-                name=FUELS_ES.get(str(fuel), str(fuel)) if lang == "es" else str(fuel),
+                name=t(FUEL_KEYS[str(fuel)], lang) if str(fuel) in FUEL_KEYS else str(fuel),
                 mode="markers",
                 hoverinfo="text",
                 cliponaxis=False,  # a large plant on the coast is drawn whole, not cut at the frame
@@ -393,7 +344,7 @@ def make_plants_map(df: pd.DataFrame, frame: Frame, no_data_text: str, lang: str
                 x=[None],
                 y=[None],
                 mode="markers",
-                name=f"{mw:,} MW".replace(",", "." if lang == "es" else ","),
+                name=f"{fmt_num(mw, lang, 0)} MW",
                 marker={"size": _marker_px(mw), "color": "rgba(0,0,0,0)", "line": {"width": 1.5, "color": "#555"}},
                 hoverinfo="skip",
             )
@@ -409,44 +360,26 @@ def _plants_map(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     wri = store.table("power_plants_wri")
     frame_df = wri[["name", "fuel", "technology", "capacity_mw", "latitude", "longitude", "source_publication"]]
-    title = (
-        "Power plants of Cuba (WRI database)"
-        if lang == "en"
-        else "Centrales eléctricas de Cuba (base de datos del WRI)"
-    )
-    subtitle = (
-        "Nameplate capacity (MW) as compiled around 2010; marker area ∝ capacity"
-        if lang == "en"
-        else "Capacidad nominal (MW) compilada hacia 2010; área del marcador ∝ capacidad"
-    )
+    title = t("generation_map_title", lang)
+    subtitle = t("generation_map_subtitle", lang)
     sources = sources_for(store, "power_plants_wri")
     as_of = "2010"  # WRI compiled the Cuba file from sources of about 2010
     fig = make_plants_map(
         frame_df, Frame(title, subtitle, source_line(sources, as_of, lang), lang), no_data(lang), lang
     )
-    summary = (
-        f"{len(frame_df)} plants listed, {fmt_num(frame_df['capacity_mw'].sum(), lang)} MW nameplate in total."
-        if lang == "en"
-        else f"{len(frame_df)} centrales, {fmt_num(frame_df['capacity_mw'].sum(), lang)} MW nominales en total."
+    summary = t(
+        "generation_map_summary", lang, plants=len(frame_df), total=fmt_num(frame_df["capacity_mw"].sum(), lang)
     )
     return ChartView(fig, frame_df.reset_index(drop=True), summary, title, subtitle, sources, as_of)
 
 
-OIL_SHARE_TITLE = {
-    "en": "Share of electricity generated from oil",
-    "es": "Porcentaje de la electricidad generada con petróleo",
-}
-FOSSIL_SHARE_TITLE = {
-    "en": "Share of electricity generated from fossil fuels",
-    "es": "Porcentaje de la electricidad generada con combustibles fósiles",
-}
 register(
     ChartSpec(
         id="generation-by-source",
         page=PAGE,
         build=_generation_by_source,
         params=("start", "end"),
-        title={"en": "Cuba: electricity generation by source", "es": "Cuba: generación eléctrica por fuente"},
+        title=in_every_language("generation_by_source_title"),
     )
 )
 register(
@@ -456,8 +389,10 @@ register(
         params=("country", "start", "end"),
         default_countries=PEERS,
         country_choices=owid_country_choices,
-        build=_share_chart("oil_share_of_electricity_pct", OIL_SHARE_TITLE),
-        title=OIL_SHARE_TITLE,
+        build=_share_chart(
+            "oil_share_of_electricity_pct", "generation_oil_share_title", "generation_oil_share_summary"
+        ),
+        title=in_every_language("generation_oil_share_title"),
     )
 )
 register(
@@ -467,8 +402,10 @@ register(
         params=("country", "start", "end"),
         default_countries=PEERS,
         country_choices=owid_country_choices,
-        build=_share_chart("fossil_share_of_electricity_pct", FOSSIL_SHARE_TITLE),
-        title=FOSSIL_SHARE_TITLE,
+        build=_share_chart(
+            "fossil_share_of_electricity_pct", "generation_fossil_share_title", "generation_fossil_share_summary"
+        ),
+        title=in_every_language("generation_fossil_share_title"),
     )
 )
 register(
@@ -479,7 +416,7 @@ register(
         default_countries=("CUB",),
         country_choices=lambda s: sorted(s.prepared("electricity_demand_by_source:by_code", _demand_by_code)[1]),
         build=_demand_two_publishers,
-        title={"en": "Electricity demand according to two publishers", "es": "Demanda eléctrica según dos fuentes"},
+        title=in_every_language("generation_demand_card_title"),
     )
 )
 register(
@@ -487,7 +424,7 @@ register(
         id="thermal-plants",
         page=PAGE,
         build=_thermal_plants,
-        title={"en": "Cuba's main thermal power plants", "es": "Principales centrales termoeléctricas de Cuba"},
+        title=in_every_language("generation_thermal_title"),
     )
 )
 register(
@@ -495,6 +432,6 @@ register(
         id="power-plants-map",
         page=PAGE,
         build=_plants_map,
-        title={"en": "Power plants of Cuba (WRI database)", "es": "Centrales eléctricas de Cuba (WRI)"},
+        title=in_every_language("generation_map_card_title"),
     )
 )

@@ -12,6 +12,7 @@ from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
 from dashboard.chartdefs._shared import (
     country_label,
     filter_period,
+    in_every_language,
     no_data,
     period_end,
     period_start,
@@ -30,27 +31,32 @@ from dashboard.figures.common import (
     trace,
     wrap,
 )
-from dashboard.i18n import fmt_date, fmt_num
+from dashboard.i18n import fmt_date, fmt_num, plotly_si_suffixes, t
 
 PAGE = "/oil"
 SUPPLIERS = ("Venezuela", "Mexico", "Russia")
 ALL_IMPORTS = "All origins (total imports)"
 OTHER = "Other origins"
-# Supplier groups of the shipments chart: fixed colour and symbol each (the same in every period), names in both
-# languages. "all origins" is a total of imports; a total that also counts domestic production is not a shipment
-# and is left out of the chart (said in a note; it is in the oil table and the balance's sources).
+# Supplier groups of the shipments chart: fixed colour and symbol each (the same in every period), the name's key in
+# the catalogue (dashboard/i18n.py). "all origins" is a total of imports; a total that also counts domestic production
+# is not a shipment and is left out of the chart (said in a note; it is in the oil table and the balance's sources).
 GROUPS = {
-    "Venezuela": ("Venezuela", "Venezuela", PALETTE[0], "circle"),
-    "Mexico": ("Mexico", "México", PALETTE[1], "square"),
-    "Russia": ("Russia", "Rusia", PALETTE[2], "diamond"),
-    ALL_IMPORTS: (ALL_IMPORTS, "Todos los orígenes (importaciones totales)", PALETTE[3], "triangle-up"),
-    OTHER: (OTHER, "Otros orígenes", PALETTE[4], "star"),
+    "Venezuela": ("oil_group_venezuela", PALETTE[0], "circle"),
+    "Mexico": ("oil_group_mexico", PALETTE[1], "square"),
+    "Russia": ("oil_group_russia", PALETTE[2], "diamond"),
+    ALL_IMPORTS: ("oil_group_all_imports", PALETTE[3], "triangle-up"),
+    OTHER: ("oil_group_other", PALETTE[4], "star"),
 }
 INCLUDES_DOMESTIC = "all sources incl. domestic production"
-MEASURES = {
-    "consumption": ("Consumption", "Consumo"),
-    "domestic production": ("Domestic production", "Producción nacional"),
+MEASURES = {  # measure → its name's key in the catalogue
+    "consumption": "oil_measure_consumption",
+    "domestic production": "oil_measure_domestic_production",
 }
+
+
+def group_name(group: str, lang: str) -> str:
+    """A supplier group of the shipments chart in words ("Todos los orígenes (importaciones totales)")."""
+    return t(GROUPS[group][0], lang)
 
 
 def _midpoint(df: pd.DataFrame) -> pd.Series:
@@ -103,41 +109,31 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     df = store.prepared("oil:balance", balance_frame)
     df = filter_period(df, "year", state.start, state.end).reset_index(drop=True)
-    title = (
-        "Cuba: oil consumption and domestic production"
-        if lang == "en"
-        else "Cuba: consumo y producción nacional de petróleo"
-    )
-    subtitle = (
-        "Barrels per day as each publisher reported them (one symbol per publisher; a bar spans the period covered;"
-        " hollow = unverified or conflicting); estimates, not official balances"
-        if lang == "en"
-        else "Barriles diarios según cada fuente (un símbolo por fuente; la barra abarca el periodo; hueco = no"
-        " verificado o en conflicto); estimaciones, no balances oficiales"
-    )
+    title = t("oil_balance_title", lang)
+    subtitle = t("oil_balance_subtitle", lang)
     sources = sources_for(store, "oil_supply_reported", "cia_factbook")
     as_of = max((str(y)[-4:] for y in df["year"] if str(y)), default="") if len(df) else ""
-    extra = "Publisher of each point: in the table" if lang == "en" else "Fuente de cada punto: en la tabla"
+    extra = t("oil_balance_source_extra", lang)
     publishers = list(dict.fromkeys(short_publisher(p) for p in df["publisher"]))
     names = list(SYMBOLS)
     symbol_of = {p: names[i % len(names)] for i, p in enumerate(publishers)}
     if publishers:  # the symbol key, in the subtitle: in the image's header and in the text above the chart
         key = " · ".join(f"{SYMBOLS[symbol_of[p]]} {p}" for p in publishers)
-        subtitle += f". {'Symbols' if lang == 'en' else 'Símbolos'}: {key}"
+        subtitle += ". " + t("oil_balance_symbols", lang, symbols=key)
     fr = Frame(title, subtitle, source_line(sources, as_of, lang, extra), lang)
     if df.empty:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr, height=520)
     # The legend keys the colours (measures); the subtitle keys the symbols (publishers).
     for i, measure in enumerate(m for m in MEASURES if m in set(df["measure"])):
-        name = MEASURES[measure][0 if lang == "en" else 1]
+        name = t(MEASURES[measure], lang)
         fig.add_trace(
             trace("scatter", x=[None], y=[None], mode="lines", name=name, line={"color": PALETTE[i], "width": 4})
         )
     # The figures: one trace per measure and publisher; each figure is a bar across its period with its symbol at
     # the middle. Figures are never joined by a line (not across publishers, not across periods).
     for i, measure in enumerate(m for m in MEASURES if m in set(df["measure"])):
-        label = MEASURES[measure][0 if lang == "en" else 1]
+        label = t(MEASURES[measure], lang)
         color = PALETTE[i]
         part = df[df["measure"] == measure]
         for publisher, rows in part.groupby(part["publisher"].map(short_publisher), sort=False):
@@ -169,19 +165,20 @@ def _balance(store: DataStore, state: ChartState) -> ChartView:
                 )
             )
     fig.update_xaxes(type="date")  # plotly would guess the axis from the first trace (an empty key entry)
-    fig.update_yaxes(**axis_title("bbl/d" if lang == "en" else "b/d"), rangemode="tozero")
+    fig.update_yaxes(**axis_title(t("oil_unit_bbl_per_day", lang)), rangemode="tozero")
     spanish_months(fig, lang)
     latest = df.sort_values("period_end").groupby("measure").tail(1).set_index("measure")
     if {"consumption", "domestic production"} <= set(latest.index):
         c, p = latest.loc["consumption"], latest.loc["domestic production"]
-        summary = (
-            f"Latest figures: consumption {fmt_num(c['value_bbl_per_day'], lang)} bbl/d ({int(c['year'])}, "
-            f"{c['publisher']}); domestic production {fmt_num(p['value_bbl_per_day'], lang)} bbl/d "
-            f"({int(p['year'])}, {p['publisher']})."
-            if lang == "en"
-            else f"Cifras más recientes: consumo {fmt_num(c['value_bbl_per_day'], lang)} b/d ({int(c['year'])}, "
-            f"{c['publisher']}); producción nacional {fmt_num(p['value_bbl_per_day'], lang)} b/d "
-            f"({int(p['year'])}, {p['publisher']})."
+        summary = t(
+            "oil_balance_summary",
+            lang,
+            consumption=fmt_num(c["value_bbl_per_day"], lang),
+            consumption_year=int(c["year"]),
+            consumption_publisher=c["publisher"],
+            production=fmt_num(p["value_bbl_per_day"], lang),
+            production_year=int(p["year"]),
+            production_publisher=p["publisher"],
         )
     else:
         summary = no_data(lang)
@@ -280,8 +277,7 @@ def period_text(start: object, end: object, lang: str) -> str:
         return fmt_date(first, lang, month_only=True)
     if (first.year, first.month) == (last.year, last.month):
         return f"{first.day}–{fmt_date(last, lang)}"
-    joiner = " to " if lang == "en" else " al "
-    return f"{fmt_date(first, lang)}{joiner}{fmt_date(last, lang)}"
+    return t("oil_period_to", lang, first=fmt_date(first, lang), last=fmt_date(last, lang))
 
 
 def reporter_round(value: float) -> float:
@@ -301,27 +297,18 @@ def _shipments_summary(frame: pd.DataFrame, value: np.ndarray, cargo: np.ndarray
     latest = df.sort_values(["period_end", "period_start"], kind="stable").groupby("supplier_group").tail(1)
     parts = []
     for r in latest.sort_values("period_end", ascending=False).itertuples(index=False):
-        name = GROUPS[r.supplier_group][0 if lang == "en" else 1]
+        name = group_name(r.supplier_group, lang)
         amount = fmt_num(reporter_round(r.amount), lang)
         when = period_text(r.period_start, r.period_end, lang)
-        if r.is_cargo:
-            parts.append(
-                f"{name}, {amount} barrels ({when})" if lang == "en" else f"{name}, {amount} barriles ({when})"
-            )
-        else:
-            parts.append(
-                f"{name}, about {amount} barrels a day ({when})"
-                if lang == "en"
-                else f"{name}, unos {amount} barriles diarios ({when})"
-            )
-    lead = "Latest confirmed reports: " if lang == "en" else "Últimos datos confirmados: "
-    return lead + "; ".join(parts) + "."
+        key = "oil_shipments_summary_cargo" if r.is_cargo else "oil_shipments_summary_flow"
+        parts.append(t(key, lang, name=name, amount=amount, when=when))
+    return t("oil_shipments_summary", lang, reports="; ".join(parts))
 
 
 # The second panel: volumes in barrels on a log axis (single cargoes of 70,000 barrels beside totals of millions),
 # ticks written out in each language (no "2M").
 CARGO_TICKS = [1e5, 1e6, 1e7]
-CARGO_TICKTEXT = {"en": ["100,000", "1 million", "10 million"], "es": ["100.000", "1 millón", "10 millones"]}
+CARGO_TICKTEXT = ("oil_cargo_tick_100k", "oil_cargo_tick_1m", "oil_cargo_tick_10m")  # catalogue keys
 FLOW_DOMAIN, CARGO_DOMAIN = [0.44, 0.94], [0.0, 0.31]  # the flow panel (most reports) gets most of the height
 
 
@@ -330,56 +317,39 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
     prepared = store.prepared("oil:shipments:in_order", _shipments_in_order)
     rows = _in_period(prepared["end"], state.start, state.end)
     df = prepared["frame"].iloc[rows].reset_index(drop=True)
-    title = (
-        "Oil shipments to Cuba: yearly and multi-month figures, and cargoes"
-        if lang == "en"
-        else "Envíos de petróleo a Cuba: cifras anuales y de varios meses, y cargamentos"
-    )
-    subtitle = (
-        "Each figure as published (bars span the period it covers); hollow = unverified or conflicting. Monthly"
-        " figures: in the monthly chart"
-        if lang == "en"
-        else "Cada cifra tal como se publicó (la barra abarca su periodo); hueco = no verificada o en conflicto. Cifras"
-        " mensuales: en el gráfico mensual"
-    )
+    title = t("oil_shipments_title", lang)
+    subtitle = t("oil_shipments_subtitle", lang)
     sources = sources_for(store, "oil_supply_reported")
     # "As of": the latest observation of everything the view holds (flows and cargoes), written out.
     as_of = fmt_date(pd.Timestamp(prepared["end"][rows].max()).date(), lang) if len(rows) else ""
     fr = Frame(
         title,
         subtitle,
-        source_line(
-            sources,
-            as_of,
-            lang,
-            "Reuters, Pemex filings, Kpler, EFE and others; each figure's publisher is in the table"
-            if lang == "en"
-            else "Reuters, informes de Pemex, Kpler, EFE y otros; la fuente de cada cifra está en la tabla",
-        ),
+        source_line(sources, as_of, lang, t("oil_shipments_source_extra", lang)),
         lang,
     )
     if df.empty:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr, height=620)
-    unit = "bbl/d" if lang == "en" else "b/d"
+    unit = t("oil_unit_bbl_per_day", lang)
     # The key: one entry per supplier group (colour and symbol), shared by both panels.
     present = set(prepared["group"][rows])
     for group in (g for g in GROUPS if g in present):
-        name_en, name_es, color, symbol = GROUPS[group]
+        _, color, symbol = GROUPS[group]
         fig.add_trace(
             trace(
                 "scatter",
                 x=[None],
                 y=[None],
                 mode="lines+markers",
-                name=name_en if lang == "en" else name_es,
+                name=group_name(group, lang),
                 legendgroup=group,
                 line={"color": color, "width": 4},
                 marker={"size": 9, "symbol": symbol, "color": color},
             )
         )
     for group, part in groups(pd.Series(prepared["group"][rows])):
-        _, _, color, symbol = GROUPS[group]
+        _, color, symbol = GROUPS[group]
         for cargo in (False, True):
             at = rows[part][prepared["cargo"][rows[part]] == cargo]  # positions in the prepared arrays
             if not len(at):
@@ -397,14 +367,14 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
                         y=ys,
                         mode="lines",
                         line={"color": color, "width": 4},
-                        name=GROUPS[group][0 if lang == "en" else 1],
+                        name=group_name(group, lang),
                         legendgroup=group,
                         showlegend=False,
                         hoverinfo="skip",
                         **axes,
                     )
                 )
-            per = "barrels" if cargo else unit
+            per = t("oil_unit_barrels", lang) if cargo else unit
             fig.add_trace(
                 trace(
                     "scatter",
@@ -438,11 +408,8 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
     )
     if has_cargo:  # two panels, each with its own heading
         headings = [
-            (FLOW_DOMAIN[1], "Average flow, barrels per day" if lang == "en" else "Flujo medio, barriles diarios"),
-            (
-                CARGO_DOMAIN[1],
-                "Cargoes, barrels (log scale)" if lang == "en" else "Cargamentos, barriles (log.)",
-            ),
+            (FLOW_DOMAIN[1], t("oil_shipments_flow_heading", lang)),
+            (CARGO_DOMAIN[1], t("oil_shipments_cargo_heading", lang)),
         ]
         fig.update_layout(
             xaxis2={**fig.layout["xaxis"], "matches": "x", "anchor": "y2", "showticklabels": True},
@@ -451,9 +418,9 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
                 "domain": CARGO_DOMAIN,
                 "anchor": "x2",
                 "type": "log",
-                **axis_title("barrels, log" if lang == "en" else "barriles, log"),
+                **axis_title(t("oil_shipments_cargo_axis", lang)),
                 "tickvals": CARGO_TICKS,
-                "ticktext": CARGO_TICKTEXT[lang],
+                "ticktext": [t(key, lang) for key in CARGO_TICKTEXT],
                 "rangemode": "normal",
             },
         )
@@ -472,13 +439,7 @@ def _shipments(store: DataStore, state: ChartState) -> ChartView:
             )
     spanish_months(fig, lang)
     summary = _shipments_summary(df, prepared["value"][rows], prepared["cargo"][rows], lang)
-    return ChartView(fig, df, summary, title, subtitle, sources, as_of, notes=[TOTAL_NOTE[lang]])
-
-
-TOTAL_NOTE = {
-    "en": "Not drawn: totals that include Cuba's own production (not shipments; they are in the oil table).",
-    "es": "Sin dibujar: totales que incluyen la producción propia de Cuba (no son envíos; están en la tabla).",
-}
+    return ChartView(fig, df, summary, title, subtitle, sources, as_of, notes=[t("oil_shipments_total_note", lang)])
 
 
 def gap_frame(store: DataStore) -> pd.DataFrame:
@@ -489,13 +450,10 @@ def gap_frame(store: DataStore) -> pd.DataFrame:
     return out.assign(_order=order).sort_values(["_order", "measure"], kind="stable").drop(columns="_order")
 
 
-GAP_MEASURES = {
-    "import need (consumption − production)": (
-        "import need (consumption − production)",
-        "necesidad de importación (consumo − producción)",
-    ),
-    "production": ("production", "producción"),
-    "production − consumption": ("production − consumption", "producción − consumo"),
+GAP_MEASURES = {  # measure → its name's key in the catalogue
+    "import need (consumption − production)": "oil_gap_measure_import_need",
+    "production": "oil_gap_measure_production",
+    "production − consumption": "oil_gap_measure_production_minus_consumption",
 }
 VALUE_HEADROOM = 1.3  # room right of the longest bar for its value label (labels are never cut off)
 INSIDE_FROM = 0.6  # bars at least this share of the longest carry their value inside
@@ -510,7 +468,11 @@ def million_ticks(low: float, high: float, lang: str) -> dict[str, Any]:
     values = np.arange(np.ceil(low / step) * step, high + step / 2, step)
     values = [float(v) for v in values if low <= v <= high]
     text = [
-        (f"{fmt_num(v / 1e6, lang, 0 if (v / 1e6).is_integer() else 1)} mill." if abs(v) >= 1e6 else fmt_num(v, lang))
+        (
+            t("oil_ticks_million", lang, value=fmt_num(v / 1e6, lang, 0 if (v / 1e6).is_integer() else 1))
+            if abs(v) >= 1e6
+            else fmt_num(v, lang)
+        )
         for v in values
     ]
     return {"tickmode": "array", "tickvals": values, "ticktext": text}
@@ -519,35 +481,23 @@ def million_ticks(low: float, high: float, lang: str) -> dict[str, Any]:
 def _gap(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
     df = store.prepared("oil:gap", gap_frame)
-    title = (
-        "Cuba's oil import need beside Mexico's and Brazil's output"
-        if lang == "en"
-        else "Necesidad de importación de Cuba frente a la producción de México y Brasil"
-    )
-    subtitle = (
-        "Barrels per day (linear scale); hatched bars are differences of two CIA estimates"
-        if lang == "en"
-        else "Barriles diarios (escala lineal); las barras rayadas son diferencias de dos estimaciones de la CIA"
-    )
+    title = t("oil_gap_title", lang)
+    subtitle = t("oil_gap_subtitle", lang)
     sources = sources_for(store, "cia_factbook")
     as_of = max((str(y)[-4:] for y in df["year"] if str(y)), default="") if len(df) else ""
-    extra = (
-        "Refined-product consumption minus total petroleum production"
-        if lang == "en"
-        else "Consumo de productos refinados menos producción total de petróleo"
-    )
+    extra = t("oil_gap_source_extra", lang)
     fr = Frame(title, subtitle, source_line(sources, as_of, lang, extra), lang)
     if df.empty:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr)
-    measure = df["measure"].map(lambda m: GAP_MEASURES.get(m, (m, m))[0 if lang == "en" else 1])
+    measure = df["measure"].map(lambda m: t(GAP_MEASURES[m], lang) if m in GAP_MEASURES else m)
     labels = [
         wrap(f"{country_label(c, lang)}: {m} ({y})", 24)
         for c, m, y in zip(df["country"], measure, df["year"], strict=True)
     ]
     colors = [PALETTE[{"Cuba": 3, "Mexico": 0, "Brazil": 2}.get(c, 4)] for c in df["country"]]
     patterns = ["/" if "derived" in s else "" for s in df["source"]]
-    unit = "bbl/d" if lang == "en" else "b/d"
+    unit = t("oil_unit_bbl_per_day", lang)
     top = float(df["value_bbl_per_day"].max())
     fig.add_trace(
         trace(
@@ -570,7 +520,7 @@ def _gap(store: DataStore, state: ChartState) -> ChartView:
     )
     low = min(0.0, float(df["value_bbl_per_day"].min()))
     fig.update_xaxes(**axis_title(unit), range=[low * VALUE_HEADROOM, top * VALUE_HEADROOM], nticks=5)
-    if lang == "es":  # plotly would write "2M", which reads as thousands ("miles") in Spanish
+    if not plotly_si_suffixes(lang):  # plotly would write "2M", which reads as thousands ("miles") in Spanish
         fig.update_xaxes(**million_ticks(low * VALUE_HEADROOM, top * VALUE_HEADROOM, lang))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(uniformtext={"minsize": 12, "mode": "show"})
@@ -579,12 +529,12 @@ def _gap(store: DataStore, state: ChartState) -> ChartView:
     if len(cuba) and len(mex):
         share = 100 * cuba["value_bbl_per_day"].iloc[0] / mex["value_bbl_per_day"].iloc[0]
         years = " / ".join(dict.fromkeys(str(y) for y in (cuba["year"].iloc[0], mex["year"].iloc[0])))
-        summary = (
-            f"Cuba's import need of about {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} bbl/d equals "
-            f"{fmt_num(share, lang, 1)}% of Mexico's production (CIA estimates for {years})."
-            if lang == "en"
-            else f"La necesidad de importación de Cuba, unos {fmt_num(cuba['value_bbl_per_day'].iloc[0], lang)} b/d, "
-            f"equivale al {fmt_num(share, lang, 1)} % de la producción de México (estimaciones de la CIA para {years})."
+        summary = t(
+            "oil_gap_summary",
+            lang,
+            need=fmt_num(cuba["value_bbl_per_day"].iloc[0], lang),
+            share=fmt_num(share, lang, 1),
+            years=years,
         )
     else:
         summary = no_data(lang)
@@ -597,10 +547,7 @@ register(
         page=PAGE,
         build=_balance,
         params=("start", "end"),
-        title={
-            "en": "Cuba: oil consumption and domestic production",
-            "es": "Cuba: consumo y producción nacional de petróleo",
-        },
+        title=in_every_language("oil_balance_title"),
     )
 )
 register(
@@ -609,10 +556,7 @@ register(
         page=PAGE,
         build=_shipments,
         params=("start", "end"),
-        title={
-            "en": "Oil shipments to Cuba: yearly and multi-month figures, and cargoes",
-            "es": "Envíos de petróleo a Cuba: cifras anuales y de varios meses, y cargamentos",
-        },
+        title=in_every_language("oil_shipments_title"),
     )
 )
 register(
@@ -620,9 +564,6 @@ register(
         id="oil-gap-vs-producers",
         page=PAGE,
         build=_gap,
-        title={
-            "en": "Cuba's oil import need beside Mexico's and Brazil's output",
-            "es": "Necesidad de importación de Cuba frente a México y Brasil",
-        },
+        title=in_every_language("oil_gap_card_title"),
     )
 )

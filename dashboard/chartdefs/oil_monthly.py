@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
-from dashboard.chartdefs._shared import no_data, source_line, sources_for
+from dashboard.chartdefs._shared import in_every_language, no_data, source_line, sources_for
 from dashboard.chartdefs.blackouts import spanish_months
-from dashboard.chartdefs.oil import GROUPS, balance_frame, reporter_round, short_publisher
+from dashboard.chartdefs.oil import GROUPS, balance_frame, group_name, reporter_round, short_publisher
 from dashboard.data import DataStore
 from dashboard.figures.common import (
     CLAIM_COLOR,
@@ -19,36 +19,41 @@ from dashboard.figures.common import (
     axis_title,
     base_figure,
     empty_figure,
+    phone_window,
     trace,
 )
-from dashboard.i18n import fmt_date, fmt_num
+from dashboard.i18n import fmt_date, fmt_num, t
 
 PAGE = "/oil"
 SUPPLIER_ORDER = ("Venezuela", "Mexico", "Russia", "Algeria", "Angola", "Other")
-NAMES_ES = {"Algeria": "Argelia", "Angola": "Angola", "Other": "Otros"}
+SUPPLIER_KEYS = {  # suppliers outside the shipments chart's groups: their names in the catalogue (dashboard/i18n.py)
+    "Algeria": "oil_monthly_supplier_algeria",
+    "Angola": "oil_monthly_supplier_angola",
+    "Other": "oil_monthly_supplier_other",
+}
 DOCUMENT_NEEDS_BBL_PER_DAY = 110_000
 LOWER_BOUND = "cargoes reported (at least)"
-KIND_TEXT = {
-    "month average": ("month average", "promedio del mes"),
-    "stated zero": ("none shipped, as stated by the source", "ningún envío, según la fuente"),
-    "part of the month": ("part of the month only", "solo parte del mes"),
-    LOWER_BOUND: ("reported cargoes only (at least)", "solo cargamentos informados (al menos)"),
+KIND_KEYS = {  # what a bar is, for its hover: catalogue keys by `figure_kind`
+    "month average": "oil_monthly_kind_month_average",
+    "stated zero": "oil_monthly_kind_stated_zero",
+    "part of the month": "oil_monthly_kind_part_of_month",
+    LOWER_BOUND: "oil_monthly_kind_lower_bound",
 }
-CONTEXT = {  # yearly estimates drawn as flat segments across their year, never joined
-    "consumption": ("Consumption, yearly est.", "Consumo, est. anual", "#555555", "dash"),
-    "domestic production": ("Production, yearly est.", "Producción, est. anual", "#555555", "dot"),
+CONTEXT = {  # yearly estimates drawn as flat segments across their year, never joined: name key, colour, dash
+    "consumption": ("oil_monthly_context_consumption", "#555555", "dash"),
+    "domestic production": ("oil_monthly_context_production", "#555555", "dot"),
 }
 
 
 def supplier_name(supplier: str, lang: str) -> str:
     if supplier in GROUPS:
-        return GROUPS[supplier][0 if lang == "en" else 1]
-    return supplier if lang == "en" else NAMES_ES.get(supplier, supplier)
+        return group_name(supplier, lang)
+    return t(SUPPLIER_KEYS[supplier], lang) if supplier in SUPPLIER_KEYS else supplier
 
 
 def supplier_colour(supplier: str) -> str:
     if supplier in GROUPS:
-        return GROUPS[supplier][2]
+        return GROUPS[supplier][1]
     return PALETTE[4 + SUPPLIER_ORDER.index(supplier) % 3] if supplier in SUPPLIER_ORDER else PALETTE[7]
 
 
@@ -57,15 +62,21 @@ def _partial(df: pd.DataFrame) -> pd.Series:
     return df["figure_kind"].isin(PARTIAL) | df["lower_bound"].astype(bool)
 
 
-def _kind_text(kind: str, scope: str, lower_bound: bool, en: bool) -> str:
+def _kind_text(kind: str, scope: str, lower_bound: bool, lang: str) -> str:
     """What a bar is, for its hover: '... month average, refined products only (at least)'."""
-    text = KIND_TEXT.get(kind, (kind, kind))[0 if en else 1]
+    text = t(KIND_KEYS[kind], lang) if kind in KIND_KEYS else kind
     if lower_bound and kind != LOWER_BOUND:
-        text += f", {scope} only (at least)" if en else f", solo {SCOPES_ES.get(scope, scope)} (al menos)"
+        scope_text = t(SCOPE_KEYS[scope], lang) if scope in SCOPE_KEYS else scope
+        text += t("oil_monthly_scope_only", lang, scope=scope_text)
     return text
 
 
-SCOPES_ES = {"crude": "crudo", "refined products": "productos refinados", "fuel oil": "fueloil", "diesel": "diésel"}
+SCOPE_KEYS = {
+    "crude": "oil_monthly_scope_crude",
+    "refined products": "oil_monthly_scope_refined_products",
+    "fuel oil": "oil_monthly_scope_fuel_oil",
+    "diesel": "oil_monthly_scope_diesel",
+}
 
 
 def _months(state: ChartState, df: pd.DataFrame) -> pd.DataFrame:
@@ -77,38 +88,24 @@ def _months(state: ChartState, df: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-DOCUMENT_LINE = {
-    "en": "Document: needs 110,000 bbl/d",
-    "es": "Documento: necesita 110.000 b/d",
-}
-DOCUMENT_HOVER = {
-    "en": "The document (IWL, February 2026): Cuba needs 110,000 bbl/d",
-    "es": "El documento (LIT-CI, febrero de 2026): Cuba necesita 110.000 b/d",
-}
-LOWER_KEY = {
-    "en": "Lighter, hatched: partial figure",
-    "es": "Claro, rayado: cifra parcial",
-}
 PARTIAL = (LOWER_BOUND, "part of the month")
+
+
+PHONE_MONTHS = 36  # on a phone: bars about 8 px wide instead of 2
 
 
 def _monthly(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    en = lang == "en"
     df = _months(state, store.table("oil_imports_monthly"))
-    title = "Oil shipped to Cuba each month, by supplier" if en else "Petróleo enviado a Cuba cada mes, por proveedor"
-    subtitle = (
-        "bbl/d, one reported figure per month and supplier; no bar = no report; × = none shipped (supplier's colour)"
-        if en
-        else "b/d, una cifra publicada por mes y proveedor; sin barra = sin dato; × = ningún envío (color del proveedor)"
-    )
+    title = t("oil_monthly_title", lang)
+    subtitle = t("oil_monthly_subtitle", lang)
     sources = sources_for(store, "oil_imports_monthly", "oil_supply_reported", "cia_factbook")
     as_of = fmt_date(df["month_start"].max(), lang, month_only=True) if len(df) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
     if df.empty:
         return ChartView(empty_figure(fr, no_data(lang)), df, no_data(lang), title, subtitle, sources, as_of)
     fig = base_figure(fr, height=540)
-    unit = "bbl/d" if en else "b/d"
+    unit = t("oil_unit_bbl_per_day", lang)
     present = [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]
     for supplier in present:
         name = supplier_name(supplier, lang)
@@ -122,11 +119,11 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
             if rows.empty:
                 continue
             kinds = [
-                _kind_text(k, scope, bool(low), en)
+                _kind_text(k, scope, bool(low), lang)
                 for k, scope, low in zip(rows["figure_kind"], rows["product_scope"], rows["lower_bound"], strict=True)
             ]
             publisher = rows["publisher"].map(short_publisher)
-            also = "Also" if en else "También"
+            also = t("oil_monthly_also", lang)
             others = rows["other_reports"].fillna("").map(lambda o, a=also: f"<br>{a}: {o}" if o else "")
             marker = {"color": supplier_colour(supplier), "line": {"width": 0}}
             if partial:
@@ -165,7 +162,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                 "bar",
                 x=[None],
                 y=[None],
-                name=LOWER_KEY[lang],
+                name=t("oil_monthly_partial_key", lang),
                 marker={
                     "color": "#888888",
                     "opacity": 0.55,
@@ -180,15 +177,16 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
         fig.add_trace(
             trace(
                 "scatter",
-                # In the supplier's colour, and side by side when two suppliers shipped nothing in one month.
-                x=zeros["month_start"] + pd.to_timedelta(_zero_day_offsets(zeros), unit="D"),
-                y=np.zeros(len(zeros)),
+                # In the supplier's colour, in a strip under the axis with one row per supplier: marks of
+                # neighbouring months and suppliers never merge, and never hide a small bar (graphics review, round 3).
+                x=zeros["month_start"] + pd.Timedelta(days=14),
+                y=-(zeros["supplier"].map(_zero_row).to_numpy() + 1.0),  # rows; scaled to the axis below
                 mode="markers",
-                name="None shipped" if en else "Ningún envío",
-                showlegend=False,  # keyed in the subtitle: a phone embed has no room for another legend row
+                name=t("oil_monthly_none_shipped", lang),
+                showlegend=False,  # keyed in the subtitle: an eighth legend row squeezes the plot in a phone embed
                 marker={
                     "symbol": "x",
-                    "size": 9,
+                    "size": 7,
                     "color": [supplier_colour(s) for s in zeros["supplier"]],
                     "line": {"width": 0.8, "color": CLAIM_COLOR},
                 },
@@ -210,14 +208,34 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
             x=[first, last],
             y=[DOCUMENT_NEEDS_BBL_PER_DAY] * 2,
             mode="lines",
-            name=DOCUMENT_LINE[lang],
+            name=t("oil_monthly_document_line", lang),
             line={"color": CLAIM_COLOR, "dash": "dash", "width": 2},
-            hovertemplate=DOCUMENT_HOVER[lang] + "<extra></extra>",
+            hovertemplate=t("oil_monthly_document_hover", lang) + "<extra></extra>",
         )
     )
     fig.update_layout(barmode="stack", bargap=0.1, legend={"traceorder": "normal"})
     fig.update_xaxes(type="date")
-    fig.update_yaxes(**axis_title(unit), rangemode="tozero")
+    pad = pd.Timedelta(days=20)
+    # The y range from what each view shows: the "none shipped" rows under the axis, the tallest month above.
+    top = _y_top(fig, first - pad, last + pad) * 1.08
+    row = ZERO_ROW_SHARE * top
+    for tr in fig.data:  # the "none shipped" strip: its rows a fixed share of the axis apart, at every width
+        if tr.get("name") == t("oil_monthly_none_shipped", lang):
+            tr["y"] = np.asarray(tr["y"], dtype="float64") * row
+    bottom = -row * (zeros["supplier"].map(_zero_row).max() + 1.7) if len(zeros) else 0.0
+    step = next(s for s in (10_000, 20_000, 25_000, 50_000, 100_000, 10**9) if top / s <= 5)
+    fig.update_yaxes(  # ticks from 0 up: the strip under the axis has no value of its own (no "-20k")
+        **axis_title(unit), range=[bottom, top], autorange=False, tickvals=list(np.arange(0, top, step))
+    )
+    phone_start = max(first, last - pd.DateOffset(months=PHONE_MONTHS) + pd.Timedelta(days=1))
+    if phone_start > first:
+        phone_window(
+            fig,
+            [(first - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")],
+            [(phone_start - pad).strftime("%Y-%m-%d"), (last + pad).strftime("%Y-%m-%d")],
+            t("oil_monthly_phone_note", lang),
+            phone_y=[bottom, _y_top(fig, phone_start - pad, last + pad) * 1.08],
+        )
     spanish_months(fig, lang)
     summary = _monthly_summary(df, store.table("oil_imports_yearly"), lang)
     return ChartView(fig, df.drop(columns=["month_start"]), summary, title, subtitle, sources, as_of)
@@ -249,7 +267,7 @@ def _part_month_bars(fig, rows: pd.DataFrame, name: str, supplier: str, lang: st
             },
             customdata=np.column_stack([days, part["publisher"].map(short_publisher)]),
             hovertemplate="%{customdata[0]}: %{y:,.0f} "
-            + ("bbl/d" if lang == "en" else "b/d")
+            + t("oil_unit_bbl_per_day", lang)
             + " · %{customdata[1]}<extra>"
             + name
             + "</extra>",
@@ -257,21 +275,38 @@ def _part_month_bars(fig, rows: pd.DataFrame, name: str, supplier: str, lang: st
     )
 
 
-def _zero_day_offsets(zeros: pd.DataFrame) -> np.ndarray:
-    """Where in its month each zero mark sits: the middle, or spread across the month when several suppliers have a
-    stated zero in the same month (so no mark hides another)."""
-    position = zeros.groupby("month_start").cumcount().to_numpy()
-    count = zeros.groupby("month_start")["supplier"].transform("size").to_numpy()
-    return np.where(count > 1, 7 + position * (16 / np.maximum(count - 1, 1)), 14).astype("float64")
+ZERO_ROW_SHARE = 0.06  # of the axis' top: the distance between the rows of "none shipped" marks under the axis
+
+
+def _zero_row(supplier: str) -> int:
+    """The row (0 = just under the axis) of a supplier's "none shipped" marks."""
+    return SUPPLIER_ORDER.index(supplier) if supplier in SUPPLIER_ORDER else len(SUPPLIER_ORDER)
+
+
+def _y_top(fig, start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """The highest value drawn between two dates: stacked bars month by month, lines and the document's line."""
+    stacks: dict[pd.Timestamp, float] = {}
+    top = 0.0
+    for tr in fig.data:
+        xs, ys = tr.get("x"), tr.get("y")
+        if xs is None or ys is None:
+            continue
+        for x, y in zip(pd.to_datetime(pd.Series(list(xs)), errors="coerce"), list(ys), strict=False):
+            if pd.isna(x) or y is None or pd.isna(y) or not (start <= x <= end):
+                continue
+            if tr.get("type") == "bar":
+                stacks[x] = stacks.get(x, 0.0) + float(y)
+            else:
+                top = max(top, float(y))
+    return max([top, *stacks.values()])
 
 
 def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) -> None:
     """Consumption and production estimates for the years in view, each a flat segment over its year (one per
     publisher; the publisher is on hover and in the oil-balance chart's table)."""
-    en = lang == "en"
     balance = store.prepared("oil:balance", balance_frame)
     first, last = months["month_start"].min(), months["month_start"].max()
-    for measure, (name_en, name_es, colour, dash) in CONTEXT.items():
+    for measure, (name_key, colour, dash) in CONTEXT.items():
         rows = balance[
             (balance["measure"] == measure)
             # the document's own 110,000 bbl/d (a consumption statement of 2026) is the reference line already
@@ -301,7 +336,7 @@ def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) ->
                     x=xs,
                     y=ys,
                     mode="lines",
-                    name=name_en if en else name_es,
+                    name=t(name_key, lang),
                     line={"color": colour, "dash": dash, "width": 2},
                     text=hover,
                     hovertemplate="%{text}<extra></extra>",
@@ -314,20 +349,17 @@ def _until(kind: str, end: object, lang: str) -> str:
     """', to 16 February' for a figure that covers only the start of its month."""
     if kind != "part of the month":
         return ""
-    day = fmt_date(end, lang)
-    return f", to {day}" if lang == "en" else f", hasta el {day}"
+    return t("oil_monthly_until", lang, day=fmt_date(end, lang))
 
 
 def _monthly_summary(df: pd.DataFrame, yearly: pd.DataFrame, lang: str) -> str:
     """A finding in a few words: how many months Venezuela has a figure for, its yearly means at both ends of the
     view (published, from years with at least 9 reported months), and the latest month."""
-    en = lang == "en"
     ven = df[df["supplier"] == "Venezuela"]
     if ven.empty:
         return no_data(lang)
     first, last = ven["month_start"].min(), ven["month_start"].max()
     span = len(pd.period_range(first, last, freq="M"))
-    between = f"{fmt_date(first, lang, month_only=True)} {'to' if en else 'a'} {fmt_date(last, lang, month_only=True)}"
     years = set(ven["month"].str[:4].astype(int))
     full = yearly[
         (yearly["supplier"] == "Venezuela") & (yearly["months_with_figure"] >= 9) & yearly["year"].isin(years)
@@ -336,64 +368,52 @@ def _monthly_summary(df: pd.DataFrame, yearly: pd.DataFrame, lang: str) -> str:
     month = fmt_date(latest["month_start"], lang, month_only=True)
     value = fmt_num(latest["value_bbl_per_day"], lang)
     who = short_publisher(latest["publisher"])
-    text = (
-        f"Venezuela: a figure for {len(ven)} of the {span} months from {between}"
-        f" ({int(_partial(ven).sum())} of them partial)."
-        if en
-        else f"Venezuela: cifra para {len(ven)} de los {span} meses, de {between}"
-        f" ({int(_partial(ven).sum())} de ellos, parciales)."
+    text = t(
+        "oil_monthly_summary_months",
+        lang,
+        months=len(ven),
+        span=span,
+        first=fmt_date(first, lang, month_only=True),
+        last=fmt_date(last, lang, month_only=True),
+        partial=int(_partial(ven).sum()),
     )
     if len(full) >= 2:
         a, b = full.iloc[0], full.iloc[-1]
-        text += (
-            f" Its mean fell from about {fmt_num(reporter_round(a['reported_months_mean_bbl_per_day']), lang)} bbl/d in"
-            f" {int(a['year'])} to about {fmt_num(reporter_round(b['reported_months_mean_bbl_per_day']), lang)} in"
-            f" {int(b['year'])} (months with a figure)."
-            if en
-            else f" Su media bajó de unos {fmt_num(reporter_round(a['reported_months_mean_bbl_per_day']), lang)} b/d en"
-            f" {int(a['year'])} a unos {fmt_num(reporter_round(b['reported_months_mean_bbl_per_day']), lang)} en"
-            f" {int(b['year'])} (meses con cifra)."
+        text += " " + t(
+            "oil_monthly_summary_mean",
+            lang,
+            first=fmt_num(reporter_round(a["reported_months_mean_bbl_per_day"]), lang),
+            first_year=int(a["year"]),
+            last=fmt_num(reporter_round(b["reported_months_mean_bbl_per_day"]), lang),
+            last_year=int(b["year"]),
         )
     until = _until(latest["figure_kind"], latest["period_end"], lang)
-    text += (
-        f" Latest, {month}: {value} bbl/d ({who}{until})." if en else f" Último, {month}: {value} b/d ({who}{until})."
-    )
+    text += " " + t("oil_monthly_summary_latest", lang, month=month, value=value, who=who, until=until)
     return text
 
 
 def _estimate_credit(publisher: str, lang: str) -> str:
     """Who published a consumption estimate, keeping what it counts ('CIA World Factbook (refined products)')."""
     if "refined products" in publisher:
-        return "CIA, refined products only" if lang == "en" else "CIA, solo productos refinados"
+        return t("oil_monthly_cia_refined_only", lang)
     return short_publisher(publisher)
 
 
 def _share(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    en = lang == "en"
     yearly = store.table("oil_imports_yearly")
     if state.start:
         yearly = yearly[yearly["year"] >= pd.Timestamp(state.start).year]
     if state.end:
         yearly = yearly[yearly["year"] <= pd.Timestamp(state.end).year]
     df = yearly.dropna(subset=["share_of_consumption_pct"]).reset_index(drop=True)
-    title = (
-        "Share of Cuba's oil consumption each supplier covered, by year"
-        if en
-        else "Parte del consumo de petróleo de Cuba cubierta por cada proveedor, por año"
-    )
+    title = t("oil_monthly_share_title", lang)
     used = df.drop_duplicates(["year", "consumption_publisher"]).sort_values("year")
     estimates = "; ".join(
         f"{int(r.year)}: {fmt_num(r.consumption_bbl_per_day, lang)} ({_estimate_credit(r.consumption_publisher, lang)})"
         for r in used.itertuples(index=False)
     )
-    subtitle = (
-        f"% of a consumption estimate for the same year, in bbl/d: {estimates}. A year without bars has no estimate,"
-        " or too few months reported"
-        if en
-        else f"% de una estimación del consumo del mismo año, en b/d: {estimates}. Un año sin barras no tiene"
-        " estimación o tiene pocos meses con cifra"
-    )
+    subtitle = t("oil_monthly_share_subtitle", lang, estimates=estimates)
     sources = sources_for(store, "oil_imports_yearly", "oil_supply_reported", "cia_factbook")
     as_of = str(int(df["year"].max())) if len(df) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
@@ -402,17 +422,13 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
     fig = base_figure(fr, height=440)
     # Every year in view is on the axis, with or without bars, so a gap never reads as a steady trend.
     years = [str(y) for y in range(int(yearly["year"].min()), int(yearly["year"].max()) + 1)]
-    unit = "bbl/d" if en else "b/d"
+    unit = t("oil_unit_bbl_per_day", lang)
     for supplier in [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]:
         rows = df[df["supplier"] == supplier]
         basis = [
-            (f"mean of {int(m)} of {int(n)} months" if en else f"media de {int(m)} de {int(n)} meses")
+            t("oil_monthly_basis_months", lang, months=int(m), of=int(n))
             if b == "monthly figures"
-            else (
-                f"whole-year figure, {short_publisher(str(b)[15:-1])}"
-                if en
-                else f"cifra anual, {short_publisher(str(b)[15:-1])}"
-            )
+            else t("oil_monthly_basis_year", lang, publisher=short_publisher(str(b)[15:-1]))
             for m, n, b in zip(rows["months_with_figure"], rows["months_in_year"], rows["year_basis"], strict=True)
         ]
         estimate = [
@@ -431,7 +447,7 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
                 cliponaxis=False,
                 customdata=np.column_stack([rows["year_bbl_per_day"].map(lambda v: fmt_num(v, lang)), basis, estimate]),
                 hovertemplate="%{x}: %{y:.0f}% "
-                + ("of" if en else "de")
+                + t("oil_monthly_share_of", lang)
                 + " %{customdata[2]}<br>%{customdata[0]} "
                 + unit
                 + " (%{customdata[1]})<extra>"
@@ -450,7 +466,7 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
         tickfont={"size": 11},
     )
     top = float(df["share_of_consumption_pct"].max())
-    fig.update_yaxes(**axis_title("% of consumption" if en else "% del consumo"), range=[0, top * 1.15])
+    fig.update_yaxes(**axis_title(t("oil_monthly_share_axis", lang)), range=[0, top * 1.15])
     parts = []
     for supplier in [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]:
         rows = df[df["supplier"] == supplier].sort_values("year")
@@ -460,13 +476,9 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
         )
         parts.append(f"{supplier_name(supplier, lang)} {shares}")
     missing = [y for y in years if int(y) not in set(df["year"])]
-    summary = (
-        f"Share of the year's estimated consumption: {'; '.join(parts)}."
-        if en
-        else f"Parte del consumo estimado del año: {'; '.join(parts)}."
-    )
+    summary = t("oil_monthly_share_summary", lang, shares="; ".join(parts))
     if missing:
-        summary += f" No share for {', '.join(missing)}." if en else f" Sin porcentaje para {', '.join(missing)}."
+        summary += " " + t("oil_monthly_share_missing", lang, years=", ".join(missing))
     return ChartView(fig, df, summary, title, subtitle, sources, as_of)
 
 
@@ -476,10 +488,7 @@ register(
         page=PAGE,
         build=_monthly,
         params=("start", "end"),
-        title={
-            "en": "Oil shipped to Cuba each month, by supplier",
-            "es": "Petróleo enviado a Cuba cada mes, por proveedor",
-        },
+        title=in_every_language("oil_monthly_title"),
     )
 )
 register(
@@ -488,9 +497,6 @@ register(
         page=PAGE,
         build=_share,
         params=("start", "end"),
-        title={
-            "en": "Share of Cuba's oil consumption each supplier covered, by year",
-            "es": "Parte del consumo de petróleo de Cuba cubierta por cada proveedor, por año",
-        },
+        title=in_every_language("oil_monthly_share_title"),
     )
 )

@@ -20,6 +20,7 @@ from dashboard.figures.common import (
     rows_with_values,
     trace,
 )
+from etl.claims.schema import OPEN_HIGH  # a claimed `high` this large, in %, means "no upper bound"
 
 
 def make_lines(
@@ -152,9 +153,6 @@ def make_bars(
         fig.update_yaxes(**axis_title(unit), rangemode="tozero")
     fig.update_layout(barmode="group", bargap=0.25)
     return fig
-
-
-OPEN_HIGH = 10_000  # a claimed `high` this large, in %, stands for "no upper bound" (≥ low)
 
 
 def open_high(claimed: dict) -> bool:

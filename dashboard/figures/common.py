@@ -21,7 +21,7 @@ pio.templates.default = "none"
 TEMPLATE = pio.templates["none"].to_plotly_json()  # what go.Figure puts in the layout
 # Figures are assembled as plain dicts (a `Draft`) and turned into a `go.Figure` once, without plotly's property
 # validation: validating every property took three quarters of a callback (~35 ms of ~45 per chart). Tests build
-# every chart with validation on and require the same JSON (tests/test_fast_paths.py), and
+# every chart with validation on and require the same JSON (tests/dashboard/test_fast_paths.py), and
 # CUBA_VALIDATE_FIGURES=1 turns it on at runtime.
 VALIDATE = os.environ.get("CUBA_VALIDATE_FIGURES", "") == "1"
 GRID = "#e6eaef"
@@ -76,7 +76,7 @@ TYPED_ARRAY_CODES = {
 
 def _array(value: Any) -> Any:
     """Turn a pandas column into the array plotly's validators would store (same JSON either way; checked against
-    plotly in tests/test_fast_paths.py and tests/test_figure_arrays.py)."""
+    plotly in tests/dashboard/test_fast_paths.py and tests/dashboard/test_figure_arrays.py)."""
     if isinstance(value, pd.Series | pd.Index):
         if isinstance(value.dtype, np.dtype) and value.dtype.kind in "fiuMO":
             return value.to_numpy()
@@ -199,12 +199,15 @@ def base_figure(frame: Frame, height: int = 460) -> Draft:
     title = wrap(frame.title, TITLE_WRAP)
     lines = title.count("<br>") + 1
     # plotly.js (4.1) lifts a title of several lines by about its own height above a top-anchored position; the
-    # padding puts its first line back at the top (measured in Chromium; tests/test_chart_checks.py checks it).
+    # padding puts its first line back at the top (measured in Chromium; tests/dashboard/test_chart_checks.py checks it).
     pad_top = 12 + (0 if lines == 1 else round(lines * TITLE_FONT_PX * 1.3))
+    # Spanish numbers in full with the site's separators ("150.000"), never SI suffixes ("150k"), on every axis:
+    # the interactive chart shows what the server-drawn first screen showed.
+    numbers = {"exponentformat": "none", "separatethousands": True} if frame.lang == "es" else {}
     layout = {
         "height": height,
-        "xaxis": dict(AXIS),
-        "yaxis": dict(AXIS),
+        "xaxis": dict(AXIS, **numbers),
+        "yaxis": dict(AXIS, **numbers),
         "font": {"family": FONT, "size": 13, "color": "#222"},
         # Title, subtitle and the source line form the header of an image; plotly does not wrap text, so lines are
         # broken here, and `automargin` makes room for however many lines there are (nothing overlaps the plot).
@@ -305,6 +308,48 @@ def screen_layout(doc: dict) -> dict:
     return {"data": doc["data"], "layout": layout}
 
 
+PHONE_NOTE = "phone-note"
+
+
+def phone_window(fig: Draft, full: list, phone: list, note: str, phone_y: list | None = None) -> None:
+    """A narrower time window for a narrow plot (86 monthly bars are 2 px wide on a phone): the figure keeps its whole
+    range and names the window in `layout.meta`; the pages and embeds switch to it while the plot is narrow
+    (static/phone-window.js) and phone images draw it (`phone_layout`), with `note` shown only then."""
+    fig.layout["xaxis"].update(range=list(full), autorange=False)
+    fig.layout["meta"] = {"full_range": list(full), "phone_range": list(phone)}
+    if phone_y is not None:  # and the y range of what the window shows (the tallest bars may lie outside it)
+        fig.layout["meta"].update(full_y=list(fig.layout.get("yaxis", {}).get("range") or []), phone_y=list(phone_y))
+    fig.add_annotation(
+        name=PHONE_NOTE,
+        text=note,
+        visible=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        xanchor="left",
+        yanchor="bottom",
+        yshift=2,
+        showarrow=False,
+        font={"size": 11, "color": "#555"},
+    )
+
+
+def phone_layout(layout: dict) -> dict:
+    """A layout as a phone-width image draws it: the figure's phone window, and its note, where it names one."""
+    meta = layout.get("meta") or {}
+    if not isinstance(meta, dict) or not meta.get("phone_range"):
+        return layout
+    out = dict(layout)
+    out["xaxis"] = {**(out.get("xaxis") or {}), "range": list(meta["phone_range"]), "autorange": False}
+    if meta.get("phone_y"):
+        out["yaxis"] = {**(out.get("yaxis") or {}), "range": list(meta["phone_y"]), "autorange": False}
+    out["annotations"] = [
+        {**a, "visible": True} if a.get("name") == PHONE_NOTE else a for a in (out.get("annotations") or [])
+    ]
+    return out
+
+
 def wrap(text: str, width: int) -> str:
     """Break long lines for the source line (plotly does not wrap text)."""
     out, line = [], ""
@@ -349,8 +394,11 @@ def _across_plot(kind: str, y0: float, y1: float, line: dict, **props: Any) -> d
 
 
 def add_claim_line(fig: Draft, value: float, label: str) -> None:
-    """A claimed value as a black dashed line across the plot with a text label ("Claim: …")."""
-    fig.add_shape(**_across_plot("line", value, value, {"color": CLAIM_COLOR, "dash": "dash", "width": 2}))
+    """A claimed value as a black dashed line across the plot with a text label ("Claim: …"), drawn under the
+    marks (and the grid) so that an estimate equal to the claim stays visible on it."""
+    fig.add_shape(
+        **_across_plot("line", value, value, {"color": CLAIM_COLOR, "dash": "dash", "width": 2}), layer="below"
+    )
     fig.add_annotation(**_claim_label(label, value, "bottom"))
 
 
@@ -360,7 +408,7 @@ def add_claim_band(fig: Draft, low: float, high: float, label: str) -> None:
     line = {"color": CLAIM_COLOR, "dash": "dash", "width": 1.5}
     fig.add_shape(**_across_plot("rect", low, high, {"width": 0}, fillcolor="rgba(0,0,0,0.07)"))
     for edge in (low, high):
-        fig.add_shape(**_across_plot("line", edge, edge, line))
+        fig.add_shape(**_across_plot("line", edge, edge, line), layer="below")
     fig.add_annotation(**_claim_label(label, high, "top"))
 
 

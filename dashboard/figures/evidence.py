@@ -6,6 +6,7 @@ range set by the data. Pure: rows and words in, a Draft out; the chart definitio
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -258,8 +259,8 @@ def add_rows(
                 name = _legend_name([base])
                 colour, symbol = styles.get(base_key)
                 group_key = base_key
-            elif context and pooled:
-                n = len(context_publishers)
+            elif context and pooled:  # organisations, as the source line counts them ("14ymedio (…)" is 14ymedio)
+                n = len({str(p).split(" (")[0].strip() for p in context_publishers})
                 name = _legend_name([base, f"— {words.other_reports.format(n=n)}"])
                 group_key = base_key + "|other"
                 colour, symbol = styles.grey(group_key)
@@ -290,16 +291,31 @@ def add_rows(
                     _add_bars(fig, lane, colour, flagged, context, hover, common)
                     continue
                 seg = _segments(lane, join=join and all(r["x_start"] == r.get("x_end", r["x_start"]) for r in lane))
+                approx = any(r.get("approximate") for r in lane)
+                if approx:  # "roughly a third": a hollow mark on a dotted period, and "≈" written beside it
+                    for r in lane:
+                        fig.add_annotation(
+                            x=_mid(r["x_start"], r.get("x_end") or r["x_start"]),
+                            y=r["value"],
+                            xref=axes[0],
+                            yref=axes[1],
+                            text=f"≈ {round(r['value'])}{' %' if lang == 'es' else '%'}",
+                            showarrow=False,
+                            xanchor="center",
+                            yanchor="top",
+                            yshift=-8,  # under its mark: clear of its dotted period and of the claim's label
+                            font={"size": 12, "color": colour},
+                        )
                 fig.add_trace(
                     trace(
                         "scatter",
                         x=seg["x"],
                         y=seg["y"],
                         mode="lines+markers",
-                        line={"color": colour, "width": 3 if not context else 2},
+                        line={"color": colour, "width": 3 if not context else 2, "dash": "dot" if approx else "solid"},
                         marker={
                             "color": colour,
-                            "symbol": symbol + ("-open" if flagged else ""),
+                            "symbol": symbol + ("-open" if flagged or approx else ""),
                             "size": seg["sizes"],
                             "line": {"color": colour, "width": 2},
                         },
@@ -405,12 +421,14 @@ def ratio_rows(data: EvidenceInput, words: EvidenceWords) -> list[dict]:
                 "unit": data.unit,
                 "publisher": r.get("source") or r.get("publisher", ""),  # the short credit: a legend line, not three
                 "verification": "",
+                "approximate": bool(r.get("stated")),  # a share in its publisher's words, not a computed figure
             }
         )
     return out
 
 
-FAR = 3.0  # a context row more than this many times the evidence and the claim is off the scale
+FAR = 5.0  # a context row more than this many times the evidence and the claim is off the scale (a cargo
+# 3.6 times the claimed size is drawn: it is what tests "small shipments"; a ratio 1,000 times the claim is not)
 
 
 def far_context(rows: list[dict], unit: str, claimed: dict[str, Any]) -> list[dict]:
@@ -443,7 +461,8 @@ def y_range(values: list[float], claimed: dict[str, Any]) -> list[float]:
     bottom = min(points + [0.0])
     claim_top = max((p for p in points[len([v for v in values if is_number(v)]) :]), default=0.0)
     top = max(top * HEADROOM, claim_top * 1.18) if top > 0 else 1.0  # room for the claim's label above its line
-    bottom = bottom * HEADROOM if bottom < 0 else 0.0
+    # A stated zero ("no cargo in February") is a mark on the axis: a little room below keeps it whole.
+    bottom = bottom * HEADROOM if bottom < 0 else -0.03 * top if 0.0 in points else 0.0
     return [bottom, top]
 
 
@@ -462,8 +481,8 @@ def date_ticks(bounds: list[str], months: list[str]) -> dict[str, Any]:
     days = (last - first).days
     vals: list[str] = []
     text: list[str] = []
-    if days > 3 * 365:
-        years = list(range(first.year + (first > date(first.year, 1, 1)), last.year + 1))
+    years = list(range(first.year + (first > date(first.year, 1, 1)), last.year + 1))
+    if days > 3 * 365 or (days > 540 and len(years) >= 2):  # whole years read better than "May 2023, Feb 2024, Nov"
         step = max(1, math.ceil(len(years) / 5))
         for y in years[::step]:
             vals.append(f"{y}-01-01")
@@ -499,12 +518,20 @@ def _label_clear_of_data(
     the axis, value); the label sits at the left, so only context marks in its reach count); never on the side of an
     evidence mark anywhere along the line (an evidence mark hidden by the claim's own label is the worst case)."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
-    if note is None or note.get("yanchor") != "bottom":
+    if note is None:
         return
     line, near = float(note["y"]), 0.15 * (bounds[1] - bounds[0])
     reach = [v for x, v in marks if x <= LABEL_EXTENT]
     above = sum(line < v <= line + near for v in reach)
     below = sum(line - near <= v < line for v in reach)
+    if note.get("yanchor") == "top":  # a band's label, inside the band under its top edge: above the edge when the
+        # band holds more marks in its reach than the room above it (a cargo hidden by the label, round 7)
+        room = line + near <= bounds[1] * 1.0001
+        if below > above and room and not any(line < v <= line + near for _, v in evidence):
+            note.update(yanchor="bottom", yshift=3)
+        return
+    if note.get("yanchor") != "bottom":
+        return
     # Evidence counts wherever it is: on a phone a two-line label runs the whole width of the plot (round 6).
     evidence_below = any(line - near <= v < line for _, v in evidence)
     evidence_above = any(line < v <= line + near for _, v in evidence)
@@ -558,6 +585,9 @@ def _name_marks_on_claim_line(
     if is_number(claimed.get("high")) and not open_high(claimed):
         lines.append(float(claimed["high"]))
     near = ON_LINE * (bounds[1] - bounds[0])
+    # A band's edge at the axis' floor ("more than 0") hides nothing: a zero there is drawn on the axis, in view.
+    floor = max(bounds[0], 0.0) + near
+    lines = [v for v in lines if v > floor] if len(lines) == 2 else lines
     band = (min(lines), max(lines)) if len(lines) == 2 else None
     on_line = [
         r
@@ -676,11 +706,15 @@ def _number_ticks(lang: str) -> dict[str, Any]:
     return {"exponentformat": "none", "separatethousands": True} if lang == "es" else {}
 
 
-def _panel_heading(rows: list[dict], unit_text: str, lang: str) -> str:
+RATIO_PARTS = {"en": "The figures behind the shares", "es": "Las cifras de las que salen los porcentajes"}
+
+
+def _panel_heading(rows: list[dict], unit_text: str, lang: str, ratio: bool = False) -> str:
     """The second panel's own heading, at most two lines and never cut (a phone has little room between the
     panels): what it measures and in what unit ("Brazil's oil production and Brazil's oil consumption, TWh"); when
     every measure does not fit, the rest are counted ("and 2 more"), as the legend names them all."""
-    names = list(dict.fromkeys(n for n in (_text(r, lang) for r in rows) if n))
+    # A heading names measures; the legend keeps the qualifiers ("(crude and products, each a mark)").
+    names = list(dict.fromkeys(re.sub(r"\s*\([^)]*\)", "", n) for n in (_text(r, lang) for r in rows) if n))
     if not names:
         return unit_text
     and_word = " and " if lang == "en" else " y "
@@ -691,6 +725,8 @@ def _panel_heading(rows: list[dict], unit_text: str, lang: str) -> str:
             measure = ", ".join(head) + and_word + _more_words(rest, lang)
         else:
             measure = ", ".join(head[:-1]) + and_word + head[-1] if len(head) > 1 else head[0]
+        if rest and ratio:  # under a share, "and 2 more" says less than what the panel is for
+            return wrap(f"{RATIO_PARTS.get(lang, RATIO_PARTS['en'])}, {unit_text}", HEADING_CHARS)
         lines = wrap(f"{measure}, {unit_text}", HEADING_CHARS).split("<br>")
         if len(lines) <= 2:
             return "<br>".join(lines)
@@ -771,7 +807,7 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
     )
     if second:
         used |= add_rows(fig, second, words, data.lang, second_unit, ("x2", "y2"), bars, styles)
-        heading = _panel_heading(second, _unit(words, second_unit), data.lang)
+        heading = _panel_heading(second, _unit(words, second_unit), data.lang, ratio=data.kind == "ratio_range")
         second_top = SECOND_TOP_TWO_LINES if "<br>" in heading else SECOND_TOP
         fig.layout["yaxis"]["domain"] = [second_top + FIRST_BOTTOM_GAP + (SECOND_TOP - second_top), 1.0]
         fig.layout["xaxis2"] = {**fig.layout["xaxis"], "anchor": "y2", "matches": "x"}

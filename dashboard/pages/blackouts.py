@@ -7,17 +7,9 @@ import dash
 from dashboard import components, pagekit
 from dashboard.charts import ChartState
 from dashboard.data import store
+from dashboard.pages_index import PAGES
 
 PATH = "/blackouts"
-CHARTS = (
-    "une-supply-demand",
-    "une-share-dark",
-    "une-load-cut",
-    "une-forecast-error",
-    "une-outage-hours",
-    "une-units-out",
-    "une-calendar",
-)
 dash.register_page(
     __name__,
     path=PATH,
@@ -34,7 +26,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     return [
         *pagekit.heading("blackouts", lang),
         components.controls(lang, state, dates=(first, last)),
-        *pagekit.cards(CHARTS, state, url),
+        *pagekit.cards(PAGES[PATH].charts, state, url),
     ]
 
 

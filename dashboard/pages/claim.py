@@ -76,30 +76,41 @@ def not_found(lang: str, claim_id: str) -> list:
     ]
 
 
+def chart_first(children: list) -> list:
+    """The card with its evidence chart right after the label (issue 18): on a 375 × 812 phone the chart is on the
+    first screen, under the label and the compact quote; the judgement, the figures, caveats and context follow it
+    (the chart card carries its own title, subtitle, summary and source, so it reads on its own)."""
+    chart = [c for c in children if isinstance(c, html.Section) and str(getattr(c, "id", "")).endswith("-chart")]
+    if not chart:
+        return children
+    rest = [c for c in children if c is not chart[0]]
+    return [*rest[:1], chart[0], *rest[1:]]
+
+
 def body(data: DataStore, claim: dict[str, Any], lang: str, base_url: str) -> list:
     from dashboard.pagemeta import claim_title
 
     doc = claims_doc(data)
     document = next((d for d in doc["documents"] if d.get("id") == claim.get("document_id")), {})
-    doc_lang = document.get("language") or "en"
     page_url = base_url.rstrip("/") + components.claim_path(claim["claim_id"], lang)
-    quote_note = t("quote_in_english", lang) if doc_lang == "en" and lang != "en" else ""
+    quote_text, quote_lang, _ = components.shown_quote(claim, lang, document)
+    quote_note = components.quote_note(claim, lang, document)
     return [
         pagekit.page_title_marker(claim_title(claim, lang)),
         html.P(html.A("← " + t("all_claims", lang), href=components.with_lang("/", lang)), className="small mb-1"),
         html.P(
             [
                 f"{t('claim', lang)} · ",
-                html.A(document.get("title", ""), href=document.get("url", "#"), lang=doc_lang, rel="noopener"),
+                *components.document_title(document, lang, rel="noopener"),
                 f" · {document.get('publisher', '')}",
                 f" · {t('published', lang)} {fmt_date(document.get('published', ''), lang)}",
             ],
             className="text-muted small mb-1",
         ),
-        html.H1(f"“{claim['quote']}”", lang=doc_lang, className="claim-quote-heading"),
-        *([html.P(f"({quote_note})", className="small text-muted")] if quote_note else []),
+        html.H1(f"“{quote_text}”", lang=quote_lang, className="claim-quote-heading"),
+        *([quote_note] if quote_note is not None else []),
         html.Article(
-            components.claim_body(claim, lang, base_url, document, chart="interactive", with_quote=False),
+            chart_first(components.claim_body(claim, lang, base_url, document, chart="interactive", with_quote=False)),
             id=f"claim-{claim['claim_id']}",
             className=f"chart-card claim-card label-card-{components.LABEL_SLUG.get(claim['label'], 'cannot-check')}",
         ),

@@ -15,10 +15,11 @@ from dash import Input, Output, dcc, html
 from dashboard import components, ids, pagekit, static_first
 from dashboard.chartdefs.claims import claims_doc
 from dashboard.charts import ChartState
-from dashboard.components import LABEL_SLUG, NOT_FACTUAL, claim_path, label_badge, localized, topic_text
+from dashboard.components import LABEL_SLUG, claim_path, label_badge, localized, topic_text
 from dashboard.data import DataStore, store
 from dashboard.i18n import DATA_TERMS_ES, fmt_date, fmt_num, label_text, t
 from dashboard.pages_index import LABEL_SLUGS
+from etl.claims.labels import LABEL_NOT_FACTUAL
 
 PATH = "/"
 dash.register_page(
@@ -178,7 +179,7 @@ def visible(claim: dict[str, Any], extras: dict[str, str]) -> bool:
 def opinion_item(claim: dict[str, Any], lang: str, extras: dict[str, str], doc_lang: str) -> html.Li:
     return html.Li(
         [
-            html.Q(claim["quote"], lang=doc_lang),
+            html.Q(claim.get(f"quote_{lang}") or claim["quote"], lang=lang if claim.get(f"quote_{lang}") else doc_lang),
             " — ",
             label_badge(claim["label"], lang),
             html.Br(),
@@ -199,8 +200,8 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     document = doc["documents"][0] if doc["documents"] else {}
     doc_lang = document.get("language") or "en"
     claims = [c for c in doc["claims"] if c.get("document_id") == document.get("id")]
-    checkable = [c for c in claims if c["label"] != NOT_FACTUAL]
-    opinions = [c for c in claims if c["label"] == NOT_FACTUAL]
+    checkable = [c for c in claims if c["label"] != LABEL_NOT_FACTUAL]
+    opinions = [c for c in claims if c["label"] == LABEL_NOT_FACTUAL]
     counts: dict[str, int] = {}
     for c in claims:
         counts[c["label"]] = counts.get(c["label"], 0) + 1
@@ -230,13 +231,8 @@ def body(state: ChartState, extras: dict, url: str) -> list:
             html.P(
                 [
                     f"{t('document', lang)}: ",
-                    html.A(
-                        document.get("title", ""),
-                        href=document.get("url", "#"),
-                        rel="noopener noreferrer",
-                        target="_blank",
-                        lang=doc_lang,
-                        className="doc-title",
+                    *components.document_title(
+                        document, lang, rel="noopener noreferrer", target="_blank", className="doc-title"
                     ),
                     f" · {document.get('publisher', '')}",
                     f" · {t('published', lang)} {fmt_date(document.get('published', ''), lang)}",
@@ -311,7 +307,16 @@ def body(state: ChartState, extras: dict, url: str) -> list:
         header,
         filters,
         *(
-            [html.P(t("quotes_in_english", lang), className="small text-muted mb-1", id="quotes-language")]
+            [
+                html.P(
+                    t(
+                        "quotes_translated" if any(c.get(f"quote_{lang}") for c in claims) else "quotes_in_english",
+                        lang,
+                    ),
+                    className="small text-muted mb-1",
+                    id="quotes-language",
+                )
+            ]
             if (document.get("language") or "en") != lang
             else []
         ),

@@ -11,6 +11,7 @@ from dashboard.chartdefs._shared import country_label
 from dashboard.chartdefs.explore import DEFAULT_SERIES, DEFAULT_TABLE, entity_choices, explorable_tables, numeric_series
 from dashboard.charts import ChartState
 from dashboard.data import store
+from dashboard.pages_index import PAGES
 
 PATH = "/explore"
 dash.register_page(
@@ -55,7 +56,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
             tables=tables,
             series=series_opts,
         ),
-        *pagekit.cards(("explore",), state, url),
+        *pagekit.cards(PAGES[PATH].charts, state, url),
     ]
 
 

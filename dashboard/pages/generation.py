@@ -8,6 +8,7 @@ from dashboard import components, pagekit
 from dashboard.chartdefs._shared import country_label, owid_with_codes
 from dashboard.charts import ChartState
 from dashboard.data import store
+from dashboard.pages_index import PAGES
 
 PATH = "/generation"
 dash.register_page(
@@ -28,18 +29,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     return [
         *pagekit.heading("generation", lang),
         components.controls(lang, state, countries=countries, years=years),
-        *pagekit.cards(
-            (
-                "generation-by-source",
-                "oil-share-of-electricity",
-                "fossil-share-of-electricity",
-                "electricity-demand-two-publishers",
-                "thermal-plants",
-                "power-plants-map",
-            ),
-            state,
-            url,
-        ),
+        *pagekit.cards(PAGES[PATH].charts, state, url),
     ]
 
 

@@ -6,6 +6,7 @@ import dash
 
 from dashboard import components, pagekit
 from dashboard.charts import ChartState
+from dashboard.pages_index import PAGES
 
 PATH = "/oil"
 dash.register_page(
@@ -19,11 +20,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     return [
         *pagekit.heading("oil", lang),
         components.controls(lang, state, years=years),
-        *pagekit.cards(
-            ("oil-imports-monthly", "oil-imports-share", "oil-balance", "oil-shipments", "oil-gap-vs-producers"),
-            state,
-            url,
-        ),
+        *pagekit.cards(PAGES[PATH].charts, state, url),
     ]
 
 

@@ -20,6 +20,16 @@
   var started = false;
   var swapped = false;
 
+  // Charts below the first wait in <noscript> for readers without scripts. With scripts they would stay blank until
+  // Dash draws them, so each becomes its lazy image (fetched only when the reader scrolls near it; graphics review,
+  // round 4). The markup is the server's own (dashboard/static_first.py), parsed as HTML: no script in it.
+  Array.prototype.forEach.call(staticRoot.querySelectorAll(".sf-graph > noscript"), function (waiting) {
+    var holder = document.createElement("div");
+    holder.innerHTML = waiting.textContent;
+    var image = holder.querySelector("picture, img");
+    if (image) { waiting.parentNode.replaceChild(image, waiting); }
+  });
+
   function preload(list) {
     list.split(" ").forEach(function (href) {
       if (!href) { return; }
@@ -141,6 +151,36 @@
       new window.DashRenderer();
     });
   }
+
+  // Until the swap the static view controls work as they do without scripts: the form's GET reloads the page in
+  // the chosen view (its Apply button is shown only without scripts, so nothing moves at the swap). A choice
+  // (select, radio, checkbox) applies at once; a typed value (a date) on Enter or when the field is left, as Dash's
+  // own inputs do. Nothing here runs after the swap: the static page is gone, Dash's controls have taken over.
+  function submitControls(form) {
+    if (swapped || !form || !form.classList.contains("controls") || !staticRoot.contains(form)) { return; }
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+  }
+  function typed(el) {
+    return el.tagName === "INPUT" && el.type !== "radio" && el.type !== "checkbox";
+  }
+  var edited = null;
+  staticRoot.addEventListener("change", function (event) {
+    var el = event.target;
+    if (typed(el)) { edited = el; return; }
+    submitControls(el.form);
+  });
+  staticRoot.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && typed(event.target)) {
+      event.preventDefault();
+      submitControls(event.target.form);
+    }
+  });
+  staticRoot.addEventListener("focusout", function (event) {
+    if (edited && event.target === edited) {
+      edited = null;
+      submitControls(event.target.form);
+    }
+  });
 
   document.documentElement.classList.add("sf-js");
   if (document.readyState === "complete") {

@@ -20,9 +20,10 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from etl.claims.labels import LABELS_ES
+from etl.month_names import MONTHS
 from etl.sources.base import DeriveContext
 from etl.staleness import content_staleness
-from etl.wording import MONTHS
 
 INPUTS = ("une_daily", "grid_collapses", "alerts")
 OPTIONAL_INPUTS = ("alerts",)  # its own previous events: stale and vintage events stay once seen
@@ -70,13 +71,6 @@ RECORD_SERIES = {
         "MW",
         ("Largest actual load cut", "Mayor afectación real"),
     ),
-}
-LABELS_ES = {
-    "Consistent with the data": "Coherente con los datos",
-    "Partly consistent": "Parcialmente coherente",
-    "Not consistent with the data": "No coherente con los datos",
-    "Cannot be checked with available data": "No se puede comprobar con los datos disponibles",
-    "Not a factual claim": "No es una afirmación factual",
 }
 KEPT_KINDS = ("stale", "new_vintage")  # events the inputs no longer show once they are over: kept once seen
 

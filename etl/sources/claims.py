@@ -1,8 +1,8 @@
 """Claims of the seed documents checked against every published table (derived source).
 
 Each `seeds/<document-id>/` folder (document.txt, meta.yaml, claims.yaml; format in docs/CLAIMS_FORMAT.md)
-is validated and every claim is evaluated by `etl.verdicts.evaluate`. Adding a document is adding a folder:
-nothing here names a document. Published: the tidy `claims` table, `claims.json` (full results) and
+is validated (`etl.claims.seeds`) and every claim is evaluated by `etl.claims.engine.evaluate`. Adding a document is
+adding a folder: nothing here names a document. Published: the tidy `claims` table, `claims.json` (full results) and
 `claims-review.jsonld` (schema.org ClaimReview). Both JSON files change only when their content changes:
 `label_since` is carried over from the previous claims.json while a claim's label stays the same.
 """
@@ -14,134 +14,27 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
-import yaml
 
+from etl.claims.engine import evaluate
+from etl.claims.labels import LABEL_NOT_FACTUAL
+from etl.claims.seeds import SeedDocument, load_documents, paragraphs
+from etl.claims.sentence_check import unsupported_numbers
 from etl.sources.base import DeriveContext, ParseError
-from etl.verdicts import check_claim, evaluate, normalise, unsupported_numbers
 
 INPUTS = ("*",)
 READS_SEEDS = True  # the claims and documents in seeds/ are inputs too
 WRITTEN_SENTENCES = ("headline", "headline_es", "summary", "summary_es")
 DOCUMENTS = ("claims.json", "claims-review.jsonld")
-SEED_FILES = ("document.txt", "meta.yaml", "claims.yaml")
 SITE_URL_ENV = "CUBA_SITE_URL"
 CLAIM_PAGE = "/claims/{claim_id}"  # the dashboard's page per claim (dashboard/pages/claim.py); ClaimReview points at it
-NOT_FACTUAL = "Not a factual claim"  # no ClaimReview for these: there is no factual rating to publish
 ORGANISATION = "Cuba Energy Crisis Dashboard"
-MAX_PROBLEMS_SHOWN = 10
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: the claims file is large
 
 # derive() and documents() get the same context in one run; evaluating once is enough (see evaluate_all).
 _LAST: dict[str, Any] = {}
-
-
-@dataclass(frozen=True)
-class SeedDocument:
-    """One validated seed folder."""
-
-    id: str
-    text: str
-    meta: dict[str, Any]
-    claims: list[dict[str, Any]]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Loading and validating the seeds
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def paragraphs(text: str) -> list[str]:
-    """The document's paragraphs: its non-empty lines, in order (paragraph 1 = the title line)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def load_documents(seeds_dir: Path) -> list[SeedDocument]:
-    """Every seed folder, validated; a ParseError names the file, the claim id and what is wrong."""
-    if not seeds_dir.is_dir():
-        raise ParseError(f"seeds folder {seeds_dir} does not exist")
-    folders = sorted(p for p in seeds_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    docs = [load_document(folder) for folder in folders]
-    if not docs:
-        raise ParseError(f"no seed document under {seeds_dir}")
-    return docs
-
-
-def load_document(folder: Path) -> SeedDocument:
-    missing = [name for name in SEED_FILES if not (folder / name).is_file()]
-    if missing:
-        raise ParseError(
-            f"seeds/{folder.name}: missing {', '.join(missing)} (a document folder needs {', '.join(SEED_FILES)})"
-        )
-    text = (folder / "document.txt").read_text(encoding="utf-8")
-    meta = _read_yaml(folder / "meta.yaml")
-    raw = _read_yaml(folder / "claims.yaml")
-    claims = raw.get("claims")
-    if not isinstance(claims, list):
-        raise ParseError(f"seeds/{folder.name}/claims.yaml: no list under 'claims'")
-    doc = SeedDocument(
-        folder.name, text, normalise(meta), [normalise(c) if isinstance(c, Mapping) else c for c in claims]
-    )
-    problems = validate_document(doc, raw.get("document"))
-    if problems:
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = f" (+{len(problems) - MAX_PROBLEMS_SHOWN} more)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
-        raise ParseError(f"seeds/{folder.name}/claims.yaml: " + "; ".join(shown) + more)
-    return doc
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # SAFE_LOADER is a safe loader
-    except yaml.YAMLError as exc:
-        raise ParseError(f"seeds/{path.parent.name}/{path.name}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ParseError(f"seeds/{path.parent.name}/{path.name}: expected a mapping at the top level")
-    return data
-
-
-def validate_document(doc: SeedDocument, declared_id: Any) -> list[str]:
-    """Everything that would make a verdict wrong or a link break: ids, quotes, paragraphs, rule structure."""
-    problems: list[str] = []
-    if declared_id != doc.id:
-        problems.append(f"'document: {declared_id}' does not match the folder name {doc.id!r}")
-    if doc.meta.get("id") != doc.id:
-        problems.append(f"meta.yaml id {doc.meta.get('id')!r} does not match the folder name {doc.id!r}")
-    for key in ("title", "publisher", "url", "published", "language"):
-        if not doc.meta.get(key):
-            problems.append(f"meta.yaml has no {key}")
-    paras = paragraphs(doc.text)
-    seen: set[str] = set()
-    for i, claim in enumerate(doc.claims, 1):
-        if not isinstance(claim, Mapping):
-            problems.append(f"claim #{i} is not a mapping")
-            continue
-        cid = claim.get("id")
-        where = f"claim {cid!r}" if cid else f"claim #{i}"
-        if cid in seen:
-            problems.append(f"{where}: duplicate id")
-        seen.add(cid)
-        problems.extend(f"{where}: {p}" for p in check_claim(claim))
-        quote, number = claim.get("quote"), claim.get("paragraph")
-        if not isinstance(quote, str) or not quote:
-            continue
-        if quote not in doc.text:
-            problems.append(f"{where}: quote is not a verbatim substring of document.txt: {quote[:80]!r}")
-            continue
-        if not isinstance(number, int) or isinstance(number, bool):
-            continue
-        if not 1 <= number <= len(paras) or quote not in paras[number - 1]:
-            found = [str(n) for n, p in enumerate(paras, 1) if quote in p]
-            problems.append(
-                f"{where}: quote is not in paragraph {number} (it is in paragraph {', '.join(found) or '?'}; "
-                f"paragraph = n-th non-empty line of document.txt, title = 1)"
-            )
-    return problems
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -276,6 +169,7 @@ def documents(
                 **result,
                 "document_id": doc.id,
                 "quote": claim["quote"],
+                "quote_es": " ".join(str(claim.get("quote_es") or "").split()),
                 "paragraph": claim["paragraph"],
                 "topic": claim["topic"],
                 "type": claim["type"],
@@ -300,6 +194,7 @@ def documents(
             {
                 "id": doc.id,
                 "title": doc.meta.get("title"),
+                "title_es": doc.meta.get("title_es") or "",
                 "publisher": doc.meta.get("publisher"),
                 "url": doc.meta.get("url"),
                 "published": str(doc.meta.get("published") or ""),
@@ -311,7 +206,7 @@ def documents(
         )
     _LAST.clear()  # do not keep the input tables alive after the run
     claims_json = {"documents": docs_out, "claims": claims_out}
-    review = [_claim_review(c, seen_docs[c["document_id"]]) for c in claims_out if c["label"] != NOT_FACTUAL]
+    review = [_claim_review(c, seen_docs[c["document_id"]]) for c in claims_out if c["label"] != LABEL_NOT_FACTUAL]
     return {"claims.json": dump_json(claims_json), "claims-review.jsonld": dump_json(review)}, changes
 
 

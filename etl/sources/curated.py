@@ -87,6 +87,8 @@ def check_monthly(monthly: pd.DataFrame) -> list[str]:
             & ((start != first) | (end != last))
             & ~monthly["approximate"].astype(bool)
         ),
+        "a month's total (bbl_month) that does not cover its whole month": (monthly["unit"] == "bbl_month")
+        & ((start != first) | (end != last)),
         "more than 300,000 bbl/d (above Cuba's whole consumption)": (monthly["unit"] == "bbl_per_day")
         & (monthly["value"] > 300_000),
     }

@@ -137,7 +137,11 @@ def imports_by_month(reports: pd.DataFrame) -> pd.DataFrame:
         .assign(figure_kind=CARGOES)
     )
     sums["value_bbl_per_day"] = sums["value"] / sums["days_in_month"]
-    rates = df[~cargo].assign(value_bbl_per_day=lambda d: d["value"])
+    # A month's stated total (bbl_month) is that month's flow: its barrels over the month's days.
+    per_month = df["unit"] == "bbl_month"
+    rates = df[~cargo].assign(
+        value_bbl_per_day=lambda d: d["value"].where(~per_month[d.index], d["value"] / d["days_in_month"])
+    )
     candidates = pd.concat([rates, sums], ignore_index=True)
     candidates["_kind"] = candidates["figure_kind"].map(KIND_ORDER)
     candidates["_verified"] = (candidates["verification"] != "confirmed").astype(int)

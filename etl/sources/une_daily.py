@@ -1,7 +1,8 @@
-"""The daily series of Cuba's grid: one record per date from the UNE notes (a parsed note wins; cited press points
-fill dates the corpora miss), plus derived measures — share of demand cut at the peak and an *estimate* of hours
-without power per customer — monthly/yearly aggregates, and the UNE's evening forecasts held against the outcome
-its next note reports (`une_forecast_outcomes`, by day and by month).
+"""The daily series of Cuba's grid: one record per date from the UNE notes (a Cubadebate note first; other outlets'
+copies of the note, `une_notes_outlets`, fill the dates Cubadebate misses, their disagreements published in
+`une_source_conflicts`; cited press points fill dates no note covers), plus derived measures — share of demand cut at
+the peak and an *estimate* of hours without power per customer — monthly/yearly aggregates, and the UNE's evening
+forecasts held against the outcome its next note reports (`une_forecast_outcomes`, by day and by month).
 Methodology: dashboard/content/methodology.en.md."""
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import numpy as np
 import pandas as pd
 
 from etl.sources.base import DeriveContext
+from etl.sources.une_outlets import outlet_rank
 from etl.une.notes import parse_units_text
 
-INPUTS = ("une_notes_archive", "une_notes_cubadebate", "une_press_points", "grid_collapses")
-OPTIONAL_INPUTS = ("une_notes_cubadebate",)
+INPUTS = ("une_notes_archive", "une_notes_cubadebate", "une_notes_outlets", "une_press_points", "grid_collapses")
+# The live tables may be absent (an offline refresh from the mirror, a first run): the archive alone builds the series.
+OPTIONAL_INPUTS = ("une_notes_cubadebate", "une_notes_outlets")
 
 MW_FIELDS = (
     "peak_availability_mw",
@@ -252,6 +255,108 @@ def press_rows(press: pd.DataFrame, dates_with_notes: set[str]) -> tuple[pd.Data
     return kept.drop(columns=["_rank"]), alternates
 
 
+# -- the secondary source: the same note republished by other outlets (une_notes_outlets) ---------------------------
+#: Two figures for one field and date are the same figure when they differ by at most this much (MW, or MWh for the
+#: solar energy): outlets write "1 450" or "1.450", they do not report different grids. Beyond it, a conflict.
+ROUNDING_TOLERANCE = 1.0
+NUMERIC_FIELDS = (*MW_FIELDS, "solar_energy_mwh")
+BOOLEAN_FIELDS = ("prev_day_affected_all_day", "total_grid_collapse")
+# The fields two copies of a note are compared on: the figures and their times. Not the yes/no fields: the parser
+# reads False where a note does not say (no "24 horas", no collapse), and a copy that leaves a sentence out does not
+# contradict the one that keeps it.
+CONFLICT_FIELDS = (*NUMERIC_FIELDS, "prev_day_max_affectation_time", "morning_time")
+PRIMARY_PUBLISHER = "Cubadebate (UNE note)"
+CONFLICT_COLUMNS = [
+    "date",
+    "field",
+    "primary_value",
+    "primary_url",
+    "primary_publisher",
+    "secondary_value",
+    "secondary_url",
+    "secondary_publisher",
+    "difference",
+]
+
+
+def _absent(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _as_bool(value: Any) -> bool:
+    return value.strip().lower() in ("true", "1") if isinstance(value, str) else bool(value)
+
+
+def differs(field: str, a: Any, b: Any) -> bool:
+    """Both notes state the field and the values are not the same beyond rounding."""
+    if _absent(a) or _absent(b):
+        return False
+    if field in NUMERIC_FIELDS:
+        return abs(float(a) - float(b)) > ROUNDING_TOLERANCE
+    if field in BOOLEAN_FIELDS:
+        return _as_bool(a) != _as_bool(b)
+    return str(a).strip() != str(b).strip()
+
+
+def _shown(field: str, value: Any) -> str:
+    """A value as the conflicts table writes it: 1450, 20:10, true."""
+    if field in BOOLEAN_FIELDS:
+        return "true" if _as_bool(value) else "false"
+    if field in NUMERIC_FIELDS:
+        number = float(value)
+        return str(int(number)) if number.is_integer() else f"{number:.2f}".rstrip("0")
+    return str(value)
+
+
+def merge_outlet_notes(
+    primary: pd.DataFrame, secondary: pd.DataFrame | None, rank: dict[str, int]
+) -> tuple[pd.DataFrame, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The other outlets' notes as a secondary source. Returns the notes that fill dates the primary (Cubadebate:
+    archive and live) lacks, one per date from the outlet first in `rank`; the other outlets' notes as alternates;
+    and, for every field where an outlet's note and the note used for that date both give a value and they differ
+    beyond rounding, a conflict row with both values and both URLs. A conflict is published, never dropped; the
+    value used is the primary's (or the preferred outlet's on a filled date)."""
+    empty = pd.DataFrame(columns=[*primary.columns, "outlet"])
+    if secondary is None or secondary.empty:
+        return empty, [], []
+    ranked = secondary.assign(_rank=secondary["outlet"].map(rank).fillna(len(rank)))
+    ranked = ranked.sort_values(["date", "_rank", "url"]).drop(columns=["_rank"])
+    ranked = ranked.assign(publisher=ranked["publisher"].astype(str) + " (UNE note)")
+    fill = ranked[~ranked["date"].isin(set(primary["date"]))].drop_duplicates("date", keep="first")
+    used = pd.concat([primary, fill], ignore_index=True).set_index("date")
+    alternates: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    for row in ranked[~ranked.index.isin(fill.index)].to_dict("records"):
+        base = used.loc[row["date"]]
+        differing = [f for f in CONFLICT_FIELDS if differs(f, base[f], row[f])]
+        alternates.append(
+            {
+                "date": row["date"],
+                "kept_url": base["url"],
+                "other_url": row["url"],
+                "other_source": "outlet note",
+                "reason": f"the same day's note as republished by another outlet ({row['publisher']})",
+                "differing_fields": ", ".join(differing),
+            }
+        )
+        for field in differing:
+            numeric = field in NUMERIC_FIELDS
+            conflicts.append(
+                {
+                    "date": row["date"],
+                    "field": field,
+                    "primary_value": _shown(field, base[field]),
+                    "primary_url": base["url"],
+                    "primary_publisher": base["publisher"],
+                    "secondary_value": _shown(field, row[field]),
+                    "secondary_url": row["url"],
+                    "secondary_publisher": row["publisher"],
+                    "difference": float(row[field]) - float(base[field]) if numeric else None,
+                }
+            )
+    return fill, alternates, conflicts
+
+
 def _share(cut: pd.Series, demand: pd.Series) -> pd.Series:
     share = cut / demand.where(demand > 0)
     return share.clip(lower=0, upper=1)
@@ -485,8 +590,15 @@ def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
         [ctx.inputs[n] for n in ("une_notes_archive", "une_notes_cubadebate") if n in ctx.inputs], ignore_index=True
     )
     chosen, alternates = choose_notes(notes)
-    note_rows = chosen.assign(source_kind="note", source_url=chosen["url"], publisher="Cubadebate (UNE note)")
-    press, press_alternates = press_rows(ctx.inputs["une_press_points"], set(chosen["date"]))
+    chosen = chosen.assign(publisher=PRIMARY_PUBLISHER)
+    # Other outlets' copies of the note: they fill the dates Cubadebate misses; where both give a figure and differ,
+    # the primary's is used and both are published in une_source_conflicts.
+    filled, outlet_alternates, conflicts = merge_outlet_notes(
+        chosen, ctx.inputs.get("une_notes_outlets"), outlet_rank()
+    )
+    used = pd.concat([chosen, filled], ignore_index=True) if len(filled) else chosen
+    note_rows = used.assign(source_kind="note", source_url=used["url"])
+    press, press_alternates = press_rows(ctx.inputs["une_press_points"], set(used["date"]))
     press = press.rename(columns={"url": "source_url"})
     press = press.assign(
         source_kind="press point",
@@ -537,13 +649,14 @@ def derive(ctx: DeriveContext) -> dict[str, pd.DataFrame]:
         "une_unit_outages": units,
         "une_aggregates": aggregates(daily, collapses),
         "une_alternates": pd.DataFrame(
-            alternates + press_alternates,
+            alternates + outlet_alternates + press_alternates,
             columns=["date", "kept_url", "other_url", "other_source", "reason", "differing_fields"],
         ),
         "une_rejected_values": pd.DataFrame(rejected, columns=["date", "url", "field", "value", "reason"]),
         "une_forecast_outcomes": outcomes,
         "une_forecast_outcomes_monthly": forecast_outcomes_monthly(outcomes),
         "une_note_gaps": note_gaps(daily, total),
+        "une_source_conflicts": pd.DataFrame(conflicts, columns=CONFLICT_COLUMNS),
     }
 
 
@@ -559,6 +672,15 @@ def check(tables: dict[str, pd.DataFrame]) -> list[str]:
         problems.append(
             f"une_daily: low estimate above high on {len(inverted)} day(s), e.g. {inverted['date'].iloc[0]}"
         )
+    conflicts = tables.get("une_source_conflicts")
+    if conflicts is not None and len(conflicts):
+        # Each conflict names the note une_daily uses for its date, so a reader can open both articles.
+        used = set(zip(daily["date"].astype(str), daily["source_url"], strict=True))
+        orphans = conflicts[
+            [(str(d), u) not in used for d, u in zip(conflicts["date"], conflicts["primary_url"], strict=True)]
+        ]
+        if len(orphans):
+            problems.append(f"une_source_conflicts: primary_url is not une_daily's source on {orphans['date'].iloc[0]}")
     outcomes = tables.get("une_forecast_outcomes")
     if outcomes is not None and len(outcomes):
         recomputed = outcomes["reported_max_cut_mw"] - outcomes["forecast_peak_cut_mw"]

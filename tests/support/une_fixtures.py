@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from etl.sources import une_archive
+from tests.etl.test_une_parser import NOTE_2022, NOTE_2024, NOTE_2026, RANDOM_ARTICLE
 from tests.support.fixture_server import send
 from tests.support.upstream_fixtures import mirror_path
-from tests.test_une_parser import NOTE_2022, NOTE_2024, NOTE_2026, RANDOM_ARTICLE
 
 HEADER = ["Título", "Fecha", "Contenido", "Etiquetas", "Número de Comentarios", "Enlace"]
 

@@ -1,0 +1,247 @@
+"""Live UNE notes from the other outlets that republish them: each declared outlet's RSS feed or WordPress listing
+(`outlets` in une_outlets.meta.yaml), read with the same note detector and parser as Cubadebate's.
+
+Why: the nightly series must not depend on one outlet's server or page layout. Each outlet stands alone: one that
+does not answer, or answers with something that is not its feed, is named in the run log (`texts_rejected`,
+"<outlet>: ...") and the others are used; only when no outlet could be read does the source fail, and then nothing
+published changes (the runner's all-or-nothing rule). Every text an outlet's feed carries that is not taken is
+counted by reason, per outlet, so a layout change shows as "granma: no UNE figures" rather than as a silent gap.
+
+One row per (outlet, note date), the morning note first, with the outlet and the article URL; figures only, never
+the text. The table accumulates like une_notes_cubadebate: a night an outlet is down keeps its earlier rows.
+une_daily reads the table as its secondary source (dates the Cubadebate tables miss; disagreements published in
+une_source_conflicts)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlencode
+from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from etl.http import FetchError
+from etl.meta import SourceMeta, load_yaml
+from etl.sources.base import FetchContext, ParseError, Resource, decode_text
+from etl.sources.une_cubadebate import articles_from_api, html_to_text
+from etl.une.corpus import Article
+from etl.une.notes import NOTE_COLUMNS, notes_table
+
+META_PATH = Path(__file__).with_name("une_outlets.meta.yaml")
+TABLE = "une_notes_outlets"
+COLUMNS = ["outlet", "publisher", *NOTE_COLUMNS]
+ACCUMULATES = True
+FORMATS = ("rss", "wordpress")
+SEARCH = "Unión Eléctrica"  # WordPress listings: the same search as Cubadebate's
+PER_PAGE = 100
+MAX_PAGES = 5
+REREAD_DAYS = 3
+FIRST_RUN_DAYS = 30
+FEED_MAX_BYTES = 20 * 1024 * 1024
+CUBA = ZoneInfo("America/Havana")  # a feed's pubDate is often in GMT: an evening note would land on the next day
+CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}encoded"
+#: Reason (after "<outlet>: ") for an outlet with no file this run: its fetch failed (HTTP error, timeout, refused
+#: redirect, oversize). The cause itself is in the HTTP error, which the runner does not keep for a source that
+#: succeeds overall; the outlet is named so the log shows which one to look at.
+NOT_FETCHED = "not fetched in this run (down, moved, or its answer refused)"
+UNDATED = "a feed item without a publication date or link"
+SECOND_NOTE = "a second note for the same date (the morning one is kept)"
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """One outlet that republishes the note: its id (the prefix of its raw files), name, feed format and URL."""
+
+    id: str
+    name: str
+    format: str
+    url: str
+
+
+@cache
+def outlets() -> tuple[Outlet, ...]:
+    """The declared outlets, in order of preference, checked: ids unique and file-name safe, a known format, and a
+    URL among the source's `urls` (so its host is one a fetch may reach)."""
+    raw = load_yaml(META_PATH.read_text(encoding="utf-8"))
+    declared_urls = set(raw.get("urls") or ())
+    out: list[Outlet] = []
+    for spec in raw.get("outlets") or ():
+        outlet = Outlet(str(spec["id"]), str(spec["name"]), str(spec["format"]), str(spec["url"]))
+        if not _ID_RE.match(outlet.id) or outlet.id in {o.id for o in out}:
+            raise ValueError(f"{META_PATH.name}: outlet id {outlet.id!r} is not a unique lower-case name")
+        if outlet.format not in FORMATS:
+            raise ValueError(f"{META_PATH.name}: outlet {outlet.id} has format {outlet.format!r}, not one of {FORMATS}")
+        if outlet.url not in declared_urls:
+            raise ValueError(f"{META_PATH.name}: outlet {outlet.id}'s URL is not in `urls`")
+        out.append(outlet)
+    if not out:
+        raise ValueError(f"{META_PATH.name}: no outlets declared")
+    return tuple(out)
+
+
+def outlet_rank() -> dict[str, int]:
+    """Outlet id → its place in the order of preference (une_daily fills a date from the first that has it)."""
+    return {o.id: i for i, o in enumerate(outlets())}
+
+
+# -- fetch ----------------------------------------------------------------------------------------------------------
+def start_date(ctx: FetchContext, outlet: Outlet) -> date:
+    """The day after which a listing is asked for: the outlet's latest stored note minus the re-read window."""
+    df = ctx.published.get(TABLE)
+    if df is not None and len(df):
+        dates = df.loc[df["outlet"] == outlet.id, "date"].dropna()
+        if len(dates):
+            return date.fromisoformat(str(dates.max())) - timedelta(days=REREAD_DAYS)
+    return ctx.today - timedelta(days=FIRST_RUN_DAYS)
+
+
+def wordpress_url(outlet: Outlet, after: date, page: int) -> str:
+    params = {
+        "search": SEARCH,
+        "after": f"{after.isoformat()}T00:00:00",
+        "per_page": str(PER_PAGE),
+        "page": str(page),
+        "orderby": "date",
+        "order": "asc",
+        "_fields": "id,date,link,title,content",
+    }
+    return f"{outlet.url}?{urlencode(params)}"
+
+
+def fetch_outlet(outlet: Outlet, ctx: FetchContext, fetch_one) -> None:
+    """One outlet's feed (one file) or listing (pages until one is short). Raises FetchError when it fails."""
+    if outlet.format == "rss":
+        fetch_one(Resource(f"{outlet.id}__feed.xml", outlet.url, max_bytes=FEED_MAX_BYTES))
+        return
+    after = start_date(ctx, outlet)
+    for page in range(1, MAX_PAGES + 1):
+        name = f"{outlet.id}__wp_posts_{after.isoformat()}_p{page}.json"
+        content = fetch_one(Resource(name, wordpress_url(outlet, after, page), max_bytes=FEED_MAX_BYTES))
+        try:
+            posts = json.loads(content or b"[]")
+        except ValueError:
+            return  # not JSON: stored as fetched, and parse names the outlet's listing as unreadable
+        if not isinstance(posts, list) or len(posts) < PER_PAGE:
+            return
+    raise FetchError(f"{outlet.name}: the listing returned more than {MAX_PAGES} pages; narrow the window")
+
+
+def fetch(ctx: FetchContext, fetch_one) -> None:
+    """Every outlet in turn; one that fails is left out (parse names it). All failed: the source fails."""
+    failures = []
+    for outlet in outlets():
+        try:
+            fetch_outlet(outlet, ctx, fetch_one)
+        except FetchError as exc:
+            failures.append(f"{outlet.id}: {exc}")
+    if len(failures) == len(outlets()):
+        raise FetchError("no outlet answered: " + "; ".join(failures))
+
+
+# -- parse ----------------------------------------------------------------------------------------------------------
+def _cuba_time(pub_date: str) -> tuple[str, str] | None:
+    """An RSS pubDate → (date, "YYYY-MM-DD HH:MM") in Cuba time; None when it is not a date."""
+    try:
+        when = parsedate_to_datetime(pub_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is not None:
+        when = when.astimezone(CUBA)
+    return when.date().isoformat(), when.strftime("%Y-%m-%d %H:%M")
+
+
+def articles_from_rss(content: bytes, name: str) -> tuple[list[Article], int]:
+    """The items of an RSS 2.0 feed (the body from content:encoded, else the description, an excerpt), and how many
+    items had no date or link to read them by."""
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError as exc:
+        raise ParseError(f"{name}: not XML ({exc})") from exc
+    if root.tag != "rss" or root.find("channel") is None:
+        raise ParseError(f"{name}: XML but not an RSS 2.0 feed (root <{root.tag}>)")
+    out, undated = [], 0
+    for item in root.iter("item"):
+        when = _cuba_time((item.findtext("pubDate") or "").strip())
+        link = (item.findtext("link") or "").strip()
+        if when is None or not link:
+            undated += 1
+            continue
+        body = item.findtext(CONTENT_NS) or item.findtext("description") or ""
+        title = html_to_text(item.findtext("title") or "")
+        out.append(Article(date=when[0], url=link, title=title, text=html_to_text(body), published_at=when[1]))
+    return out, undated
+
+
+def read_outlet(outlet: Outlet, files: dict[str, bytes]) -> tuple[list[Article], int]:
+    """The articles in an outlet's files (feed or listing pages) and the items without a date or link. Raises
+    ParseError when the files are not the outlet's format."""
+    articles: list[Article] = []
+    undated = 0
+    for name in sorted(files):
+        if outlet.format == "rss":
+            items, skipped = articles_from_rss(files[name], name)
+            articles, undated = articles + items, undated + skipped
+        else:
+            decode_text(files[name], name)
+            articles += articles_from_api(files[name], name)
+    return articles, undated
+
+
+def one_per_date(notes: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The outlet's note for each date: the morning one, earliest first (as une_daily chooses); how many were left."""
+    if notes.empty:
+        return notes, 0
+    evening = notes["published_at"].astype(str).str.slice(11, 16).map(lambda t: not t or t >= "12:00")
+    ranked = notes.assign(_evening=evening, _at=notes["published_at"].astype(str))
+    ranked = ranked.sort_values(["date", "_evening", "_at", "url"])
+    kept = ranked.drop_duplicates("date", keep="first").drop(columns=["_evening", "_at"])
+    return kept, len(notes) - len(kept)
+
+
+def parse(
+    raw: dict[str, bytes], meta: SourceMeta, previous: dict[str, pd.DataFrame] | None = None
+) -> dict[str, pd.DataFrame]:
+    frames: list[pd.DataFrame] = []
+    rejected: Counter[str] = Counter()
+    unreadable: list[str] = []
+    for outlet in outlets():
+        files = {n: c for n, c in raw.items() if n.startswith(f"{outlet.id}__")}
+        if not files:
+            rejected[f"{outlet.id}: {NOT_FETCHED}"] += 1
+            continue
+        try:
+            articles, undated = read_outlet(outlet, files)
+        except ParseError as exc:  # an error page served with 200, a feed that changed format: this outlet only
+            unreadable.append(str(exc))
+            rejected[f"{outlet.id}: feed unreadable ({str(exc)[:160]})"] += 1
+            continue
+        if undated:
+            rejected[f"{outlet.id}: {UNDATED}"] += undated
+        notes = notes_table(articles, f"{outlet.name} ({outlet.format} feed)")
+        for reason, count in notes.attrs.get("rejected", {}).items():
+            rejected[f"{outlet.id}: {reason}"] += count
+        notes, second = one_per_date(notes)
+        if second:
+            rejected[f"{outlet.id}: {SECOND_NOTE}"] += second
+        frames.append(notes.assign(outlet=outlet.id, publisher=outlet.name))
+    if not frames:
+        raise ParseError("no outlet's feed could be read: " + ("; ".join(unreadable) or "none was fetched"))
+    new = pd.concat(frames, ignore_index=True).reindex(columns=COLUMNS)
+    old = (previous or {}).get(TABLE)
+    if old is not None and len(old):
+        # Accumulate: this run's (outlet, date) rows replace the stored ones; the others stay.
+        fresh = set(zip(new["outlet"], new["date"].astype(str), strict=True))
+        stale = [(o, str(d)) in fresh for o, d in zip(old["outlet"], old["date"], strict=True)]
+        kept = old.loc[[not s for s in stale], COLUMNS]
+        new = pd.concat([kept, new], ignore_index=True) if len(new) else kept.copy()
+    new.attrs["rejected"] = dict(rejected)
+    return {TABLE: new}

@@ -1,0 +1,600 @@
+"""Static first, interactive after (issue 18; dashboard/static_first.py, dashboard/static/static-first.js).
+
+Every page's HTML carries its first screen (headings, figures, the first chart as an image of the figure with its
+title, summary and source) before any script runs; Dash and plotly.js load after the page and replace the static
+page in place (the chart's box does not move, no static copy remains, the controls keep working); the light mode
+(`?light=1`, `Save-Data: on`) loads no script and no plotly.js; and every page is readable with scripts disabled."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from dashboard import render
+
+CLAIM = "electricity-oil-share-80-95"  # a claim with an evidence chart
+PAGES = ["/", "/blackouts", "/oil", "/generation", "/explore", "/data", "/methodology", f"/claims/{CLAIM}"]
+CHART_PAGES = {"/blackouts": "une-supply-demand", "/generation": "generation-by-source", "/explore": "explore"}
+
+
+class Markup(HTMLParser):
+    """Elements with their attributes, and the text, of an HTML document."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(text: str) -> Markup:
+    markup = Markup()
+    markup.feed(text)
+    return markup
+
+
+def static_part(text: str) -> str:
+    start = text.index('<div id="sf-static"')
+    end = text.index('<div id="react-entry-point"')
+    return text[start:end]
+
+
+def executable_scripts(markup: Markup) -> list[str]:
+    """Scripts a browser runs as the page is parsed (src or inline), not the ones waiting for static-first.js."""
+    return [
+        s.get("src") or "inline"
+        for s in markup.scripts
+        if s.get("type") in (None, "text/javascript", "application/javascript", "module")
+    ]
+
+
+# -- the HTML ----------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", PAGES)
+def test_sf001_every_page_carries_its_first_screen_before_any_script(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    static = static_part(text)
+    markup = parse(static)
+    assert any(tag == "h1" for tag, _ in markup.elements), path
+    assert any(tag == "nav" for tag, _ in markup.elements) and 'id="main"' in static
+    # Dash's scripts wait for the page: only static-first.js (deferred) and Dash's inline definitions run as parsed
+    page = parse(text)
+    runs = executable_scripts(page)
+    assert [s for s in runs if s != "inline"] == [s.get("src") for s in page.scripts if "defer" in s]
+    assert any("static-first.js" in s for s in runs)
+    assert re.search(r'data-sf-src="[^"]*dash_renderer[^"]*"', text)
+    assert 'id="react-entry-point" class="sf-pending"' in text
+    assert 'rel="preload"' not in text  # nothing competes with the first screen
+
+
+@pytest.mark.parametrize("path", list(CHART_PAGES))
+def test_sf002_the_first_chart_is_an_image_with_its_title_summary_and_source(client, path):
+    from dashboard import charts
+    from dashboard.data import store
+
+    chart = CHART_PAGES[path]
+    static = static_part(client.get(path).get_data(as_text=True))
+    spec = charts.get(chart)
+    view = charts.build(chart, store(), charts.narrow(spec, store(), charts.parse_state(spec, store(), {})))
+    start = re.search(rf'<section[^>]* id="{chart}"', static).start()
+    section = static[start : static.index("</section>", start)]
+    markup = parse(section)
+    images = [a for tag, a in markup.elements if tag == "img"]
+    assert images and images[0]["class"] == "sf-img" and images[0].get("fetchpriority") == "high"
+    assert images[0]["alt"] and len(images[0]["alt"]) > 20  # the chart described in words
+    sources = [a for tag, a in markup.elements if tag == "source"]
+    assert [s["media"] for s in sources] == ["(max-width: 575.98px)", "(max-width: 991.98px)"]
+    text = " ".join(markup.text)
+    import html
+
+    assert html.unescape(view.title) in text and html.unescape(view.summary) in text
+    assert "as-of" in section  # the chart's source line and "as of"
+    assert 'href="/download/' in section  # CSV, PNG, SVG downloads
+    # the first chart is the only image the page asks for: the others wait in <noscript>
+    eager = re.findall(r'<img class="sf-img"[^>]*fetchpriority="high"', static)
+    assert len(eager) == 1
+    outside = re.sub(r"<noscript>.*?</noscript>", "", static, flags=re.DOTALL)
+    assert outside.count('<img class="sf-img"') == 1
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_sf003_the_static_page_repeats_no_id(client, path):
+    text = client.get(path).get_data(as_text=True)
+    ids = [a["id"] for _, a in parse(text).elements if a.get("id")]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    assert repeated == []
+
+
+def test_sf004_the_first_chart_image_is_drawn_and_cached_for_a_year(client):
+    if render.browser_missing():
+        pytest.skip("no Chromium to render images with")
+    static = static_part(client.get("/blackouts?lang=es").get_data(as_text=True))
+    src = re.search(r'<img class="sf-img" src="([^"]+)"', static).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(src).query)["lang"] == ["es"]
+    response = client.get(src)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.get_data().lstrip().startswith(b"<svg")
+    assert "immutable" in response.headers["Cache-Control"]  # its address names the data version
+    stale = client.get(re.sub(r"v=[0-9a-f]{12}", "v=000000000000", src))
+    assert stale.status_code == 200 and "immutable" not in stale.headers["Cache-Control"]
+    for bad in ("size=xl", "variant=x", "v=zz"):
+        assert client.get(f"/screen/une-supply-demand.svg?{bad}").status_code == 400
+    assert client.get("/screen/no-such-chart.svg").status_code == 404
+
+
+# -- light mode, forms ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", PAGES)
+def test_sf005_light_mode_has_no_script_and_every_chart_is_an_image(client, path):
+    for response in (client.get(f"{path}?light=1"), client.get(path, headers={"Save-Data": "on"})):
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        markup = parse(text)
+        assert markup.scripts == [] or all(s.get("type") == "application/ld+json" for s in markup.scripts)
+        assert "plotly" not in text and "_dash-component-suites" not in text
+        assert "Save-Data" in response.headers.get("Vary", "")
+        # every chart an image (lazy but the first), none waiting in <noscript>
+        assert text.count("dash-graph chart-graph sf-graph") == text.count('<img class="sf-img"')
+        assert "<noscript><picture" not in text
+        links = [a for tag, a in markup.elements if tag == "a"]
+        switch = [a for a in links if a.get("id") == "light-switch"]
+        assert switch and "light=0" in switch[0]["href"]  # the way back to the full page
+        nav = [a["href"] for a in links if "nav-link" in (a.get("class") or "")]
+        assert len(nav) == 7 and all("light=1" in href for href in nav)  # pages keep the light mode
+
+
+def test_sf006_light_mode_answers_and_refuses_like_the_page(client):
+    assert client.get("/oil?light=2").status_code == 400
+    assert client.get("/no-such-page?light=1").status_code == 404
+    assert client.get("/claims/no-such-claim?light=1").status_code == 404
+    assert client.get("/blackouts?light=1&start=banana").status_code == 400
+    full = client.get("/oil?light=0", headers={"Save-Data": "on"})  # asked for the full page despite Save-Data
+    assert full.status_code == 200 and "static-first.js" in full.get_data(as_text=True)
+    plain = client.get("/oil")
+    assert "Save-Data" in plain.headers.get("Vary", "")  # a cache keeps the two variants apart
+
+
+def test_sf007_light_embeds_load_no_plotly(client):
+    for response in (
+        client.get("/embed/une-supply-demand?light=1"),
+        client.get("/embed/une-supply-demand", headers={"Save-Data": "on"}),
+    ):
+        text = response.get_data(as_text=True)
+        assert response.status_code == 200 and "plotly" not in text and "<picture" in text and "<script" not in text
+        assert "light=0" in text  # a link to the interactive chart
+    interactive = client.get("/embed/une-supply-demand").get_data(as_text=True)
+    assert 'data-plotly="/static/v/' in interactive and 'class="sf-placeholder"' in interactive
+    assert not re.search(r'<script src="[^"]*plotly', interactive)  # loaded after the page, not with it
+
+
+def test_sf008_the_static_controls_form_gives_the_pages_own_address(client):
+    response = client.get("/generation?sf=1&country=CUB&country=MEX&start=&end=2020&tab=chart&light=1")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/generation?country=CUB~MEX&end=2020&light=1")
+    static = static_part(client.get("/blackouts?lang=es").get_data(as_text=True))
+    form = re.search(r'<form class="controls"[^>]*>', static).group(0)
+    assert 'method="get"' in form and 'action="/blackouts"' in form
+    assert 'name="sf" value="1"' in static and 'name="lang" value="es"' in static
+    assert 'name="start"' in static and 'name="tab"' in static
+    assert client.get("/generation?country=CUB&country=MEX").status_code == 400  # still: a repeated parameter
+
+
+def test_sf009_bootstrap_is_served_cut_to_the_classes_the_code_uses():
+    """assets/00-bootstrap.min.css is Bootstrap cut to the rules whose classes occur in the site's code: rebuilt by
+    scripts/bootstrap_subset.py whenever a class is added (this fails until it is)."""
+    import sys
+
+    from tests.conftest import REPO
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import bootstrap_subset
+
+    assert bootstrap_subset.SUBSET.read_text(encoding="utf-8") == bootstrap_subset.build(), (
+        "run python scripts/bootstrap_subset.py"
+    )
+    full = bootstrap_subset.bootstrap_classes(bootstrap_subset.FULL.read_text(encoding="utf-8"))
+    served = bootstrap_subset.bootstrap_classes(bootstrap_subset.SUBSET.read_text(encoding="utf-8"))
+    for used in (
+        "container",
+        "btn",
+        "btn-sm",
+        "nav-pills",
+        "form-control",
+        "table-striped",
+        "visually-hidden-focusable",
+    ):
+        assert used in full and used in served
+    assert bootstrap_subset.SUBSET.stat().st_size < 40_000
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip", "zstd", "gzip, deflate, br, zstd"])
+def test_sf010_a_repeat_visit_revalidates_the_page_for_a_304(client, encoding):
+    for path in ("/blackouts", "/?light=1", f"/claims/{CLAIM}"):
+        first = client.get(path, headers={"Accept-Encoding": encoding})
+        chosen = first.headers["Content-Encoding"]
+        assert first.headers["Cache-Control"] == "no-cache" and first.headers["ETag"].endswith(f':{chosen}"')
+        again = client.get(path, headers={"Accept-Encoding": encoding, "If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304 and again.get_data() == b""
+        # the same tag from the app's answer cache and from a new build (Dash's per-load token left out)
+        assert client.get(path, headers={"Accept-Encoding": encoding}).headers["ETag"] == first.headers["ETag"]
+
+
+# -- in the browser ------------------------------------------------------------------------------------------------------
+FIRST_BOX = """(chart) => {
+    const el = document.getElementById('{"chart":"' + chart + '","type":"chart-graph-wrap"}');
+    const r = el.getBoundingClientRect();
+    return {top: r.top + scrollY, left: r.left, width: r.width, height: r.height};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_sf101_the_interactive_chart_takes_the_static_ones_place_without_a_jump(browser, live_server, width):
+    page = browser.new_page(viewport={"width": width, "height": 812})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    held: list = []
+    page.route("**/dash_renderer*", lambda route: held.append(route))  # Dash waits until the static page is measured
+    # (not "load": Dash's scripts, once inserted, hold the load event, and the renderer is held here)
+    page.goto(f"{live_server}/blackouts", wait_until="domcontentloaded")
+    page.wait_for_function("() => document.querySelector('#sf-static .sf-img').complete", timeout=30000)
+    assert page.evaluate("() => document.querySelector('#sf-static .sf-img').naturalWidth") > 0
+    before = page.evaluate(FIRST_BOX, "une-supply-demand")
+    assert before["top"] < 812  # on the first screen, phone included
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    for route in held:
+        route.continue_()
+    page.unroute("**/dash_renderer*")
+    page.wait_for_function("() => !document.getElementById('sf-static')", timeout=30000)
+    page.wait_for_selector("#une-supply-demand .js-plotly-plot .main-svg", timeout=20000)
+    after = page.evaluate(FIRST_BOX, "une-supply-demand")
+    for key in ("top", "left", "width", "height"):
+        assert abs(after[key] - before[key]) <= 3, (key, before, after)
+    # one chart, drawn by plotly; no static copy left
+    assert page.locator('[id=\'{"chart":"une-supply-demand","type":"chart-graph"}\']').count() == 1
+    assert page.locator(".sf-graph, .sf-picture, #sf-static").count() == 0
+    assert page.evaluate("() => document.getElementById('react-entry-point').classList.contains('sf-pending')") is False
+    # the controls work after the swap: the table view, written into the address
+    page.locator("#control-tab label", has_text="Table").first.click()
+    page.wait_for_function("() => location.search.includes('tab=table')")
+    page.wait_for_selector('[id=\'{"chart":"une-supply-demand","type":"chart-table"}\'] table', timeout=20000)
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.browser
+def test_sf102_url_state_and_filters_work_after_the_swap(browser, live_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{live_server}/blackouts?start=2025-01-01", wait_until="load")
+    page.wait_for_function("() => !document.getElementById('sf-static')", timeout=30000)
+    assert page.locator("#control-start").input_value() == "2025-01-01"
+    page.locator("#control-start").fill("2025-06-01")
+    page.locator("#control-start").press("Enter")
+    page.wait_for_function("() => location.search.includes('start=2025-06-01')", timeout=20000)
+    home = browser.new_page(viewport={"width": 1280, "height": 900})
+    home.goto(f"{live_server}/?label=partly", wait_until="load")
+    home.wait_for_function("() => !document.getElementById('sf-static')", timeout=30000)
+    shown = home.evaluate(
+        "() => [...document.querySelectorAll('#claim-cards > article')].filter(a => !a.hidden).length"
+    )
+    assert shown > 0
+    assert all(
+        label == "partly"
+        for label in home.evaluate(
+            "() => [...document.querySelectorAll('#claim-cards > article')].filter(a => !a.hidden)"
+            ".map(a => a.dataset.label)"
+        )
+    )
+    page.close()
+    home.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", PAGES)
+def test_sf103_every_page_is_readable_without_javascript(browser, live_server, path):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    page.goto(f"{live_server}{path}", wait_until="load")
+    assert page.locator("main h1").first.is_visible()
+    assert page.locator("#react-entry-point").is_hidden()  # Dash's "Loading..." never shows
+    if path in CHART_PAGES:
+        chart = CHART_PAGES[path]
+        image = page.locator(f"#{chart} img.sf-img")
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "(c) => { const i = document.querySelector('#' + c + ' img.sf-img'); return i && i.complete; }", arg=chart
+        )
+        assert image.evaluate("(i) => i.naturalWidth") > 0
+        assert page.locator(f"#{chart} .summary").is_visible()
+        assert page.locator(f"#{chart} a[href^='/download/'][href*='.csv']").count() == 1
+        # every chart as an image (from <noscript>): lazy, so loaded when scrolled to
+        assert page.locator(".sf-graph img").count() == page.locator(".sf-graph").count()
+    if path == "/":
+        assert page.locator("#claim-cards > article").count() > 10
+        page.locator("#claim-cards details summary").first.click()
+        assert page.locator("#claim-cards details[open] .conclusion").first.is_visible()
+    if path == "/methodology":
+        assert page.locator(".prose h2").count() > 3
+    context.close()
+
+
+@pytest.mark.browser
+def test_sf104_light_mode_loads_no_plotly_and_no_script(browser, live_server):
+    for headers, url in (
+        ({"Save-Data": "on"}, "/blackouts"),
+        ({}, "/blackouts?light=1"),
+        ({}, "/embed/une-supply-demand?light=1"),
+        ({"Save-Data": "on"}, "/embed/une-supply-demand"),
+        ({"Save-Data": "on"}, "/"),
+    ):
+        context = browser.new_context(extra_http_headers=headers, viewport={"width": 375, "height": 812})
+        page = context.new_page()
+        requested: list[str] = []
+        page.on("request", lambda r, seen=requested: seen.append(r.url))
+        page.goto(live_server + url, wait_until="networkidle")
+        page.mouse.wheel(0, 3000)  # charts further down load as images
+        page.wait_for_timeout(500)
+        assert not [u for u in requested if "plotly" in u or "_dash-" in u], (url, requested)
+        scripts = [u for u in requested if u.endswith(".js")]
+        # no script at all, in a page or an embed (a light embed keeps the height its embed code gives it)
+        assert scripts == []
+        assert any("/screen/" in u or ".svg" in u for u in requested), url
+        context.close()
+
+
+@pytest.mark.browser
+def test_sf105_the_light_switch_and_its_form_work(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/blackouts", wait_until="load")
+    page.locator("#light-switch").click()
+    page.wait_for_url("**/blackouts?light=1")
+    page.locator("#control-start").fill("2025-01-01")
+    page.locator("#control-tab label", has_text="Table").first.click()
+    page.locator("form.controls button[type=submit]").click()
+    page.wait_for_url("**start=2025-01-01**")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"start": ["2025-01-01"], "tab": ["table"], "light": ["1"]}
+    assert page.locator("table.data-table").first.is_visible()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", "/blackouts", "/explore", "/data", f"/claims/{CLAIM}"])
+@pytest.mark.parametrize("mode", ["static", "light"])
+def test_sf106_the_static_and_light_pages_have_no_axe_violations(browser, live_server, path, mode):
+    """The static first screen (Dash's scripts refused, so it stays) and the light page, as axe-core sees them."""
+    from tests.browser.test_accessibility import violations
+
+    page = browser.new_page(viewport={"width": 375, "height": 812}, bypass_csp=True)
+    if mode == "static":
+        page.route("**/_dash-component-suites/**", lambda route: route.abort())
+        url = f"{live_server}{path}"
+    else:
+        url = f"{live_server}{path}?light=1"
+    page.goto(url, wait_until="load")
+    assert page.locator("#sf-static").count() == 1
+    assert violations(page) == []
+    page.close()
+
+
+def test_sf107_with_scripts_the_waiting_charts_show_no_markup_and_claims_no_empty_image(browser, live_server):
+    """Graphics review of issue 18: with scripts on, a CSS rule displayed the <noscript> copies of charts 2..n, so
+    their markup showed as text until the interactive page took over; without scripts, a closed claim's waiting
+    <img> (no src yet) showed as an empty box."""
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.route("**/dash_renderer*", lambda route: None)  # the interactive page never arrives: the static one stays
+    page.goto(f"{live_server}/oil", wait_until="domcontentloaded")
+    text = page.evaluate("() => document.getElementById('sf-static').innerText")
+    assert "<picture" not in text and "srcset=" not in text
+    page.close()
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/", wait_until="load")
+    waiting = page.locator("img[data-src]:not([src])")
+    assert waiting.count() > 0 and all(not waiting.nth(i).is_visible() for i in range(min(waiting.count(), 5)))
+    context.close()
+
+
+def test_sf116_with_scripts_charts_below_the_first_show_their_image_until_drawn(browser, live_server):
+    """Graphics review, round 4: with scripts on, charts 2..n were empty boxes until the interactive page arrived
+    (their images sat in <noscript>). Each now becomes its lazy image, fetched when the reader scrolls near it."""
+    page = browser.new_page(viewport={"width": 375, "height": 812})
+    page.route("**/dash_renderer*", lambda route: None)  # the interactive page never arrives: the static one stays
+    page.goto(f"{live_server}/oil", wait_until="domcontentloaded")
+    page.wait_for_function("() => !document.querySelector('#sf-static .sf-graph > noscript')", timeout=10000)
+    boxes = page.locator("#sf-static .sf-graph")
+    assert boxes.count() >= 3
+    last = boxes.nth(boxes.count() - 1)
+    last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const g = [...document.querySelectorAll('#sf-static .sf-graph')].pop();"
+        " const i = g && g.querySelector('img'); return !!(i && i.complete && i.naturalWidth > 0); }",
+        timeout=30000,
+    )
+    page.close()
+
+
+# -- second reader's findings (docs/reviews/2026-12-06-graphics-static-first.md) -------------------------------------
+SWAP_PAGES = ["/oil", "/blackouts", "/generation"]
+ALL_BOXES = """() => [...document.querySelectorAll('[id*="chart-graph-wrap"]')].filter(w => !w.hidden).map(w => {
+    const g = w.querySelector('.chart-graph');
+    const r = g.getBoundingClientRect();
+    return {chart: JSON.parse(w.id).chart, top: r.top + scrollY, height: r.height, width: r.width};
+})"""
+
+
+def open_held(browser, url: str, width: int, *, java_script: bool = True):
+    """A page at `width` × 812 whose Dash renderer is held back (the static page stays until `release`)."""
+    context = browser.new_context(viewport={"width": width, "height": 812}, java_script_enabled=java_script)
+    page = context.new_page()
+    held: list = []
+    page.route("**/dash_renderer*", lambda route: held.append(route))
+    page.goto(url, wait_until="domcontentloaded")
+    return context, page, held
+
+
+def release(page, held: list) -> None:
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    for route in held:
+        route.continue_()
+    page.unroute("**/dash_renderer*")
+    page.wait_for_function("() => !document.getElementById('sf-static')", timeout=60000)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("path", SWAP_PAGES)
+def test_sf108_no_chart_on_the_page_moves_at_the_swap_or_when_drawn(browser, live_server, path, width):
+    """Every chart's box, not only the first: the static box is as tall as the interactive one before plotly draws in
+    it (charts 2..n are drawn when near the screen) and after (a jump of 30-270 px before)."""
+    context, page, held = open_held(browser, f"{live_server}{path}", width)
+    page.wait_for_selector("#sf-static .sf-graph")
+    before = page.evaluate(ALL_BOXES)
+    assert len(before) >= 3
+    release(page, held)
+    at_swap = page.evaluate(ALL_BOXES)
+    assert [b["chart"] for b in at_swap] == [b["chart"] for b in before]
+    for b, a in zip(before, at_swap, strict=True):
+        assert abs(a["top"] - b["top"]) <= 3 and abs(a["height"] - b["height"]) <= 3, (path, width, b, a)
+    # then drawn by plotly, one after the other as the reader scrolls to them: each keeps its box
+    for index in range(len(before)):
+        page.evaluate(
+            "(i) => document.querySelectorAll('[id*=\"chart-graph-wrap\"] .chart-graph')[i].scrollIntoView()", index
+        )
+        chart = before[index]["chart"]
+        graph = f'[id=\'{{"chart":"{chart}","type":"chart-graph"}}\'] .main-svg'
+        page.wait_for_selector(graph, timeout=30000)
+    page.wait_for_timeout(300)
+    drawn = page.evaluate(ALL_BOXES)
+    for b, a in zip(before, drawn, strict=True):
+        assert abs(a["top"] - b["top"]) <= 3 and abs(a["height"] - b["height"]) <= 3, (path, width, "drawn", b, a)
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf109_a_claims_chart_is_on_a_phones_first_screen(browser, live_server, lang):
+    """At 375 × 812 the claim's evidence chart starts on the first screen (under the label and a compact quote),
+    before and after the swap; the judgement and the figures follow it."""
+    query = "?lang=es" if lang == "es" else ""
+    context, page, held = open_held(browser, f"{live_server}/claims/{CLAIM}{query}", 375)
+    box = f'[id=\'{{"chart":"claim-{CLAIM}","type":"chart-graph"}}\']'
+    page.wait_for_selector(f"#sf-static {box}")
+    top = page.evaluate(f"() => document.querySelector(`{box}`).getBoundingClientRect().top")
+    assert 0 < top < 812 - 120, top  # room on the first screen for the chart, not only its edge
+    order = page.evaluate(
+        f"() => document.querySelector(`{box}`).compareDocumentPosition(document.querySelector('#sf-static .conclusion'))"
+    )
+    assert order & 4  # the conclusion (DOCUMENT_POSITION_FOLLOWING) comes after the chart
+    release(page, held)
+    after = page.evaluate(f"() => document.querySelector(`{box}`).getBoundingClientRect().top")
+    assert abs(after - top) <= 3
+    context.close()
+
+
+def test_sf110_a_claims_page_puts_its_chart_right_after_the_label(client):
+    static = static_part(client.get(f"/claims/{CLAIM}").get_data(as_text=True))
+    chart = static.index(f'id="claim-{CLAIM}-chart"')
+    assert static.index("label-badge") < chart < static.index('class="conclusion"')
+
+
+def test_sf111_a_light_embed_has_no_script_and_a_phone_sized_image(client):
+    """A light embed at 375 px used to show the 960 px desktop image shrunk (4-5 px text) and load a script."""
+    for url in ("/embed/oil-imports-monthly?light=1&lang=es", "/embed/une-supply-demand?light=1&theme=auto"):
+        text = client.get(url).get_data(as_text=True)
+        assert "<script" not in text, url
+        markup = parse(text)
+        sources = [a for tag, a in markup.elements if tag == "source"]
+        phone = [s for s in sources if s["media"].endswith("(max-width: 575.98px)")]
+        assert phone and all("size=s" in s["srcset"] and "variant=embed" in s["srcset"] for s in phone), url
+        images = [a for tag, a in markup.elements if tag == "img"]
+        assert len(images) == 1 and "size=l" in images[0]["src"] and images[0]["alt"]
+        # the title as text (it wraps on a phone), the source line once: in the caption, not in the image
+        assert any(tag == "h1" for tag, _ in markup.elements)
+    assert "prefers-color-scheme: dark" in text  # theme=auto: a dark image for a dark page
+
+
+@pytest.mark.browser
+def test_sf112_a_light_embed_on_a_phone_shows_the_phone_image_at_its_size(browser, live_server):
+    context = browser.new_context(viewport={"width": 375, "height": 600})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{live_server}/embed/oil-imports-monthly?light=1&lang=es", wait_until="load")
+    page.wait_for_function("() => document.querySelector('.chart-static img').naturalWidth > 0", timeout=60000)
+    shown = page.evaluate(
+        "() => { const i = document.querySelector('.chart-static img');"
+        " return {src: i.currentSrc, width: i.getBoundingClientRect().width, natural: i.naturalWidth}; }"
+    )
+    assert "size=s" in shown["src"] and shown["natural"] == 360
+    assert shown["width"] / shown["natural"] > 0.92  # drawn at its own size, not a desktop image shrunk
+    assert not [u for u in requested if u.endswith(".js") or "plotly" in u]
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["/oil", "/blackouts"])
+def test_sf113_phone_images_have_readable_ticks_and_spanish_numbers(client, path):
+    """Phone images (size=s, 360 px, shown at least 330 px wide on a 375 px phone: test_sf114): tick labels at least
+    12 px, so 11 px on the screen; Spanish images write whole numbers with the site's separators, never "150k"."""
+    if render.browser_missing():
+        pytest.skip("no Chromium to render images with")
+    static = client.get(f"{path}?lang=es&light=1").get_data(as_text=True)  # every chart an image
+    phones = [
+        u.replace("&amp;", "&") for u in re.findall(r'<source media="\(max-width: 575.98px\)" srcset="([^"]+)"', static)
+    ]
+    assert len(phones) >= 3
+    for url in phones:
+        svg = client.get(url).get_data(as_text=True)
+        ticks = re.findall(r'<g class="[xy]\d*tick">\s*<text[^>]*style="([^"]*)"[^>]*>([^<]*)</text>', svg)
+        assert ticks, url
+        sizes = [float(m) for style, _ in ticks for m in re.findall(r"font-size: ?([\d.]+)px", style)]
+        assert sizes and min(sizes) >= 12, (url, sorted(set(sizes)))
+        labels = [label for _, label in ticks]
+        assert not [label for label in labels if re.fullmatch(r"[\d.,−-]+\s?[kMG]", label)], (url, labels)
+        assert not [label for label in labels if re.fullmatch(r"\d{1,3}(,\d{3})+", label)], (url, labels)  # no "1,500"
+
+
+@pytest.mark.browser
+def test_sf114_before_the_swap_the_static_controls_work(browser, live_server):
+    """With Dash still loading (here: never), a control that looks usable does what it says: the table view reloads
+    the page in that view, as the form does without scripts; copy buttons (no script behind them yet) are hidden."""
+    context, page, _held = open_held(browser, f"{live_server}/blackouts", 375)
+    page.wait_for_selector("#sf-static form.controls")
+    width = page.evaluate("() => document.querySelector('#sf-static .sf-graph').getBoundingClientRect().width")
+    assert width >= 330  # a 360 px phone image is shown at least 330 px wide: its 12 px ticks at least 11 px
+    assert page.locator("#sf-static .sf-apply").count() == 0  # no button that would move the page at the swap
+    assert all(not c.is_visible() for c in page.locator("#sf-static .copy").all())
+    page.locator("#sf-static #control-tab label", has_text="Table").first.click()
+    page.wait_for_url("**/blackouts?tab=table", timeout=30000)
+    assert page.locator("#sf-static table.data-table").first.is_visible()
+    page.locator("#sf-static #control-start").fill("2025-01-01")
+    page.locator("#sf-static #control-start").press("Enter")
+    page.wait_for_url("**start=2025-01-01**", timeout=30000)
+    assert parse_qs(urlsplit(page.url).query) == {"start": ["2025-01-01"], "tab": ["table"]}
+    context.close()
+
+
+def test_sf115_the_light_page_shows_its_state_as_text_not_as_a_selected_link(client):
+    text = client.get("/blackouts?light=1&lang=es").get_data(as_text=True)
+    switch = next(a for tag, a in parse(text).elements if tag == "a" and a.get("id") == "light-switch")
+    assert "active" not in switch["class"] and "aria-current" not in switch
+    assert '<span class="light-state">Versión ligera ✓</span>' in text

@@ -1,0 +1,118 @@
+"""One translation catalogue (`dashboard/i18n.py`, read through `t()`): every entry in both languages with the same
+placeholders, every key the chart definitions name exists, and the chart definitions converted to it choose no words
+by language inline (`"…" if lang == "en" else "…"`), so the rule keeps holding as the code changes.
+
+Files are read as text and `ast` (nothing is imported to find the keys, so a key built at import time is caught too).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from dashboard.chartdefs import _shared, explore, generation, oil, oil_monthly
+from dashboard.i18n import LANGS, STRINGS, t
+
+ROOT = Path(__file__).resolve().parents[2]
+# Chart definitions whose visible words all come from the catalogue (the others are being converted).
+CONVERTED = (
+    "dashboard/chartdefs/_shared.py",
+    "dashboard/chartdefs/explore.py",
+    "dashboard/chartdefs/generation.py",
+    "dashboard/chartdefs/oil.py",
+    "dashboard/chartdefs/oil_monthly.py",
+)
+INLINE_BRANCH = re.compile(r"""lang\s*[!=]=\s*["'](en|es)["']|\bif en else\b""")
+LANGUAGE_DICT = re.compile(r"""\{\s*["']en["']\s*:""")
+
+
+@pytest.mark.parametrize("path", CONVERTED)
+def test_converted_chart_definitions_choose_no_words_by_language_inline(path):
+    text = (ROOT / path).read_text()
+    branches = [
+        f"{path}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1) if INLINE_BRANCH.search(line)
+    ]
+    assert not branches, "words chosen by language inline; put them in dashboard/i18n.py and read them with t():\n" + (
+        "\n".join(branches)
+    )
+    dicts = [f"{path}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1) if LANGUAGE_DICT.search(line)]
+    assert not dicts, "a local {'en': …, 'es': …} dict; the words belong in the catalogue:\n" + "\n".join(dicts)
+
+
+def test_the_inline_branch_check_finds_the_usual_forms():
+    for line in (
+        'title = "Oil" if lang == "en" else "Petróleo"',
+        "x = 'a' if lang != 'es' else 'b'",
+        'en = lang == "en"',
+        'unit = "bbl/d" if en else "b/d"',
+    ):
+        assert INLINE_BRANCH.search(line), line
+    assert LANGUAGE_DICT.search('TITLE = {"en": "Oil", "es": "Petróleo"}')
+    assert not INLINE_BRANCH.search('title = t("oil_balance_title", lang)')
+
+
+def test_every_catalogue_entry_has_both_languages_with_the_same_placeholders():
+    formatter = string.Formatter()
+    for key, texts in STRINGS.items():
+        assert set(texts) == set(LANGS), key
+        assert all(isinstance(texts[lang], str) and texts[lang].strip() for lang in LANGS), key
+        fields = {lang: {name for _, name, _, _ in formatter.parse(texts[lang]) if name is not None} for lang in LANGS}
+        assert fields["en"] == fields["es"], f"{key}: placeholders differ between languages: {fields}"
+
+
+def _literal_keys(path: str) -> set[str]:
+    """The first argument of every `t("…", …)` and `in_every_language("…")` call with a literal key."""
+    keys = set()
+    for node in ast.walk(ast.parse((ROOT / path).read_text())):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("t", "in_every_language")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            keys.add(node.args[0].value)
+    return keys
+
+
+@pytest.mark.parametrize("path", CONVERTED)
+def test_every_key_a_converted_chart_definition_reads_is_in_the_catalogue(path):
+    missing = sorted(k for k in _literal_keys(path) if k not in STRINGS)
+    assert not missing, f"{path} reads keys the catalogue lacks: {missing}"
+
+
+def test_every_key_of_the_chart_definitions_lookup_tables_is_in_the_catalogue():
+    keys = [
+        *_shared.COUNTRY_KEYS.values(),
+        *(group[0] for group in oil.GROUPS.values()),
+        *oil.MEASURES.values(),
+        *oil.GAP_MEASURES.values(),
+        *oil.CARGO_TICKTEXT,
+        *oil_monthly.SUPPLIER_KEYS.values(),
+        *oil_monthly.KIND_KEYS.values(),
+        *oil_monthly.SCOPE_KEYS.values(),
+        *(context[0] for context in oil_monthly.CONTEXT.values()),
+        *generation.SOURCES.values(),
+        *generation.FUEL_KEYS.values(),
+        *explore.UNIT_KEYS.values(),
+        "explore_series_untranslated",
+    ]
+    assert [k for k in keys if k not in STRINGS] == []
+
+
+def test_names_read_from_the_catalogue_keep_the_data_names_in_english():
+    """The English entry of a name looked up by a data value is that value: English pages show the data's words."""
+    for name, key in _shared.COUNTRY_KEYS.items():
+        assert t(key, "en") == name
+    for fuel, key in generation.FUEL_KEYS.items():
+        assert t(key, "en") == fuel
+    for unit, key in explore.UNIT_KEYS.items():
+        assert t(key, "en") == unit
+    assert _shared.country_label("Dominican Republic", "es") == "República Dominicana"
+    assert _shared.country_label("Atlantis", "es") == "Atlantis"  # unknown names stay as the data write them
+    assert explore.series_name("no_such_column", {}, "es") == "No such column (en inglés)"
