@@ -65,6 +65,9 @@ class ChartView:
     as_of: str
     notes: list[str] = field(default_factory=list)
     method_link: str | None = None
+    # On a page whose heading already shows the claim's quote, the card's subtitle leaves it out (a phone's first
+    # screen has room for the chart, not the quote twice); images and embeds travel alone and keep `subtitle`.
+    page_subtitle: str | None = None
 
     derived_cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -387,7 +387,7 @@ def chart_card(
     return html.Section(
         [
             heading,
-            html.P(view.subtitle, className="subtitle"),
+            html.P(view.page_subtitle or view.subtitle, className="subtitle"),
             *(extra or []),
             html.Div(
                 [

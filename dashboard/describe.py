@@ -573,6 +573,9 @@ def _sources(view: ChartView, lang: str) -> str:
     if not names:
         return ""
     text = "; ".join(names[:MAX_SOURCES])
-    if len(names) > MAX_SOURCES:
-        text += f" {WORDS[lang]['and_more'].format(n=len(names) - MAX_SOURCES)}"
+    # The rest counted as organisations, as the image's source line counts them ("14ymedio (…)" is 14ymedio).
+    named = {n.split(" (")[0].strip() for n in names[:MAX_SOURCES]}
+    rest = {n.split(" (")[0].strip() for n in names[MAX_SOURCES:]} - named
+    if rest:
+        text += f" {WORDS[lang]['and_more'].format(n=len(rest))}"
     return f"{t('source' if len(names) == 1 else 'sources', lang)}: {text}."

@@ -175,26 +175,17 @@ def stacked_panels(layout: dict) -> bool:
 
 def first_screen(req: EmbedRequest, view: ChartView, description: str) -> str:
     """The interactive embed's first screen: the figure as an image at the chart's place (not for a pinned version)."""
-    if req.version:
-        return ""
-    from dashboard import screen
-
-    return screen.picture(
-        req.spec.id,
-        req.state,
-        description,
-        eager=True,
-        variant="embed",
-        theme=req.flags["theme"],
-        transparent=req.flags["transparent"] == "1",
-        css_class="sf-placeholder",
-    )
+    return _screen_picture(req, description, "sf-placeholder")
 
 
 def light_image(req: EmbedRequest, description: str) -> str:
     """The light embed's chart: the embed's own figure (title, subtitle and source are text around it) as a <picture>
     of the phone, tablet and desktop renders (dashboard/screen.py), chosen by the frame's width; "" for a pinned data
     version (the screen images show the live data), which keeps the full static SVG."""
+    return _screen_picture(req, description, "sf-light")
+
+
+def _screen_picture(req: EmbedRequest, description: str, css_class: str) -> str:
     if req.version:
         return ""
     from dashboard import screen
@@ -207,7 +198,7 @@ def light_image(req: EmbedRequest, description: str) -> str:
         variant="embed",
         theme=req.flags["theme"],
         transparent=req.flags["transparent"] == "1",
-        css_class="sf-light",
+        css_class=css_class,
     )
 
 

@@ -521,6 +521,9 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     fig = make_evidence_figure(data, frame, evidence_words(claim, lang))
     summary = claim.get(f"conclusion_{lang}") or claim.get("conclusion_en", "")
     view = ChartView(fig, evidence_table(claim, lang), summary, title, subtitle, refs, as_of)
+    quoted = f"{t('claim', lang)}: {quote} · "
+    rest = subtitle.removeprefix(quoted) if subtitle.startswith(quoted) else ""
+    view.page_subtitle = rest[:1].upper() + rest[1:] if rest else None
     view.notes = left_out_note(claim, lang) + uncounted_ratio_note(claim, lang) + pooled_note(data, lang)
     view.caption = line  # the embed's caption: the same short line as the image (dashboard/embed.py)
     return view

@@ -29,7 +29,9 @@ ACCUMULATES = True
 CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}encoded"
 
 
-def api_url(after: date, page: int) -> str:
+def api_url(after: date, page: int, endpoint: str = API) -> str:
+    """A WordPress REST listing of posts matching the note's search after a day (also other outlets' WordPress
+    sites: etl/sources/une_outlets.py)."""
     params = {
         "search": SEARCH,
         "after": f"{after.isoformat()}T00:00:00",
@@ -39,7 +41,7 @@ def api_url(after: date, page: int) -> str:
         "order": "asc",
         "_fields": "id,date,link,title,content",
     }
-    return f"{API}?{urlencode(params)}"
+    return f"{endpoint}?{urlencode(params)}"
 
 
 def start_date(ctx: FetchContext) -> date:

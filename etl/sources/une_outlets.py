@@ -22,7 +22,6 @@ from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlencode
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
@@ -31,7 +30,7 @@ import pandas as pd
 from etl.http import FetchError
 from etl.meta import SourceMeta, load_yaml
 from etl.sources.base import FetchContext, ParseError, Resource, decode_text
-from etl.sources.une_cubadebate import articles_from_api, html_to_text
+from etl.sources.une_cubadebate import api_url, articles_from_api, html_to_text
 from etl.une.corpus import Article
 from etl.une.notes import NOTE_COLUMNS, notes_table
 
@@ -105,16 +104,7 @@ def start_date(ctx: FetchContext, outlet: Outlet) -> date:
 
 
 def wordpress_url(outlet: Outlet, after: date, page: int) -> str:
-    params = {
-        "search": SEARCH,
-        "after": f"{after.isoformat()}T00:00:00",
-        "per_page": str(PER_PAGE),
-        "page": str(page),
-        "orderby": "date",
-        "order": "asc",
-        "_fields": "id,date,link,title,content",
-    }
-    return f"{outlet.url}?{urlencode(params)}"
+    return api_url(after, page, outlet.url)
 
 
 def fetch_outlet(outlet: Outlet, ctx: FetchContext, fetch_one) -> None:

@@ -723,3 +723,14 @@ def test_a_ratio_charts_lower_panel_leaves_pooled_other_reports_to_the_table_and
         "Not drawn: 12 figures from other reports, by many publishers (in the table), of: Output; Use."
     ]
     assert len(view.frame) == 15  # every row stays in the table and the CSV (14 rows and the ratio)
+
+
+def test_a_claim_card_on_a_page_does_not_repeat_the_quote_its_images_carry():
+    """The page's heading shows the quote; the card's subtitle gives unit, period and how the claim is drawn, so a
+    phone's first screen has room for the chart (graphics review, round 4). Images and embeds keep the quote."""
+    c = claimdefs.find_claim(STORE, "mexico-small-shipments")
+    for lang in ("en", "es"):
+        view = claimdefs.build_claim_view(STORE, c, lang)
+        assert c["quote"][:20] not in view.page_subtitle and c.get("quote_es", "")[:20] not in view.page_subtitle
+        assert (c["quote_es"] if lang == "es" else c["quote"])[:20] in view.subtitle
+        assert view.page_subtitle[0].isupper() and view.subtitle.endswith(view.page_subtitle[1:])
