@@ -947,26 +947,9 @@ def register(app: Any, store: Any, cache: Any) -> None:
 
 
 def linked_urls(_store: object) -> list[str]:
-    """Every image the static pages link to, as dashboard/serving.py asks for them (by store; the lists read the live
-    one): the first screens' (rendered ahead of time) and every other chart's on its page, which the page shows as a
-    lazy image until the interactive chart is drawn, so a reader scrolling a page is served as a reader of linked
-    images, never refused as a client asking for many renders."""
-    from dashboard.data import store
-    from dashboard.pages_index import PAGES
-
-    urls = prewarm_urls()
-    for path, page in PAGES.items():
-        for lang in ("en", "es"):
-            query = {"lang": lang} if lang != "en" else {}
-            for chart_id in page.charts:
-                try:
-                    state = charts.narrow(
-                        charts.get(chart_id), store(), page_state(path, query) or ChartState(lang=lang)
-                    )
-                except (KeyError, BadParameter):
-                    continue
-                urls += [image_url(chart_id, state, size) for size in ("s", "m", "l")]
-    return list(dict.fromkeys(urls))
+    """The first screens' image addresses, as dashboard/serving.py asks for them (by store; the lists read the live
+    one): the images rendered ahead of time, whose readiness the workers log."""
+    return prewarm_urls()
 
 
 def prewarm_urls() -> list[str]:

@@ -20,16 +20,6 @@
   var started = false;
   var swapped = false;
 
-  // Charts below the first wait in <noscript> for readers without scripts. With scripts they would stay blank until
-  // Dash draws them, so each becomes its lazy image (fetched only when the reader scrolls near it; graphics review,
-  // round 4). The markup is the server's own (dashboard/static_first.py), parsed as HTML: no script in it.
-  Array.prototype.forEach.call(staticRoot.querySelectorAll(".sf-graph > noscript"), function (waiting) {
-    var holder = document.createElement("div");
-    holder.innerHTML = waiting.textContent;
-    var image = holder.querySelector("picture, img");
-    if (image) { waiting.parentNode.replaceChild(image, waiting); }
-  });
-
   function preload(list) {
     list.split(" ").forEach(function (href) {
       if (!href) { return; }

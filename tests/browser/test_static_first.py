@@ -411,25 +411,6 @@ def test_sf107_with_scripts_the_waiting_charts_show_no_markup_and_claims_no_empt
     context.close()
 
 
-def test_sf116_with_scripts_charts_below_the_first_show_their_image_until_drawn(browser, live_server):
-    """Graphics review, round 4: with scripts on, charts 2..n were empty boxes until the interactive page arrived
-    (their images sat in <noscript>). Each now becomes its lazy image, fetched when the reader scrolls near it."""
-    page = browser.new_page(viewport={"width": 375, "height": 812})
-    page.route("**/dash_renderer*", lambda route: None)  # the interactive page never arrives: the static one stays
-    page.goto(f"{live_server}/oil", wait_until="domcontentloaded")
-    page.wait_for_function("() => !document.querySelector('#sf-static .sf-graph > noscript')", timeout=10000)
-    boxes = page.locator("#sf-static .sf-graph")
-    assert boxes.count() >= 3
-    last = boxes.nth(boxes.count() - 1)
-    last.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "() => { const g = [...document.querySelectorAll('#sf-static .sf-graph')].pop();"
-        " const i = g && g.querySelector('img'); return !!(i && i.complete && i.naturalWidth > 0); }",
-        timeout=30000,
-    )
-    page.close()
-
-
 # -- second reader's findings (docs/reviews/2026-12-06-graphics-static-first.md) -------------------------------------
 SWAP_PAGES = ["/oil", "/blackouts", "/generation"]
 ALL_BOXES = """() => [...document.querySelectorAll('[id*="chart-graph-wrap"]')].filter(w => !w.hidden).map(w => {
