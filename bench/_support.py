@@ -109,3 +109,22 @@ def machine() -> str:
         f"{os.cpu_count()} cores ({cpu or platform.processor()}), Python {platform.python_version()}, "
         f"load average {load:.2f} at start, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     )
+
+
+def image_attacker(base: str, n: int, stop, results, *, spacing_days: int, timeout: float) -> None:
+    """One attacking client (its own address): asks for the calendar PNG of a new start day on every request, so
+    every answer is a fresh render, until `stop` is set; counts the statuses it gets (0 = no answer)."""
+    import datetime as dt
+
+    import requests
+
+    day = dt.date(2022, 1, 1) + dt.timedelta(days=spacing_days * n)
+    with requests.Session() as session:
+        session.headers["X-Forwarded-For"] = f"198.51.100.{n + 1}"
+        while not stop.is_set():
+            day += dt.timedelta(days=1)
+            try:
+                status = session.get(f"{base}/download/une-calendar.png?start={day}", timeout=timeout).status_code
+            except requests.RequestException:
+                status = 0
+            results[status] += 1

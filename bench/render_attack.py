@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import datetime as dt
 import html
 import os
 import re
@@ -29,7 +28,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._support import free_port, machine, wait_for_port
+from bench._support import free_port, image_attacker, machine, wait_for_port
 
 READER_PATHS = ["/embed/une-supply-demand", "/share/blackouts.png"]  # + the default PNG and a first screen (below)
 
@@ -62,16 +61,7 @@ def tree_cpu_seconds(root: int) -> float:
 
 
 def attacker(base: str, n: int, stop: threading.Event, results: collections.Counter) -> None:
-    day = dt.date(2022, 1, 1) + dt.timedelta(days=97 * n)
-    with requests.Session() as session:
-        session.headers["X-Forwarded-For"] = f"198.51.100.{n + 1}"
-        while not stop.is_set():
-            day += dt.timedelta(days=1)
-            try:
-                status = session.get(f"{base}/download/une-calendar.png?start={day}", timeout=60).status_code
-            except requests.RequestException:
-                status = 0
-            results[status] += 1
+    image_attacker(base, n, stop, results, spacing_days=97, timeout=60)
 
 
 def reader(base: str, paths: list[str], stop: threading.Event, latencies: list[float], codes: collections.Counter):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import datetime as dt
 import os
 import statistics
 import sys
@@ -22,7 +21,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._support import app_server, machine
+from bench._support import app_server, image_attacker, machine
 
 EMBED = "/embed/une-supply-demand"
 
@@ -57,16 +56,7 @@ def tree_cpu_seconds(port: int) -> float:
 
 
 def attacker(base: str, n: int, stop: threading.Event, results: collections.Counter) -> None:
-    day = dt.date(2022, 1, 1) + dt.timedelta(days=200 * n)
-    with requests.Session() as session:
-        session.headers["X-Forwarded-For"] = f"198.51.100.{n + 1}"
-        while not stop.is_set():
-            day += dt.timedelta(days=1)
-            try:
-                status = session.get(f"{base}/download/une-calendar.png?start={day}", timeout=30).status_code
-            except requests.RequestException:
-                status = 0
-            results[status] += 1
+    image_attacker(base, n, stop, results, spacing_days=200, timeout=30)
 
 
 def reader(base: str, stop: threading.Event, latencies: list[float], failures: list[int]) -> None:
