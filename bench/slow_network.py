@@ -326,6 +326,13 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=30.0, help="longest wait for the rest of a page's bytes")
     parser.add_argument("--timeout", type=float, default=60.0, help="longest wait for a first chart")
     parser.add_argument("--warm", type=float, default=20.0, help="seconds to let the app render its images first")
+    parser.add_argument(
+        "--ready",
+        type=float,
+        default=0.0,
+        help="wait up to this many seconds for /healthz/ready (every worker has rendered the images the pages link to,"
+        " as a deploy's readiness probe waits) before measuring",
+    )
     parser.add_argument("--base", help="measure an app already running at this address")
     parser.add_argument("--verbose", action="store_true", help="list every response with its size and end time")
     parser.add_argument(
@@ -369,6 +376,14 @@ def main() -> int:
             with app_server(gunicorn=args.gunicorn) as base:
                 requests.get(base + "/", timeout=60)  # starts the background image rendering
                 time.sleep(args.warm)
+                if args.ready:
+                    started, deadline = time.monotonic(), time.monotonic() + args.ready
+                    while requests.get(base + "/healthz/ready", timeout=60).status_code != 200:
+                        if time.monotonic() > deadline:
+                            print(f"not ready after {args.ready:.0f} s: measuring anyway", flush=True)
+                            break
+                        time.sleep(2)
+                    print(f"ready after {time.monotonic() - started:.0f} s more", flush=True)
                 run(base, targets(base, args.only, args.embeds))
         if not args.no_baseline:
             with PlainDash() as plain:

@@ -18,6 +18,7 @@ from flask_caching import Cache
 from flask_compress import Compress
 
 from dashboard import (
+    archived,
     callbacks,
     charts,
     embed,
@@ -185,7 +186,9 @@ def create_app(
     app.index_string = INDEX_TEMPLATE
     app.layout = html.Div([dash.page_container, html.Div(id="page-title-sync", hidden=True)])
     register_plotly_bundle(server)
-    static_first.register(app, store, cache)  # before routes: a light page is answered there
+    routes.register_pinning(server, store)  # first: `?version=` pins the data for every hook after it
+    archived.register(app, store)  # a page at a pinned version: its archived static copy
+    static_first.register(app, store, cache)  # before routes: a light or pinned page is answered there
     routes.register(server, store, cache)
     embed.register(server, store, cache, routes.error_page)
     serving.add_linked_source(embed.prewarm_urls)

@@ -30,6 +30,8 @@ def register(app: dash.Dash) -> None:
         Output(ids.chart("zip", ALL), "href"),
         Output(ids.chart("pinned", ALL), "href"),
         Output(ids.chart("pinned", ALL), "children"),
+        Output(ids.chart("pinned-page", ALL), "href"),
+        Output(ids.chart("pinned-page", ALL), "children"),
         Output(ids.chart("share", ALL), "value"),
         Output(ids.chart("embed", ALL), "value"),
         Output(ids.URL_SYNC, "children"),
@@ -49,10 +51,10 @@ def register(app: dash.Dash) -> None:
         try:
             state, query = _state_from_controls(page, countries, start or None, end or None, tab, table, series)
         except BadParameter:
-            return ([no_update] * n,) * 14 + (no_update,)
+            return ([no_update] * n,) * 16 + (no_update,)
         url = base_url()
         figures, tables, summaries, descriptions, graph_hidden, table_hidden = [], [], [], [], [], []
-        csvs, pngs, svgs, zips, pinned, shares, embeds = [], [], [], [], [], [], []
+        csvs, pngs, svgs, zips, pinned, pinned_pages, shares, embeds = [], [], [], [], [], [], [], []
         version_id = store().version_id
         chart_ids = [g["chart"] for g in graph_ids]
         for spec, chart_state, view in _views_for(chart_ids, state):
@@ -68,6 +70,7 @@ def register(app: dash.Dash) -> None:
             svgs.append(charts.download_path(spec, chart_state, "svg"))
             zips.append(charts.download_path(spec, chart_state, "zip"))
             pinned.append(url.rstrip("/") + with_version(charts.embed_path(spec, chart_state), version_id))
+            pinned_pages.append(url.rstrip("/") + with_version(charts.share_path(spec, chart_state), version_id))
             shares.append(f"{url.rstrip('/')}{charts.share_path(spec, chart_state)}")
             embeds.append(components.embed_code(spec, view, chart_state, url))
         search = urlencode({k: v for k, v in query.items() if not (k == "lang" and v == "en")})
@@ -84,6 +87,8 @@ def register(app: dash.Dash) -> None:
             zips,
             pinned,
             pinned,
+            pinned_pages,
+            pinned_pages,
             shares,
             embeds,
             f"?{search}" if search else "",

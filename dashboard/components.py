@@ -352,14 +352,36 @@ def source_list(view: ChartView, lang: str) -> html.Ul:
 
 
 def citation_text(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str) -> str:
-    """A citation in the reader's language: title, publishers, the site, the data's date (as the page writes it)."""
+    """A citation in the reader's language: title, publishers, the site, the data's date (as the page writes it), the
+    data version and the address that keeps showing it (the archived page, when that version is in the site's
+    history; else the live page), as the chart's zip cites it (dashboard/citation.py)."""
     lang = state.lang
     publishers = "; ".join(dict.fromkeys(source_text(s.publisher or s.title, lang) for s in view.sources))
     as_of = fmt_date(view.as_of, lang) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(view.as_of or "")) else view.as_of
+    version_id, pinnable = cited_version()
+    url = f"{base_url.rstrip('/')}{share_path(spec, state)}"
+    version = f" {t('data_version', lang, version=version_id)}." if version_id else ""
+    if pinnable:
+        from dashboard.citation import with_version
+
+        url = with_version(url, version_id)
     return (
-        f"{view.title.rstrip('.')}. {publishers}. {t('site_title', lang)}, {t('data_as_of', lang).lower()} {as_of}. "
-        f"{base_url.rstrip('/')}{share_path(spec, state)}"
+        f"{view.title.rstrip('.')}. {publishers}. {t('site_title', lang)}, {t('data_as_of', lang).lower()} {as_of}."
+        f"{version} {url}"
     )
+
+
+def cited_version() -> tuple[str, bool]:
+    """(the data version this page shows, whether addresses pinned to it work: it is in the site's history or the
+    page is itself pinned). ("", False) when no data serve."""
+    from dashboard.versions import history_for
+
+    data = data_module.store()
+    try:
+        version_id = data.version_id
+    except Exception:  # noqa: BLE001 - no data: a citation without a version
+        return "", False
+    return version_id, data.is_pinned or history_for(data).is_pinnable(version_id)
 
 
 def chart_card(
@@ -383,7 +405,12 @@ def chart_card(
     description = describe(view, lang)
     share_url = f"{base_url.rstrip('/')}{share_path(spec, state)}"
     embed_url = f"{base_url.rstrip('/')}{embed_path(spec, state)}"
-    iframe = embed_code(spec, view, state, base_url)
+    pinned_id = data_module.store().version_id if data_module.store().is_pinned else None
+    if pinned_id:  # an archived page (dashboard/archived.py): every address it offers stays on its version
+        from dashboard.citation import with_version
+
+        share_url, embed_url = with_version(share_url, pinned_id), with_version(embed_url, pinned_id)
+    iframe = embed_code(spec, view, state, base_url, version=pinned_id)
     return html.Section(
         [
             heading,
@@ -535,27 +562,33 @@ def chart_card(
 
 
 def pinned_links(spec: ChartSpec, state: ChartState, base_url: str, lang: str) -> list:
-    """The cite box's archived view, as OWID's archived embeds: the embed at the data version serving now
-    (`?version=<id>`, dashboard/versions.py), beside the live link above, which follows new data. Hidden when that
-    version is not in the repository's history (not committed yet), where a pinned link would break; always in the
-    layout, so that a callback can keep its address in step with the view as it does the downloads'."""
+    """The cite box's archived views, as OWID's archived embeds and pages: the embed and the page at the data version
+    serving now (`?version=<id>`, dashboard/versions.py; the page as its archived static copy, dashboard/archived.py),
+    beside the live link above, which follows new data. Hidden when that version is not in the repository's history
+    (not committed yet), where a pinned link would break; always in the layout, so that a callback can keep their
+    addresses in step with the view as it does the downloads'."""
     from dashboard.citation import with_version
     from dashboard.versions import history_for
 
     data = data_module.store()
     version_id = data.version_id
     offered = data.is_pinned or history_for(data).is_pinnable(version_id)
-    pinned = f"{base_url.rstrip('/')}{with_version(embed_path(spec, state), version_id)}"
+    base = base_url.rstrip("/")
+    links = (
+        ("pinned_embed", "pinned", with_version(embed_path(spec, state), version_id)),
+        ("pinned_page", "pinned-page", with_version(share_path(spec, state), version_id)),
+    )
     return [
         html.P(
             [
-                t("pinned_embed", lang, version=version_id),
+                t(key, lang, version=version_id),
                 " ",
-                html.A(pinned, href=pinned, id=ids.chart("pinned", spec.id), className="pinned-link"),
+                html.A(base + path, href=base + path, id=ids.chart(kind, spec.id), className="pinned-link"),
             ],
             className="small",
             hidden=not offered,
         )
+        for key, kind, path in links
     ]
 
 
@@ -564,13 +597,18 @@ def dom_id(component_id: dict[str, str]) -> str:
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
-def embed_code(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str) -> str:
-    """Copy-ready iframe with title, lazy loading, a <noscript> static image and the auto-height listener."""
+def embed_code(spec: ChartSpec, view: ChartView, state: ChartState, base_url: str, version: str | None = None) -> str:
+    """Copy-ready iframe with title, lazy loading, a <noscript> static image and the auto-height listener; with
+    `version`, the chart as cited (its frame and image pinned to that data version)."""
     from html import escape
+
+    from dashboard.citation import with_version
 
     base = base_url.rstrip("/")
     src = f"{base}{embed_path(spec, state)}"
     png = f"{base}{download_path(spec, state, 'png')}"
+    if version:
+        src, png = with_version(src, version), with_version(png, version)
     title = escape(view.title, quote=True)
     alt = escape(describe(view, state.lang), quote=True)
     frame_id = f"cuba-energy-{spec.id}"

@@ -503,8 +503,17 @@ class DataStore:
                         records.append(json.loads(line))
                     except json.JSONDecodeError:
                         continue
-        unique = {r.get("started_at"): r for r in records if r.get("started_at")}
+        until = self.published_until()
+        unique = {r.get("started_at"): r for r in records if r.get("started_at") and _before(r["started_at"], until)}
         return sorted(unique.values(), key=lambda r: r["started_at"], reverse=True)[:limit]
+
+    def published_until(self) -> str | None:
+        """For a pinned version, when it was published (its package's `x_last_changed`, UTC): the changelog read with
+        it stops there, so an archived page never shows a refresh or a label change that came later. None when live."""
+        pinned = self._pin.get()
+        if pinned is None:
+            return None
+        return str(pinned.package.get("x_last_changed") or "") or None
 
     def label_changes(self, claim_id: str) -> list[dict[str, Any]]:
         """A claim's label changes from the whole published changelog, oldest first: {date, old, new} (old None when
@@ -604,6 +613,13 @@ def health(store: DataStore, strict: bool = False) -> tuple[int, dict[str, Any]]
     return 503, body
 
 
+def _before(started_at: str, until: str | None) -> bool:
+    """Whether a run that started at `started_at` (ISO, UTC) came before `until` (None: no limit)."""
+    if until is None:
+        return True
+    return started_at.replace("Z", "+00:00")[:19] <= until.replace("Z", "+00:00")[:19]
+
+
 def _label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:
     """Claim id → its label changes in data/changelog.jsonl (read once per published package)."""
     out: dict[str, list[dict[str, Any]]] = {}
@@ -614,6 +630,8 @@ def _label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue
+        if not _before(str(record.get("started_at") or ""), store.published_until()):
+            continue  # after the (pinned) version was published
         when = str(record.get("started_at") or "")[:10]
         for result in (record.get("sources") or {}).values():
             for change in (result or {}).get("label_changes") or []:

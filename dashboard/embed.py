@@ -13,7 +13,7 @@ import json
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from flask_caching import Cache
 
-from dashboard import charts, render, serving, throttle
+from dashboard import charts, render, serving, throttle, versions
 from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView, source_line
 from dashboard.data import DataStore
 from dashboard.describe import describe
@@ -218,6 +218,10 @@ def render_page(
         flags = {**flags, "static": "1"}
     theme = flags["theme"]
     full = full_view_url(req.spec, req.state, base)
+    if req.version:  # the chart's page as it was at that version (its archived copy, dashboard/archived.py)
+        from dashboard.citation import with_version
+
+        full = with_version(full, req.version)
     query = embed_query(req)
     self_url = f"{base.rstrip('/')}/embed/{req.spec.id}" + (f"?{query}" if query else "")
     png_query = {**req.state.query(req.spec), **({"version": req.version} if req.version else {})}
@@ -466,16 +470,28 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
             maxheight = _dimension(args.get("maxheight"))
         except ValueError:
             return error_page(400, lang_of(), "maxwidth and maxheight must be whole numbers")
+        if req.version:  # a pinned URL gets the pinned chart's code (its iframe and image stay on that version)
+            try:
+                pinned = serving.requested_version(store, req.version)
+                if versions.missing_tables(store.serving, pinned):
+                    raise versions.VersionNotAvailable(f"data version {req.version} cannot be shown as charts")
+                store.pin(pinned)
+            except throttle.Refused as exc:
+                return serving.refused(exc)
+            except versions.BadVersion as exc:
+                return error_page(400, lang_of(), str(exc))
+            except versions.VersionNotAvailable as exc:
+                return error_page(404, lang_of(), str(exc))
         view = cached_view(req)
         base = serving.site_url() + "/"
         width = min(maxwidth or 800, 1200)
         height = min(maxheight or (680 if req.spec.id.startswith("claim-") else EMBED_HEIGHT), 1200)
         from dashboard.components import embed_code
 
-        code = re.sub(r'height="\d+"', f'height="{height}"', embed_code(req.spec, view, req.state, base), count=1)
-        png = f"{base.rstrip('/')}/download/{req.spec.id}.png" + (
-            f"?{urlencode(req.state.query(req.spec))}" if req.state.query(req.spec) else ""
-        )
+        code = embed_code(req.spec, view, req.state, base, version=req.version)
+        code = re.sub(r'height="\d+"', f'height="{height}"', code, count=1)
+        png_query = {**req.state.query(req.spec), **({"version": req.version} if req.version else {})}
+        png = f"{base.rstrip('/')}/download/{req.spec.id}.png" + (f"?{urlencode(png_query)}" if png_query else "")
         body = {
             "version": "1.0",
             "type": "rich",
@@ -528,15 +544,21 @@ def request_from_url(url: str, host: str, store: DataStore) -> EmbedRequest:
     args = dict(parse_qsl(parts.query))
     if parts.path.startswith("/embed/"):
         return parse_embed(parts.path.removeprefix("/embed/"), args, store)
-    if parts.path == "/" and "claim" in args:
+    req = _page_request(parts.path, parts.fragment, args, store)
+    return replace(req, version=args["version"]) if "version" in args else req
+
+
+def _page_request(path: str, fragment: str, args: dict[str, str], store: DataStore) -> EmbedRequest:
+    """The chart a page URL shows: a claim's page its evidence chart, a chart page the chart its fragment names."""
+    if path == "/" and "claim" in args:
         lang = {"lang": args["lang"]} if "lang" in args else {}
         return parse_embed(f"claim-{args['claim']}", lang, store)
-    if parts.path.startswith("/claims/"):  # a claim's page shows its evidence chart
+    if path.startswith("/claims/"):  # a claim's page shows its evidence chart
         lang = {"lang": args["lang"]} if "lang" in args else {}
-        return parse_embed(f"claim-{parts.path.removeprefix('/claims/')}", lang, store)
-    chart_id = parts.fragment
-    spec = charts.get(chart_id)
-    if spec.page != parts.path:
-        raise KeyError(url)
+        return parse_embed(f"claim-{path.removeprefix('/claims/')}", lang, store)
+    spec = charts.get(fragment)
+    if spec.page != path:
+        raise KeyError(path)
+    chart_id = fragment
     state_args = {k: v for k, v in args.items() if k in (*spec.params, "lang", "tab")}
     return parse_embed(chart_id, state_args, store)

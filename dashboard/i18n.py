@@ -58,8 +58,39 @@ STRINGS: dict[str, dict[str, str]] = {
     "download_svg": {"en": "Image (SVG)", "es": "Imagen (SVG)"},
     "download_zip": {"en": "Citable ZIP (data, metadata, citation)", "es": "ZIP citable (datos, metadatos, cita)"},
     "pinned_embed": {
-        "en": "This chart as it is now (data version {version}; it will not change):",
-        "es": "Este gráfico tal como está ahora (versión de datos {version}; no cambiará):",
+        "en": "This chart at data version {version} (it will not change):",
+        "es": "Este gráfico con la versión de datos {version} (no cambiará):",
+    },
+    "archived_banner": {
+        "en": (
+            "Archived view: this page as it was with data version {version}, published {day}. Its figures, charts "
+            "and downloads stay as they were when it was cited."
+        ),
+        "es": (
+            "Vista archivada: esta página tal como era con la versión de datos {version}, publicada el {day}. Sus "
+            "cifras, gráficos y descargas no cambian: son los de cuando se citó."
+        ),
+    },
+    "archived_see_live": {
+        "en": "See the live page with the latest data",
+        "es": "Ver la página actual, con los datos más recientes",
+    },
+    "version_unavailable_title": {"en": "Data version not available", "es": "Versión de datos no disponible"},
+    "data_version": {"en": "Data version {version}", "es": "Versión de datos {version}"},
+    "archived_cannot_draw": {
+        "en": (
+            "This page cannot be drawn from data version {version}: its tables differ from the ones the site draws "
+            "today. Its published files stay available: /files/cuba-energy-data.zip?version={version}"
+        ),
+        "es": (
+            "Esta página no se puede dibujar con la versión de datos {version}: sus tablas difieren de las que el "
+            "sitio dibuja hoy. Sus archivos publicados siguen disponibles: /files/cuba-energy-data.zip?version={version}"
+        ),
+    },
+    "archived_title": {"en": "archived, data version {version}", "es": "archivada, versión de datos {version}"},
+    "pinned_page": {
+        "en": "The chart's page at data version {version}, an archived copy (it will not change):",
+        "es": "La página del gráfico con la versión de datos {version}, copia archivada (no cambiará):",
     },
     "share": {"en": "Share", "es": "Compartir"},
     "share_link": {"en": "Link to this view", "es": "Enlace a esta vista"},

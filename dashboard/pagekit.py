@@ -48,7 +48,14 @@ def render(path: str, query: dict[str, str], body: Callable[[ChartState, dict[st
     version = data.version
     # `light` chooses how the page is delivered (dashboard/static_first.py), not what it shows
     query = {k: v for k, v in query.items() if k not in VIEW_NEUTRAL_PARAMS}
-    key = (path, tuple(sorted((k, str(v)) for k, v in query.items() if v is not None)), version, base_url())
+    # (an archived page's layout offers pinned addresses: not the live page's, even at the same version)
+    key = (
+        path,
+        tuple(sorted((k, str(v)) for k, v in query.items() if v is not None)),
+        version,
+        data.is_pinned,
+        base_url(),
+    )
     layout = _LAYOUTS.get(key)
     if layout is not None:
         return layout

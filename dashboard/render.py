@@ -13,6 +13,7 @@ import os
 import shutil
 import threading
 import warnings
+import zlib
 from xml.sax.saxutils import escape as xml_escape
 
 import plotly.graph_objects as go
@@ -66,7 +67,8 @@ def to_image(
 ) -> bytes:
     """Render a figure; the title, subtitle and source line are part of the figure, so images carry them. `alt`
     (title, description) goes into an SVG as its <title> and <desc>: an SVG read on its own is then named and
-    described to screen readers (dashboard/describe.py)."""
+    described to screen readers (dashboard/describe.py); into a PNG as its "Title" and "Description" text chunks,
+    which image viewers, CMS media libraries and archives read when the file travels without its page."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt!r}")
     default_w, default_h = SIZES[fmt]
@@ -78,7 +80,28 @@ def to_image(
             warnings.simplefilter("ignore")
             image = pio.to_image(fig, format=fmt, width=width or default_w, height=height or default_h, scale=1)
         _lower_browser_priority()
-    return with_text_alternative(image, *alt) if alt and fmt == "svg" else image
+    if not alt:
+        return image
+    if fmt == "svg":
+        return with_text_alternative(image, *alt)
+    return with_png_text(image, {"Title": alt[0], "Description": alt[1]})
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def with_png_text(png: bytes, texts: dict[str, str]) -> bytes:
+    """The PNG with an iTXt chunk (UTF-8 text, uncompressed) per keyword, right after its header chunk (PNG 1.2
+    §4.2.3.3; "Title" and "Description" are the spec's own keywords). The image data are untouched."""
+    if not png.startswith(PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    header_end = 8 + 4 + 4 + int.from_bytes(png[8:12], "big") + 4  # signature, length, type, data, CRC
+    chunks = []
+    for keyword, text in texts.items():
+        # keyword, NUL, not compressed, method 0, no language tag (NUL), no translated keyword (NUL), the text
+        body = keyword.encode("latin-1") + b"\x00" + b"\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
+        chunks.append(len(body).to_bytes(4, "big") + b"iTXt" + body + zlib.crc32(b"iTXt" + body).to_bytes(4, "big"))
+    return png[:header_end] + b"".join(chunks) + png[header_end:]
 
 
 def _descendants(pid: int) -> list[int]:

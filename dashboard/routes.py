@@ -38,8 +38,9 @@ CALLBACK_PATH = "/_dash-update-component"
 # Data page also shows the run state, which changes without new data.
 CACHEABLE_RULES = {"/", "/<path:path>", "/embed/<chart_id>", "/download/<chart_id>.<ext>", "/feeds/<lang>.<kind>"}
 VERSION_PARAM = "version"  # ?version=<id>: the answer as it was at that data version (dashboard/versions.py)
-# Where a pinned version is honoured: the chart's embed, its downloads and citable zip, the published files and feeds.
-PINNABLE_PREFIXES = ("/embed/", "/download/", "/files/", "/feeds/")
+# Where a pinned version is honoured: every page (as a static archived copy, dashboard/static_first.py), the chart's
+# embed, its images, downloads and citable zip, the published files and feeds.
+PINNABLE_PREFIXES = ("/embed/", "/download/", "/files/", "/feeds/", "/screen/", "/share/")
 CACHEABLE_CALLBACK_OUTPUTS = ('"type":"chart-graph"}.figure', "control-series.options")
 KEPT_HEADERS = {"content-type", "content-encoding", "content-disposition", "cache-control", "vary"}
 PACKAGE_ZIP = "cuba-energy-data.zip"
@@ -52,14 +53,19 @@ EXTRA_FILES = {
 }
 
 
+def pinnable_path(path: str) -> bool:
+    """Whether `?version=` is honoured at this address (elsewhere it is ignored, as any unknown parameter)."""
+    return path.startswith(PINNABLE_PREFIXES) or path in PAGES or path.startswith(CLAIM_PREFIX)
+
+
 def view_args() -> dict[str, str]:
     """The request's view parameters (`version` is not one: it picks the data, dashboard/versions.py)."""
     return {k: v for k, v in flask.request.args.items() if k != VERSION_PARAM}
 
 
-def error_page(status: int, lang: str, message: str) -> flask.Response:
+def error_page(status: int, lang: str, message: str, title: str | None = None) -> flask.Response:
     """A small, helpful, escaped HTML page for 4xx answers."""
-    title = {404: t("not_found_title", lang), 400: t("bad_request_title", lang)}.get(status, "Error")
+    title = title or {404: t("not_found_title", lang), 400: t("bad_request_title", lang)}.get(status, "Error")
     links = "".join(
         f'<li><a href="{html.escape(with_lang(href, lang))}">{html.escape(t(key, lang))}</a></li>' for href, key in NAV
     )
@@ -76,6 +82,43 @@ def error_page(status: int, lang: str, message: str) -> flask.Response:
     return response
 
 
+def register_pinning(server: flask.Flask, store: DataStore) -> None:
+    """`?version=<id>` pins the data of one request. Registered before every other hook (dashboard/app.py): a pinned
+    page is answered by dashboard/archived.py's gate, which runs before the other pages' hooks."""
+
+    @server.before_request
+    def pin_requested_version() -> flask.Response | None:
+        """`?version=<id>` serves that data version to this request (its id from the cite box): the version serving
+        now needs no history; an older one comes from the repository's history of data/, verified like the live
+        one. A malformed id is 400, one this deployment cannot serve 404, with the site's error page."""
+        wanted = flask.request.args.get(VERSION_PARAM)
+        store.pin(None)
+        if wanted is None or not pinnable_path(flask.request.path):
+            return None
+        lang = normalize_lang(flask.request.args.get("lang"))
+        try:
+            pinned = serving.requested_version(store, wanted)
+            missing = versions.missing_tables(store.serving, pinned)
+            if missing and not flask.request.path.startswith(("/files/", "/feeds/")):
+                raise versions.VersionNotAvailable(
+                    f"Data version {wanted} was published before this site drew from "
+                    f"{', '.join(missing[:4])}{' …' if len(missing) > 4 else ''}: its pages and charts cannot be shown "
+                    f"as they were. Its published files stay available: /files/cuba-energy-data.zip?version={wanted}"
+                )
+            store.pin(pinned)
+        except throttle.Refused as exc:
+            return serving.refused(exc)
+        except versions.BadVersion as exc:
+            return error_page(400, lang, str(exc))
+        except versions.VersionNotAvailable as exc:
+            return error_page(404, lang, str(exc), title=t("version_unavailable_title", lang))
+        return None
+
+    @server.teardown_request
+    def unpin(_exc: BaseException | None) -> None:
+        store.pin(None)
+
+
 def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
     answers = memo.ByteLRU.for_budget("answers")
 
@@ -85,45 +128,9 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         otherwise depend on the route, and a cache key could name one value while the answer used the other. Not on
         /healthz, which reads no parameter: a monitor's probe must not fail on what it appends."""
         args = flask.request.args
-        if flask.request.path != "/healthz" and len(args) != len(list(args.items(multi=True))):
+        if not flask.request.path.startswith("/healthz") and len(args) != len(list(args.items(multi=True))):
             return error_page(400, normalize_lang(args.get("lang")), "a parameter is repeated")
         return None
-
-    history = versions.history_for(store)
-
-    @server.before_request
-    def pin_requested_version() -> flask.Response | None:
-        """`?version=<id>` serves that data version to this request (its id from the cite box): the version serving
-        now needs no history; an older one comes from the repository's history of data/, verified like the live
-        one. A malformed id is 400, one this deployment cannot serve 404, with the site's error page."""
-        wanted = flask.request.args.get(VERSION_PARAM)
-        store.pin(None)
-        if wanted is None or not flask.request.path.startswith(PINNABLE_PREFIXES):
-            return None
-        lang = normalize_lang(flask.request.args.get("lang"))
-        try:
-            if not versions.VERSION_ID.match(wanted):
-                raise versions.BadVersion("version must be a data version id: 16 hexadecimal digits")
-            live_id = store.version_id  # loads the live version if none serves yet (DataUnavailable: 503 as usual)
-            if live_id == wanted:
-                store.pin(store.serving)
-            elif history.is_loaded(wanted):
-                store.pin(history.load(wanted))
-            else:  # reading and checking a whole package from git: an expensive answer, limited like images
-                limiter: throttle.Throttle = flask.current_app.extensions[serving.THROTTLE_EXTENSION]
-                with limiter.expensive(serving.client(), prewarm=serving.is_prewarm()):
-                    store.pin(history.load(wanted))
-        except throttle.Refused as exc:
-            return serving.refused(exc)
-        except versions.BadVersion as exc:
-            return error_page(400, lang, str(exc))
-        except versions.VersionNotAvailable as exc:
-            return error_page(404, lang, str(exc))
-        return None
-
-    @server.teardown_request
-    def unpin(_exc: BaseException | None) -> None:
-        store.pin(None)
 
     def answer_key() -> str | None:
         """For the hot answers that are pure functions of the request, the published data and the site URL: pages,
@@ -182,13 +189,6 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         if request.method not in ("GET", "HEAD") or rule not in DASH_PAGE_RULES:
             return None  # Flask answers unmatched URLs with 404 itself; other routes validate their own input
         lang = normalize_lang(request.args.get("lang"))
-        if VERSION_PARAM in request.args:  # pages follow the live data; a chart as cited is its pinned embed
-            return error_page(
-                400,
-                lang,
-                "Pages always show the latest data; a chart at a data version is its pinned embed "
-                "(/embed/<chart>?version=<id>, in the chart's Share · Embed · Cite box).",
-            )
         if path.startswith(CLAIM_PREFIX):
             return claim_page_problem(store, path, lang)
         page = PAGES.get(path)
@@ -247,6 +247,15 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         serves (degraded when data/ failed), 503 only when nothing can."""
         return _health(strict=False)
 
+    @server.get("/healthz/ready")
+    def healthz_ready() -> flask.Response:
+        """For a deploy's readiness probe: 503 until every worker has rendered the images the pages link to (about
+        300, a few minutes on 2 cores), then 200 for good (dashboard/serving.py: Readiness)."""
+        ready, body = serving.readiness.state()
+        response = flask.Response(json.dumps(body), status=200 if ready else 503, mimetype="application/json")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     @server.get("/healthz/data")
     def healthz_data() -> flask.Response:
         """For monitoring: 503 whenever data/ as it is now fails its checks, naming the file."""
@@ -296,7 +305,8 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
         response = flask.Response(content, mimetype=DOWNLOAD_TYPES[ext])
         pinned = f"-{store.version_id}" if store.is_pinned else ""
         response.headers["Content-Disposition"] = f'attachment; filename="{chart_id}{pinned}.{ext}"'
-        response.headers["Cache-Control"] = "public, max-age=600"
+        # a pinned version's answer never changes; the live one follows new data
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if pinned else "public, max-age=600"
         response.headers["X-Cache"] = "hit" if hit else "miss"
         return response
 

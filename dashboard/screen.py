@@ -21,7 +21,14 @@ CLAIM_BOX = (680, 540)
 DEFAULT_BOX = 450
 EMBED_BOX = {"s": 400, "m": 440, "l": 480}  # an embed's chart fills its frame: the image is fitted inside
 VARIANTS = ("page", "embed", "trend")
-TREND = {"chart": "une-supply-demand", "days": 90, "size": (360, 150)}  # the home page's first chart
+# The home page's first chart: the phone's image (shown about 325 px wide, its 13 px text at about 11.7 px) and the
+# desktop tile's (shown about 246 px wide from 992 px up: the phone image there had 8.9 px text, graphics round 4).
+TREND = {
+    "chart": "une-supply-demand",
+    "days": 90,
+    "sizes": {"s": (360, 150, 13), "l": (250, 104, 12)},  # the same shape: the tile keeps its height
+}
+TREND_WIDE_MEDIA = "(min-width: 992px)"
 THEMES = ("light", "dark")
 SCREEN_PATH = "/screen/"
 STORE_EXTENSION = "cuba.store"  # the app's DataStore, set by dashboard/app.py
@@ -41,7 +48,7 @@ def data_tag() -> str:
 
 def box_height(chart_id: str, size: str, variant: str = "page") -> int:
     if variant == "trend":
-        return TREND["size"][1]
+        return TREND["sizes"].get(size, TREND["sizes"]["s"])[1]
     if variant == "embed":
         return EMBED_BOX[size] + (160 if chart_id.startswith("claim-") else 0)
     phone = size == "s"

@@ -49,6 +49,25 @@ def pinned_version(store: DataStore) -> str:
     return flask.g.data_version
 
 
+def requested_version(store: DataStore, wanted: str) -> Any:
+    """The data version `?version=<id>` asks for, verified (dashboard/versions.py): the one serving now needs no
+    history; reading and checking an older package from git is an expensive answer, limited like an image render.
+    Raises versions.BadVersion (400), versions.VersionNotAvailable (404) or throttle.Refused (429/503)."""
+    from dashboard import versions
+
+    if not versions.VERSION_ID.match(wanted):
+        raise versions.BadVersion("version must be a data version id: 16 hexadecimal digits")
+    store.pin(None)
+    if store.version_id == wanted:  # loads the live version if none serves yet (DataUnavailable: 503 as usual)
+        return store.serving
+    history = versions.history_for(store)
+    if history.is_loaded(wanted):
+        return history.load(wanted)
+    limiter: throttle.Throttle = flask.current_app.extensions[THROTTLE_EXTENSION]
+    with limiter.expensive(client(), prewarm=is_prewarm()):
+        return history.load(wanted)
+
+
 def still_current(store: DataStore, version: str) -> bool:
     """Whether the data are still the version an answer was built from (if not, the answer is sent but not kept)."""
     return store.version == version
@@ -116,6 +135,7 @@ class LinkedViews:
             if len(listing.done) + len(listing.failed) != len(listing.paths) or listing.reported:
                 return
             listing.reported = True
+        readiness.mark(version)
         seconds = time.monotonic() - listing.started
         if not listing.failed:
             LOG.info(
@@ -135,6 +155,65 @@ class LinkedViews:
                 len(listing.failed),
                 min(listing.failed),
             )
+
+
+class Readiness:
+    """Whether this server has rendered, in every worker, the images the pages link to (`/healthz/ready`): a deploy
+    takes traffic only then, so no reader of the first minutes waits for a render (issue 18; bench/RESULTS.md). Once
+    ready, a server stays ready: a recycled worker or a new data version re-warms in the background (readers asking
+    first are served first), and a readiness probe must not take the only server out of rotation for that.
+
+    Workers of one gunicorn server record themselves in its shared SQLite file ($CUBA_LIMITS_DB, made by the master,
+    with $CUBA_SERVER_WORKERS, the number it starts); a single process (the development server) needs no file."""
+
+    def __init__(self) -> None:
+        self._ready_here = False
+
+    @staticmethod
+    def _db() -> Any:
+        import sqlite3
+
+        path = settings.limits_db()
+        if not path:
+            return None
+        db = sqlite3.connect(path, timeout=5, isolation_level=None)
+        db.execute("CREATE TABLE IF NOT EXISTS ready (pid INTEGER PRIMARY KEY, version TEXT, at REAL)")
+        return db
+
+    def mark(self, version: str) -> None:
+        """This process has every linked image of `version` (rendered or tried)."""
+        import os
+        from contextlib import closing
+
+        self._ready_here = True
+        try:
+            db = self._db()
+            if db is not None:
+                with closing(db):
+                    db.execute("INSERT OR REPLACE INTO ready VALUES (?, ?, ?)", (os.getpid(), version, time.time()))
+        except Exception:  # readiness must never break serving; the probe then says "not yet"
+            LOG.exception("could not record this worker as ready")
+
+    def state(self) -> tuple[bool, dict[str, Any]]:
+        """(ready, what the probe reports)."""
+        import os
+        from contextlib import closing
+
+        from dashboard import render
+
+        if os.environ.get("CUBA_WARM_IMAGES", "1") == "0" or render.browser_missing():
+            return True, {"ready": True, "warming": "off"}
+        expected = int(os.environ.get("CUBA_SERVER_WORKERS", "1"))
+        db = self._db()
+        if db is None:
+            return self._ready_here, {"ready": self._ready_here, "workers_ready": int(self._ready_here), "workers": 1}
+        with closing(db):
+            count = db.execute("SELECT COUNT(*) FROM ready").fetchone()[0]
+        ready = count >= expected
+        return ready, {"ready": ready, "workers_ready": min(count, expected), "workers": expected}
+
+
+readiness = Readiness()
 
 
 _LINKED_SOURCES: list = []  # functions store -> image addresses, added by the app (embed's and static-first's lists)

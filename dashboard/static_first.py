@@ -57,6 +57,7 @@ from dashboard.screen import (
     SIZES,
     THEMES,
     TREND,
+    TREND_WIDE_MEDIA,
     VARIANTS,
     _attr,
     box_height,
@@ -77,12 +78,21 @@ STRINGS = {
     **LIGHT_STRINGS,
     "apply": {"en": "Apply", "es": "Aplicar"},
     "interactive": {"en": "Interactive chart", "es": "Gráfico interactivo"},
+    "live_page": {"en": "Latest data", "es": "Datos al día"},
+    "live_title": {
+        "en": "This page with the latest data (interactive)",
+        "es": "Esta página con los datos más recientes (interactiva)",
+    },
     "trend_caption": {
         "en": "Last 90 days: available capacity (solid) and demand (dotted) at the evening peak; the gap shaded",
         "es": (
             "Últimos 90 días: capacidad disponible (continua) y demanda (punteada) en el pico nocturno; "
             "el faltante sombreado"
         ),
+    },
+    "trend_marks": {  # the chart's marks, keyed in the caption when the 90 days have some (the tile has no legend)
+        "triangle-down": {"en": "▼ a key event", "es": "▼ un hecho destacado"},
+        "x": {"en": "× a total grid collapse", "es": "× un colapso total de la red"},
     },
 }
 
@@ -92,6 +102,17 @@ def s(key: str, lang: str) -> str:
 
 
 # -- data-versioned image addresses ------------------------------------------------------------------------------------
+def trend_caption(view: Any, lang: str) -> str:
+    """What the tile's chart draws, its marks included when the 90 days have any (the tile has no legend)."""
+    drawn = {
+        str(getattr(trace.marker, "symbol", "")) for trace in view.figure.data if trace.x is not None and len(trace.x)
+    }
+    marks = [
+        STRINGS["trend_marks"][symbol][normalize_lang(lang)] for symbol in STRINGS["trend_marks"] if symbol in drawn
+    ]
+    return "; ".join([s("trend_caption", lang), *marks])
+
+
 def trend_image(lang: str) -> Any:
     """The home page's first chart: available capacity and demand at the evening peak over the last 90 days, as an
     image of the page's own chart in that view (in a tile beside the latest figures, so a phone shows it on its first
@@ -109,20 +130,25 @@ def trend_image(lang: str) -> Any:
     state = charts.narrow(spec, data, ChartState(start=start, lang=lang))
     view = charts.build(spec.id, data, state)
     href = f"{spec.page}?{urlencode(replace(state, tab='chart').query(spec))}#{spec.id}"
-    width, height = TREND["size"]
+    width, height, _font = TREND["sizes"]["s"]  # the wide image has the same shape: the box does not change
     return dhtml.Figure(
         [
             dhtml.A(
-                dhtml.Img(
-                    src=image_url(spec.id, state, "s", variant="trend"),
-                    alt=_alt(view, lang),
-                    width=str(width),
-                    height=str(height),
-                    className="tile-trend-img",
+                dhtml.Picture(
+                    [
+                        dhtml.Source(media=TREND_WIDE_MEDIA, srcSet=image_url(spec.id, state, "l", variant="trend")),
+                        dhtml.Img(
+                            src=image_url(spec.id, state, "s", variant="trend"),
+                            alt=_alt(view, lang),
+                            width=str(width),
+                            height=str(height),
+                            className="tile-trend-img",
+                        ),
+                    ]
                 ),
                 href=href,
             ),
-            dhtml.Figcaption(s("trend_caption", lang), className="tile-note"),
+            dhtml.Figcaption(trend_caption(view, lang), className="tile-note"),
         ],
         className="tile-trend",
     )
@@ -178,6 +204,7 @@ class Context:
     light: bool
     query: dict[str, str]  # the page's validated query (no `light`)
     page_state: ChartState | None = None
+    pinned: str | None = None  # the data version id of an archived page (dashboard/archived.py), else None
     first_chart: str | None = None  # the chart drawn as the page's first (eager) image
     hidden: int = 0  # > 0 inside an element with `hidden`
     label_id: str | None = None  # the visible label of the control being rendered
@@ -288,7 +315,7 @@ def _html_element(kind: str, props: dict[str, Any], ctx: Context, out: list[str]
     if props.get("id") == "light-switch":
         props = _light_switch_props(props, ctx)
         children = props.pop("children")
-        if ctx.light:  # the state the reader is in, as text; the link says where it goes
+        if ctx.light and not ctx.pinned:  # the state the reader is in, as text; the link says where it goes
             out.append(f'<span class="light-state">{_attr(s("light_on", ctx.lang))} ✓</span> ')
     elif tag == "a" and ctx.light:
         props = {**props, "href": _light_href(props.get("href"))}
@@ -341,6 +368,15 @@ def _light_href(href: Any) -> Any:
 
 
 def _light_switch_props(props: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    if ctx.pinned:  # an archived page leads to the live one (its banner says why)
+        live = {k: v for k, v in ctx.query.items() if k != "lang"} | ({"lang": ctx.lang} if ctx.lang != "en" else {})
+        return {
+            **props,
+            "children": s("live_page", ctx.lang),
+            "href": ctx.path + (f"?{urlencode(live)}" if live else ""),
+            "title": s("live_title", ctx.lang),
+            "data-live": "1",  # dashboard/archived.py leaves this address live
+        }
     if not ctx.light:
         return {**props}
     return {
@@ -577,6 +613,8 @@ def _controls_form(props: dict[str, Any], ctx: Context, out: list[str]) -> None:
         hidden_fields.append(f'<input type="hidden" name="lang" value="{_attr(ctx.lang)}">')
     if ctx.light:
         hidden_fields.append(f'<input type="hidden" name="{LIGHT_PARAM}" value="1">')
+    if ctx.pinned:  # a view chosen on an archived page stays at its data version
+        hidden_fields.append(f'<input type="hidden" name="version" value="{_attr(ctx.pinned)}">')
     for key in ("claim",):  # page extras the form has no field for
         if ctx.query.get(key):
             hidden_fields.append(f'<input type="hidden" name="{key}" value="{_attr(ctx.query[key])}">')
@@ -620,18 +658,19 @@ def page_state(path: str, query: dict[str, str]) -> ChartState | None:
 _HTML = memo.ByteLRU("static-first", memo.budget("layouts")[0] // 2, 256, memo.budget("layouts")[2])
 
 
-def page_html(path: str, query: dict[str, str], *, light: bool) -> tuple[str, str | None]:
-    """(the page's static HTML, the chart drawn first), for this address, mode and data version (cached)."""
+def page_html(path: str, query: dict[str, str], *, light: bool, pinned: str | None = None) -> tuple[str, str | None]:
+    """(the page's static HTML, the chart drawn first), for this address, mode and data version (cached). `pinned`:
+    the version id of an archived page (the data are pinned by the caller; dashboard/archived.py)."""
     from dashboard.data import store
 
-    query = {k: v for k, v in query.items() if k not in (LIGHT_PARAM, FORM_PARAM) and v is not None}
+    query = {k: v for k, v in query.items() if k not in (LIGHT_PARAM, FORM_PARAM, "version") and v is not None}
     lang = normalize_lang(query.get("lang"))
     version = store().version
-    key = (path, tuple(sorted(query.items())), light, version, serving.site_url())
+    key = (path, tuple(sorted(query.items())), light, pinned, version, serving.site_url())
     hit = _HTML.get(key)
     if hit is not None:
         return hit
-    ctx = Context(path=path, lang=lang, light=light, query=query, page_state=page_state(path, query))
+    ctx = Context(path=path, lang=lang, light=light, query=query, page_state=page_state(path, query), pinned=pinned)
     body = to_html(page_layout(path, query), ctx)
     answer = (body, ctx.first_chart)
     if store().version == version:
@@ -692,6 +731,36 @@ def light_document(app: Any, path: str, query: dict[str, str]) -> str:
 
 
 # -- requests ----------------------------------------------------------------------------------------------------------
+def page_problem(store: Any, path: str, query: dict[str, str], lang: str) -> flask.Response | None:
+    """routes.guard_pages's answer for the address without `light`: 404 for no such page, 400 for a bad view."""
+    from dashboard import routes
+    from dashboard.pages_index import (
+        CLAIM_PREFIX,
+        PAGES,
+        claim_id_of,
+        find_claim,
+        parse_claim_query,
+        parse_page_query,
+    )
+
+    if path.startswith(CLAIM_PREFIX):
+        if find_claim(store, claim_id_of(path)) is None:
+            return routes.error_page(404, lang, f"No claim at {path[:120]}.")
+        try:
+            parse_claim_query(query)
+        except BadParameter as exc:
+            return routes.error_page(400, lang, str(exc))
+        return None
+    page = PAGES.get(path)
+    if page is None:
+        return routes.error_page(404, lang, f"There is no page at {path[:120]}.")
+    try:
+        parse_page_query(page, store, query)
+    except BadParameter as exc:
+        return routes.error_page(400, lang, str(exc))
+    return None
+
+
 def is_page_path(path: str) -> bool:
     from dashboard.pages_index import CLAIM_PREFIX, PAGES
 
@@ -761,6 +830,21 @@ def normalized_form_query(args: Any) -> dict[str, str]:
     return out
 
 
+DEPENDENT_FIELDS = ("series", "country")  # choices that belong to the chosen dataset (/explore)
+
+
+def form_query_for_page(store: Any, path: str, query: dict[str, str]) -> dict[str, str]:
+    """A submitted form's query, without the choices that belong to another dataset: a reader who picks a new
+    dataset on /explore and presses Apply submits the previous dataset's series too, which the new one does not
+    have (a 400 before). Those fall back to the new dataset's defaults; any other bad value still gets its 400."""
+    view = {k: v for k, v in query.items() if k not in (LIGHT_PARAM, "version")}
+    if page_problem(store, path, view, normalize_lang(query.get("lang"))) is None:
+        return query
+    repaired = {k: v for k, v in query.items() if k not in DEPENDENT_FIELDS}
+    view = {k: v for k, v in repaired.items() if k not in (LIGHT_PARAM, "version")}
+    return repaired if page_problem(store, path, view, normalize_lang(query.get("lang"))) is None else query
+
+
 def register(app: Any, store: Any, cache: Any) -> None:
     """The light mode, the static form's redirect, the chart images and their prewarming. Registered before
     dashboard/routes.py's hooks: a light page is answered here (validated the same way)."""
@@ -777,7 +861,7 @@ def register(app: Any, store: Any, cache: Any) -> None:
             return None
         args = request.args
         if args.get(FORM_PARAM) == "1" and is_page_path(request.path):
-            query = normalized_form_query(args)
+            query = form_query_for_page(store, request.path, normalized_form_query(args))
             target = request.path + (f"?{urlencode(query)}" if query else "")
             response = flask.redirect(target, code=303)
             response.headers["Cache-Control"] = "no-store"
@@ -789,40 +873,12 @@ def register(app: Any, store: Any, cache: Any) -> None:
         if light not in ("0", "1"):
             return routes.error_page(400, lang, "light must be 0 or 1")
         query = {k: v for k, v in args.items() if k != LIGHT_PARAM}
-        problem = page_problem(request.path, query, lang)
+        problem = page_problem(store, request.path, query, lang)
         if problem is not None:
             return problem
         if light == "1":
             return flask.Response(light_document(app, request.path, query), mimetype="text/html")
         return flask.make_response(app.index())
-
-    def page_problem(path: str, query: dict[str, str], lang: str) -> flask.Response | None:
-        """routes.guard_pages's answer for the address without `light`: 404 for no such page, 400 for a bad view."""
-        from dashboard.pages_index import (
-            CLAIM_PREFIX,
-            PAGES,
-            claim_id_of,
-            find_claim,
-            parse_claim_query,
-            parse_page_query,
-        )
-
-        if path.startswith(CLAIM_PREFIX):
-            if find_claim(store, claim_id_of(path)) is None:
-                return routes.error_page(404, lang, f"No claim at {path[:120]}.")
-            try:
-                parse_claim_query(query)
-            except BadParameter as exc:
-                return routes.error_page(400, lang, str(exc))
-            return None
-        page = PAGES.get(path)
-        if page is None:
-            return routes.error_page(404, lang, f"There is no page at {path[:120]}.")
-        try:
-            parse_page_query(page, store, query)
-        except BadParameter as exc:
-            return routes.error_page(400, lang, str(exc))
-        return None
 
     @server.after_request
     def vary_on_save_data(response: flask.Response) -> flask.Response:
@@ -870,6 +926,7 @@ def register(app: Any, store: Any, cache: Any) -> None:
         theme = args.pop("theme", "light")
         transparent = args.pop("transparent", "0")
         tag = args.pop("v", None)
+        args.pop("version", None)  # picks the data (dashboard/routes.py pins it), not the view
         if size not in SIZES or variant not in VARIANTS or theme not in THEMES or transparent not in ("0", "1"):
             return routes.error_page(400, lang, "size is s, m or l; variant page or embed; theme light or dark")
         if tag is not None and not re.fullmatch(r"[0-9a-f]{12}", tag):
@@ -963,7 +1020,8 @@ def prewarm_urls() -> list[str]:
     for lang in ("en", "es"):  # the home page's
         trend = trend_image(lang)
         if trend is not None:
-            urls.append(trend.children[0].children.src)
+            wide, phone = trend.children[0].children.children
+            urls += [phone.src, wide.srcSet]
     for path, page in PAGES.items():
         if not page.charts:
             continue
@@ -1038,6 +1096,47 @@ def readable_layout(layout: dict[str, Any], size: str, lang: str) -> dict[str, A
     return out
 
 
+PHONE_YEAR_TICKS_DAYS = 2 * 365  # beyond two years a phone's date ticks are years alone ("2023  2024  2025  2026")
+
+
+def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, Any]:
+    """On a phone image, a date axis spanning more than two years gets a tick on each 1 January, labelled by the year
+    alone: "ene 2023 ene 2024 …" (plotly's, or the Spanish month ticks of dashboard/chartdefs/blackouts.py) ran
+    together into one string at 360 px (graphics review, round 4)."""
+    import pandas as pd
+
+    out = dict(layout)
+    for key in [k for k in out if re.fullmatch(r"xaxis\d*", k)]:
+        axis = dict(out[key] or {})
+        if axis.get("type") not in (None, "date") or (axis.get("tickformat") and not axis.get("ticktext")):
+            continue
+        ref = "x" + key.removeprefix("xaxis")
+        stamps = pd.to_datetime(
+            pd.Series(
+                [
+                    x
+                    for trace in data
+                    if (trace.get("xaxis") or "x") == ref and trace.get("x") is not None
+                    for x in list(trace.get("x"))
+                ],
+                dtype=object,
+            ),
+            errors="coerce",
+            format="mixed",
+        ).dropna()
+        if stamps.empty or (stamps.max() - stamps.min()).days <= PHONE_YEAR_TICKS_DAYS:
+            continue
+        years = range(stamps.min().year + (stamps.min().day_of_year > 1), stamps.max().year + 1)
+        out[key] = {
+            **axis,
+            "tickmode": "array",
+            "tickvals": [f"{y}-01-01" for y in years],
+            "ticktext": [str(y) for y in years],
+            "tickformat": None,
+        }
+    return out
+
+
 def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme: str, transparent: bool) -> bytes:
     """The figure as the page (or embed) draws it, at the chart box's size for this width class."""
     import plotly.graph_objects as go
@@ -1058,11 +1157,14 @@ def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme:
             layout.update(paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
     if variant == "trend":  # a small figure in a tile: no legend (the caption says what is drawn), few ticks
         layout.update(showlegend=False, annotations=[], margin={"l": 38, "r": 6, "t": 6, "b": 22})
-        layout["font"] = {**(layout.get("font") or {}), "size": 13}  # shown about 325 px wide on a phone: 11.7 px
+        _w, _h, font_px = TREND["sizes"].get(size, TREND["sizes"]["s"])
+        layout["font"] = {**(layout.get("font") or {}), "size": font_px}  # at least about 11.7 px as shown
         for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
             layout[axis] = {**(layout[axis] or {}), "title": None, "nticks": 4}
     layout = readable_layout(layout, size if variant != "trend" else "s", state.lang)
-    width = TREND["size"][0] if variant == "trend" else SIZES[size]
+    if size == "s" and variant != "trend":
+        layout = year_ticks_when_long(layout, data)
+    width = TREND["sizes"].get(size, TREND["sizes"]["s"])[0] if variant == "trend" else SIZES[size]
     height = box_height(chart_id, size, variant)
     layout.update(width=width, height=height, autosize=False)
     figure = go.Figure({"data": data, "layout": layout}, skip_invalid=True)

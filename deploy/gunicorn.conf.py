@@ -35,6 +35,7 @@ if LIMITS_DB_SET_HERE:
 
     os.environ["CUBA_LIMITS_DB"] = str(Path(tempfile.gettempdir()) / f"cuba-limits-{os.getpid()}.sqlite3")
 workers = int(os.environ.get("CUBA_WORKERS", max(2, multiprocessing.cpu_count())))
+os.environ["CUBA_SERVER_WORKERS"] = str(workers)  # /healthz/ready waits for this many (dashboard/serving.py)
 threads = int(os.environ.get("CUBA_THREADS", "4"))
 # gthread, except that a connection gets a thread only once its whole request has arrived (head within
 # $CUBA_HEADER_TIMEOUT, body within $CUBA_BODY_TIMEOUT and at most $CUBA_MAX_BODY_BYTES): slow clients cost a
@@ -111,6 +112,17 @@ def post_request(worker, req, environ, resp):
     libc = getattr(worker, "libc", None)
     if libc is not None and (getattr(resp, "sent", 0) or 0) > LARGE_ANSWER_BYTES:
         libc.malloc_trim(0)
+
+
+def on_starting(server):
+    """A limits file named by the operator outlives a server: its workers' readiness (dashboard/serving.py) must not."""
+    import sqlite3
+    from contextlib import closing
+
+    path = os.environ["CUBA_LIMITS_DB"]
+    if Path(path).exists():
+        with closing(sqlite3.connect(path, timeout=5, isolation_level=None)) as db:
+            db.execute("DROP TABLE IF EXISTS ready")
 
 
 def on_exit(server):

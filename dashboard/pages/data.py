@@ -50,6 +50,8 @@ def _dataset_rows(lang: str) -> list:
             if content.cadence_days
             else t("never_stale", lang)
         )
+        # one line per publisher (a source that fetched six files of one publisher listed it six times)
+        sources = list({(s.get("publisher") or s.get("title") or ""): s for s in res.get("sources", [])}.values())
         upstream = [
             html.Li(
                 [
@@ -64,9 +66,9 @@ def _dataset_rows(lang: str) -> list:
                     f" · {t('retrieved', lang)} {fmt_date(s['retrieved'][:10], lang)}" if s.get("retrieved") else "",
                 ]
             )
-            for s in res.get("sources", [])[:6]
+            for s in sources[:6]
         ]
-        more = len(res.get("sources", [])) - 6
+        more = len(sources) - 6
         if more > 0:
             upstream.append(html.Li(f"+{more} …"))
         licence = (res.get("licenses") or [{}])[0]
@@ -97,9 +99,8 @@ def _dataset_rows(lang: str) -> list:
 
 
 def _rows(res: dict) -> int:
-    path = store().table_path(res["path"].removesuffix(".csv"))
-    with open(path, encoding="utf-8") as handle:
-        return max(sum(1 for _ in handle) - 1, 0)
+    """Lines after the header in the file of the version that serves (an archived page counts its own version's)."""
+    return max(store().file_bytes(res["path"]).count(b"\n") - 1, 0)
 
 
 def _changelog(lang: str) -> html.Table:

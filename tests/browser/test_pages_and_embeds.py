@@ -437,3 +437,39 @@ def test_stl002_fresh_data_shows_no_banner(browser, live_server):
 def test_artifacts_folder_is_ignored_by_git():
     assert "artifacts/" in (REPO / ".gitignore").read_text()
     assert isinstance(ARTIFACTS, Path)
+
+
+DATASET_ROWS = """() => [...document.querySelectorAll('table.datasets tbody tr')].map(row => {
+    const cells = [...row.children].map(c => c.innerText.trim());
+    const r = row.getBoundingClientRect();
+    return {table: row.querySelector('code').innerText, asOf: cells[3], status: cells[5], top: r.top + scrollY,
+            height: r.height, badges: row.querySelectorAll('.badge').length};
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_data_page_lists_every_dataset_in_full_with_its_latest_observation_and_staleness(browser, live_server, width):
+    """Issue 19 item 6: the datasets table is the page's own (no inner scroll box cutting it to a few rows), one row per
+    published table, each with its latest observation and a staleness badge; on a phone it scrolls sideways only."""
+    package = json.loads((REPO / "data" / "datapackage.json").read_text())
+    tables = sorted(r["path"] for r in package["resources"] if r["path"].endswith(".csv"))
+    page, errors = open_page(browser, f"{live_server}/data", width=width)
+    rows = page.evaluate(DATASET_ROWS)
+    box = page.evaluate(
+        """() => { const w = document.querySelector('table.datasets').closest('.wide-table');
+                   return {client: w.clientHeight, scroll: w.scrollHeight, overflowY: getComputedStyle(w).overflowY}; }"""
+    )
+    page.close()
+    assert [r["table"] for r in rows] == tables
+    assert box["scroll"] <= box["client"] + 1, box  # every row is on the page, not behind an inner scroll
+    assert all(r["height"] > 0 for r in rows)
+    assert all(r["badges"] >= 1 for r in rows)  # up to date / stale since … / failed / no fixed schedule
+    # every table with dated rows shows its latest observation ("–" only for undated or empty tables)
+    undated = {r["path"] for r in package["resources"] if not r.get("x_time_column")}
+    empty = {r["path"] for r in package["resources"] if str(r.get("x_row_count", r.get("rows", ""))) == "0"}
+    empty |= {t for t in tables if len((REPO / "data" / t).read_text(encoding="utf-8").strip().splitlines()) <= 1}
+    missing = [r["table"] for r in rows if r["asOf"] in ("", "–") and r["table"] not in undated | empty]
+    assert missing == [] and len(undated | empty) < len(rows) // 4, (missing, sorted(undated | empty))
+    daily = next(r for r in rows if r["table"] == "une_daily.csv")
+    assert "2026" in daily["asOf"] and ("stale since" in daily["status"] or "up to date" in daily["status"])
+    assert errors == []

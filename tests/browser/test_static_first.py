@@ -579,3 +579,78 @@ def test_sf115_the_light_page_shows_its_state_as_text_not_as_a_selected_link(cli
     switch = next(a for tag, a in parse(text).elements if tag == "a" and a.get("id") == "light-switch")
     assert "active" not in switch["class"] and "aria-current" not in switch
     assert '<span class="light-state">Versión ligera ✓</span>' in text
+
+
+@pytest.mark.parametrize("chart", ["une-supply-demand", "une-share-dark", "une-calendar"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf120_phone_images_of_long_daily_series_label_years_alone(client, chart, lang):
+    """Graphics review, round 4: at 360 px the date ticks "ene 2023 ene 2024 …" ran together into one string on
+    /blackouts' phone images. A date axis spanning more than two years is labelled by the year alone."""
+    if render.browser_missing():
+        pytest.skip("no Chromium to draw the image")
+    answer = client.get(f"/screen/{chart}.svg?size=s&lang={lang}")
+    assert answer.status_code == 200
+    ticks = re.findall(r'class="xtick"><text[^>]*>([^<]*)<', answer.get_data(as_text=True))
+    assert len(ticks) >= 3 and all(re.fullmatch(r"20\d\d", t) for t in ticks), ticks
+    assert [int(t) for t in ticks] == list(range(int(ticks[0]), int(ticks[0]) + len(ticks)))  # one a year, in order
+
+
+def test_sf121_the_home_tile_draws_its_desktop_chart_at_the_size_it_is_shown(browser, live_server):
+    """Graphics review, round 4: the desktop tile showed the 360 px phone image at 246 px (text about 8.9 px). From
+    992 px up the tile gets an image drawn about as wide as it is shown (12 px text, so at least 11 px on screen),
+    with the same shape (no jump); a phone keeps its own. The caption keys the ▼ and × marks the chart draws."""
+    if render.browser_missing():
+        pytest.skip("no Chromium")
+    shown = {}
+    for width in (1280, 375):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(f"{live_server}/", wait_until="load")
+        page.wait_for_function("() => !document.getElementById('sf-static')", timeout=60_000)  # after the swap
+        image = page.locator("img.tile-trend-img").first
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        shown[width] = page.evaluate(
+            """img => ({src: img.currentSrc, natural: img.naturalWidth, naturalH: img.naturalHeight,
+                        shown: img.getBoundingClientRect().width,
+                        caption: img.closest('figure').querySelector('figcaption').innerText})""",
+            image.element_handle(),
+        )
+        page.close()
+    wide, phone = shown[1280], shown[375]
+    assert "size=l" in wide["src"] and "size=s" in phone["src"]
+    assert 12 * wide["shown"] / wide["natural"] >= 11, wide  # the desktop image's 12 px text, as shown
+    assert abs(wide["natural"] / wide["naturalH"] - phone["natural"] / phone["naturalH"]) < 0.05  # the same shape
+    assert wide["caption"] == phone["caption"] and wide["caption"].startswith("Last 90 days")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf122_the_home_tile_caption_keys_exactly_the_marks_its_chart_draws(dash_app, lang):
+    """The tile has no legend: its caption names the ▼ (key event) and × (grid collapse) marks when, and only when,
+    its 90 days have some."""
+    from datetime import timedelta
+
+    from dashboard import charts
+    from dashboard.charts import ChartState
+    from dashboard.data import store
+    from dashboard.static_first import trend_caption
+
+    data = store()
+    end = data.table("une_daily")["date"].max()
+    for days in (90, 3):  # the tile's window, and a few days that have neither mark
+        start = (end - timedelta(days=days - 1)).date().isoformat()
+        view = charts.build("une-supply-demand", data, ChartState(start=start, lang=lang))
+        drawn = {str(t.marker.symbol) for t in view.figure.data if t.x is not None and len(t.x) and t.mode == "markers"}
+        caption = trend_caption(view, lang)
+        assert ("▼" in caption) == ("triangle-down" in drawn) and ("×" in caption) == ("x" in drawn), (days, caption)
+
+
+def test_sf123_a_new_dataset_chosen_in_the_static_explore_form_opens_with_its_own_series(client):
+    """Second reader: on the static /explore (light, archived, or before Dash arrives), choosing another dataset and
+    pressing Apply sent the previous dataset's series too, and the reader got a 400 page. The series and countries
+    that belong to another dataset now fall back to the new one's defaults; a bad value of anything else is still 400."""
+    answer = client.get("/explore?sf=1&light=1&table=exchange_rate&series=peak_demand_mw&country=CUB&start=&end=")
+    assert answer.status_code == 303
+    target = answer.headers["Location"]
+    assert "table=exchange_rate" in target and "series=" not in target and "light=1" in target
+    assert client.get(target).status_code == 200
+    bad = client.get("/explore?sf=1&light=1&table=no_such_table")
+    assert client.get(bad.headers["Location"]).status_code == 400

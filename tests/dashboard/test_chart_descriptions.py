@@ -264,3 +264,41 @@ def test_svg_images_carry_title_and_description(live_server):
         assert 'role="img"' in head and 'aria-describedby="chart-desc"' in head
         assert html.unescape(re.search(r'<desc id="chart-desc">([^<]*)</desc>', svg).group(1)) == text
         assert html.unescape(re.search(r'<title id="chart-title">([^<]*)</title>', svg).group(1)) == view.title
+
+
+def png_chunks(png: bytes) -> list[tuple[bytes, bytes]]:
+    """(type, data) of every chunk, each CRC checked, as a PNG decoder reads them."""
+    import zlib
+
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks, at = [], 8
+    while at < len(png):
+        length = int.from_bytes(png[at : at + 4], "big")
+        kind, data = png[at + 4 : at + 8], png[at + 8 : at + 8 + length]
+        assert int.from_bytes(png[at + 8 + length : at + 12 + length], "big") == zlib.crc32(kind + data), kind
+        chunks.append((kind, data))
+        at += 12 + length
+    return chunks
+
+
+@pytest.mark.browser
+def test_png_downloads_carry_title_and_description_as_text_chunks(live_server):
+    """A PNG that travels without its page (saved, pasted into a CMS's media library) still says what it shows: its
+    iTXt "Title" and "Description" chunks hold the chart's title and generated description, in the page's language,
+    and the image itself is still a valid PNG (every chunk's CRC right, IHDR first, IEND last)."""
+    from tests.conftest import chromium_or_skip
+
+    chromium_or_skip()
+    view = view_of("une-units-out", "es")
+    with urllib.request.urlopen(f"{live_server}/download/une-units-out.png?lang=es", timeout=120) as response:
+        assert response.status == 200
+        chunks = png_chunks(response.read())
+    assert chunks[0][0] == b"IHDR" and chunks[-1][0] == b"IEND"
+    texts = {}
+    for kind, data in chunks:
+        if kind == b"iTXt":
+            keyword, rest = data.split(b"\x00", 1)
+            assert rest[:2] == b"\x00\x00"  # not compressed
+            _lang, _translated, text = rest[2:].split(b"\x00", 2)
+            texts[keyword.decode("latin-1")] = text.decode("utf-8")
+    assert texts == {"Title": view.title, "Description": describe(view, "es")}

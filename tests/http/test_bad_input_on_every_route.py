@@ -706,6 +706,8 @@ CHART_OUTPUT_PARTS = [
     ("zip", "href"),
     ("pinned", "href"),
     ("pinned", "children"),
+    ("pinned-page", "href"),
+    ("pinned-page", "children"),
     ("share", "value"),
     ("embed", "value"),
 ]

@@ -4,6 +4,7 @@ temporary git repository with two commits of the data package, served on a real 
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import os
@@ -141,8 +142,91 @@ def test_malformed_and_unknown_versions_answer_400_and_404_with_the_error_page(p
         assert "<h1>" in answer.text and "Traceback" not in answer.text
     unknown = requests.get(f"{base}/download/{CHART}.zip?version=0123456789abcdef", timeout=60)
     assert unknown.status_code == 404 and "version not available" in unknown.text
-    page = requests.get(f"{base}/generation?version={old_id}", timeout=60)  # pages follow the live data
-    assert page.status_code == 400 and "pinned embed" in page.text
+    for path in ("/generation", f"/oembed?url=https://energy.example.org/embed/{CHART}%3Fversion%3D"):
+        assert (
+            requests.get(
+                f"{base}{path}{'&' if '?' in path else '?'}version=zz" if path == "/generation" else f"{base}{path}zz",
+                timeout=60,
+            ).status_code
+            == 400
+        ), path
+        assert (
+            requests.get(
+                f"{base}{path}{'&' if '?' in path else '?'}version=0123456789abcdef"
+                if path == "/generation"
+                else f"{base}{path}0123456789abcdef",
+                timeout=60,
+            ).status_code
+            == 404
+        ), path
+    bad_view = requests.get(f"{base}/generation?version={old_id}&start=nonsense", timeout=60)
+    assert bad_view.status_code == 400 and "Traceback" not in bad_view.text
+
+
+def site_addresses(page: str) -> list[str]:
+    """Every site address an archived page's HTML holds in href, src, action or srcset."""
+    found = re.findall(r'\s(?:href|src|action)="(/[^"]*)"', page)
+    for srcset in re.findall(r'\ssrcset="([^"]*)"', page):
+        found += [item.strip().split(" ")[0] for item in srcset.split(",")]
+    return [html.unescape(a) for a in found if not a.startswith(("/assets/", "/static/", "/_dash"))]
+
+
+def test_an_archived_page_shows_the_old_figures_and_keeps_every_address_on_its_version(pinned_server):
+    """`/<page>?version=<id>`: the page as it was (its static copy, no script), a banner naming the version and the
+    live page, every chart image, download, embed and page link on that version, and the live page canonical."""
+    base, old_id, _new_id = pinned_server
+    archived = requests.get(f"{base}/generation?version={old_id}", timeout=60)
+    live = requests.get(f"{base}/generation?light=1", timeout=60)
+    assert archived.status_code == live.status_code == 200
+    page = archived.text
+    assert "oil generated 16.0 of" in page and "oil generated 12.5 of" not in page
+    assert "oil generated 12.5 of" in live.text
+    banner = re.search(r'<div id="archived-banner".*?</div></div>', page, re.DOTALL)[0]
+    assert old_id in banner and 'href="/generation"' in banner and "Archived view" in banner
+    assert '<meta name="robots" content="noindex">' in page and archived.headers["X-Robots-Tag"] == "noindex"
+    assert '<link rel="canonical" href="https://energy.example.org/generation">' in page
+    assert "<script src=" not in page and "data-sf-src" not in page  # no script at all
+    addresses = site_addresses(page)
+    live_links = re.findall(r'<a[^>]*data-live="1"[^>]*>', page)
+    assert len(live_links) == 1 and 'href="/generation"' in live_links[0]  # the header's switch leads to the live page
+    pinned = [a for a in addresses if f"version={old_id}" in a]
+    assert len(pinned) == len(addresses) - 2, sorted(set(addresses) - set(pinned))  # all but the two live links
+    assert any(a.startswith("/screen/") for a in pinned) and any(a.startswith(f"/download/{CHART}.zip") for a in pinned)
+    assert any(a.startswith("/oil?") for a in pinned)  # the navigation stays in the archive
+    # its first chart image is the old figure's, not the live one's
+    first = html.unescape(re.search(r'<img class="sf-img" src="([^"]+)"', page)[1])
+    old_image = requests.get(base + first, timeout=120)
+    live_image = requests.get(base + re.sub(r"&version=[0-9a-f]+", "", first), timeout=120)
+    assert old_image.status_code == live_image.status_code == 200 and old_image.content != live_image.content
+    # the controls' form keeps the version, through the redirect a submission gets
+    assert f'<input type="hidden" name="version" value="{old_id}">' in page
+    submitted = requests.get(
+        f"{base}/generation",
+        params={"sf": "1", "light": "1", "version": old_id, "start": "2010"},
+        timeout=60,
+        allow_redirects=False,
+    )
+    assert submitted.status_code == 303 and f"version={old_id}" in submitted.headers["Location"]
+    # Spanish: the banner in Spanish, its live link keeps the language
+    spanish = requests.get(f"{base}/generation?version={old_id}&lang=es", timeout=60).text
+    assert "Vista archivada" in spanish and 'href="/generation?lang=es"' in spanish
+
+
+def test_the_live_cite_box_offers_the_pinned_page_and_oembed_answers_a_pinned_url_with_pinned_code(pinned_server):
+    base, old_id, new_id = pinned_server
+    live = requests.get(f"{base}/generation?light=1", timeout=60).text
+    pinned_page = f"https://energy.example.org/generation?version={new_id}#{CHART}"
+    assert f'href="{html.escape(pinned_page)}"' in live  # the cite box: this page, archived at today's version
+    for url in (
+        f"https://energy.example.org/generation?version={old_id}#{CHART}",
+        f"https://energy.example.org/embed/{CHART}?version={old_id}",
+    ):
+        answer = requests.get(f"{base}/oembed", params={"url": url}, timeout=60)
+        assert answer.status_code == 200, url
+        body = answer.json()
+        assert f"/embed/{CHART}?version={old_id}" in body["html"] and f"version={old_id}" in body["thumbnail_url"]
+    plain = requests.get(f"{base}/oembed", params={"url": f"https://energy.example.org/generation#{CHART}"}, timeout=60)
+    assert "version=" not in plain.json()["html"]
 
 
 def test_without_git_history_an_old_version_is_not_available_but_the_live_one_is(tmp_path, two_versions):
@@ -171,6 +255,34 @@ def test_at_most_a_few_pinned_versions_are_kept_in_memory(two_versions):
     first = history.load(old_id)
     assert history.load(old_id) is first and history.loaded_ids() == [old_id]
     assert first.id == old_id and first.tables["owid_energy"] is not None
+
+
+def test_the_archived_page_in_the_browser_draws_every_chart_of_its_version(browser, pinned_server):
+    """An archived page on a phone: every chart image is drawn (none broken), its figures are the old ones, it runs no
+    script, and axe-core finds nothing (the banner and the live link included), in both languages."""
+    from tests.browser.test_accessibility import violations
+
+    base, old_id, _new_id = pinned_server
+    page = browser.new_page(viewport={"width": 375, "height": 812}, bypass_csp=True)  # (axe is added by the test)
+    try:
+        page.goto(f"{base}/generation?version={old_id}")
+        images = page.locator("img.sf-img")
+        count = images.count()
+        assert count >= 3
+        for i in range(count):
+            images.nth(i).scroll_into_view_if_needed()
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth > 0", arg=images.nth(i).element_handle(), timeout=120_000
+            )
+        assert page.locator("#archived-banner").is_visible()
+        assert "16.0" in page.locator(f"#{CHART}-summary").inner_text()
+        assert page.evaluate("() => document.scripts.length") == 0
+        assert violations(page) == []
+        page.goto(f"{base}/?version={old_id}&lang=es")
+        assert "Vista archivada" in page.locator("#archived-banner").inner_text()
+        assert violations(page) == []
+    finally:
+        page.close()
 
 
 def test_the_pinned_embed_in_the_browser_shows_the_old_value(browser, pinned_server):
@@ -210,3 +322,99 @@ def test_a_pinned_version_is_judged_stale_as_on_the_day_it_was_published(two_ver
         assert not store.table_staleness("une_daily").is_stale
         assert store.table_staleness("une_daily", date(2026, 12, 6)).is_stale  # the day is what differs
     assert not store.is_pinned and store.version_id != april.id
+
+
+def test_an_archived_page_cites_and_links_its_version_everywhere_and_its_changelog_stops_at_its_day(pinned_server):
+    """Second reader (docs/reviews/2026-12-06-archived-pages-review.md): on an archived copy every address a reader
+    copies — the share link, the embed code, the citation, the link preview image — names the version; the pinned
+    lines do not say "as it is now"; and the live page's citation names its version too, as the chart's zip does."""
+    base, old_id, new_id = pinned_server
+    page = requests.get(f"{base}/generation?version={old_id}", timeout=60).text
+    share = html.unescape(re.search(r'<input[^>]*id="[^"]*chart-share[^"]*"[^>]*value="([^"]+)"', page)[1])
+    assert share == f"https://energy.example.org/generation?version={old_id}#{CHART}"
+    embed_code = html.unescape(re.search(r"<textarea[^>]*chart-embed[^>]*>(.*?)</textarea>", page, re.DOTALL)[1])
+    assert f'src="https://energy.example.org/embed/{CHART}?version={old_id}"' in html.unescape(embed_code)
+    citations = [html.unescape(c) for c in re.findall(r'<p class="small citation">(.*?)</p>', page, re.DOTALL)]
+    assert citations and all(f"Data version {old_id}." in c and f"version={old_id}" in c for c in citations)
+    assert "as it is now" not in page
+    image = re.search(r'<meta property="og:image" content="([^"]+)"', page)[1]
+    assert f"version={old_id}" in html.unescape(image)
+    live = requests.get(f"{base}/generation?light=1", timeout=60).text
+    live_citation = html.unescape(re.search(r'<p class="small citation">(.*?)</p>', live, re.DOTALL)[1])
+    assert f"Data version {new_id}." in live_citation and f"/generation?version={new_id}#{CHART}" in live_citation
+    live_share = html.unescape(re.search(r'<input[^>]*id="[^"]*chart-share[^"]*"[^>]*value="([^"]+)"', live)[1])
+    assert "version=" not in live_share  # the live link stays live
+
+
+def test_a_pinned_version_reads_the_changelog_only_up_to_its_publication(two_versions):
+    """An archived page must not show a refresh or a label change that came after its version was published (the
+    changelog is one file for all versions)."""
+    from dashboard.data import DataStore
+
+    paths, old_id, _new_id = two_versions
+    store = DataStore(paths)
+    record = {
+        "started_at": "2099-01-01T00:00:00Z",
+        "finished_at": "2099-01-01T00:01:00Z",
+        "changed": True,
+        "sources": {
+            "claims": {
+                "status": "ok",
+                "tables": [],
+                "label_changes": [
+                    {
+                        "claim_id": "test-claim-later",
+                        "old": "Consistent with the data",
+                        "new": "Not consistent with the data",
+                    }
+                ],
+            }
+        },
+    }
+    original = paths.changelog.read_bytes()
+    try:
+        paths.changelog.write_bytes(original + (json.dumps(record) + "\n").encode())
+        assert store.changelog(5)[0]["started_at"] == "2099-01-01T00:00:00Z"  # live: the newest run
+        assert store.label_changes("test-claim-later")
+        with store.pinned(VersionHistory(paths.data_dir).load(old_id)):
+            assert all(r["started_at"] < "2099" for r in store.changelog(5))
+            assert store.label_changes("test-claim-later") == []
+    finally:
+        paths.changelog.write_bytes(original)
+
+
+def test_a_version_older_than_the_tables_the_site_draws_is_refused_clearly_but_its_files_are_served(tmp_path):
+    """Versions published before a table the pages draw existed cannot be shown as pages or charts (a 500 before):
+    a 404 titled "Data version not available" that points to its files, which are served."""
+    from dashboard.app import create_app
+    from dashboard.data import DataStore
+
+    repo = tmp_path / "repo"
+    paths = copy_data(repo)
+    complete = paths.datapackage.read_bytes()
+    table = paths.data_dir / "une_source_conflicts.csv"
+    kept = table.read_bytes()
+    package = json.loads(complete)
+    package["resources"] = [r for r in package["resources"] if r["path"] != table.name]
+    paths.datapackage.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    table.unlink()
+    git(repo, "init", "-q")
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "before the table existed")
+    old_id = package_id(paths)
+    table.write_bytes(kept)
+    paths.datapackage.write_bytes(complete)
+    git(repo, "add", "data")
+    git(repo, "commit", "-q", "-m", "the table is published")
+    previous = data_module._STORE
+    try:
+        client = create_app(DataStore(paths), site_url="https://energy.example.org").server.test_client()
+        for path in ("/blackouts", "/embed/une-supply-demand", "/download/une-supply-demand.csv", "/claims/x"):
+            answer = client.get(f"{path}?version={old_id}")
+            body = answer.get_data(as_text=True)
+            assert answer.status_code == 404, (path, answer.status_code)
+            assert "Data version not available" in body and f"/files/cuba-energy-data.zip?version={old_id}" in body
+        files = client.get(f"/files/datapackage.json?version={old_id}")
+        assert files.status_code == 200 and table.name not in files.get_data(as_text=True)
+    finally:
+        data_module._STORE = previous

@@ -60,6 +60,7 @@ def test_a_new_data_version_has_its_linked_images_rendered_before_readers_ask(tm
         CUBA_EXPENSIVE_BURST="0",
     ) as server:
         version_a = fetch(server.base, "/healthz").json()["version"]
+        assert fetch(server.base, "/healthz/ready").status_code == 503  # a deploy's probe: not before its images
         old = {path: fetch(server.base, path) for path in (png, "/share/blackouts.png")}  # the machine itself
         assert all(r.status_code == 200 for r in old.values()), {p: r.status_code for p, r in old.items()}
 
@@ -83,6 +84,7 @@ def test_a_new_data_version_has_its_linked_images_rendered_before_readers_ask(tm
 
         ready = wait_for_line(server, READY.format(version=version_b), seconds=480)
         assert int(ready.group(1)) > 100  # every page's share image, every chart's default PNG, first screens...
+        assert fetch(server.base, "/healthz/ready").json() == {"ready": True, "workers_ready": 1, "workers": 1}
 
         # Everything the pages of B link to is now served from memory, to a reader who may cause no render at all.
         tag = hashlib.sha256(version_b.encode()).hexdigest()[:12]
