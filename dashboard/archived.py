@@ -80,7 +80,7 @@ def archived_document(app: Any, store: Any, path: str, query: dict[str, str]) ->
     """The whole archived page: the static page of the pinned version, its links pinned, and the banner."""
     from dashboard import pagemeta
     from dashboard.citation import version_date
-    from dashboard.static_first import page_html
+    from dashboard.static_first import page_html, static_document
 
     version_id = store.version_id
     query = {k: v for k, v in query.items() if k not in (VERSION_PARAM, "light")}
@@ -92,22 +92,14 @@ def archived_document(app: Any, store: Any, path: str, query: dict[str, str]) ->
 
         meta["image"] = with_version(meta["image"], version_id)
     body, _first = page_html(path, query, light=True, pinned=version_id)
-    css = app._generate_css_dist_html()
-    return f"""<!DOCTYPE html>
-<html lang="{html.escape(lang, quote=True)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-{pagemeta.meta_tags(meta)}
-<title>{html.escape(meta["title"])}</title>
-{css}
-</head>
-<body class="sf-light-mode">
-{banner(path, query, lang, version_id, version_date(store))}
-<div id="sf-static" class="sf-static">{pin_links(body, version_id)}</div>
-</body>
-</html>"""
+    return static_document(
+        app,
+        lang,
+        meta,
+        pin_links(body, version_id),
+        head='\n<meta name="robots" content="noindex">',
+        before="\n" + banner(path, query, lang, version_id, version_date(store)),
+    )
 
 
 def register(app: Any, store: Any) -> None:

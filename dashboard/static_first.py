@@ -714,17 +714,25 @@ def light_document(app: Any, path: str, query: dict[str, str]) -> str:
     lang = normalize_lang(query.get("lang"))
     meta = pagemeta.for_request(path, query, lang, serving.site_url())
     body, _first = page_html(path, query, light=True)
-    css = app._generate_css_dist_html()  # the same stylesheets, at the same (cached) addresses, as the full page
+    return static_document(app, lang, meta, body)
+
+
+def static_document(app: Any, lang: str, meta: dict[str, Any], body: str, head: str = "", before: str = "") -> str:
+    """A page of static HTML with no script: the site's stylesheets (at the same cached addresses as the full page),
+    its meta tags, `head` (more of them) and `before` (what precedes the page, e.g. an archived copy's banner)."""
+    from dashboard import pagemeta
+
+    css = app._generate_css_dist_html()
     return f"""<!DOCTYPE html>
 <html lang="{_attr(lang)}">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="viewport" content="width=device-width, initial-scale=1">{head}
 {pagemeta.meta_tags(meta)}
 <title>{_attr(meta["title"])}</title>
 {css}
 </head>
-<body class="sf-light-mode">
+<body class="sf-light-mode">{before}
 <div id="sf-static" class="sf-static">{body}</div>
 </body>
 </html>"""
