@@ -1105,42 +1105,46 @@ def readable_layout(layout: dict[str, Any], size: str, lang: str) -> dict[str, A
 
 
 PHONE_YEAR_TICKS_DAYS = 2 * 365  # beyond two years a phone's date ticks are years alone ("2023  2024  2025  2026")
+PHONE_MAX_YEAR_TICKS = 5  # at 360 px: five four-digit labels, level, well apart
+YEAR_STEPS = (1, 2, 5, 10, 20, 50)
+DATED = re.compile(r"\d{4}-\d{2}")  # a day or a month ("2024-03", "2024-03-01T00:00:00"), not a bare year
 
 
 def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, Any]:
-    """On a phone image, a date axis spanning more than two years gets a tick on each 1 January, labelled by the year
-    alone: "ene 2023 ene 2024 …" (plotly's, or the Spanish month ticks of dashboard/chartdefs/blackouts.py) ran
-    together into one string at 360 px (graphics review, round 4)."""
+    """On a phone image of a daily or monthly series spanning more than two years, the date axes get level ticks on
+    1 January, labelled by the year alone, at most five (every 1, 2, 5, 10… years): "ene 2023 ene 2024 …" (plotly's,
+    or the Spanish month ticks of dashboard/chartdefs/blackouts.py) ran together into one string at 360 px (graphics
+    review, round 4). Yearly series (x = years) keep plotly's own ticks. Every date x axis gets the same ticks, and
+    each stacked panel shows them (panels sharing one time axis are far apart on a phone)."""
     import pandas as pd
 
+    keys = [k for k in layout if re.fullmatch(r"xaxis\d*", k) and (layout[k] or {}).get("type") in (None, "date")]
+    values = [str(x) for trace in data if trace.get("x") is not None for x in list(trace.get("x")) if x is not None]
+    if not keys or not values or not all(DATED.match(v) for v in values):
+        return layout
+    stamps = pd.to_datetime(pd.Series(values), errors="coerce", format="mixed").dropna()
+    if stamps.empty:
+        return layout
+    first, last = stamps.min(), stamps.max()
+    shown = (layout.get("xaxis") or {}).get("range")  # a phone window (figures/common.phone_layout)
+    if shown and len(shown) == 2:
+        first, last = pd.Timestamp(shown[0]), pd.Timestamp(shown[1])
+    if (last - first).days <= PHONE_YEAR_TICKS_DAYS:
+        return layout
+    years = list(range(first.year + (first.day_of_year > 1), last.year + 1))
+    step = next((s for s in YEAR_STEPS if -(-len(years) // s) <= PHONE_MAX_YEAR_TICKS), YEAR_STEPS[-1])
+    years = [y for y in years if y % step == 0]
     out = dict(layout)
-    for key in [k for k in out if re.fullmatch(r"xaxis\d*", k)]:
-        axis = dict(out[key] or {})
-        if axis.get("type") not in (None, "date") or (axis.get("tickformat") and not axis.get("ticktext")):
-            continue
-        ref = "x" + key.removeprefix("xaxis")
-        stamps = pd.to_datetime(
-            pd.Series(
-                [
-                    x
-                    for trace in data
-                    if (trace.get("xaxis") or "x") == ref and trace.get("x") is not None
-                    for x in list(trace.get("x"))
-                ],
-                dtype=object,
-            ),
-            errors="coerce",
-            format="mixed",
-        ).dropna()
-        if stamps.empty or (stamps.max() - stamps.min()).days <= PHONE_YEAR_TICKS_DAYS:
-            continue
-        years = range(stamps.min().year + (stamps.min().day_of_year > 1), stamps.max().year + 1)
+    stacked = len(keys) > 1  # panels one above the other, one time axis: on a phone each panel gets its years
+    for key in keys:
         out[key] = {
-            **axis,
+            **(out[key] or {}),
+            **({"showticklabels": True} if stacked and not (out[key] or {}).get("overlaying") else {}),
             "tickmode": "array",
             "tickvals": [f"{y}-01-01" for y in years],
             "ticktext": [str(y) for y in years],
             "tickformat": None,
+            "tickangle": 0,
         }
     return out
 
@@ -1169,6 +1173,9 @@ def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme:
         layout["font"] = {**(layout.get("font") or {}), "size": font_px}  # at least about 11.7 px as shown
         for axis in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
             layout[axis] = {**(layout[axis] or {}), "title": None, "nticks": 4}
+        # MW with thousands separators ("3,000" beside the tile's "1,390 MW"), and no "0" in the corner where it ran
+        # into the first date (graphics review, round 5)
+        layout["yaxis"] = {**(layout.get("yaxis") or {}), "tickformat": ",d", "tickvals": [1000, 2000, 3000, 4000]}
     layout = readable_layout(layout, size if variant != "trend" else "s", state.lang)
     if size == "s" and variant != "trend":
         layout = year_ticks_when_long(layout, data)

@@ -1021,8 +1021,9 @@ def spanish_months(draft: Draft, lang: str) -> None:
     if not ticks:
         return
     for key in [k for k in draft.layout if k.startswith("xaxis")]:
-        if draft.layout[key].get("type", "date") == "date":
-            draft.layout[key].update(ticks, tickmode="array")
+        axis = draft.layout[key]
+        if axis.get("type", "date") == "date" and axis.get("tickformat") != "%Y":  # years alone need no month names
+            axis.update(ticks, tickmode="array")
 
 
 def with_spanish_months(build):

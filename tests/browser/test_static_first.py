@@ -654,3 +654,35 @@ def test_sf123_a_new_dataset_chosen_in_the_static_explore_form_opens_with_its_ow
     assert client.get(target).status_code == 200
     bad = client.get("/explore?sf=1&light=1&table=no_such_table")
     assert client.get(bad.headers["Location"]).status_code == 400
+
+
+XTICK = re.compile(r'<g class="xtick"><text([^>]*)>([^<]*)</text>')
+
+
+def test_sf124_no_phone_image_has_rotated_or_overlapping_date_labels(client):
+    """Graphics review, round 5: year ticks on every 1 January were rotated and stacked on long series (40 labels
+    for 1986–2025) on /generation, /oil and most claim pages. Every chart's phone image (Spanish: the longer labels)
+    has level x labels with room between them (a label's width estimated from its characters and font size)."""
+    if render.browser_missing():
+        pytest.skip("no Chromium to draw the images")
+    from dashboard.chartdefs.claims import claims_doc, has_chart
+    from dashboard.data import store
+    from dashboard.pages_index import PAGES
+    from tests.support.pages import CHART_PAGES
+
+    chart_ids = [c for path in CHART_PAGES for c in PAGES[path].charts]
+    chart_ids += [f"claim-{c['claim_id']}" for c in claims_doc(store())["claims"] if has_chart(c)]
+    problems = []
+    for chart in dict.fromkeys(chart_ids):
+        svg = client.get(f"/screen/{chart}.svg?size=s&lang=es").get_data(as_text=True)
+        ticks = []
+        for attrs, text in XTICK.findall(svg):
+            if "rotate(" in attrs:
+                problems.append(f"{chart}: {text!r} rotated")
+            at = re.search(r"translate\(([-\d.]+),\s*([-\d.]+)\)", attrs)
+            size = float(re.search(r"font-size: ([\d.]+)px", attrs)[1])
+            ticks.append((float(at[2]) if at else 0.0, float(at[1]) if at else 0.0, text, size))
+        for (row_a, x_a, a, size), (row_b, x_b, b, _size) in zip(sorted(ticks), sorted(ticks)[1:], strict=False):
+            if row_a == row_b and x_b - x_a - 0.55 * size * (len(a) + len(b)) / 2 < 2:
+                problems.append(f"{chart}: {a!r} and {b!r} overlap")
+    assert problems == [], problems[:10]
