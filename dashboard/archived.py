@@ -68,7 +68,7 @@ def pin_links(body: str, version_id: str) -> str:
 def banner(path: str, query: dict[str, str], lang: str, version_id: str, day: str) -> str:
     live = {k: v for k, v in query.items() if k not in (VERSION_PARAM, "light")}
     href = path + (f"?{urlencode(live)}" if live else "")
-    text = t("archived_banner", lang, version=version_id, day=fmt_date(day, lang))
+    text = t("archived_banner", lang, version=version_id, day=day)
     return (
         '<div id="archived-banner" role="note" class="alert archived-banner"><div class="container">'
         f'{html.escape(text)} <a href="{html.escape(href, quote=True)}">{html.escape(t("archived_see_live", lang))}</a>'
@@ -76,10 +76,18 @@ def banner(path: str, query: dict[str, str], lang: str, version_id: str, day: st
     )
 
 
+def published_text(store: Any, lang: str) -> str:
+    """When the pinned version was published: its day, and the UTC time (several versions may share a day)."""
+    from dashboard.citation import version_date
+
+    stamp = str(store.package().get("x_last_changed") or "")
+    day = fmt_date(stamp[:10] if len(stamp) >= 10 else version_date(store), lang)
+    return f"{day}, {stamp[11:16]} UTC" if len(stamp) >= 16 else day
+
+
 def archived_document(app: Any, store: Any, path: str, query: dict[str, str]) -> str:
     """The whole archived page: the static page of the pinned version, its links pinned, and the banner."""
     from dashboard import pagemeta
-    from dashboard.citation import version_date
     from dashboard.static_first import page_html, static_document
 
     version_id = store.version_id
@@ -98,7 +106,7 @@ def archived_document(app: Any, store: Any, path: str, query: dict[str, str]) ->
         meta,
         pin_links(body, version_id),
         head='\n<meta name="robots" content="noindex">',
-        before="\n" + banner(path, query, lang, version_id, version_date(store)),
+        before="\n" + banner(path, query, lang, version_id, published_text(store, lang)),
     )
 
 

@@ -64,11 +64,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "archived_banner": {
         "en": (
             "Archived view: this page as it was with data version {version}, published {day}. Its figures, charts "
-            "and downloads stay as they were when it was cited."
+            "and downloads will not change."
         ),
         "es": (
             "Vista archivada: esta página tal como era con la versión de datos {version}, publicada el {day}. Sus "
-            "cifras, gráficos y descargas no cambian: son los de cuando se citó."
+            "cifras, gráficos y descargas no cambiarán."
         ),
     },
     "archived_see_live": {
