@@ -1,4 +1,4 @@
-"""One translation catalogue (`dashboard/i18n.py`, read through `t()`): every entry in both languages with the same
+"""One translation catalogue (`dashboard/content/strings.yaml`, read through `dashboard/i18n.py` `t()`): every entry in both languages with the same
 placeholders, every key the chart definitions name exists, and the chart definitions converted to it choose no words
 by language inline (`"…" if lang == "en" else "…"`), so the rule keeps holding as the code changes.
 
@@ -36,7 +36,7 @@ def test_converted_chart_definitions_choose_no_words_by_language_inline(path):
     branches = [
         f"{path}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1) if INLINE_BRANCH.search(line)
     ]
-    assert not branches, "words chosen by language inline; put them in dashboard/i18n.py and read them with t():\n" + (
+    assert not branches, "words chosen by language inline; put them in dashboard/content/strings.yaml and read them with t():\n" + (
         "\n".join(branches)
     )
     dicts = [f"{path}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1) if LANGUAGE_DICT.search(line)]
