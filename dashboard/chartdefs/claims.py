@@ -500,7 +500,8 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     band = claimed.get("low") is not None and claimed.get("high") is not None and claimed["high"] != claimed["low"]
     band = band and not open_high(claimed)
     how = words["how_rank" if data.kind == "rank_min" else "how_band" if band else "how_line"]
-    drawn_rows = data.rows + ratio_rows(data, evidence_words(claim, lang))
+    main, second, _second_unit, _left_out = panels(data)  # the period the chart draws, not rows it leaves out
+    drawn_rows = main + second + ratio_rows(data, evidence_words(claim, lang))
     scope = ", ".join(p for p in (unit, data_period(drawn_rows, lang)) if p)
     subtitle = f"{t('claim', lang)}: {quote} · " + (f"{scope}. " if scope else "") + how
     off = far_context(unique_rows(claim.get("evidence_rows") or []), data.unit, claimed)
