@@ -26,6 +26,7 @@ from dashboard.i18n import fmt_date, fmt_num, t
 
 PAGE = "/oil"
 SUPPLIER_ORDER = ("Venezuela", "Mexico", "Russia", "Algeria", "Angola", "Other")
+SUPPLIER_CODES = {"Venezuela": "VEN", "Mexico": "MEX", "Russia": "RUS", "Algeria": "DZA", "Angola": "AGO"}  # ISO 3166
 SUPPLIER_KEYS = {  # suppliers outside the shipments chart's groups: their names in the catalogue (dashboard/i18n.py)
     "Algeria": "oil_monthly_supplier_algeria",
     "Angola": "oil_monthly_supplier_angola",
@@ -224,8 +225,19 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
             tr["y"] = np.asarray(tr["y"], dtype="float64") * row
     bottom = -row * (zeros["supplier"].map(_zero_row).max() + 1.7) if len(zeros) else 0.0
     step = next(s for s in (10_000, 20_000, 25_000, 50_000, 100_000, 10**9) if top / s <= 5)
-    fig.update_yaxes(  # ticks from 0 up: the strip under the axis has no value of its own (no "-20k")
-        **axis_title(unit), range=[bottom, top], autorange=False, tickvals=list(np.arange(0, top, step))
+    values = list(np.arange(0, top, step))
+    # The strip's rows are named where the axis would give a value (its marks' colour alone told the suppliers apart:
+    # graphics review, rounds 4-5); the axis's own ticks go from 0 up, written out ("20,000" / "20.000").
+    rows = sorted({_zero_row(x) for x in zeros["supplier"]})
+    row_suppliers = {_zero_row(x): x for x in zeros["supplier"]}
+    fig.update_yaxes(
+        **axis_title(unit),
+        range=[bottom, top],
+        autorange=False,
+        tickmode="array",
+        tickvals=[-(r + 1.0) * row for r in rows] + values,
+        ticktext=[f"× {SUPPLIER_CODES.get(row_suppliers[r], row_suppliers[r][:3].upper())}" for r in rows]
+        + [fmt_num(float(v), lang, 0) for v in values],
     )
     phone_start = max(first, last - pd.DateOffset(months=PHONE_MONTHS) + pd.Timedelta(days=1))
     if phone_start > first:
