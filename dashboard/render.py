@@ -64,11 +64,13 @@ def to_image(
     width: int | None = None,
     height: int | None = None,
     alt: tuple[str, str] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> bytes:
     """Render a figure; the title, subtitle and source line are part of the figure, so images carry them. `alt`
     (title, description) goes into an SVG as its <title> and <desc>: an SVG read on its own is then named and
     described to screen readers (dashboard/describe.py); into a PNG as its "Title" and "Description" text chunks,
-    which image viewers, CMS media libraries and archives read when the file travels without its page."""
+    which image viewers, CMS media libraries and archives read when the file travels without its page, with `texts`
+    (more of the PNG spec's keywords: "Source", "Copyright")."""
     if fmt not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt!r}")
     default_w, default_h = SIZES[fmt]
@@ -84,7 +86,7 @@ def to_image(
         return image
     if fmt == "svg":
         return with_text_alternative(image, *alt)
-    return with_png_text(image, {"Title": alt[0], "Description": alt[1]})
+    return with_png_text(image, {"Title": alt[0], "Description": alt[1], **(texts or {})})
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -296,7 +296,11 @@ def register(server: flask.Flask, store: DataStore, cache: Cache) -> None:
                 return csv_with_citation(view.frame, view)
             if ext == "zip":
                 return citation.chart_zip(spec, view, state, store, serving.site_url())
-            return render.to_image(view.figure, ext, alt=(view.title, describe(view, state.lang)))
+            page = serving.site_url() + charts.share_path(spec, state)
+            if store.is_pinned:  # the image names the archived page it was drawn from
+                page = citation.with_version(page, store.version_id)
+            texts = {"Source": page, "Copyright": f"CC BY 4.0, {t('site_title', state.lang)}; data: see Source"}
+            return render.to_image(view.figure, ext, alt=(view.title, describe(view, state.lang)), texts=texts)
 
         answer = serving.answer_or_refusal(cache, key, build, store, version)
         if isinstance(answer, flask.Response):

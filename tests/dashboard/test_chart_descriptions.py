@@ -301,4 +301,5 @@ def test_png_downloads_carry_title_and_description_as_text_chunks(live_server):
             assert rest[:2] == b"\x00\x00"  # not compressed
             _lang, _translated, text = rest[2:].split(b"\x00", 2)
             texts[keyword.decode("latin-1")] = text.decode("utf-8")
-    assert texts == {"Title": view.title, "Description": describe(view, "es")}
+    assert texts["Title"] == view.title and texts["Description"] == describe(view, "es")
+    assert texts["Source"].endswith("/blackouts?lang=es#une-units-out") and texts["Copyright"].startswith("CC BY 4.0")

@@ -36,8 +36,9 @@ def test_converted_chart_definitions_choose_no_words_by_language_inline(path):
     branches = [
         f"{path}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1) if INLINE_BRANCH.search(line)
     ]
-    assert not branches, "words chosen by language inline; put them in dashboard/content/strings.yaml and read them with t():\n" + (
-        "\n".join(branches)
+    assert not branches, (
+        "words chosen by language inline; put them in dashboard/content/strings.yaml and read them with t():\n"
+        + ("\n".join(branches))
     )
     dicts = [f"{path}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1) if LANGUAGE_DICT.search(line)]
     assert not dicts, "a local {'en': …, 'es': …} dict; the words belong in the catalogue:\n" + "\n".join(dicts)
