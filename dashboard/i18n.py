@@ -100,6 +100,32 @@ def licence_name(licence: str, lang: str) -> str:
 
 
 SOURCES_ES = {  # dataset titles and publishers of data/datapackage.json, as a Spanish reader sees them
+    "Alerts (events derived from the published data)": "Alertas (hechos derivados de los datos publicados)",
+    "Energy figures from the CIA World Factbook": "Cifras de energía del CIA World Factbook",
+    "Other cited figures": "Otras cifras citadas",
+    "Claims of the seed documents checked against the published data (claims-review.jsonld)": "Afirmaciones de los documentos contrastadas con los datos publicados (claims-review.jsonld)",
+    "Claims of the seed documents checked against the published data (claims.json)": "Afirmaciones de los documentos contrastadas con los datos publicados (claims.json)",
+    "Timeline of events": "Cronología de hechos",
+    "Exchange rates of the Cuban peso": "Tipos de cambio del peso cubano",
+    "Collapses of Cuba's national grid": "Colapsos de la red eléctrica nacional de Cuba",
+    "Havana's estimated outage hours per day by year (third-party heuristic, mean of the blocks)": "Horas diarias estimadas sin corriente en La Habana por año (heurística de terceros, media de los bloques)",
+    "Oil imports to Cuba month by month, one figure per supplier": "Importaciones de petróleo de Cuba mes a mes, una cifra por proveedor",
+    "Electricity generation in Cuba (ONEI)": "Generación de electricidad en Cuba (ONEI)",
+    "Political prisoners in Cuba (Prisoners Defenders counts)": "Presos políticos en Cuba (recuentos de Prisoners Defenders)",
+    "Power plants of Cuba (WRI Global Power Plant Database)": "Centrales eléctricas de Cuba (WRI Global Power Plant Database)",
+    "Floating power plants (powerships) in Cuba": "Centrales flotantes (patanas) en Cuba",
+    "Cuba's main thermal power plants": "Principales centrales termoeléctricas de Cuba",
+    "International visitors to Cuba per year": "Visitantes internacionales a Cuba por año",
+    "Other reports for dates in the daily series (not used, recorded)": "Otros reportes de fechas de la serie diaria (no usados, registrados)",
+    "The UNE's evening forecast cut against the maximum cut its next note reports, by day": "Afectación prevista por la UNE para el pico frente a la máxima que informa su nota siguiente, por día",
+    "How far the UNE's evening forecast cut missed, by month": "Cuánto falló la afectación prevista por la UNE para el pico, por mes",
+    "Dates with no UNE figures published (gaps in the daily series)": "Fechas sin cifras de la UNE publicadas (huecos de la serie diaria)",
+    "Figures of UNE daily notes (archived articles)": "Cifras de las notas diarias de la UNE (artículos archivados)",
+    "Estimated hours without power per customer per day, monthly means (ESTIMATE)": "Horas estimadas sin corriente por cliente y día, medias mensuales (ESTIMACIÓN)",
+    "UNE daily figures reported by other outlets": "Cifras diarias de la UNE publicadas por otros medios",
+    "Values rejected as implausible or inconsistent (not published in the daily series)": "Valores rechazados por inverosímiles o incoherentes (no publicados en la serie diaria)",
+    "Share of peak demand planned to be cut, with its 30-day mean": "Parte de la demanda pico que se planificó cortar, con su media de 30 días",
+    "Weekly means of the daily grid series (Monday to Sunday)": "Medias semanales de la serie diaria de la red (de lunes a domingo)",
     "Cuba's grid day by day (from UNE daily notes)": "La red de Cuba día a día (de las notas diarias de la UNE)",
     "Cuba Energy Crisis Dashboard, from the Unión Eléctrica (UNE) daily notes and cited press reports": (
         "Panel de la crisis energética de Cuba, con las notas diarias de la UNE y prensa citada"

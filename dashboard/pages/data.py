@@ -10,7 +10,7 @@ from dash import html
 from dashboard import pagekit
 from dashboard.charts import ChartState, observation_text
 from dashboard.data import store
-from dashboard.i18n import fmt_date, fmt_num, licence_name, t
+from dashboard.i18n import fmt_date, fmt_num, licence_name, source_text, t
 from dashboard.routes import PACKAGE_ZIP
 
 PATH = "/data"
@@ -76,7 +76,11 @@ def _dataset_rows(lang: str) -> list:
             html.Tr(
                 [
                     html.Th(
-                        [html.Div(res.get("title", name)), html.Code(f"{name}.csv", className="small")], scope="row"
+                        [
+                            html.Div(source_text(res.get("title", name), lang)),
+                            html.Code(f"{name}.csv", className="small"),
+                        ],
+                        scope="row",
                     ),
                     html.Td(html.Ul(upstream, className="list-unstyled small mb-0")),
                     html.Td(
