@@ -193,6 +193,7 @@ def create_app(
     embed.register(server, store, cache, routes.error_page)
     serving.add_linked_source(embed.prewarm_urls)
     serving.add_linked_source(static_first.linked_urls)
+    serving.add_page_images_source(static_first.page_image_urls)
     callbacks.register(app)
     security.register(app)
     return app

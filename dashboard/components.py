@@ -932,11 +932,21 @@ def claim_cite_box(claim: dict[str, Any], lang: str, page_url: str, as_of: str) 
     # A citation quotes the original; on a page in another language our translation follows it, marked as ours.
     translated = claim.get(f"quote_{lang}") if lang != "en" else None
     tr = f" [“{translated}”, {t('quote_translated_short', lang).strip('()')}]" if translated else ""
+    # the data version the check was made on, and the address that keeps showing it (as the chart cards cite)
+    version_id, pinnable = cited_version()
+    cited_url = page_url
+    if pinnable:
+        from dashboard.citation import with_version
+
+        cited_url = with_version(page_url, version_id)
+        if data_module.store().is_pinned:  # an archived copy offers its own address, not the live one
+            page_url = cited_url
+    version = f" {t('data_version', lang, version=version_id)}." if version_id else ""
     cite = (
         f"“{claim['quote']}”{tr} — {label} ({fmt_date(claim.get('label_since', ''), lang)}). "
         f"{t('site_title', lang)}"
         + (f", {t('claim_checked', lang, date=fmt_date(as_of, lang))}" if as_of else "")
-        + f". {page_url}"
+        + f".{version} {cited_url}"
     )
     return html.Details(
         [

@@ -363,7 +363,13 @@ class DataStore:
         """A short id of the published data and the day (UTC), for cache keys and ETags: a table turns stale on a
         day when nothing is published, so cached pages and images must not keep saying "current" after it. Kept on
         the version object, so an id never outlives (or precedes) the data it names."""
-        current = self._serving()
+        return self._version_of(self._serving())
+
+    def live_version(self) -> str | None:
+        """`version` of the data serving live, even inside a request pinned to another (None when none serves)."""
+        return self._version_of(self._current) if self._current is not None else None
+
+    def _version_of(self, current: DataVersion) -> str:
         day = datetime.now(UTC).date().isoformat()
         with self._lock:  # hashed once per published package and day, not per request (it keys every cache)
             if day not in current.keys:
@@ -384,7 +390,22 @@ class DataStore:
         for res in self.resources():
             if res["path"] in (f"{table}.csv", table):  # a table by name, or a document (claims.json) by path
                 return res
+        later = self._later_table(table)
+        if later is not None:  # a table a pinned version did not publish yet: described as today's, with no rows
+            return {**later[0], "sources": [], "x_latest_observation": ""}
         raise KeyError(f"no published table {table!r}")
+
+    def _later_table(self, table: str) -> tuple[dict[str, Any], pd.DataFrame] | None:
+        """For a request pinned to an old version: the live version's record and table `table`, when the old version
+        does not have it (it was published later). The code draws today's tables; an old version shows such a table
+        as empty ("no data"), so that a new table never makes every older version impossible to show."""
+        pinned, live = self._pin.get(), self._current
+        if pinned is None or live is None or pinned is live:
+            return None
+        for res in live.package.get("resources", []):
+            if res["path"] in (f"{table}.csv", table) and table.removesuffix(".csv") in live.tables:
+                return res, live.tables[table.removesuffix(".csv")]
+        return None
 
     def table_names(self) -> list[str]:
         return [r["path"].removesuffix(".csv") for r in self.resources() if r["path"].endswith(".csv")]
@@ -432,6 +453,9 @@ class DataStore:
         try:
             return self._serving().tables[name]
         except KeyError:
+            later = self._later_table(name)
+            if later is not None:
+                return later[1].iloc[0:0]  # published after the pinned version: its columns, no rows
             raise KeyError(f"no published table {name!r}") from None
 
     def prepared(self, key: str, make: Callable[[DataStore], Any]) -> Any:

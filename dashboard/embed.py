@@ -472,10 +472,7 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
             return error_page(400, lang_of(), "maxwidth and maxheight must be whole numbers")
         if req.version:  # a pinned URL gets the pinned chart's code (its iframe and image stay on that version)
             try:
-                pinned = serving.requested_version(store, req.version)
-                if versions.missing_tables(store.serving, pinned):
-                    raise versions.VersionNotAvailable(f"data version {req.version} cannot be shown as charts")
-                store.pin(pinned)
+                store.pin(serving.requested_version(store, req.version))
             except throttle.Refused as exc:
                 return serving.refused(exc)
             except versions.BadVersion as exc:

@@ -97,15 +97,7 @@ def register_pinning(server: flask.Flask, store: DataStore) -> None:
             return None
         lang = normalize_lang(flask.request.args.get("lang"))
         try:
-            pinned = serving.requested_version(store, wanted)
-            missing = versions.missing_tables(store.serving, pinned)
-            if missing and not flask.request.path.startswith(("/files/", "/feeds/")):
-                raise versions.VersionNotAvailable(
-                    f"Data version {wanted} was published before this site drew from "
-                    f"{', '.join(missing[:4])}{' …' if len(missing) > 4 else ''}: its pages and charts cannot be shown "
-                    f"as they were. Its published files stay available: /files/cuba-energy-data.zip?version={wanted}"
-                )
-            store.pin(pinned)
+            store.pin(serving.requested_version(store, wanted))
         except throttle.Refused as exc:
             return serving.refused(exc)
         except versions.BadVersion as exc:

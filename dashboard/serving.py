@@ -14,6 +14,7 @@ images again at once (issue 15).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -260,6 +261,47 @@ def is_linked(store: DataStore, version: str) -> bool:
     return is_prewarm() or request_path() in paths
 
 
+UNVERSIONED = re.compile(r"&(?:v|version)=[0-9a-f]+")
+_PAGE_IMAGES: dict[str, frozenset[str]] = {}  # live data version → the default views' image addresses, untagged
+_PAGE_IMAGES_LOCK = threading.Lock()
+_PAGE_IMAGE_SOURCES: list = []
+
+
+def add_page_images_source(source) -> None:
+    """Name the list of every chart image the pages show in their default view (dashboard/static_first.py's)."""
+    if source not in _PAGE_IMAGE_SOURCES:
+        _PAGE_IMAGE_SOURCES.append(source)
+
+
+def _untagged(path: str) -> str:
+    return UNVERSIONED.sub("", path.replace("?", "?&", 1)).replace("?&", "?", 1)
+
+
+def is_page_image(store: DataStore) -> bool:
+    """Whether this request asks for a chart image a page shows in its default view (`/screen/`: every chart of
+    every page, at every width, in both languages; the live one or, pinned, an archived copy's). The light pages and
+    the archived ones show all of them, the interactive pages their first screens: they go first and spend no
+    reader's render budget, as the images the pages link to do, so a page's charts are not refused one by one
+    (second reader, round 2: blank charts on an archived /generation). The set is fixed (a few hundred addresses
+    per data version), so this opens no way round the per-client limits for the views readers choose."""
+    if not flask.request.path.startswith("/screen/"):
+        return False
+    live = store.live_version()
+    if live is None:
+        return False
+    images = _PAGE_IMAGES.get(live)
+    if images is None:
+        token = store._pin.set(None)  # the list is of the live pages, whatever this request is pinned to
+        try:
+            with flask.current_app.test_request_context("/"), _PAGE_IMAGES_LOCK:
+                images = frozenset(_untagged(_normal(u)) for source in _PAGE_IMAGE_SOURCES for u in source(store))
+        finally:
+            store._pin.reset(token)
+        _PAGE_IMAGES.clear()
+        _PAGE_IMAGES[live] = images
+    return _untagged(request_path()) in images
+
+
 def cached_or_built(cache: Any, key: str, build: Callable[[], Any], store: DataStore, version: str) -> tuple[Any, bool]:
     """(answer, whether it came from a cache). A missing answer is built within this process's and this client's
     limits (throttle.Refused otherwise), once for all the requests asking for it at the same moment, and kept only
@@ -289,7 +331,7 @@ def cached_or_built(cache: Any, key: str, build: Callable[[], Any], store: DataS
         if content is not None:
             views.finished(request_path(), version)
             return content, True
-        with limiter.expensive(client(), prewarm=is_prewarm(), linked=linked):
+        with limiter.expensive(client(), prewarm=is_prewarm(), linked=linked or is_page_image(store)):
             try:
                 content = build()
             except Exception:

@@ -1011,6 +1011,22 @@ def register(app: Any, store: Any, cache: Any) -> None:
             warm["thread"].start()
 
 
+def page_image_urls(_store: object) -> list[str]:
+    """Every chart image the chart pages show in their default view, at every width, in both languages, as the light
+    pages write them (dashboard/serving.py: is_page_image)."""
+    from dashboard.pages_index import PAGES
+
+    urls: list[str] = []
+    for path, page in PAGES.items():
+        if not page.charts:
+            continue
+        for lang in ("en", "es"):
+            body, _first = page_html(path, {"lang": lang} if lang != "en" else {}, light=True)
+            for found in re.findall(r'(?:src|srcset)="(/screen/[^"]+)"', body):
+                urls += [html.unescape(part.strip().split(" ")[0]) for part in found.split(",")]
+    return list(dict.fromkeys(urls))
+
+
 def linked_urls(_store: object) -> list[str]:
     """The first screens' image addresses, as dashboard/serving.py asks for them (by store; the lists read the live
     one): the images rendered ahead of time, whose readiness the workers log."""
@@ -1114,8 +1130,7 @@ def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, A
     """On a phone image of a daily or monthly series spanning more than two years, the date axes get level ticks on
     1 January, labelled by the year alone, at most five (every 1, 2, 5, 10… years): "ene 2023 ene 2024 …" (plotly's,
     or the Spanish month ticks of dashboard/chartdefs/blackouts.py) ran together into one string at 360 px (graphics
-    review, round 4). Yearly series (x = years) keep plotly's own ticks. Every date x axis gets the same ticks, and
-    each stacked panel shows them (panels sharing one time axis are far apart on a phone)."""
+    review, round 4). Yearly series (x = years) keep plotly's own ticks. Every date x axis gets the same ticks."""
     import pandas as pd
 
     keys = [k for k in layout if re.fullmatch(r"xaxis\d*", k) and (layout[k] or {}).get("type") in (None, "date")]
@@ -1135,11 +1150,9 @@ def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, A
     step = next((s for s in YEAR_STEPS if -(-len(years) // s) <= PHONE_MAX_YEAR_TICKS), YEAR_STEPS[-1])
     years = [y for y in years if y % step == 0]
     out = dict(layout)
-    stacked = len(keys) > 1  # panels one above the other, one time axis: on a phone each panel gets its years
-    for key in keys:
+    for key in keys:  # (an axis without labels keeps none: a stacked panel's title sits where they would go)
         out[key] = {
             **(out[key] or {}),
-            **({"showticklabels": True} if stacked and not (out[key] or {}).get("overlaying") else {}),
             "tickmode": "array",
             "tickvals": [f"{y}-01-01" for y in years],
             "ticktext": [str(y) for y in years],

@@ -47,15 +47,6 @@ def history_for(store: Any) -> VersionHistory:
         return _HISTORIES[store]
 
 
-def missing_tables(live: DataVersion | None, old: DataVersion) -> list[str]:
-    """The tables the version serving now publishes and `old` does not: this code draws pages from them, so an old
-    version without them cannot be shown as pages or charts (only as its files)."""
-    if live is None:
-        return []
-    have = {r["path"] for r in old.package.get("resources", [])}
-    return sorted(r["path"] for r in live.package.get("resources", []) if r["path"] not in have)
-
-
 class VersionHistory:
     """Version id → the commit of data/ that published it, and the verified versions last asked for."""
 

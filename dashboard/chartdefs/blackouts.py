@@ -991,8 +991,10 @@ def month_ticks(first: np.datetime64, last: np.datetime64, lang: str) -> dict[st
     vals, text = [], []
     for i, m in enumerate(months):
         vals.append(m.start_time.strftime("%Y-%m-%d"))
-        # As plotly writes English ticks: "ene 2023", then "abr", "jul"... until the next January.
-        text.append(f"{names[m.month - 1]} {m.year}" if (i == 0 or m.month == 1) else names[m.month - 1])
+        if step == 12:  # every tick a January: the year alone ("2023 2024 …", as the phone images write it)
+            text.append(str(m.year))
+        else:  # as plotly writes English ticks: "ene 2023", then "abr", "jul"... until the next January
+            text.append(f"{names[m.month - 1]} {m.year}" if (i == 0 or m.month == 1) else names[m.month - 1])
     return {"tickvals": vals, "ticktext": text}
 
 

@@ -650,10 +650,13 @@ def test_chk033_embeds_and_cards_flag_stale_data_as_the_image_does(client):
 
 def test_chk034_spanish_time_axes_have_spanish_month_ticks():
     english = ("Jan", "Apr", "Aug", "Dec")
-    for chart_id in ("une-supply-demand", "une-outage-hours", "une-calendar", "une-load-cut"):
+    for chart_id in ("une-supply-demand", "une-outage-hours", "une-load-cut"):
         layout = figure_doc(build_view(chart_id, "es"))["layout"]
         text = " ".join(layout["xaxis"].get("ticktext") or [])
         assert text and not any(m in text for m in english), (chart_id, text)
+    # the calendar is labelled by years alone (no month names in any language: graphics review, rounds 4-5)
+    calendar = figure_doc(build_view("une-calendar", "es"))["layout"]["xaxis"]
+    assert calendar.get("tickformat") == "%Y" and not calendar.get("ticktext")
     ticks = figure_doc(build_view("oil-gap-vs-producers", "es"))["layout"]["xaxis"]["ticktext"]
     assert any("mill." in t for t in ticks) and not any(t.endswith("M") for t in ticks)
 
