@@ -135,7 +135,7 @@ def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
     only under the data version it was built from (not if a reload happened meanwhile)."""
     state = replace(state, tab="chart")
     version = store.version
-    key = (chart_id, state, version)
+    key = (chart_id, state, version, store.is_pinned)  # a pinned view says it is archived (chartdefs/_shared.py)
     view = _BUILT.get(key)
     if view is not None:
         return view

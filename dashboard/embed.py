@@ -174,23 +174,22 @@ def stacked_panels(layout: dict) -> bool:
 
 
 def first_screen(req: EmbedRequest, view: ChartView, description: str) -> str:
-    """The interactive embed's first screen: the figure as an image at the chart's place (not for a pinned version)."""
+    """The interactive embed's first screen: the figure as an image at the chart's place."""
     return _screen_picture(req, description, "sf-placeholder")
 
 
 def light_image(req: EmbedRequest, description: str) -> str:
     """The light embed's chart: the embed's own figure (title, subtitle and source are text around it) as a <picture>
-    of the phone, tablet and desktop renders (dashboard/screen.py), chosen by the frame's width; "" for a pinned data
-    version (the screen images show the live data), which keeps the full static SVG."""
+    of the phone, tablet and desktop renders (dashboard/screen.py), chosen by the frame's width, at the embed's data
+    version."""
     return _screen_picture(req, description, "sf-light")
 
 
 def _screen_picture(req: EmbedRequest, description: str, css_class: str) -> str:
-    if req.version:
-        return ""
     from dashboard import screen
+    from dashboard.archived import pin_links
 
-    return screen.picture(
+    picture = screen.picture(
         req.spec.id,
         req.state,
         description,
@@ -200,6 +199,8 @@ def _screen_picture(req: EmbedRequest, description: str, css_class: str) -> str:
         transparent=req.flags["transparent"] == "1",
         css_class=css_class,
     )
+    # a pinned embed's images are drawn from its data version too (the screen images honour `version`)
+    return pin_links(picture, req.version) if req.version else picture
 
 
 def render_page(

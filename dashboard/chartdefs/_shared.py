@@ -109,7 +109,19 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
             text += f" · {note}"
     if extra:
         text += f" · {extra}"
-    return wrap(text, 110)
+    return wrap(text + archived_mark(lang), 110)
+
+
+def archived_mark(lang: str) -> str:
+    """" · Archived: data version … (day)" on every chart drawn for a request pinned to a data version (an archived
+    page, a pinned embed or download), so that a screenshot or a saved image says it is a frozen copy; "" else."""
+    from dashboard.data import store
+
+    data = store()
+    if not data.is_pinned:
+        return ""
+    day = str(data.package().get("x_last_changed") or "")[:10]
+    return " · " + t("archived_mark", lang, version=data.version_id, day=fmt_date(day, lang) if day else "")
 
 
 def period_start(start: str) -> pd.Timestamp:

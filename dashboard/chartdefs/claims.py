@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView
+from dashboard.chartdefs._shared import archived_mark
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.basic import open_high
 from dashboard.figures.common import Frame, wrap
@@ -463,7 +464,7 @@ def short_source_line(claim: dict[str, Any], rows: list[dict[str, Any]], as_of: 
         parts.append(f"{t('lists_checked' if undated else 'data_as_of', lang)} {fmt_date(as_of, lang)}")
     if text:
         parts.append(f"{t('source', lang)}: {text}")
-    return " · ".join(parts)
+    return " · ".join(parts) + archived_mark(lang)
 
 
 def data_period(rows: list[dict[str, Any]], lang: str) -> str:

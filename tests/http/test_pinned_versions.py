@@ -110,6 +110,10 @@ def test_a_pinned_embed_shows_the_old_value_and_the_plain_one_the_new(pinned_ser
     static = requests.get(f"{base}/embed/{CHART}?static=1&theme=auto&version={old_id}", timeout=60).text
     sources = re.findall(r'(?:src|srcset)="(/embed/[^"]+\.svg[^"]*)"', static)
     assert sources and all(f"version={old_id}" in src for src in sources), sources
+    # the light (no-script) embed's phone, tablet and desktop images are drawn from the pinned version too
+    light = requests.get(f"{base}/embed/{CHART}?light=1&version={old_id}", timeout=60).text
+    screens = [html.unescape(u) for u in re.findall(r'(?:src|srcset)="(/screen/[^"]+)"', light)]
+    assert len(screens) >= 3 and all(f"version={old_id}" in u for u in screens), screens
 
 
 def test_pinned_downloads_and_zip_metadata_name_the_version(pinned_server):
@@ -198,6 +202,13 @@ def test_an_archived_page_shows_the_old_figures_and_keeps_every_address_on_its_v
     old_image = requests.get(base + first, timeout=120)
     live_image = requests.get(base + re.sub(r"&version=[0-9a-f]+", "", first), timeout=120)
     assert old_image.status_code == live_image.status_code == 200 and old_image.content != live_image.content
+    # a frozen chart says so on its card and in its downloaded image (a screenshot or a saved file travels without
+    # the banner); the live ones do not
+    mark = f"Archived copy: data version {old_id}"
+    assert mark in html.unescape(page) and "Archived copy" not in live.text
+    svg = requests.get(f"{base}/download/{CHART}.svg?version={old_id}", timeout=120).text
+    assert "Archived copy" in svg and old_id in svg  # (the source line may wrap between them)
+    assert "Archived copy" not in requests.get(f"{base}/download/{CHART}.svg", timeout=120).text
     # the controls' form keeps the version, through the redirect a submission gets
     assert f'<input type="hidden" name="version" value="{old_id}">' in page
     submitted = requests.get(
