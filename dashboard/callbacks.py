@@ -8,11 +8,12 @@ import dash
 from dash import ALL, Input, Output, State, no_update
 
 from dashboard import charts, components, ids
-from dashboard.chartdefs.explore import numeric_series
+from dashboard.chartdefs.explore import choice_labels
 from dashboard.charts import BadParameter
 from dashboard.citation import with_version
 from dashboard.data import store
 from dashboard.describe import describe
+from dashboard.i18n import normalize_lang
 from dashboard.pagekit import _state_from_controls, _views_for, base_url
 
 
@@ -128,13 +129,16 @@ def register(app: dash.Dash) -> None:
         Output(ids.CONTROL_SERIES, "value"),
         Input(ids.CONTROL_TABLE, "value"),
         State(ids.CONTROL_SERIES, "value"),
+        State(ids.PAGE_STATE, "data"),
         prevent_initial_call=True,
     )
-    def explore_series_options(table, series):
-        """Series follow the chosen dataset; keep the current series if the new dataset has it."""
-        choices = numeric_series(store(), table)
+    def explore_series_options(table, series, page):
+        """Series follow the chosen dataset, named in the page's language; keep the current series if the new
+        dataset has it."""
+        _tables, options = choice_labels(store(), table, normalize_lang((page or {}).get("lang")))
+        choices = [o["value"] for o in options]
         value = series if series in choices else (choices[0] if choices else None)
-        return [{"label": c, "value": c} for c in choices], value
+        return options, value
 
     # Claims filters: show/hide cards in the browser (no round trip), keep the count and the URL in step.
     app.clientside_callback(

@@ -113,7 +113,7 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
 
 
 def archived_mark(lang: str) -> str:
-    """" · Archived: data version … (day)" on every chart drawn for a request pinned to a data version (an archived
+    """ " · Archived: data version … (day)" on every chart drawn for a request pinned to a data version (an archived
     page, a pinned embed or download), so that a screenshot or a saved image says it is a frozen copy; "" else."""
     from dashboard.data import store
 

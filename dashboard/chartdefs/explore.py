@@ -50,6 +50,25 @@ def series_name(series: str, field: dict, lang: str) -> str:
     return t("explore_series_untranslated", lang, text=text)
 
 
+def choice_labels(store: DataStore, table: str, lang: str) -> tuple[list[dict], list[dict]]:
+    """The explore controls' options in words, in the reader's language: datasets by their name (the catalogue's, else
+    the package's title) and the chosen dataset's series by their measure, never a column or table id."""
+    from dashboard.i18n import source_text
+
+    tables = [
+        {
+            "label": t(TABLE_KEY.format(n), lang)
+            if TABLE_KEY.format(n) in STRINGS
+            else source_text(store.resource(n).get("title", n), lang),
+            "value": n,
+        }
+        for n in explorable_tables(store)
+    ]
+    fields = {f["name"]: f for f in store.fields(table)} if table else {}
+    series = [{"label": series_name(c, fields.get(c, {}), lang), "value": c} for c in numeric_series(store, table)]
+    return tables, series
+
+
 def _place_names(df: pd.DataFrame, entity_col: str | None, table: str, lang: str) -> str:
     if entity_col and "country" in df.columns and len(df):
         names = [country_label(c, lang) for c in dict.fromkeys(df["country"])]

@@ -8,7 +8,7 @@ import dash
 
 from dashboard import components, pagekit
 from dashboard.chartdefs._shared import country_label
-from dashboard.chartdefs.explore import DEFAULT_SERIES, DEFAULT_TABLE, entity_choices, explorable_tables, numeric_series
+from dashboard.chartdefs.explore import DEFAULT_SERIES, DEFAULT_TABLE, choice_labels, entity_choices, numeric_series
 from dashboard.charts import ChartState
 from dashboard.data import store
 from dashboard.pages_index import PAGES
@@ -42,8 +42,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
     data = store()
     table = state.table or DEFAULT_TABLE
     series = state.series or (DEFAULT_SERIES if table == DEFAULT_TABLE else numeric_series(data, table)[0])
-    tables = [{"label": f"{data.resource(n).get('title', n)} ({n})", "value": n} for n in explorable_tables(data)]
-    series_opts = [{"label": s, "value": s} for s in numeric_series(data, table)]
+    tables, series_opts = choice_labels(data, table, lang)
     countries = [(c, country_label(NAMES.get(c, c), lang)) for c in entity_choices(data)]
     years = list(range(1965, 2027))
     return [

@@ -686,3 +686,18 @@ def test_sf124_no_phone_image_has_rotated_or_overlapping_date_labels(client):
             if row_a == row_b and x_b - x_a - 0.55 * size * (len(a) + len(b)) / 2 < 2:
                 problems.append(f"{chart}: {a!r} and {b!r} overlap")
     assert problems == [], problems[:10]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf125_the_explore_controls_name_datasets_and_series_in_words(client, lang):
+    """Second readers (archived pages round 2, graphics round 6): the dataset list carried table ids
+    ("… (owid_energy)") and English titles on the Spanish page, the series list raw column names
+    ("oil_share_of_electricity_pct"). Every option is now words, in the page's language."""
+    page = client.get(f"/explore?light=1&lang={lang}").get_data(as_text=True)
+    for name in ("table", "series"):
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.DOTALL)[1]
+        labels = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+        assert len(labels) >= 3, name
+        assert not [label for label in labels if "_" in label or re.search(r"\([a-z]+_[a-z_]+\)", label)], labels
+    if lang == "es":
+        assert " and " not in page.split('name="table"')[1].split("</select>")[0]  # no English title left
