@@ -106,6 +106,14 @@ def register_pinning(server: flask.Flask, store: DataStore) -> None:
             return error_page(404, lang, str(exc), title=t("version_unavailable_title", lang))
         return None
 
+    @server.after_request
+    def pinned_answers_are_immutable(response: flask.Response) -> flask.Response:
+        """An answer at a pinned data version never changes (its data do not): browsers and proxies may keep it for
+        a year. Not pages (their HTML is revalidated, so a fix to the site reaches archived copies too)."""
+        if store.is_pinned and response.status_code == 200 and flask.request.path.startswith(PINNABLE_PREFIXES):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
     @server.teardown_request
     def unpin(_exc: BaseException | None) -> None:
         store.pin(None)

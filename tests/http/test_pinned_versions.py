@@ -209,6 +209,10 @@ def test_an_archived_page_shows_the_old_figures_and_keeps_every_address_on_its_v
     svg = requests.get(f"{base}/download/{CHART}.svg?version={old_id}", timeout=120).text
     assert "Archived copy" in svg and old_id in svg  # (the source line may wrap between them)
     assert "Archived copy" not in requests.get(f"{base}/download/{CHART}.svg", timeout=120).text
+    for path in (f"/embed/{CHART}", "/files/datapackage.json", f"/download/{CHART}.csv", "/share/generation.png"):
+        pinned = requests.get(f"{base}{path}?version={old_id}", timeout=120)
+        assert pinned.headers["Cache-Control"] == "public, max-age=31536000, immutable", path  # it never changes
+        assert "immutable" not in requests.get(f"{base}{path}", timeout=120).headers.get("Cache-Control", "")
     # the controls' form keeps the version, through the redirect a submission gets
     assert f'<input type="hidden" name="version" value="{old_id}">' in page
     submitted = requests.get(
