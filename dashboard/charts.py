@@ -139,10 +139,28 @@ def build(chart_id: str, store: DataStore, state: ChartState) -> ChartView:
     view = _BUILT.get(key)
     if view is not None:
         return view
-    view = get(chart_id).build(store, state)
+    with store.noting_later_tables() as later:
+        view = get(chart_id).build(store, state)
+    if later:  # a pinned version from before a table this chart draws: say so, never an empty chart with figures
+        view = not_published_view(view, store, state, later)
     if store.version == version:
         _BUILT.set(key, view, view_bytes(view))
     return view
+
+
+def not_published_view(view: ChartView, store: DataStore, state: ChartState, tables: list[str]) -> ChartView:
+    """The chart at a data version published before a table it draws: its title, a note instead of marks, no
+    figures in the summary or the table (second reader, round 3: empty axes under a summary that gave figures)."""
+    from dashboard.chartdefs._shared import archived_mark
+    from dashboard.figures.common import Frame, empty_figure
+    from dashboard.i18n import t
+
+    names = ", ".join(dict.fromkeys(tables))
+    message = t("not_published_at_version", state.lang, version=store.version_id, tables=names)
+    frame = Frame(view.title, view.subtitle, archived_mark(state.lang).removeprefix(" · "), state.lang)
+    return ChartView(
+        empty_figure(frame, message), view.frame.iloc[0:0], message, view.title, view.subtitle, [], view.as_of
+    )
 
 
 def share_path(spec: ChartSpec, state: ChartState) -> str:

@@ -228,6 +228,8 @@ class DataStore:
         # A request pinned to an old version (`?version=<id>`, dashboard/versions.py) reads that version instead of
         # the live one; per request (a context variable), so other requests keep the live data.
         self._pin: ContextVar[DataVersion | None] = ContextVar(f"pinned-{id(self)}", default=None)
+        # the tables a build read that its pinned version did not publish yet (see `_later_table`)
+        self._later_read: ContextVar[list[str] | None] = ContextVar(f"later-{id(self)}", default=None)
 
     # -- loading and freshness ------------------------------------------------------------------------------------
     def _package_stamp(self) -> tuple[Any, ...]:
@@ -404,8 +406,21 @@ class DataStore:
             return None
         for res in live.package.get("resources", []):
             if res["path"] in (f"{table}.csv", table) and table.removesuffix(".csv") in live.tables:
+                read = self._later_read.get()
+                if read is not None:
+                    read.append(table.removesuffix(".csv"))
                 return res, live.tables[table.removesuffix(".csv")]
         return None
+
+    @contextmanager
+    def noting_later_tables(self) -> Iterator[list[str]]:
+        """Within the block, the tables read that the pinned version did not publish yet are listed (a chart that
+        needs one cannot be drawn as it was: dashboard/charts.py says so instead of drawing it empty)."""
+        token = self._later_read.set([])
+        try:
+            yield self._later_read.get()
+        finally:
+            self._later_read.reset(token)
 
     def table_names(self) -> list[str]:
         return [r["path"].removesuffix(".csv") for r in self.resources() if r["path"].endswith(".csv")]

@@ -219,6 +219,7 @@ def render_page(
         flags = {**flags, "static": "1"}
     theme = flags["theme"]
     full = full_view_url(req.spec, req.state, base)
+    canonical = full  # the live page, also for a pinned embed (its archived page is not indexed)
     if req.version:  # the chart's page as it was at that version (its archived copy, dashboard/archived.py)
         from dashboard.citation import with_version
 
@@ -310,7 +311,7 @@ def render_page(
 <title>{e(view.title)} · {e(t("site_title", lang))}</title>
 <meta name="description" content="{e(view.summary)}">
 <meta name="robots" content="noindex">
-<link rel="canonical" href="{e(full)}">
+<link rel="canonical" href="{e(canonical)}">
 <link rel="alternate" type="application/json+oembed" href="{e(oembed)}" title="{e(view.title)}">
 <meta property="og:type" content="website">
 <meta property="og:title" content="{e(view.title)}">
@@ -503,7 +504,7 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
             "thumbnail_url": png,
             "thumbnail_width": 960,
             "thumbnail_height": 560,
-            "cache_age": 3600,
+            "cache_age": 31536000 if req.version else 3600,  # a pinned chart's code never changes
         }
         return flask.jsonify(body)
 

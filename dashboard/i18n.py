@@ -100,6 +100,18 @@ def licence_name(licence: str, lang: str) -> str:
 
 
 SOURCES_ES = {  # dataset titles and publishers of data/datapackage.json, as a Spanish reader sees them
+    "Claims and what the published data say about them": "Afirmaciones y lo que dicen de ellas los datos publicados",
+    "Electricity demand by country, year and publisher": "Demanda de electricidad por país, año y publicador",
+    "Electricity demand and carbon intensity by country and year (Ember)": "Demanda de electricidad e intensidad de carbono por país y año (Ember)",
+    "Estimated outage hours per Havana blackout block and year (third-party heuristic)": "Horas estimadas sin corriente por bloque de apagones de La Habana y año (heurística de terceros)",
+    "Cuba's oil import need beside Mexico's and Brazil's production (CIA World Factbook)": "Necesidad de importar petróleo de Cuba junto a la producción de México y Brasil (CIA World Factbook)",
+    "Oil delivered to Cuba month by month, by supplier and publisher, as reported": "Petróleo entregado a Cuba mes a mes, por proveedor y publicador, según lo publicado",
+    "Oil supply to Cuba as reported, by supplier and period": "Suministro de petróleo a Cuba según lo publicado, por proveedor y periodo",
+    "Energy and electricity by country and year (OWID)": "Energía y electricidad por país y año (OWID)",
+    "Reference facts (history and geography)": "Datos de referencia (historia y geografía)",
+    "Monthly and yearly aggregates of the daily grid series": "Agregados mensuales y anuales de la serie diaria de la red",
+    "Daily supply, demand, load cuts and estimated outage hours on Cuba's grid": "Oferta, demanda, cortes de carga y horas estimadas sin corriente de la red de Cuba, por día",
+    "Thermal units out of service by day (from UNE notes)": "Unidades térmicas fuera de servicio por día (de las notas de la UNE)",
     "Cuba's oil consumption and domestic production, every published estimate": "Consumo y producción nacional de petróleo de Cuba, cada estimación publicada",
     "Oil imports to Cuba by year and supplier, against published consumption estimates": "Importaciones de petróleo de Cuba por año y proveedor, frente a las estimaciones de consumo publicadas",
     "Where two outlets' copies of the same UNE note give different figures": "Donde dos medios dan cifras distintas de la misma nota de la UNE",

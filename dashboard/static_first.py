@@ -1012,14 +1012,12 @@ def register(app: Any, store: Any, cache: Any) -> None:
 
 
 def page_image_urls(_store: object) -> list[str]:
-    """Every chart image the chart pages show in their default view, at every width, in both languages, as the light
-    pages write them (dashboard/serving.py: is_page_image)."""
+    """Every chart image the pages show in their default view, at every width, in both languages, as the light pages
+    write them (dashboard/serving.py: is_page_image)."""
     from dashboard.pages_index import PAGES
 
     urls: list[str] = []
-    for path, page in PAGES.items():
-        if not page.charts:
-            continue
+    for path in PAGES:  # the home page too: its tile's images and the claims' charts
         for lang in ("en", "es"):
             body, _first = page_html(path, {"lang": lang} if lang != "en" else {}, light=True)
             for found in re.findall(r'(?:src|srcset)="(/screen/[^"]+)"', body):

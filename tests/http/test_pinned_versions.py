@@ -437,6 +437,13 @@ def test_a_version_published_before_a_table_existed_is_shown_with_that_table_emp
             assert answer.status_code == 200, (path, answer.status_code, answer.get_data(as_text=True)[:300])
         page = client.get(f"/blackouts?version={old_id}").get_data(as_text=True)
         assert "Archived view" in page and old_id in page
+        # a chart drawing the weekly means says it was not published then, and its summary gives no figure that
+        # an empty chart would contradict (third reader: empty axes under "1,710 MW available")
+        summary = re.search(r'id="une-supply-demand-summary"[^>]*>(.*?)</p>', page, re.DOTALL)[1]
+        assert f"Not published at data version {old_id}" in summary and "une_weekly" in summary
+        assert "MW" not in summary
+        live = client.get("/blackouts?light=1").get_data(as_text=True)
+        assert "Not published" not in live
         files = client.get(f"/files/datapackage.json?version={old_id}")
         assert files.status_code == 200 and not any(name in files.get_data(as_text=True) for name in later)
         assert client.get("/blackouts?light=1").status_code == 200  # the live page is untouched by the pin
