@@ -187,7 +187,7 @@ def light_image(req: EmbedRequest, description: str) -> str:
 
 def _screen_picture(req: EmbedRequest, description: str, css_class: str) -> str:
     from dashboard import screen
-    from dashboard.archived import pin_links
+    from dashboard.pinning import pin_links
 
     picture = screen.picture(
         req.spec.id,

@@ -75,7 +75,7 @@ def test_views_are_cached_by_chart_state_and_data_version(store):
     assert charts.build(spec.id, store, equal) is view
     assert charts.build(spec.id, store, ChartState(start="2025-01-01", tab="table")) is view  # both tabs, one view
     assert charts.build(spec.id, store, ChartState(start="2025-02-01")) is not view
-    assert (spec.id, state, store.version) in charts._BUILT
+    assert (spec.id, state, store.version, False) in charts._BUILT  # (False: not pinned to a data version)
 
 
 def test_layouts_are_cached_by_path_and_query_values():
