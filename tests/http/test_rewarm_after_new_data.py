@@ -1,4 +1,5 @@
-"""Issue 15: re-warming after a new data version. A worker serving version A notices a refresh publishing version B
+"""Issue 15: rendering ahead of time, and re-warming after a new data version (also the readiness probe's test: 503
+until the images are rendered, then 200). A worker serving version A notices a refresh publishing version B
 within seconds (its data watcher), renders the images the pages link to for B in the background, and serves them
 from memory under B's keys before readers ask; a reader who asks earlier is served first, never refused, and never
 gets A's image under B. gunicorn with deploy/gunicorn.conf.py on 127.0.0.1 (tests/support/gunicorn_server.py), over a

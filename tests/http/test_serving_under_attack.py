@@ -366,36 +366,9 @@ def test_image_renders_are_limited_per_client_and_per_process(tmp_path):
         assert sorted(r.headers["X-Cache"] for r in results) == ["hit"] * 5 + ["miss"]
 
 
-def test_images_the_pages_link_to_are_rendered_ahead_of_time_and_readiness_waits_for_them(tmp_path):
-    """With no render allowed to any client, the pages' share images and the charts' default PNGs still arrive:
-    each worker renders them in the background from its start (its data watcher's first request), and logs when all
-    are ready; they are then served from memory. `/healthz/ready`, a deploy's readiness probe, says 503 until the
-    worker has them, then 200 (several workers: tests/http/test_readiness.py). (A reader asking earlier is served first: tests/http/test_rewarm_after_new_data.py.)"""
-    from dashboard import charts
-    from dashboard.data import DataStore
-
-    store = DataStore()
-    spec = charts.get("generation-by-source")
-    default_png = charts.download_path(spec, charts.narrow(spec, store, charts.parse_state(spec, store, {})), "png")
-    with Gunicorn(
-        tmp_path / "server.log", CUBA_WARM_IMAGES="1", CUBA_EXPENSIVE_PER_MINUTE="0", CUBA_EXPENSIVE_BURST="0"
-    ) as server:
-        reader = as_client("198.51.100.9")
-        early = fetch(server.base, "/healthz/ready")
-        assert early.status_code == 503 and early.json() == {"ready": False, "workers_ready": 0, "workers": 1}
-        assert fetch(server.base, "/download/oil-balance.png?start=2013", **reader).status_code == 429  # not linked
-        deadline = time.monotonic() + 600
-        while (answer := fetch(server.base, "/healthz/ready")).status_code != 200:
-            assert answer.status_code == 503 and answer.headers["Cache-Control"] == "no-store"
-            assert time.monotonic() < deadline, server.output()[-3000:]
-            time.sleep(1)
-        assert answer.json() == {"ready": True, "workers_ready": 1, "workers": 1}
-        assert "linked images ready" in server.output()
-        for path in ("/share/generation.png", default_png):
-            for _ in range(2):
-                response = fetch(server.base, path, **reader)
-                assert response.status_code == 200 and response.headers["X-Cache"] == "hit", path
-                assert response.content.startswith(b"\x89PNG")
+# Images the pages link to, rendered ahead of time from a worker's start and again for each new data version, served
+# from memory to a reader who may cause no render, and the readiness probe that waits for them: one real-gunicorn test
+# covers both (tests/http/test_rewarm_after_new_data.py), as each waits minutes for a few hundred renders.
 
 
 # -- 12. methods, CORS, repeated parameters, one version per answer ------------------------------------------------------
