@@ -318,6 +318,15 @@ class DataStore:
         self._pin.set(version)
 
     @contextmanager
+    def unpinned(self) -> Iterator[None]:
+        """Within the block, this thread or task reads the live version, whatever its request is pinned to."""
+        token = self._pin.set(None)
+        try:
+            yield
+        finally:
+            self._pin.reset(token)
+
+    @contextmanager
     def pinned(self, version: DataVersion) -> Iterator[DataVersion]:
         """Within the block, this thread or task reads `version` (for scripts and tests)."""
         token = self._pin.set(version)

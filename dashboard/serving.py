@@ -291,12 +291,9 @@ def is_page_image(store: DataStore) -> bool:
         return False
     images = _PAGE_IMAGES.get(live)
     if images is None:
-        token = store._pin.set(None)  # the list is of the live pages, whatever this request is pinned to
-        try:
-            with flask.current_app.test_request_context("/"), _PAGE_IMAGES_LOCK:
-                images = frozenset(_untagged(_normal(u)) for source in _PAGE_IMAGE_SOURCES for u in source(store))
-        finally:
-            store._pin.reset(token)
+        # the list is of the live pages, whatever this request is pinned to
+        with store.unpinned(), flask.current_app.test_request_context("/"), _PAGE_IMAGES_LOCK:
+            images = frozenset(_untagged(_normal(u)) for source in _PAGE_IMAGE_SOURCES for u in source(store))
         _PAGE_IMAGES.clear()
         _PAGE_IMAGES[live] = images
     return _untagged(request_path()) in images
