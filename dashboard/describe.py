@@ -23,6 +23,7 @@ import math
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from dashboard.chart_registry import ChartView
@@ -255,13 +256,17 @@ def _bound(moment: pd.Timestamp, resolution: str, lang: str, first: bool) -> str
 def _timeline(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, str] | None:
     """Each row's start and end as timestamps and the table's time resolution, or None for a chart without time."""
     if "date" in frame:
-        when = pd.to_datetime(frame["date"], errors="coerce")
+        when = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601")
         return when, when, "day"
     if "month" in frame:
-        when = pd.to_datetime(frame["month"].astype("string").str[:7] + "-01", errors="coerce")
+        when = pd.to_datetime(frame["month"].astype("string").str[:7] + "-01", errors="coerce", format="ISO8601")
         return when, when, "month"
     if "period_start" in frame and "period_end" in frame:
-        return pd.to_datetime(frame["period_start"]), pd.to_datetime(frame["period_end"]), "period"
+        return (
+            pd.to_datetime(frame["period_start"], format="ISO8601"),
+            pd.to_datetime(frame["period_end"], format="ISO8601"),
+            "period",
+        )
     if "year" in frame and pd.api.types.is_numeric_dtype(frame["year"]):
         year = pd.to_numeric(frame["year"], errors="coerce")
         when = pd.to_datetime(year.astype("Int64").astype("string") + "-01-01", errors="coerce")
@@ -292,7 +297,8 @@ def _group_label(value: str, column: str, lang: str) -> str:
 # -- time series ------------------------------------------------------------------------------------------------------
 def _series_body(view: ChartView, lang: str) -> list[str]:
     frame = view.frame.reset_index(drop=True)
-    columns = [c for c in MEASURES if c in frame.columns and frame[c].notna().any()]
+    present = {c: frame[c].notna().to_numpy() for c in MEASURES if c in frame.columns}
+    columns = [c for c, ok in present.items() if ok.any()]
     timeline = _timeline(frame)
     if not columns or frame.empty:
         return [_title_line(view, _as_of(view, lang), ""), view.summary]
@@ -302,7 +308,8 @@ def _series_body(view: ChartView, lang: str) -> list[str]:
     group = next((g for g in GROUP_COLUMNS if g in frame.columns and frame[g].nunique(dropna=True) > 1), None)
     unit_of = {c: MEASURES[c][2 if lang == "en" else 3] for c in columns}
     main_cols = columns[:1] if group else columns[:2]
-    rows = frame[main_cols].notna().any(axis=1) & start.notna()
+    dated = start.notna().to_numpy()
+    rows = np.logical_or.reduce([present[c] for c in main_cols]) & dated
     if not rows.any():
         return [_title_line(view, _as_of(view, lang), ""), view.summary]
     first, last = start[rows].min(), end[rows].max()
@@ -311,40 +318,48 @@ def _series_body(view: ChartView, lang: str) -> list[str]:
     described: list[str] = []
     if group:
         column = main_cols[0]
-        keyed = frame[frame[column].notna() & start.notna()]
-        keys = list(dict.fromkeys(keyed[group].dropna()))  # in the table's order: the chart's own main series first
+        keyed = np.flatnonzero(present[column] & dated)  # positions (the frame's index was reset)
+        groups = frame[group].astype("object").to_numpy(na_value=None)[keyed]
+        keys = list(dict.fromkeys(g for g in groups if g is not None))  # in the table's order: the main series first
         main = "Cuba" if "Cuba" in keys else keys[0]
-        picked = keyed[keyed[group] == main]
+        picked = keyed[np.array([g == main for g in groups], dtype=bool)]
         label = _group_label(main, group, lang)
         described.append(label)
-        publishers = picked["publisher"].astype("string") if "publisher" in picked else None
+        publishers = frame["publisher"].astype("string").iloc[picked] if "publisher" in frame else None
         if publishers is not None and publishers.nunique() > 1 and group == "measure":
             # Estimates of different publishers (oil consumption): no direction across them, their spread instead.
             out.append(
                 _estimates(
-                    label, picked[column], start[picked.index], end[picked.index], publishers, unit_of[column], lang
+                    label,
+                    frame[column].iloc[picked],
+                    start.iloc[picked],
+                    end.iloc[picked],
+                    publishers,
+                    unit_of[column],
+                    lang,
                 )
             )
         else:
+            partial = _partial_rows(frame)
             out.append(
                 _trend(
                     label,
-                    picked[column],
-                    start[picked.index],
-                    end[picked.index],
+                    frame[column].to_numpy()[picked],
+                    _moments(start)[picked],
+                    _moments(end)[picked],
                     resolution,
                     unit_of[column],
                     lang,
                     bounds,
-                    partial=_partial_rows(picked),
+                    partial=None if partial is None else partial.to_numpy()[picked],
                 )
             )
     else:
         for n, column in enumerate(main_cols):
-            keyed = frame[frame[column].notna() & start.notna()]
+            keyed = np.flatnonzero(present[column] & dated)  # positions (the frame's index was reset)
             label = MEASURES[column][0 if lang == "en" else 1]
             described.append(label)
-            series = (keyed[column], start[keyed.index], end[keyed.index])
+            series = (frame[column].to_numpy()[keyed], _moments(start)[keyed], _moments(end)[keyed])
             noisy = column in NO_DIRECTION
             out.append(
                 _trend(label, *series, resolution, unit_of[column], lang, bounds, compact=n > 0, no_direction=noisy)
@@ -397,65 +412,78 @@ def _names(names: list[str], lang: str) -> Droppable:
 
 def _trend(
     label: str,
-    values: pd.Series,
-    start: pd.Series,
-    end: pd.Series,
+    values: pd.Series | np.ndarray,
+    start: pd.Series | np.ndarray,
+    end: pd.Series | np.ndarray,
     resolution: str,
     unit: str,
     lang: str,
     bounds: tuple[str, str] = ("", ""),
     compact: bool = False,
-    partial: pd.Series | None = None,
+    partial: pd.Series | np.ndarray | None = None,
     no_direction: bool = False,
 ) -> str:
     """'Demand: rose from 2,650 to 3,100 MW (latest, 29 April 2026); highest 3,850 MW (22 August 2025), lowest …'.
-    The first value's date is left out when it is the start of the period already named."""
+    The first value's date is left out when it is the start of the period already named. Works on plain arrays in
+    the rows' order (`partial` too): a callback describes six daily charts, and pandas indexing cost more than the
+    sentence."""
     words = WORDS[lang]
     label = label[:1].upper() + label[1:]  # it opens a sentence ("all political prisoners" in a claim's rows)
-    order = end.sort_values(kind="stable").index
-    values, start, end = values[order].astype(float), start[order], end[order]
-    when = [_when(s, e, resolution, lang) for s, e in zip(start, end, strict=True)]
-    first, last = values.iloc[0], values.iloc[-1]
+    ends = _moments(end)
+    order = np.argsort(ends, kind="stable")
+    v = np.asarray(values, dtype=float)[order]
+    starts, ends = _moments(start)[order], ends[order]
+    first, last = v[0], v[-1]
     # One precision for the whole series (16.0 beside 12.7, not 16), as its table would print it.
-    top_abs = float(values.abs().max())
-    places = 0 if all(float(v).is_integer() for v in values) or top_abs >= 100 else (1 if top_abs >= 1 else 2)
+    top_abs = float(np.abs(v).max())
+    places = 0 if bool(np.all(v == np.floor(v))) or top_abs >= 100 else (1 if top_abs >= 1 else 2)
 
-    def value(v: float) -> str:
-        return _value(v, unit, lang, places)
+    def value(x: float) -> str:
+        return _value(x, unit, lang, places)
+
+    def full(i: int) -> str:
+        return _when(pd.Timestamp(starts[i]), pd.Timestamp(ends[i]), resolution, lang)
 
     # Dates but the latest in short (30 Dec 2022 / 30 dic 2022): the paragraph stays short; the period is in full.
-    latest_when = when[-1]
-    when = [_short(w, lang) for w in when]
-    if len(values) == 1:
+    # Only the dates the sentence names are written (a daily series has a thousand points).
+    def when(i: int) -> str:
+        return _short(full(i), lang)
+
+    latest_when = full(-1)
+    if len(v) == 1:
         return f"{label}: {value(last)} ({latest_when}, {words['only']})."
-    if len(set(when)) == 1:  # several figures for one period (one mark each): no direction to tell
-        listed = ", ".join(value(v) for v in values)
-        return f"{label}: {words['same_period'].format(values=listed, when=when[0])}."
-    a = value(first) + ("" if when[0] == _short(bounds[0], lang) else f" ({when[0]})")
+    if when(0) == when(-1) and len({when(i) for i in range(len(v))}) == 1:  # several figures for one period
+        listed = ", ".join(value(x) for x in v)
+        return f"{label}: {words['same_period'].format(values=listed, when=when(0))}."
+    a = value(first) + ("" if when(0) == _short(bounds[0], lang) else f" ({when(0)})")
     b = f"{value(last)} ({words['latest']}, {latest_when})"
-    partial = partial[values.index] if partial is not None else pd.Series(False, index=values.index)
-    if partial.iloc[-1]:  # the latest covers part of its period only (1-16 February): said, not taken for a month
+    part = np.zeros(len(v), dtype=bool) if partial is None else np.asarray(partial, dtype=bool)[order]
+    if part[-1]:  # the latest covers part of its period only (1-16 February): said, not taken for a month
         b = f"{value(last)} ({words['latest']}, {latest_when}, {words['partial']})"
     direction = "rose" if last > first else "fell" if last < first else "flat"
     if no_direction:
         direction = "no_trend"
     if compact:  # a second measure: where it went and its highest, no more (the paragraph stays short)
         a = value(first)
-        b = value(last) + ("" if latest_when == bounds[1] else f" ({when[-1]})")
+        b = value(last) + ("" if latest_when == bounds[1] else f" ({when(-1)})")
     text = f"{label}: {words[direction].format(a=a, b=b)}"
-    position = {i: n for n, i in enumerate(values.index)}
     # Extremes among whole figures only (a half-month average is not the series' "highest"), daily values named so
-    # where the chart draws weekly means of them.
-    whole = values[~partial] if (~partial).any() else values
-    top, bottom = whole.idxmax(), whole.idxmin()
+    # where the chart draws weekly means of them. The first of equal values, in time order.
+    whole = np.flatnonzero(~part) if (~part).any() else np.arange(len(v))
+    top, bottom = whole[np.argmax(v[whole])], whole[np.argmin(v[whole])]
     high, low = ("high_day", "low_day") if resolution == "day" else ("high", "low")
-    of_whole = f" {words['whole']}" if partial.any() else ""
+    of_whole = f" {words['whole']}" if part.any() else ""
     extremes = []
-    if values[top] not in (first, last):  # the first or last value already said
-        extremes.append(f"{words[high]}{of_whole} {value(values[top])} ({when[position[top]]})")
-    if values[bottom] not in (first, last) and not compact:
-        extremes.append(f"{words[low]}{of_whole} {value(values[bottom])} ({when[position[bottom]]})")
+    if v[top] not in (first, last):  # the first or last value already said
+        extremes.append(f"{words[high]}{of_whole} {value(v[top])} ({when(top)})")
+    if v[bottom] not in (first, last) and not compact:
+        extremes.append(f"{words[low]}{of_whole} {value(v[bottom])} ({when(bottom)})")
     return text + (f"; {', '.join(extremes)}" if extremes else "") + "."
+
+
+def _moments(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Timestamps as a plain datetime64 array (what `_trend` sorts and indexes)."""
+    return np.asarray(values, dtype="datetime64[ns]")
 
 
 # -- charts without time: bars of plants, countries... ------------------------------------------------------------------

@@ -108,15 +108,18 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
     fig = base_figure(fr, height=540)
     unit = t("oil_unit_bbl_per_day", lang)
     present = [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]
+    drawn = df[df["value_bbl_per_day"] > 0]
+    partial_of = _partial(drawn)
     for supplier in present:
         name = supplier_name(supplier, lang)
-        mine = df[(df["supplier"] == supplier) & (df["value_bbl_per_day"] > 0)]
-        has_solid = (~_partial(mine)).any()
+        is_mine = (drawn["supplier"] == supplier).to_numpy()
+        mine, mine_partial = drawn[is_mine], partial_of.to_numpy()[is_mine]
+        has_solid = (~mine_partial).any()
+        whole_month = (mine["figure_kind"] != "part of the month").to_numpy()
         # Solid bars: month averages. Lighter hatched bars (same legend entry): part-month figures and sums of the
         # cargoes reported, both lower bounds, so a reader never takes them for a whole month's supply.
         for partial in (False, True):
-            rows = df[(df["supplier"] == supplier) & (_partial(df) == partial)]
-            rows = rows[(rows["value_bbl_per_day"] > 0) & (rows["figure_kind"] != "part of the month")]
+            rows = mine[(mine_partial == partial) & whole_month]
             if rows.empty:
                 continue
             kinds = [
@@ -150,7 +153,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                     + "</extra>",
                 )
             )
-        _part_month_bars(fig, df[(df["supplier"] == supplier) & (df["value_bbl_per_day"] > 0)], name, supplier, lang)
+        _part_month_bars(fig, mine, name, supplier, lang)
         if not has_solid:  # a supplier seen only in partial figures still gets a plain swatch in the key
             fig.add_trace(
                 trace(
@@ -297,19 +300,23 @@ def _zero_row(supplier: str) -> int:
 
 def _y_top(fig, start: pd.Timestamp, end: pd.Timestamp) -> float:
     """The highest value drawn between two dates: stacked bars month by month, lines and the document's line."""
-    stacks: dict[pd.Timestamp, float] = {}
+    stacks: dict[np.datetime64, float] = {}
     top = 0.0
+    lo, hi = np.datetime64(start, "ns"), np.datetime64(end, "ns")
     for tr in fig.data:
         xs, ys = tr.get("x"), tr.get("y")
         if xs is None or ys is None:
             continue
-        for x, y in zip(pd.to_datetime(pd.Series(list(xs)), errors="coerce"), list(ys), strict=False):
-            if pd.isna(x) or y is None or pd.isna(y) or not (start <= x <= end):
-                continue
-            if tr.get("type") == "bar":
-                stacks[x] = stacks.get(x, 0.0) + float(y)
-            else:
-                top = max(top, float(y))
+        x = pd.to_datetime(pd.Series(xs), errors="coerce").to_numpy("datetime64[ns]")
+        y = pd.to_numeric(pd.Series(ys), errors="coerce").to_numpy(dtype=float)
+        n = min(len(x), len(y))
+        x, y = x[:n], y[:n]
+        keep = ~np.isnat(x) & ~np.isnan(y) & (x >= lo) & (x <= hi)
+        if tr.get("type") == "bar":
+            for when, value in zip(x[keep], y[keep], strict=True):
+                stacks[when] = stacks.get(when, 0.0) + float(value)
+        elif keep.any():
+            top = max(top, float(y[keep].max()))
     return max([top, *stacks.values()])
 
 
