@@ -107,6 +107,10 @@ class ChartSpec:
     series_choices: Callable[[DataStore, str | None], list[str]] | None = None
     table_choices: ChoiceFn | None = None
     description: Mapping[str, str] = field(default_factory=dict)
+    # The first and last period the chart's data hold (ISO: a year, a month or a day), for charts whose view depends
+    # on start and end only through the rows they keep: a start before the first period (an end after the last)
+    # then draws the very view that no start (no end) draws, and both are kept as one (charts.cache_state).
+    span: Callable[[DataStore], tuple[str, str]] | None = None
 
     def title_in(self, lang: str) -> str:
         return self.title[normalize_lang(lang)]

@@ -319,7 +319,7 @@ def _series_body(view: ChartView, lang: str) -> list[str]:
     if group:
         column = main_cols[0]
         keyed = np.flatnonzero(present[column] & dated)  # positions (the frame's index was reset)
-        groups = frame[group].astype("object").to_numpy(na_value=None)[keyed]
+        groups = frame[group].to_numpy(dtype=object, na_value=None)[keyed]
         keys = list(dict.fromkeys(g for g in groups if g is not None))  # in the table's order: the main series first
         main = "Cuba" if "Cuba" in keys else keys[0]
         picked = keyed[np.array([g == main for g in groups], dtype=bool)]

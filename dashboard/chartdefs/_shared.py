@@ -165,6 +165,12 @@ def filter_period(df: pd.DataFrame, column: str, start: str | None, end: str | N
     return df
 
 
+def column_span(df: pd.DataFrame, column: str) -> tuple[str, str]:
+    """The first and last value of a table's period column (a year or an ISO month or day), as text (ChartSpec.span)."""
+    values = df[column].dropna()
+    return (str(values.min()), str(values.max())) if len(values) else ("9999", "0001")
+
+
 def observation_text(latest: str, resolution: str, lang: str) -> str:
     """A latest observation (ISO date) as its table publishes it: '2024' for a year, 'April 2026', '29 April 2026'."""
     if not latest:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
 from dashboard.chartdefs._shared import (
+    column_span,
     country_label,
     filter_period,
     in_every_language,
@@ -548,6 +549,7 @@ register(
         build=_balance,
         params=("start", "end"),
         title=in_every_language("oil_balance_title"),
+        span=lambda store: column_span(store.table("oil_balance_estimates"), "year"),
     )
 )
 register(

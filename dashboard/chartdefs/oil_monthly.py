@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
-from dashboard.chartdefs._shared import in_every_language, no_data, source_line, sources_for
+from dashboard.chartdefs._shared import column_span, in_every_language, no_data, source_line, sources_for
 from dashboard.chartdefs.blackouts import spanish_months
 from dashboard.chartdefs.oil import GROUPS, balance_frame, group_name, reporter_round, short_publisher
 from dashboard.data import DataStore
@@ -508,6 +508,7 @@ register(
         build=_monthly,
         params=("start", "end"),
         title=in_every_language("oil_monthly_title"),
+        span=lambda store: column_span(store.table("oil_imports_monthly"), "month"),
     )
 )
 register(
@@ -517,5 +518,6 @@ register(
         build=_share,
         params=("start", "end"),
         title=in_every_language("oil_monthly_share_title"),
+        span=lambda store: column_span(store.table("oil_imports_yearly"), "year"),
     )
 )

@@ -91,3 +91,49 @@ def test_layouts_are_cached_by_path_and_query_values():
     assert again is first and len(calls) == 1
     assert pagekit.render("/blackouts", {"start": "2025-02-01", "lang": "es"}, body) is not first
     assert len(calls) == 2
+
+
+SPANNED = [spec.id for spec in charts.all_charts() if spec.span is not None]
+
+
+def _drawn(view: ChartView) -> tuple:
+    """Everything a reader gets from a view: the figure, the words and the table."""
+    return (view.figure.to_json(), view.summary, view.title, view.subtitle, view.as_of, view.frame.to_csv())
+
+
+@pytest.mark.parametrize("chart_id", SPANNED)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_chart_with_a_span_draws_one_view_for_every_start_before_its_data(store, chart_id, lang):
+    """charts.cache_state keeps a start before a chart's first period (an end after its last) under no start (no
+    end): that is right only if the chart really draws the same view for them, which this checks, and that a start
+    inside the data is still a view of its own."""
+    spec = charts.get(chart_id)
+    first, last = spec.span(store)
+    built = {
+        kind: spec.build(store, ChartState(start=start, end=end, lang=lang))
+        for kind, (start, end) in {
+            "none": (None, None),
+            "early": ("1900", None),
+            "first": (first, None),
+            "late": (None, "2100"),
+            "last": (None, last),
+            "inside": (str(int(first[:4]) + 2), None),
+        }.items()
+    }
+    assert _drawn(built["early"]) == _drawn(built["none"]) == _drawn(built["first"])
+    assert _drawn(built["late"]) == _drawn(built["none"]) == _drawn(built["last"])
+    assert _drawn(built["inside"]) != _drawn(built["none"])
+    keyed = {
+        k: charts.cache_state(spec, store, ChartState(start=s, lang=lang)) for k, s in (("e", "1900"), ("i", "2100"))
+    }
+    assert keyed["e"] == ChartState(lang=lang)
+    assert keyed["i"].start == "2100"  # a start after the data is kept as asked (the chart says there is nothing)
+
+
+def test_views_of_states_before_a_charts_data_are_built_once(store):
+    spec = charts.get(SPANNED[0])
+    charts._BUILT.clear()
+    one = charts.build(spec.id, store, ChartState(start="1901"))
+    two = charts.build(spec.id, store, ChartState(start="1902"))
+    assert one is two
+    assert charts.build(spec.id, store, ChartState(start="2023")) is not one
