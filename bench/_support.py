@@ -128,3 +128,16 @@ def image_attacker(base: str, n: int, stop, results, *, spacing_days: int, timeo
             except requests.RequestException:
                 status = 0
             results[status] += 1
+
+
+def wait_ready(base: str, seconds: float) -> float | None:
+    """Wait for /healthz/ready (every worker has rendered the images the pages link to), as a deploy would, so that
+    no timing runs beside the start-up renders. Returns the seconds waited, or None if it never came."""
+    import requests
+
+    started = time.monotonic()
+    while requests.get(base + "/healthz/ready", timeout=60).status_code != 200:
+        if time.monotonic() - started > seconds:
+            return None
+        time.sleep(2)
+    return time.monotonic() - started

@@ -41,7 +41,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _support import CHROMIUM, CHROMIUM_ARGS, REPO, app_server, free_port, machine, wait_for_port
+from _support import CHROMIUM, CHROMIUM_ARGS, REPO, app_server, free_port, machine, wait_for_port, wait_ready
 
 # name -> (download bits/s, RTT ms); upload as slow as download (mobile links are asymmetric, but requests are small)
 PROFILES = {"fast": (1_600_000, 150), "slow": (400_000, 300)}
@@ -377,13 +377,11 @@ def main() -> int:
                 requests.get(base + "/", timeout=60)  # starts the background image rendering
                 time.sleep(args.warm)
                 if args.ready:
-                    started, deadline = time.monotonic(), time.monotonic() + args.ready
-                    while requests.get(base + "/healthz/ready", timeout=60).status_code != 200:
-                        if time.monotonic() > deadline:
-                            print(f"not ready after {args.ready:.0f} s: measuring anyway", flush=True)
-                            break
-                        time.sleep(2)
-                    print(f"ready after {time.monotonic() - started:.0f} s more", flush=True)
+                    waited = wait_ready(base, args.ready)
+                    print(
+                        f"ready after {waited:.0f} s more" if waited is not None else "not ready: measuring anyway",
+                        flush=True,
+                    )
                 run(base, targets(base, args.only, args.embeds))
         if not args.no_baseline:
             with PlainDash() as plain:
