@@ -40,7 +40,8 @@ class Hooks:
     instead of looking hooks up by name at each step. The contract, by kind (docs/ARCHITECTURE.md):
 
     - upstream: `parse(raw, meta)` (or `parse(raw, meta, published)` with `ACCUMULATES = True`) and either
-      `fetch(ctx, fetch_one)` or `resources(ctx) -> list[Resource]`;
+      `fetch(ctx, fetch_one)` (may return the parts that failed, for the run log) or
+      `resources(ctx) -> list[Resource]`;
     - curated: `local_files(paths)` and `parse(raw, meta)`;
     - derived: `INPUTS` (published tables, or `("*",)` for every other one) and `derive(ctx) -> {table: frame}`;
       `OPTIONAL_INPUTS` may stand absent;

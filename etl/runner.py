@@ -81,6 +81,9 @@ class SourceResult:
     # why it rejects each text, so a layout change upstream shows in the run log instead of as silent gaps. Empty
     # when the source was not parsed (its files unchanged since the last run).
     texts_rejected: dict[str, int] = field(default_factory=dict)
+    # Parts of a source that failed while the rest was used, with their cause ("minem: HTTP 503 from …"), as the
+    # source's own fetch returns them: an outlet down is named with why, not only counted.
+    parts_failed: list[str] = field(default_factory=list)
     write_failed: bool = False  # data/ could not be written (disk full, read-only): later sources would fail too
 
     def line(self) -> str:
@@ -89,9 +92,10 @@ class SourceResult:
         if self.status == "skipped":
             return f"{self.source_id}: skipped — {self.message}"
         changed = [t.summary() for t in self.tables if t.changed]
+        failed = f" (part failed: {'; '.join(self.parts_failed)})" if self.parts_failed else ""
         if len(changed) == 1 and changed[0].startswith(f"{self.source_id}: "):
-            return changed[0]
-        return f"{self.source_id}: " + ("; ".join(changed) if changed else "no change")
+            return changed[0] + failed
+        return f"{self.source_id}: " + ("; ".join(changed) if changed else "no change") + failed
 
 
 @dataclass
@@ -128,6 +132,7 @@ class RunReport:
                     **({"new_vintages": r.new_vintages} if r.new_vintages and r.status != "failed" else {}),
                     **({"text_checks": [n.record() for n in r.text_notes]} if r.text_notes else {}),
                     **({"texts_rejected": r.texts_rejected} if r.texts_rejected else {}),
+                    **({"parts_failed": r.parts_failed} if r.parts_failed else {}),
                 }
                 for r in self.results
             },
@@ -308,7 +313,7 @@ class Refresher:
             return content
 
         if source.hooks.fetch is not None:
-            source.hooks.fetch(ctx, fetch_one)
+            result.parts_failed = list(source.hooks.fetch(ctx, fetch_one) or ())
             return raw, snapshots
         resources: list[Resource] = source.hooks.resources(ctx)
         for res in _progress(resources, source.id, self.progress):

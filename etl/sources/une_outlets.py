@@ -26,9 +26,11 @@ from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from bs4 import BeautifulSoup
 
 from etl.http import FetchError
 from etl.meta import SourceMeta, load_yaml
+from etl.month_names import MONTHS
 from etl.sources.base import FetchContext, ParseError, Resource, decode_text
 from etl.sources.une_cubadebate import api_url, articles_from_api, html_to_text
 from etl.une.corpus import Article
@@ -38,18 +40,19 @@ META_PATH = Path(__file__).with_name("une_outlets.meta.yaml")
 TABLE = "une_notes_outlets"
 COLUMNS = ["outlet", "publisher", *NOTE_COLUMNS]
 ACCUMULATES = True
-FORMATS = ("rss", "wordpress")
+FORMATS = ("rss", "wordpress", "dated_page")
+CHECKED = ("confirmed", "plausible", "unverified")
 SEARCH = "Unión Eléctrica"  # WordPress listings: the same search as Cubadebate's
 PER_PAGE = 100
 MAX_PAGES = 5
 REREAD_DAYS = 3
 FIRST_RUN_DAYS = 30
 FEED_MAX_BYTES = 20 * 1024 * 1024
+PAGE_MAX_BYTES = 2 * 1024 * 1024
 CUBA = ZoneInfo("America/Havana")  # a feed's pubDate is often in GMT: an evening note would land on the next day
 CONTENT_NS = "{http://purl.org/rss/1.0/modules/content/}encoded"
 #: Reason (after "<outlet>: ") for an outlet with no file this run: its fetch failed (HTTP error, timeout, refused
-#: redirect, oversize). The cause itself is in the HTTP error, which the runner does not keep for a source that
-#: succeeds overall; the outlet is named so the log shows which one to look at.
+#: redirect, oversize, a daily page found for no day). The cause is in the run log's `parts_failed`.
 NOT_FETCHED = "not fetched in this run (down, moved, or its answer refused)"
 UNDATED = "a feed item without a publication date or link"
 SECOND_NOTE = "a second note for the same date (the morning one is kept)"
@@ -64,6 +67,7 @@ class Outlet:
     name: str
     format: str
     url: str
+    checked: str = "unverified"  # what the address rests on (une_outlets.meta.yaml): confirmed, plausible, unverified
 
 
 @cache
@@ -74,7 +78,15 @@ def outlets() -> tuple[Outlet, ...]:
     declared_urls = set(raw.get("urls") or ())
     out: list[Outlet] = []
     for spec in raw.get("outlets") or ():
-        outlet = Outlet(str(spec["id"]), str(spec["name"]), str(spec["format"]), str(spec["url"]))
+        outlet = Outlet(
+            str(spec["id"]), str(spec["name"]), str(spec["format"]), str(spec["url"]), str(spec.get("checked", ""))
+        )
+        if outlet.checked not in CHECKED:
+            raise ValueError(
+                f"{META_PATH.name}: outlet {outlet.id} says checked {outlet.checked!r}, not one of {CHECKED}"
+            )
+        if outlet.checked != "unverified" and not str(spec.get("evidence") or "").strip():
+            raise ValueError(f"{META_PATH.name}: outlet {outlet.id} is {outlet.checked} without its `evidence`")
         if not _ID_RE.match(outlet.id) or outlet.id in {o.id for o in out}:
             raise ValueError(f"{META_PATH.name}: outlet id {outlet.id!r} is not a unique lower-case name")
         if outlet.format not in FORMATS:
@@ -107,10 +119,40 @@ def wordpress_url(outlet: Outlet, after: date, page: int) -> str:
     return api_url(after, page, outlet.url)
 
 
+def dated_page_url(outlet: Outlet, day: date, padded: bool) -> str:
+    """The address of the page an outlet publishes each day at a predictable address (the ministry's "Situación
+    del SEN para el 8 de noviembre de 2022"): the template's {day} (two digits when `padded`), {month_es}, {year}."""
+    return outlet.url.format(
+        day=f"{day.day:02d}" if padded else str(day.day), month_es=MONTHS["es"][day.month - 1], year=day.year
+    )
+
+
+def fetch_dated_pages(outlet: Outlet, ctx: FetchContext, fetch_one) -> None:
+    """One page per day from the outlet's latest stored note (minus the re-read window) to today; a day without a
+    page answers 404 and is simply absent. The ministry writes the day with and without a leading zero (both seen):
+    a 404 for "08" tries "8". Raises FetchError when the site fails (not a 404), or when no day has a page at all:
+    a site that moved its pages must not pass as weeks without a note."""
+    first, found = start_date(ctx, outlet), 0
+    for offset in range((ctx.today - first).days + 1):
+        day = first + timedelta(days=offset)
+        for padded in (True, False) if day.day < 10 else (True,):
+            name = f"{outlet.id}__page_{day.isoformat()}_{'dd' if padded else 'd'}.html"
+            res = Resource(name, dated_page_url(outlet, day, padded), optional=True, max_bytes=PAGE_MAX_BYTES)
+            if fetch_one(res) is not None:
+                found += 1
+                break
+    if not found:
+        raise FetchError(f"{outlet.name}: no daily page from {first} to {ctx.today} (404 for every day: moved?)")
+
+
 def fetch_outlet(outlet: Outlet, ctx: FetchContext, fetch_one) -> None:
-    """One outlet's feed (one file) or listing (pages until one is short). Raises FetchError when it fails."""
+    """One outlet's feed (one file), listing (pages until one is short) or daily pages. Raises FetchError when it
+    fails."""
     if outlet.format == "rss":
         fetch_one(Resource(f"{outlet.id}__feed.xml", outlet.url, max_bytes=FEED_MAX_BYTES))
+        return
+    if outlet.format == "dated_page":
+        fetch_dated_pages(outlet, ctx, fetch_one)
         return
     after = start_date(ctx, outlet)
     for page in range(1, MAX_PAGES + 1):
@@ -125,8 +167,9 @@ def fetch_outlet(outlet: Outlet, ctx: FetchContext, fetch_one) -> None:
     raise FetchError(f"{outlet.name}: the listing returned more than {MAX_PAGES} pages; narrow the window")
 
 
-def fetch(ctx: FetchContext, fetch_one) -> None:
-    """Every outlet in turn; one that fails is left out (parse names it). All failed: the source fails."""
+def fetch(ctx: FetchContext, fetch_one) -> list[str]:
+    """Every outlet in turn; one that fails is left out (parse names it) and its cause returned, for the run log
+    (`parts_failed`: "minem: HTTP 503 from …"). All failed: the source fails."""
     failures = []
     for outlet in outlets():
         try:
@@ -135,6 +178,7 @@ def fetch(ctx: FetchContext, fetch_one) -> None:
             failures.append(f"{outlet.id}: {exc}")
     if len(failures) == len(outlets()):
         raise FetchError("no outlet answered: " + "; ".join(failures))
+    return failures
 
 
 # -- parse ----------------------------------------------------------------------------------------------------------
@@ -171,13 +215,39 @@ def articles_from_rss(content: bytes, name: str) -> tuple[list[Article], int]:
     return out, undated
 
 
+_PAGE_NAME = re.compile(r"__page_(\d{4}-\d{2}-\d{2})_(dd|d)\.html$")
+
+
+def article_from_page(outlet: Outlet, content: bytes, name: str) -> Article:
+    """A daily page: the note is its text (page chrome included: the detector and parser take the ministry's page
+    as published); its date and address come from the day it was asked for."""
+    found = _PAGE_NAME.search(name)
+    if found is None:
+        raise ParseError(f"{name}: not a daily page's file name")
+    day = date.fromisoformat(found.group(1))
+    page = BeautifulSoup(decode_text(content, name), "lxml")
+    if page.find("body") is None:
+        raise ParseError(f"{name}: not an HTML page")
+    title = page.title.get_text(" ", strip=True) if page.title else ""
+    body = page.find("article") or page.find("main") or page.body
+    return Article(
+        date=day.isoformat(),
+        url=dated_page_url(outlet, day, found.group(2) == "dd"),
+        title=title,
+        text=body.get_text(" ", strip=True),
+        published_at="",
+    )
+
+
 def read_outlet(outlet: Outlet, files: dict[str, bytes]) -> tuple[list[Article], int]:
-    """The articles in an outlet's files (feed or listing pages) and the items without a date or link. Raises
-    ParseError when the files are not the outlet's format."""
+    """The articles in an outlet's files (feed, listing pages or daily pages) and the items without a date or link.
+    Raises ParseError when the files are not the outlet's format."""
     articles: list[Article] = []
     undated = 0
     for name in sorted(files):
-        if outlet.format == "rss":
+        if outlet.format == "dated_page":
+            articles.append(article_from_page(outlet, files[name], name))
+        elif outlet.format == "rss":
             items, skipped = articles_from_rss(files[name], name)
             articles, undated = articles + items, undated + skipped
         else:

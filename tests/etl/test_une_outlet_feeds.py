@@ -267,3 +267,57 @@ def test_outl011_every_outlet_is_declared_with_a_fetchable_host():
         assert outlet.url in meta.urls and outlet.url.startswith("https://")
         assert outlet.format in une_outlets.FORMATS
     assert {"granma.cu", "www.granma.cu", "cubasi.cu", "www.cubasi.cu"} <= meta.own_hosts
+
+
+# -- the ministry's daily pages and the causes of failures ---------------------------------------------------------
+MINEM = "www.minem.gob.cu/es/noticias/situacion-del-sen/situacion-del-sen-para-el-{}-de-abril-de-2025"
+
+
+def serve_minem(root: Path) -> None:
+    """The ministry's pages for the 6th (day written "06") and the 7th (written "7" only); every other day is 404."""
+    for day, fixture in (("06", "minem_page_2025-04-06.html"), ("7", "minem_page_2025-04-07.html")):
+        target = root / MINEM.format(day)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((FEEDS / fixture).read_bytes())
+
+
+def test_outl013_the_ministrys_daily_pages_give_its_notes_first(paths, server, outlets_tree, caribe):
+    serve_minem(outlets_tree)
+    report = refresh(paths, server)
+    outlets = result_of(report, "une_outlets")
+    assert outlets.status == "ok", outlets.line()
+    notes = table(paths, "une_notes_outlets")
+    minem = notes[notes["outlet"] == "minem"].set_index("date")
+    assert sorted(minem.index) == ["2025-04-06", "2025-04-07"]  # the days without a page are absent, not failures
+    assert minem.loc["2025-04-06", "url"] == "https://" + MINEM.format("06")
+    assert minem.loc["2025-04-07", "url"] == "https://" + MINEM.format("7")  # "07" answered 404, "7" was tried
+    assert minem.loc["2025-04-06", "peak_affectation_mw"] == 1550  # not the 1 550 of the comment form
+    assert minem.loc["2025-04-07", "peak_availability_mw"] == 1850 and minem.loc["2025-04-07", "peak_demand_mw"] == 3250
+    assert minem.loc["2025-04-06", "publisher"] == "Ministerio de Energía y Minas (MINEM)"
+    assert not any(p.startswith("minem:") for p in outlets.parts_failed)
+    # The ministry is preferred: the date only the outlets have is filled from its page (Granma's copy an alternate).
+    row = daily_row(paths, "2025-04-06")
+    assert (row["source_url"], row["publisher"]) == (
+        "https://" + MINEM.format("06"),
+        "Ministerio de Energía y Minas (MINEM) (UNE note)",
+    )
+    # Asked once per day of the window, "d" only after a 404 for "dd" on days 1-9.
+    asked = [path for path, _ in server.requests if "situacion-del-sen-para-el" in path]
+    assert any(p.endswith("-6-de-abril-de-2025") for p in asked) is False  # "06" answered: "6" never asked
+    assert any(p.endswith("-07-de-abril-de-2025") for p in asked) and any(
+        p.endswith("-7-de-abril-de-2025") for p in asked
+    )
+
+
+def test_outl014_a_failed_outlet_is_named_with_its_cause_in_the_run_log(paths, server, outlets_tree, caribe):
+    server.faults[GRANMA_FEED] = Fault("status", status=503)
+    report = refresh(paths, server)
+    outlets = result_of(report, "une_outlets")
+    assert outlets.status == "ok"
+    granma = next(p for p in outlets.parts_failed if p.startswith("granma: "))
+    assert "503" in granma and "granma.cu/feed" in granma  # the HTTP cause, with the address asked
+    minem = next(p for p in outlets.parts_failed if p.startswith("minem: "))
+    assert "no daily page" in minem  # every day answered 404: said as a failure of that outlet, not as no notes
+    assert "part failed" in outlets.line() and "granma" in outlets.line()
+    last_run = json.loads((paths.state_dir / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert last_run["sources"]["une_outlets"]["parts_failed"] == outlets.parts_failed
