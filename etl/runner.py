@@ -332,6 +332,8 @@ class Refresher:
             budget, what = left, f"the {source_deadline_s():g}-s deadline of source {source.id}"
         else:
             budget, what = per_request, f"the {per_request:g}-s deadline per request"
+        if res.deadline_s is not None and res.deadline_s < budget:
+            budget, what = res.deadline_s, "the share of its part of the source"
         response: HttpResult = get(
             self.session,
             res.url,
@@ -420,6 +422,7 @@ class Refresher:
                     cached_names=frozenset(self._cached_names(source.id)),
                     published={k: v for k, v in previous.items() if v is not None},
                     read_table=self._read_any_table,
+                    deadline_s=source_deadline_s(),
                 )
                 raw, snapshots = self.fetch(source, ctx, result)
                 fingerprint = self._fingerprint(source, sorted((snap.name, snap.sha256) for snap in snapshots))

@@ -25,6 +25,9 @@ class Resource:
     optional: bool = False  # a 404 means "not published (yet)", not a failure
     max_bytes: int = DEFAULT_MAX_BYTES
     refetch: bool = True  # False: an archived file already in the cache is not asked for again
+    # At most this many seconds for this request, when shorter than the usual limits: a part's share of its source's
+    # time (an outlet of une_outlets), so that one slow part cannot use up the time of the others.
+    deadline_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class FetchContext:
     cached_names: frozenset[str] = frozenset()
     published: dict[str, pd.DataFrame] = field(default_factory=dict)
     read_table: Any = None  # name -> published DataFrame or None (for incremental fetches across sources)
+    deadline_s: float = float("inf")  # the seconds this source's fetching may take in all ($CUBA_ETL_SOURCE_DEADLINE)
 
 
 def require_columns(df: pd.DataFrame, columns: list[str] | set[str], what: str) -> None:

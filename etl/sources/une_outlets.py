@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from functools import cache
@@ -167,13 +168,29 @@ def fetch_outlet(outlet: Outlet, ctx: FetchContext, fetch_one) -> None:
     raise FetchError(f"{outlet.name}: the listing returned more than {MAX_PAGES} pages; narrow the window")
 
 
+def within_share(outlet: Outlet, seconds: float, fetch_one):
+    """`fetch_one` for one outlet, each request limited to what is left of the outlet's share of the source's time:
+    an outlet that hangs (its feed, or forty daily pages on a first run) fails alone, and the others keep theirs."""
+    ends = time.monotonic() + seconds
+
+    def one(res: Resource) -> bytes | None:
+        left = ends - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"{outlet.name}: used up its {seconds:.0f}-s share of the source's time")
+        return fetch_one(replace(res, deadline_s=left))
+
+    return one
+
+
 def fetch(ctx: FetchContext, fetch_one) -> list[str]:
-    """Every outlet in turn; one that fails is left out (parse names it) and its cause returned, for the run log
-    (`parts_failed`: "minem: HTTP 503 from …"). All failed: the source fails."""
+    """Every outlet in turn, each within an equal share of the source's time; one that fails is left out (parse names
+    it) and its cause returned, for the run log (`parts_failed`: "minem: HTTP 503 from …"). All failed: the source
+    fails."""
     failures = []
+    share = ctx.deadline_s / len(outlets())
     for outlet in outlets():
         try:
-            fetch_outlet(outlet, ctx, fetch_one)
+            fetch_outlet(outlet, ctx, within_share(outlet, share, fetch_one))
         except FetchError as exc:
             failures.append(f"{outlet.id}: {exc}")
     if len(failures) == len(outlets()):

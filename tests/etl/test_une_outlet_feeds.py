@@ -321,3 +321,17 @@ def test_outl014_a_failed_outlet_is_named_with_its_cause_in_the_run_log(paths, s
     assert "part failed" in outlets.line() and "granma" in outlets.line()
     last_run = json.loads((paths.state_dir / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert last_run["sources"]["une_outlets"]["parts_failed"] == outlets.parts_failed
+
+
+def test_outl015_an_outlet_that_hangs_uses_only_its_share_of_the_time(paths, server, outlets_tree, caribe, monkeypatch):
+    """Six outlets share the source's time equally (here 12 s: 2 s each): Granma's feed hanging for 5 s fails
+    Granma alone, on its own share, and the outlets after it are still read."""
+    monkeypatch.setenv("CUBA_ETL_SOURCE_DEADLINE", "12")
+    server.faults[GRANMA_FEED] = Fault("sleep", seconds=5)
+    report = refresh(paths, server)
+    outlets = result_of(report, "une_outlets")
+    assert outlets.status == "ok", outlets.line()
+    granma = next(p for p in outlets.parts_failed if p.startswith("granma: "))
+    assert "share of its part" in granma, granma
+    notes = table(paths, "une_notes_outlets")
+    assert set(notes.loc[notes["outlet"] == "canal_caribe", "date"]) == {"2025-04-03", "2025-04-06"}
