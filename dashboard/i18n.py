@@ -115,6 +115,7 @@ SOURCES_ES = {  # dataset titles and publishers of data/datapackage.json, as a S
     "Cuba's oil consumption and domestic production, every published estimate": "Consumo y producción nacional de petróleo de Cuba, cada estimación publicada",
     "Oil imports to Cuba by year and supplier, against published consumption estimates": "Importaciones de petróleo de Cuba por año y proveedor, frente a las estimaciones de consumo publicadas",
     "Where two outlets' copies of the same UNE note give different figures": "Donde dos medios dan cifras distintas de la misma nota de la UNE",
+    "The assumptions of the outage-hours estimate and the ranges its band covers": "Los supuestos de la estimación de horas sin corriente y los intervalos que abarca su banda",
     "Alerts (events derived from the published data)": "Alertas (hechos derivados de los datos publicados)",
     "Energy figures from the CIA World Factbook": "Cifras de energía del CIA World Factbook",
     "Other cited figures": "Otras cifras citadas",

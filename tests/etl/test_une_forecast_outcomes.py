@@ -95,6 +95,7 @@ def test_check_refuses_an_error_that_is_not_reported_minus_forecast():
             {
                 "date": ["2025-01-01"],
                 "estimated_outage_hours_per_day_low": [1.0],
+                "estimated_outage_hours_per_day_central": [1.5],
                 "estimated_outage_hours_per_day_high": [2.0],
             }
         ),
