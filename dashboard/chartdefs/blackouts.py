@@ -567,8 +567,8 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         "es": "Horas sin corriente por cliente y día (ESTIMACIÓN)",
     }
     subtitle = {
-        "en": "Model on UNE figures: monthly mean, low–high band. Diamonds: Havana, over each bar's period",
-        "es": "Modelo sobre cifras de la UNE: media mensual y banda. Rombos: La Habana, periodo de cada barra",
+        "en": "Model on UNE figures: monthly mean, range over stated assumptions. Diamonds: Havana, over its period",
+        "es": "Modelo sobre cifras de la UNE: media mensual e intervalo según supuestos. Rombos: La Habana, su periodo",
     }
     fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
     # Havana's third-party figures are credited in the image's own source line too (embeds and downloads travel
@@ -584,7 +584,7 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
             empty_figure(fr, no_data(lang)), monthly, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    band = "Low–high band" if lang == "en" else "Banda baja–alta"
+    band = "Range over stated assumptions" if lang == "en" else "Intervalo según supuestos"
     central_name = "Central estimate" if lang == "en" else "Estimación central"
     # The band as one closed shape per run of months with an estimate: a fill between two lines would bridge the
     # months left out (graphics review of 6 December 2026: wedges over months without estimates).
@@ -666,11 +666,11 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
     month = fmt_date(pd.Timestamp(months[last]).date(), lang, month_only=True)
     band_text = f"{fmt_num(low[last], lang, 1)}–{fmt_num(high[last], lang, 1)} h"
     summary = (
-        f"Estimate for {month}: about {fmt_num(central[last], lang, 1)} hours a day without power on average (band "
-        f"{band_text}); local durations vary widely."
+        f"Estimate for {month}: about {fmt_num(central[last], lang, 1)} hours a day without power on average "
+        f"({band_text} over the stated assumptions); local durations vary widely."
         if lang == "en"
         else f"Estimación para {month}: unas {fmt_num(central[last], lang, 1)} horas al día sin corriente en promedio "
-        f"(banda {band_text}); la duración local varía mucho."
+        f"({band_text} según los supuestos); la duración local varía mucho."
     )
     note = (
         "An estimate, not a reported figure (see Methodology)."
