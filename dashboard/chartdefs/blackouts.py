@@ -584,7 +584,7 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
             empty_figure(fr, no_data(lang)), monthly, no_data(lang), title[lang], subtitle[lang], sources, as_of
         )
     fig = base_figure(fr)
-    band = "Range over stated assumptions" if lang == "en" else "Intervalo según supuestos"
+    band = "Assumption range" if lang == "en" else "Rango por supuestos"
     central_name = "Central estimate" if lang == "en" else "Estimación central"
     # The band as one closed shape per run of months with an estimate: a fill between two lines would bridge the
     # months left out (graphics review of 6 December 2026: wedges over months without estimates).

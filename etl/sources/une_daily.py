@@ -93,7 +93,7 @@ NIGHT_WINDOW = OutageAssumption(
     8.0,
     "hours",
     "Hours from midnight that the morning snapshot (morning cut ÷ morning demand) stands for: up to the snapshot, "
-    "which the notes give at 06:00–07:59",
+    "which the notes give between 06:00 and 07:30 (07:00 on most days)",
 )
 EVENING_WINDOW = OutageAssumption(
     "evening_window_hours",
@@ -102,7 +102,8 @@ EVENING_WINDOW = OutageAssumption(
     8.0,
     "hours",
     "Hours to midnight that the peak forecast (peak cut ÷ peak demand) stands for, starting between 16:00 and "
-    "19:00; the notes report the day's largest cut between 17:00 and 23:59 on almost every day",
+    "19:00 (the start is a judgement, not a published time); the notes report the day's largest cut between 17:00 "
+    "and 23:59 on almost every day",
 )
 CUSTOMERS_TO_LOAD_CUT = OutageAssumption(
     "customers_to_load_cut_ratio",
@@ -110,18 +111,24 @@ CUSTOMERS_TO_LOAD_CUT = OutageAssumption(
     1.0,
     1.2,
     "ratio",
-    "Share of customers cut ÷ share of load cut. 1 = cuts rotate over circuits of average load per customer; "
-    "cuts concentrated on lighter circuits (mostly homes) raise it, on heavier ones lower it. "
+    "Share of customers cut ÷ share of load cut. 1 = the circuits cut have the average load per customer; cuts "
+    "falling on lighter circuits (mostly homes) raise it, on heavier ones lower it. Which customers take turns does "
+    "not change the national average; the load per customer of the circuits cut does. "
     "Assumption, no published figure",
 )
+# Not varied in the band (fact-check of 6 December 2026): circuits never cut do not change the national average per
+# customer, only who bears it; above 0 % the formula gives the hours of a customer on a circuit that can be cut, a
+# different quantity. Kept as a stated row so the reader sees it was considered and why it is not in the range.
 PROTECTED_LOAD = OutageAssumption(
     "protected_load_share_pct",
     0.0,
     0.0,
-    20.0,
+    0.0,
     "%",
-    "Share of demand on circuits never cut (hospitals, water pumping and the like); the cut then falls on the "
-    "rest: share = cut ÷ (demand × (1 − protected share)), at most 1. Assumption, no published figure",
+    "Share of demand on circuits never cut (hospitals, water pumping and the like). Not varied: it does not change "
+    "the national average per customer, only who bears it; a customer on a circuit that can be cut is without "
+    "power 1 ÷ (1 − share) times the average (1.25 times if a fifth of the load is never cut). "
+    "Assumption, no published figure",
 )
 OUTAGE_HOURS_ASSUMPTIONS = (NIGHT_WINDOW, EVENING_WINDOW, CUSTOMERS_TO_LOAD_CUT, PROTECTED_LOAD)
 ASSUMPTION_COLUMNS = ["assumption", "low", "central", "high", "unit", "note"]

@@ -102,12 +102,12 @@ def _with(**ranges: tuple[float, float, float]) -> tuple:
 def test_the_band_is_the_range_over_the_stated_assumptions() -> None:
     # Low: 0.8 customers per unit of load cut, nothing protected, night 8 h (its share is the smallest), evening 5 h,
     # the daytime cut over the larger demand (3000): 8 × 0.24 + 11 × 0.8 × 1100/3000 + 5 × 0.4 = 7.15.
-    # High: 1.2 ÷ (1 − 0.2) = 1.5 × each share, night 6 h, evening 8 h, the daytime cut over the smaller demand
-    # (2500): 6 × 0.45 + 10 × 0.66 + 8 × 0.75 = 15.3.
+    # High: 1.2 × each share (the protected share is not varied: it does not change the national average), night
+    # 6 h, evening 8 h, the daytime cut over the smaller demand (2500): 6 × 0.36 + 10 × 0.528 + 8 × 0.6 = 12.24.
     row = estimate_outage_hours(DAYS).iloc[0]
     assert row["estimated_outage_hours_per_day_low"] == 7.1
     assert row["estimated_outage_hours_per_day_central"] == 9.6
-    assert row["estimated_outage_hours_per_day_high"] == 15.3
+    assert row["estimated_outage_hours_per_day_high"] == 12.2
 
 
 def test_the_band_widens_when_the_protected_share_range_widens() -> None:
@@ -135,7 +135,7 @@ def test_the_central_estimate_follows_the_central_assumptions() -> None:
 def test_a_share_is_capped_at_the_whole_unprotected_load() -> None:
     # A cut of 95 % of demand with 20 % protected would be 119 % of the rest: counted as everyone, 24 h at most.
     day = _days([(2850.0, 3000.0, 2375.0, 2500.0, 2612.5)])
-    out = estimate_outage_hours(day).iloc[0]
+    out = estimate_outage_hours(day, _with(protected_load_share_pct=(0.0, 0.0, 20.0))).iloc[0]
     assert out["estimated_outage_hours_per_day_high"] == 24.0
     assert out["estimated_outage_hours_per_day_central"] == pytest.approx(22.8)
 

@@ -61,12 +61,13 @@ def test_daily_figures_and_derived_measures(paths, server, tree):
     # Hand-computed: night 744/2410, day 910/((2410+3262)/2), evening 1565/3262, over 7 + 10 + 7 hours.
     assert row["estimated_outage_hours_per_day_central"] == pytest.approx(8.7)
     # Low: 0.8 × each share, the day over 3262 MW, over 6 + 13 + 5 h (the day's share is the smallest);
-    # high: 1.2 ÷ 0.8 = 1.5 × each share, the day over 2410 MW, over 6 + 10 + 8 h (une_outage_hours_assumptions).
+    # high: 1.2 × each share, the day over 2410 MW, over 6 + 10 + 8 h (une_outage_hours_assumptions):
+    # 1.2 × (6 × 744/2410 + 10 × 910/2410 + 8 × 1565/3262) = 11.36.
     assert row["estimated_outage_hours_per_day_low"] == pytest.approx(6.3)
-    assert row["estimated_outage_hours_per_day_high"] == pytest.approx(14.2)
+    assert row["estimated_outage_hours_per_day_high"] == pytest.approx(11.4)
     # The assumptions the band spans are published beside the series, validated like any table.
     assumptions = pd.read_csv(paths.data_dir / "une_outage_hours_assumptions.csv").set_index("assumption")
-    assert assumptions.loc["protected_load_share_pct", ["low", "central", "high"]].tolist() == [0.0, 0.0, 20.0]
+    assert assumptions.loc["protected_load_share_pct", ["low", "central", "high"]].tolist() == [0.0, 0.0, 0.0]
     assert assumptions.loc[["night_window_hours", "day_window_hours", "evening_window_hours"], "central"].sum() == 24
     assert row["prev_day_affected_all_day"]
     assert row["thermal_units_out_of_service"] == 5
