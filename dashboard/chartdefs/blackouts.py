@@ -567,8 +567,8 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
         "es": "Horas sin corriente por cliente y día (ESTIMACIÓN)",
     }
     subtitle = {
-        "en": "Model on UNE figures: monthly mean, range over stated assumptions. Diamonds: Havana, over its period",
-        "es": "Modelo sobre cifras de la UNE: media mensual e intervalo según supuestos. Rombos: La Habana, su periodo",
+        "en": "Model on UNE figures: monthly mean, assumption range. Diamonds: Havana, over each bar's period",
+        "es": "Modelo sobre cifras de la UNE: media mensual y rango. Rombos: La Habana, periodo de cada barra",
     }
     fr, sources, as_of = _frame(store, state, title, subtitle, days["date"])
     # Havana's third-party figures are credited in the image's own source line too (embeds and downloads travel
