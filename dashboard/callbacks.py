@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import dash
 from dash import ALL, Input, Output, State, no_update
 
-from dashboard import charts, components, ids
+from dashboard import chart_card, charts, ids, table_view
 from dashboard.chartdefs.explore import choice_labels
 from dashboard.charts import BadParameter
 from dashboard.citation import with_version
@@ -61,7 +61,7 @@ def register(app: dash.Dash) -> None:
         for spec, chart_state, view in _views_for(chart_ids, state):
             # A table view leaves the (hidden) figures as they are: the chart tab sends them again when shown.
             figures.append(no_update if state.tab == "table" else view.screen())
-            tables.append(components.view_table(view, state.lang) if state.tab == "table" else None)
+            tables.append(table_view.view_table(view, state.lang) if state.tab == "table" else None)
             summaries.append(view.summary)
             descriptions.append(describe(view, state.lang))
             graph_hidden.append(state.tab == "table")
@@ -73,7 +73,7 @@ def register(app: dash.Dash) -> None:
             pinned.append(url.rstrip("/") + with_version(charts.embed_path(spec, chart_state), version_id))
             pinned_pages.append(url.rstrip("/") + with_version(charts.share_path(spec, chart_state), version_id))
             shares.append(f"{url.rstrip('/')}{charts.share_path(spec, chart_state)}")
-            embeds.append(components.embed_code(spec, view, chart_state, url))
+            embeds.append(chart_card.embed_code(spec, view, chart_state, url))
         search = urlencode({k: v for k, v in query.items() if not (k == "lang" and v == "en")})
         return (
             figures,

@@ -29,7 +29,7 @@ from dashboard import last_good
 from etl.meta import SchemaViolation, TableMeta, check_schema, from_published_text
 from etl.paths import Paths, default_paths
 from etl.publish import publish_lock
-from etl.runner import effective_status, refresh_in_progress
+from etl.run_log import effective_status, refresh_in_progress
 from etl.staleness import content_staleness, declared_table, latest_observation
 
 RELOAD_CHECK_SECONDS = 60.0

@@ -485,7 +485,7 @@ def register(server: flask.Flask, store: DataStore, cache: Cache, error_page: An
         base = serving.site_url() + "/"
         width = min(maxwidth or 800, 1200)
         height = min(maxheight or (680 if req.spec.id.startswith("claim-") else EMBED_HEIGHT), 1200)
-        from dashboard.components import embed_code
+        from dashboard.chart_card import embed_code
 
         code = embed_code(req.spec, view, req.state, base, version=req.version)
         code = re.sub(r'height="\d+"', f'height="{height}"', code, count=1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -218,6 +219,17 @@ LABEL_KEYS = {
 
 def normalize_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
+
+
+def other_lang(lang: str) -> str:
+    """The language the switch on a page in `lang` leads to."""
+    return "es" if lang == "en" else "en"
+
+
+def translation(record: dict[str, Any], field: str, lang: str) -> Any:
+    """Our translation of a data field, `<field>_<lang>`, on a page in another language than the data's own (English);
+    None on English pages. Callers fall back to the field as the data write it."""
+    return record.get(f"{field}_{lang}") if lang != DEFAULT_LANG else None
 
 
 def t(key: str, lang: str, **kwargs: object) -> str:

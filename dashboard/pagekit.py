@@ -10,7 +10,7 @@ from typing import Any
 from dash import dcc, html
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboard import charts, components, ids, memo
+from dashboard import chart_card, charts, components, ids, memo
 from dashboard.chart_registry import ChartState
 from dashboard.charts import BadParameter
 from dashboard.data import store
@@ -95,7 +95,7 @@ def cards(chart_ids: tuple[str, ...] | list[str], state: ChartState, url: str) -
     for chart_id in chart_ids:
         spec = charts.get(chart_id)
         chart_state = charts.narrow(spec, data, state)
-        out.append(components.chart_card(spec, charts.build(chart_id, data, chart_state), chart_state, url))
+        out.append(chart_card.chart_card(spec, charts.build(chart_id, data, chart_state), chart_state, url))
     return out
 
 

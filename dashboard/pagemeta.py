@@ -68,7 +68,7 @@ def claim_review_for(claim: dict[str, Any], base: str) -> dict[str, Any] | None:
 
 
 def for_claim(path: str, args: dict[str, str], lang: str, base: str) -> dict[str, Any]:
-    from dashboard.components import claim_finding
+    from dashboard.claim_cards import claim_finding
     from dashboard.data import store
 
     claim = find_claim(store(), claim_id_of(path))

@@ -442,7 +442,7 @@ def claim_card_figure(claim: dict[str, Any], lang: str, page_url: str) -> Any:
     words, not colour alone."""
     import plotly.graph_objects as go
 
-    from dashboard.components import claim_finding
+    from dashboard.claim_cards import claim_finding
     from dashboard.i18n import fmt_date, label_text
 
     label = claim["label"]

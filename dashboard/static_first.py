@@ -219,7 +219,7 @@ class Context:
 
 
 def _node(component: Any) -> tuple[str, str, dict[str, Any]] | None:
-    """(type, namespace, props) of a Dash component or of its JSON form (dicts built by components._html)."""
+    """(type, namespace, props) of a Dash component or of its JSON form (dicts built by table_view._html)."""
     if isinstance(component, dict) and "type" in component and "namespace" in component:
         return component["type"], component["namespace"], dict(component.get("props") or {})
     to_json = getattr(component, "to_plotly_json", None)

@@ -11,8 +11,10 @@ from etl.http import resolve_mirror
 from etl.paths import default_paths
 from etl.publish import read_package
 from etl.registry import all_sources
-from etl.runner import AlreadyRunning, Refresher, effective_status, load_status, read_published, refresh_in_progress
+from etl.run_log import AlreadyRunning, effective_status, load_status, refresh_in_progress
+from etl.runner import Refresher
 from etl.staleness import content_staleness, latest_observation
+from etl.validation import read_published
 
 
 def _age_days(ts: str | None, now: datetime) -> float | None:

@@ -157,7 +157,7 @@ class SchemaViolation(ValueError):
 
 def check_schema(df: pd.DataFrame, table: TableMeta) -> pd.DataFrame:
     """Conform and validate against `table.schema()` (pandera, every failure at once). Used before publishing
-    (etl/runner.py) and when the dashboard loads a published version (dashboard/data.py)."""
+    (etl/validation.py) and when the dashboard loads a published version (dashboard/data.py)."""
     try:
         df = conform(df, table)
         return table.schema().validate(df, lazy=True)

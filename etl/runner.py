@@ -7,25 +7,20 @@ its tables change, its previous snapshots stay current, and the other sources st
 from __future__ import annotations
 
 import copy
-import fcntl
-import hashlib
 import json
 import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from etl.fingerprint import input_hashes, source_fingerprint
 from etl.http import FetchError, HttpResult, get, make_session, request_deadline_s
-from etl.meta import SchemaViolation, TableMeta, check_schema, conform, from_published_text
 from etl.paths import Paths
 from etl.publish import (
     TableChange,
@@ -41,230 +36,24 @@ from etl.publish import (
     write_package,
 )
 from etl.registry import Source, all_sources, tables_before
-from etl.safety import TextNote, UnsafeText, guard_text
+from etl.run_log import (
+    RunReport,
+    SourceResult,
+    load_status,
+    mark_running,
+    note_pending,
+    record_run,
+    record_status,
+    refresh_lock,
+    take_pending,
+)
 from etl.snapshot import Snapshot, SnapshotStore, iso, utc_now, write_json
 from etl.sources.base import DeriveContext, FetchContext, ParseError, Resource
+from etl.validation import InputNotPublished, ValidationFailed, check_text, read_published, texts_rejected, validate
 
-SHRINK_TOLERANCE = 0.95  # a table may not lose more than 5% of its rows in one refresh
 GROWTH_LIMIT = 5  # an upstream file more than 5× its previous size is suspect (error pages, duplicated dumps)
 SOURCE_DEADLINE_ENV = "CUBA_ETL_SOURCE_DEADLINE"  # seconds a source's fetching may take in all
 DEFAULT_SOURCE_DEADLINE_S = 900.0
-RUNNING = "running"  # status.json's last_result while a run is working on the source
-
-
-class AlreadyRunning(RuntimeError):
-    """Another refresh holds the lock."""
-
-
-class ValidationFailed(ValueError):
-    """A parsed table broke its schema or a plausibility check; it is not published."""
-
-
-class InputNotPublished(ValidationFailed):
-    """A derived source's input table has never been published (its source has not run yet): the derived source
-    waits, reported as skipped, and nothing it published before changes."""
-
-
-@dataclass
-class SourceResult:
-    source_id: str
-    status: str  # ok | no change | failed | skipped
-    message: str = ""
-    tables: list[TableChange] = field(default_factory=list)
-    seconds: float = 0.0
-    files_fetched: int = 0
-    files_not_modified: int = 0
-    label_changes: list[dict[str, Any]] = field(default_factory=list)
-    new_vintages: list[dict[str, Any]] = field(default_factory=list)
-    text_notes: list[TextNote] = field(default_factory=list)  # cells neutralised or removed before publishing
-    # Texts a parser read but did not take, per reason ({"no UNE figures": 12}): the UNE sources' note detector says
-    # why it rejects each text, so a layout change upstream shows in the run log instead of as silent gaps. Empty
-    # when the source was not parsed (its files unchanged since the last run).
-    texts_rejected: dict[str, int] = field(default_factory=dict)
-    # Parts of a source that failed while the rest was used, with their cause ("minem: HTTP 503 from …"), as the
-    # source's own fetch returns them: an outlet down is named with why, not only counted.
-    parts_failed: list[str] = field(default_factory=list)
-    write_failed: bool = False  # data/ could not be written (disk full, read-only): later sources would fail too
-
-    def line(self) -> str:
-        if self.status == "failed":
-            return f"{self.source_id}: FAILED — {self.message}"
-        if self.status == "skipped":
-            return f"{self.source_id}: skipped — {self.message}"
-        changed = [t.summary() for t in self.tables if t.changed]
-        failed = f" (part failed: {'; '.join(self.parts_failed)})" if self.parts_failed else ""
-        if len(changed) == 1 and changed[0].startswith(f"{self.source_id}: "):
-            return changed[0] + failed
-        return f"{self.source_id}: " + ("; ".join(changed) if changed else "no change") + failed
-
-
-@dataclass
-class RunReport:
-    started_at: str
-    finished_at: str = ""
-    results: list[SourceResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # run-level failures (data/ not writable), besides sources
-    notes: list[str] = field(default_factory=list)  # run-level events worth a line in the log (a recovered commit)
-
-    @property
-    def failed(self) -> list[SourceResult]:
-        return [r for r in self.results if r.status == "failed"]
-
-    @property
-    def changed(self) -> bool:
-        return any(t.changed for r in self.results for t in r.tables)
-
-    def to_record(self) -> dict[str, Any]:
-        return {
-            "started_at": self.started_at,
-            "finished_at": self.finished_at,
-            "changed": self.changed,
-            **({"notes": self.notes} if self.notes else {}),
-            "sources": {
-                r.source_id: {
-                    "status": r.status,
-                    "message": r.message,
-                    "seconds": round(r.seconds, 2),
-                    "files_fetched": r.files_fetched,
-                    "files_not_modified": r.files_not_modified,
-                    "tables": [asdict(t) for t in r.tables if t.changed],
-                    **({"label_changes": r.label_changes} if r.label_changes else {}),
-                    **({"new_vintages": r.new_vintages} if r.new_vintages and r.status != "failed" else {}),
-                    **({"text_checks": [n.record() for n in r.text_notes]} if r.text_notes else {}),
-                    **({"texts_rejected": r.texts_rejected} if r.texts_rejected else {}),
-                    **({"parts_failed": r.parts_failed} if r.parts_failed else {}),
-                }
-                for r in self.results
-            },
-        }
-
-
-@contextmanager
-def refresh_lock(state_dir: Path) -> Iterator[None]:
-    """One refresh at a time: a second one exits at once with AlreadyRunning (flock is released on kill)."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(state_dir / "refresh.lock", "a+")  # noqa: SIM115 - held for the whole run
-    try:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            handle.seek(0)
-            holder = handle.read().strip()
-            raise AlreadyRunning(f"another refresh is already running ({holder or 'pid unknown'})") from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()} since {iso(utc_now())}")
-        handle.flush()
-        # Held shared for the whole run, so that `refresh_in_progress` can tell a live run from a killed one without
-        # touching refresh.lock (a probe there could make a starting run exit 75). Blocking: a probe holds it for
-        # microseconds.
-        running = open(state_dir / RUNNING_PROBE, "a+")  # noqa: SIM115 - held for the whole run
-        try:
-            fcntl.flock(running.fileno(), fcntl.LOCK_SH)
-            yield
-        finally:
-            running.close()
-    finally:
-        handle.close()
-
-
-RUNNING_PROBE = "refresh.running"
-
-
-def refresh_in_progress(state_dir: Path) -> bool:
-    """Whether a refresh process is alive now (the kernel drops its lock when it dies, even by SIGKILL)."""
-    try:
-        handle = open(state_dir / RUNNING_PROBE)  # noqa: SIM115 - closed below
-    except OSError:
-        return False
-    try:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    finally:
-        handle.close()
-    return False
-
-
-def effective_status(entry: dict[str, Any], in_progress: bool) -> tuple[str, str]:
-    """(result, message) of a source's status entry as a reader should see it: a source still marked "running" by
-    a run that is no longer alive was interrupted (killed, timed out, machine stopped), which is a failure."""
-    result, message = entry.get("last_result", ""), entry.get("message", "")
-    if result == RUNNING and not in_progress:
-        since = entry.get("last_attempt_at", "?")
-        return "failed", f"interrupted: the run started at {since} did not finish (killed or timed out)"
-    return result, message
-
-
-ALLOW_SHRINK_ENV = "CUBA_ALLOW_SHRINK"
-
-
-def allowed_to_shrink() -> set[str]:
-    """Tables an operator lets lose rows in this run (comma-separated names): a curator's deliberate removal, said
-    out loud, never a nightly default."""
-    return {n.strip() for n in os.environ.get(ALLOW_SHRINK_ENV, "").split(",") if n.strip()}
-
-
-def read_published(paths: Paths, table: TableMeta) -> pd.DataFrame | None:
-    """The previously published table, typed as its metadata says (for shrink checks and derived sources)."""
-    path = paths.data_dir / f"{table.name}.csv"
-    if not path.exists():
-        return None
-    df = from_published_text(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]), table)
-    return conform(df, table) if set(df.columns) == set(table.columns) else df
-
-
-def validate(df: pd.DataFrame, table: TableMeta, previous: pd.DataFrame | None) -> pd.DataFrame:
-    """Schema (pandera, all errors at once) and the no-silent-loss rules against the previous publish."""
-    try:
-        df = check_schema(df, table)
-    except SchemaViolation as exc:
-        raise ValidationFailed(str(exc)) from exc
-    if previous is not None and len(previous):
-        if len(df) < SHRINK_TOLERANCE * len(previous) and table.name not in allowed_to_shrink():
-            raise ValidationFailed(
-                f"{table.name} would shrink from {len(previous):,} to {len(df):,} rows; refusing to publish"
-                f" (if a curator removed rows on purpose, rerun with {ALLOW_SHRINK_ENV}={table.name})"
-            )
-        for col in ("year", "date"):
-            if col in df.columns and col in previous.columns:
-                old_max, new_max = previous[col].dropna().max(), df[col].dropna().max()
-                if pd.notna(old_max) and (pd.isna(new_max) or str(new_max) < str(old_max)):
-                    raise ValidationFailed(
-                        f"{table.name}: latest {col} would go back from {old_max} to {new_max}; refusing to publish"
-                    )
-    today = datetime.now(UTC).date()
-    if "year" in df.columns and df["year"].dropna().gt(today.year).any():
-        raise ValidationFailed(f"{table.name}: years in the future ({df['year'].max()})")
-    for f in table.fields:
-        if f.type == "date" and f.name in df.columns and not f.name.startswith(("period_end", "expected")):
-            future = df[f.name].dropna()
-            future = future[future > today.isoformat()]
-            if len(future):
-                raise ValidationFailed(f"{table.name}: {f.name} in the future ({future.iloc[0]})")
-    return df
-
-
-def texts_rejected(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """The counts a parser left in its tables' `attrs["rejected"]` ({reason: texts}), summed over the tables and
-    sorted by reason: what the run log records as the texts the source read but did not take."""
-    counts: dict[str, int] = {}
-    for df in tables.values():
-        for reason, count in (df.attrs.get("rejected") or {}).items():
-            counts[str(reason)] = counts.get(str(reason), 0) + int(count)
-    return {reason: counts[reason] for reason in sorted(counts) if counts[reason]}
-
-
-def check_text(df: pd.DataFrame, table: TableMeta, from_third_party: bool) -> tuple[pd.DataFrame, list[TextNote]]:
-    """Links only with http(s) schemes (an optional one that is not is removed, a required one refuses the table);
-    in text from third parties (upstream sources), cells a spreadsheet would run as formulas are neutralised. Each
-    change is returned with its reason for the run log. Curated and derived text is ours and reviewed by hand."""
-    try:
-        return guard_text(df, table.name, table.text_columns, table.required_columns, formulas=from_third_party)
-    except UnsafeText as exc:
-        raise ValidationFailed(str(exc)) from exc
 
 
 def source_deadline_s() -> float:
@@ -387,7 +176,7 @@ class Refresher:
             return result
         try:
             if source.meta.kind == "derived":
-                fingerprint = self._fingerprint(source, self._input_hashes(source, package))
+                fingerprint = self._fingerprint(source, input_hashes(source, package))
                 if self._unchanged(source, package, fingerprint, result):
                     return result
             elif source.meta.kind == "curated":
@@ -515,20 +304,7 @@ class Refresher:
 
     # -- no-change fast path -------------------------------------------------------------------------------------
     def _fingerprint(self, source: Source, parts: list[tuple[str, str]]) -> str:
-        """What a source's output depends on: its inputs (bytes or published hashes), the ETL code, the seeds."""
-        digest = hashlib.sha256(f"{source.id}|{code_hash()}".encode())
-        for name, value in parts:
-            digest.update(f"|{name}={value}".encode())
-        if source.hooks.reads_seeds:
-            digest.update(tree_hash(self.paths.seeds_dir).encode())
-        return digest.hexdigest()
-
-    def _input_hashes(self, source: Source, package: dict[str, Any]) -> list[tuple[str, str]]:
-        recorded = {r["path"]: r.get("hash", "") for r in package.get("resources", [])}
-        if source.inputs == ("*",):
-            earlier = {f"{t}.csv" for t in tables_before(source.id)}
-            return sorted((p, h) for p, h in recorded.items() if p in earlier)
-        return [(n, recorded.get(f"{n}.csv", "missing")) for n in source.inputs]
+        return source_fingerprint(source, parts, self.paths.seeds_dir)
 
     def _unchanged(self, source: Source, package: dict[str, Any], fingerprint: str, result: SourceResult) -> bool:
         """Same inputs and code as the last successful run, and published files intact: nothing to redo."""
@@ -595,10 +371,10 @@ class Refresher:
             if recovered_commit:
                 report.notes.append(recovered_commit)
             package = read_package(self.paths.datapackage)
-            recovered = self._take_pending()
+            recovered = take_pending(self.paths)
             # Until each source's result is recorded, status.json says "running": if this process is killed or
             # timed out, `etl status` reports those sources as interrupted (failed), not as last night's success.
-            self._mark_running(report.started_at, sources)
+            mark_running(self.paths, report.started_at, [s.id for s in sources])
             failed_ids: set[str] = set()
             unwritable = ""
             for source in sources:
@@ -621,83 +397,15 @@ class Refresher:
                         unwritable = res.message
                         report.problems.append(f"stopped: {res.message}; rerun when data/ is writable")
                     if any(t.changed for t in res.tables):
-                        self._note_pending(report, res)
+                        note_pending(self.paths, report, res)
                 if res.status == "failed":
                     failed_ids.add(source.id)
                 report.results.append(res)
-                self._record_status(report.started_at, [res])
+                record_status(self.paths, report.started_at, [res])
             report.finished_at = iso(utc_now())
-            if self._record(report, recovered):
+            if record_run(self.paths, report, recovered):
                 (self.paths.state_dir / "pending.jsonl").unlink(missing_ok=True)
         return report
-
-    def _mark_running(self, started_at: str, sources: list[Source]) -> None:
-        status = load_status(self.paths)
-        for source in sources:
-            entry = status.setdefault(source.id, {})
-            entry["last_attempt_at"] = started_at
-            entry["last_result"] = RUNNING
-            entry["message"] = ""
-        write_json(self.paths.state_dir / "status.json", status)
-
-    def _record_status(self, started_at: str, results: list[SourceResult]) -> None:
-        """Status per source (git-ignored), written as each source finishes."""
-        status = load_status(self.paths)
-        for r in results:
-            entry = status.setdefault(r.source_id, {})
-            entry["last_attempt_at"] = started_at
-            entry["last_result"] = r.status
-            entry["message"] = r.message
-            if r.status in ("ok", "no change"):
-                entry["last_success_at"] = started_at
-                entry["tables"] = {t.table: t.rows for t in r.tables}
-            if r.status == "ok":
-                entry["last_change_at"] = started_at
-        write_json(self.paths.state_dir / "status.json", status)
-
-    def _note_pending(self, report: RunReport, result: SourceResult) -> None:
-        single = RunReport(started_at=report.started_at, results=[result])
-        _append_jsonl(self.paths.state_dir / "pending.jsonl", single.to_record())
-
-    def _take_pending(self) -> list[dict[str, Any]]:
-        """Changes published by a run that was killed before it could write the changelog."""
-        path = self.paths.state_dir / "pending.jsonl"
-        if not path.exists():
-            return []
-        records = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue  # a line cut by the kill
-        path.unlink()
-        return records
-
-    def _record(self, report: RunReport, recovered: list[dict[str, Any]] | None = None) -> bool:
-        """Status per source and the run log (git-ignored); the changelog (published) only when data changed.
-        Returns False if the changelog could not be written (its pending records are kept for the next run)."""
-        self._record_status(report.started_at, report.results)
-        record = report.to_record()
-        if recovered:
-            record["recovered_from_interrupted_run"] = recovered
-        _append_jsonl(self.paths.state_dir / "runs.jsonl", record)
-        if report.changed or recovered:
-            record["summary"] = [r.line() for r in report.results if r.status != "no change"]
-            for old in recovered or []:
-                for sid, info in old.get("sources", {}).items():
-                    tables = ", ".join(t["table"] for t in info.get("tables", []))
-                    record["summary"].append(f"{sid}: {tables} changed in the interrupted run of {old['started_at']}")
-            try:
-                _append_jsonl(self.paths.changelog, record)
-            except OSError as exc:
-                report.problems.append(
-                    f"could not write {self.paths.changelog.name}: {exc.strerror or exc}; the next run records these "
-                    "changes"
-                )
-                for old in recovered or []:  # back into the pending log, beside this run's records
-                    _append_jsonl(self.paths.state_dir / "pending.jsonl", old)
-                return False
-        return True
 
 
 def select_sources(sources: list[Source], source_ids: list[str] | None) -> list[Source]:
@@ -715,27 +423,6 @@ def select_sources(sources: list[Source], source_ids: list[str] | None) -> list[
             chosen.add(s.id)
             produced |= set(s.meta.tables)
     return [s for s in sources if s.id in chosen]
-
-
-_CODE_HASH: str | None = None
-
-
-def code_hash() -> str:
-    """A hash of the ETL's code and metadata: any change of parser or schema forces a full recompute."""
-    global _CODE_HASH
-    if _CODE_HASH is None:
-        _CODE_HASH = tree_hash(Path(__file__).resolve().parent, suffixes=(".py", ".yaml"))
-    return _CODE_HASH
-
-
-def tree_hash(root: Path, suffixes: tuple[str, ...] = (".py", ".yaml", ".txt")) -> str:
-    digest = hashlib.sha256()
-    if root.exists():
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in suffixes and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def vintages(package: dict[str, Any], tables: tuple[str, ...]) -> dict[str, str]:
@@ -760,29 +447,9 @@ def vintages(package: dict[str, Any], tables: tuple[str, ...]) -> dict[str, str]
     return out
 
 
-def _append_jsonl(path: Path, record: dict[str, Any]) -> None:
-    """One whole line, or nothing: a failed append (disk full) is cut back to where it started."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
-    with open(path, "ab") as handle:
-        start = handle.tell()
-        try:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except OSError:
-            handle.truncate(start)
-            raise
-
-
 def _progress(items: list[Resource], label: str, enabled: bool) -> Any:
     if not enabled or len(items) == 0:
         return items
     from tqdm import tqdm
 
     return tqdm(items, desc=f"{label:<28}", unit="file", file=sys.stderr, leave=True)
-
-
-def load_status(paths: Paths) -> dict[str, Any]:
-    path = paths.state_dir / "status.json"
-    return json.loads(path.read_text()) if path.exists() else {}

@@ -1,5 +1,5 @@
 """Text that must not be published as-is: cells a spreadsheet would run as formulas, and links that are not web
-addresses. One definition, used by the ETL's validation (etl/runner.py) and the dashboard's spreadsheet downloads
+addresses. One definition, used by the ETL's validation (etl/validation.py) and the dashboard's spreadsheet downloads
 (dashboard/spreadsheet.py), so the two can never disagree on what "formula-like" means.
 
 OWASP's CSV injection guidance (and ASVS 1.2.10): a cell whose first character is `=`, `+`, `-`, `@`, tab, carriage

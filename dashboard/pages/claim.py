@@ -10,7 +10,7 @@ from typing import Any
 import dash
 from dash import html
 
-from dashboard import components, pagekit
+from dashboard import claim_cards, components, pagekit
 from dashboard.chartdefs.claims import claims_doc
 from dashboard.charts import BadParameter
 from dashboard.data import DataStore, store
@@ -92,16 +92,16 @@ def body(data: DataStore, claim: dict[str, Any], lang: str, base_url: str) -> li
 
     doc = claims_doc(data)
     document = next((d for d in doc["documents"] if d.get("id") == claim.get("document_id")), {})
-    page_url = base_url.rstrip("/") + components.claim_path(claim["claim_id"], lang)
-    quote_text, quote_lang, _ = components.shown_quote(claim, lang, document)
-    quote_note = components.quote_note(claim, lang, document)
+    page_url = base_url.rstrip("/") + claim_cards.claim_path(claim["claim_id"], lang)
+    quote_text, quote_lang, _ = claim_cards.shown_quote(claim, lang, document)
+    quote_note = claim_cards.quote_note(claim, lang, document)
     return [
         pagekit.page_title_marker(claim_title(claim, lang)),
         html.P(html.A("← " + t("all_claims", lang), href=components.with_lang("/", lang)), className="small mb-1"),
         html.P(
             [
                 f"{t('claim', lang)} · ",
-                *components.document_title(document, lang, rel="noopener"),
+                *claim_cards.document_title(document, lang, rel="noopener"),
                 f" · {document.get('publisher', '')}",
                 f" · {t('published', lang)} {fmt_date(document.get('published', ''), lang)}",
             ],
@@ -110,12 +110,12 @@ def body(data: DataStore, claim: dict[str, Any], lang: str, base_url: str) -> li
         html.H1(f"“{quote_text}”", lang=quote_lang, className="claim-quote-heading"),
         *([quote_note] if quote_note is not None else []),
         html.Article(
-            chart_first(components.claim_body(claim, lang, base_url, document, chart="interactive", with_quote=False)),
+            chart_first(claim_cards.claim_body(claim, lang, base_url, document, chart="interactive", with_quote=False)),
             id=f"claim-{claim['claim_id']}",
-            className=f"chart-card claim-card label-card-{components.LABEL_SLUG.get(claim['label'], 'cannot-check')}",
+            className=f"chart-card claim-card label-card-{claim_cards.LABEL_SLUG.get(claim['label'], 'cannot-check')}",
         ),
         label_history(data, claim, lang),
-        components.claim_cite_box(claim, lang, page_url, str(claim.get("as_of") or "")),
+        claim_cards.claim_cite_box(claim, lang, page_url, str(claim.get("as_of") or "")),
     ]
 
 

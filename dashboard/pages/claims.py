@@ -12,10 +12,10 @@ import dash
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from dashboard import components, ids, pagekit, static_first
+from dashboard import claim_cards, components, ids, pagekit, static_first
 from dashboard.chartdefs.claims import claims_doc
 from dashboard.charts import ChartState
-from dashboard.components import LABEL_SLUG, claim_path, label_badge, localized, topic_text
+from dashboard.claim_cards import LABEL_SLUG, claim_path, label_badge, localized, topic_text
 from dashboard.data import DataStore, store
 from dashboard.i18n import DATA_TERMS_ES, fmt_date, fmt_num, label_text, t
 from dashboard.pages_index import LABEL_SLUGS
@@ -153,7 +153,7 @@ def latest_figures(data: DataStore, lang: str, today: date) -> list[html.Div]:
         row = confirmed.sort_values(["period_end", "period_start"], kind="stable").iloc[-1]
         observed = row["period_end"].date()
         approx = "≈ " if bool(row.get("approximate")) else ""
-        value = approx + components.value_text(float(row["value"]), str(row["unit"]), lang)
+        value = approx + claim_cards.value_text(float(row["value"]), str(row["unit"]), lang)
         note = ", ".join(
             (
                 data_term(str(row["supplier"]), lang),
@@ -231,7 +231,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
             html.P(
                 [
                     f"{t('document', lang)}: ",
-                    *components.document_title(
+                    *claim_cards.document_title(
                         document, lang, rel="noopener noreferrer", target="_blank", className="doc-title"
                     ),
                     f" · {document.get('publisher', '')}",
@@ -290,7 +290,7 @@ def body(state: ChartState, extras: dict, url: str) -> list:
         **{"aria-label": t("filter_label", lang)},
     )
     items = [
-        components.claim_list_item(
+        claim_cards.claim_list_item(
             c,
             lang,
             url,

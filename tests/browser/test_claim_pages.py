@@ -281,7 +281,7 @@ def test_label_history_lists_changes_from_the_changelog(dash_app, tmp_path):
 
 
 def test_the_full_card_shows_caveats_characterisation_core_and_evidence_rows(dash_app):
-    from dashboard.components import claim_body, claim_finding
+    from dashboard.claim_cards import claim_body, claim_finding
 
     claim = {
         "claim_id": "fixture",
@@ -470,7 +470,7 @@ def test_brw_claim_page_draws_its_chart(browser, live_server, lang, width):
 
 
 def test_evidence_periods_are_written_in_words():
-    from dashboard.components import period_words
+    from dashboard.claim_cards import period_words
 
     assert period_words({"x_start": "2025-01-01", "x_end": "2025-10-31"}, "es") == "enero de 2025 – octubre de 2025"
     assert period_words({"x_start": "2024-01-01", "x_end": "2024-12-31", "period": "2024"}, "en") == "2024"

@@ -10,7 +10,7 @@ import weakref
 import pandas as pd
 import pytest
 
-from dashboard import charts, components, memo, pagekit
+from dashboard import charts, memo, pagekit, table_view
 from dashboard.chart_registry import ChartState, ChartView
 from dashboard.data import DataStore
 
@@ -25,7 +25,7 @@ def _view(frame: pd.DataFrame, title: str = "Title") -> ChartView:
 
 
 def test_every_cache_of_the_dashboard_is_a_byte_lru():
-    for cache in (charts._BUILT, pagekit._LAYOUTS, components._TABLES):
+    for cache in (charts._BUILT, pagekit._LAYOUTS, table_view._TABLES):
         assert isinstance(cache, memo.ByteLRU)
         assert cache in memo._ALL  # counted in the per-worker total
         assert cache.max_bytes > 0 and cache.max_entries > 0
@@ -43,27 +43,27 @@ def test_a_frame_key_is_its_values_columns_and_types():
 
 
 def test_tables_are_kept_by_what_they_show_not_by_which_view_object_asks():
-    components._TABLES.clear()
+    table_view._TABLES.clear()
     frame = pd.DataFrame({"year": [2023, 2024], "value_twh": [1.5, 2.5]})
-    first = components.view_table(_view(frame), "en")
-    assert components.view_table(_view(frame.copy()), "en") is first  # an equal view, another object: shared
-    assert components.view_table(_view(frame), "es") is not first  # another language
-    assert components.view_table(_view(frame, "Other title"), "en") is not first  # the title is the caption
-    other = components.view_table(_view(frame.assign(value_twh=[1.5, 9.5])), "en")
+    first = table_view.view_table(_view(frame), "en")
+    assert table_view.view_table(_view(frame.copy()), "en") is first  # an equal view, another object: shared
+    assert table_view.view_table(_view(frame), "es") is not first  # another language
+    assert table_view.view_table(_view(frame, "Other title"), "en") is not first  # the title is the caption
+    other = table_view.view_table(_view(frame.assign(value_twh=[1.5, 9.5])), "en")
     assert other != first and "9.5" in str(other)
 
 
 def test_a_kept_table_does_not_keep_its_view_alive():
     """Keyed by values, an entry needs no reference to the view (an id-keyed entry had to hold it, or the id could
     be reused by another view and answer with the wrong table)."""
-    components._TABLES.clear()
+    table_view._TABLES.clear()
     view = _view(pd.DataFrame({"year": [2023], "value_twh": [1.0]}))
-    components.view_table(view, "en")
+    table_view.view_table(view, "en")
     alive = weakref.ref(view)
     del view
     gc.collect()
     assert alive() is None
-    assert len(components._TABLES) == 1
+    assert len(table_view._TABLES) == 1
 
 
 def test_views_are_cached_by_chart_state_and_data_version(store):

@@ -636,7 +636,7 @@ def test_chk033_embeds_and_cards_flag_stale_data_as_the_image_does(client):
         caption = embed[embed.index("<figcaption>") : embed.index("</figcaption>")]
         assert mark in caption and view.as_of in caption, caption  # the embed
         from dashboard import charts
-        from dashboard.components import chart_card
+        from dashboard.chart_card import chart_card
 
         spec = charts.get("une-units-out")
         card = json.dumps(
@@ -707,7 +707,7 @@ def test_licences_read_as_words_in_each_language():
     """Graphics round 3 (issue 20): the Spanish source list said "licencia public-domain"."""
     import json as json_lib
 
-    from dashboard.components import source_list
+    from dashboard.chart_card import source_list
 
     def text(lang: str) -> str:
         return json_lib.dumps(source_list(build_view("oil-gap-vs-producers", lang), lang).to_plotly_json(), default=str)

@@ -175,7 +175,7 @@ def test_embed_html_carries_the_description(live_server, chart_id, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_embed_code_noscript_image_has_the_description(live_server, lang):
-    from dashboard.components import embed_code
+    from dashboard.chart_card import embed_code
 
     spec = charts.get("une-units-out")
     state = charts.parse_state(spec, STORE, {"lang": lang})

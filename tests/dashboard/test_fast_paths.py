@@ -18,7 +18,7 @@ from dash import html
 from dash._utils import to_json
 from plotly.io.json import to_json_plotly
 
-from dashboard import charts, components
+from dashboard import charts, table_view
 from dashboard.chartdefs.blackouts import with_gaps
 from dashboard.chartdefs.claims import claims_doc, has_chart
 from dashboard.data import DataStore
@@ -92,8 +92,8 @@ def test_arrays_are_encoded_as_plotly_encodes_them(column):
 
 
 def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.Table:
-    """The table built from dash.html components, cell by cell: what `components.data_table` must send."""
-    shown, note = components.table_rows(frame, lang)
+    """The table built from dash.html components, cell by cell: what `table_view.data_table` must send."""
+    shown, note = table_view.table_rows(frame, lang)
     rows = []
     for record in shown.itertuples(index=False):
         cells = []
@@ -129,18 +129,18 @@ def test_tables_are_the_json_of_html_components(lang):
             "note": ["<b>bold?</b>", "", "ok"],
         }
     )
-    assert to_json(components.data_table(frame, lang, "Caption")) == to_json(
+    assert to_json(table_view.data_table(frame, lang, "Caption")) == to_json(
         _table_as_components(frame, lang, "Caption")
     )
-    long = pd.DataFrame({"v": np.arange(components.MAX_TABLE_ROWS + 5, dtype="float64")})
-    assert to_json(components.data_table(long, lang, "Long")) == to_json(_table_as_components(long, lang, "Long"))
+    long = pd.DataFrame({"v": np.arange(table_view.MAX_TABLE_ROWS + 5, dtype="float64")})
+    assert to_json(table_view.data_table(long, lang, "Long")) == to_json(_table_as_components(long, lang, "Long"))
 
 
 def test_published_tables_are_the_json_of_html_components():
     for chart_id in ("une-supply-demand", "oil-shipments", "thermal-plants", "oil-share-of-electricity"):
         spec = charts.get(chart_id)
         view = spec.build(STORE, charts.narrow(spec, STORE, charts.parse_state(spec, STORE, {"lang": "es"})))
-        assert to_json(components.data_table(view.frame, "es", view.title)) == to_json(
+        assert to_json(table_view.data_table(view.frame, "es", view.title)) == to_json(
             _table_as_components(view.frame, "es", view.title)
         ), chart_id
 
@@ -248,13 +248,13 @@ def test_table_rows_are_a_stable_newest_first_sort():
     descending sort, missing values last, whatever the frame's index."""
     rng = np.random.default_rng(0)
     for trial in range(200):
-        n = int(rng.integers(components.MAX_TABLE_ROWS + 1, 4 * components.MAX_TABLE_ROWS))
+        n = int(rng.integers(table_view.MAX_TABLE_ROWS + 1, 4 * table_view.MAX_TABLE_ROWS))
         year = pd.Series(rng.integers(1990, 2000, n).astype(float))
         if trial % 2:
             year[rng.integers(0, n, 5)] = np.nan
         df = pd.DataFrame({"year": year, "row": range(n)}, index=rng.permutation(n))
-        ours, _ = components.table_rows(df, "en")
-        theirs = df.sort_values("year", ascending=False, kind="stable").head(components.MAX_TABLE_ROWS)
+        ours, _ = table_view.table_rows(df, "en")
+        theirs = df.sort_values("year", ascending=False, kind="stable").head(table_view.MAX_TABLE_ROWS)
         assert list(ours["row"]) == list(theirs["row"]), trial
 
 

@@ -144,22 +144,22 @@ def test_state_round_trips_through_the_url(store):
 
 
 def test_long_tables_show_their_newest_rows_first_and_say_so():
-    from dashboard import components
+    from dashboard import table_view
 
     n = 1000
-    assert components.MAX_TABLE_ROWS < n
+    assert table_view.MAX_TABLE_ROWS < n
     daily = pd.DataFrame({"date": pd.date_range("2022-01-01", periods=n), "value_mw": range(n)})
-    shown, note = components.table_rows(daily, "es")
-    assert len(shown) == components.MAX_TABLE_ROWS
+    shown, note = table_view.table_rows(daily, "es")
+    assert len(shown) == table_view.MAX_TABLE_ROWS
     assert shown["date"].iloc[0] == daily["date"].max() and shown["date"].is_monotonic_decreasing
-    assert note.startswith(f"las {components.MAX_TABLE_ROWS} filas más recientes de 1.000")
+    assert note.startswith(f"las {table_view.MAX_TABLE_ROWS} filas más recientes de 1.000")
     plants = pd.DataFrame({"plant": [f"P{i}" for i in range(n)]})
-    shown, note = components.table_rows(plants, "en")
-    assert list(shown["plant"][:2]) == ["P0", "P1"] and note.startswith(f"first {components.MAX_TABLE_ROWS} of 1,000")
+    shown, note = table_view.table_rows(plants, "en")
+    assert list(shown["plant"][:2]) == ["P0", "P1"] and note.startswith(f"first {table_view.MAX_TABLE_ROWS} of 1,000")
     years = pd.DataFrame({"year": [y for y in range(1900, 2000) for _ in (0, 1)], "code": ["CUB", "MEX"] * 100})
-    shown, _ = components.table_rows(years, "en")  # years repeat: newest first, countries in their order
+    shown, _ = table_view.table_rows(years, "en")  # years repeat: newest first, countries in their order
     assert list(shown["year"][:4]) == [1999, 1999, 1998, 1998] and list(shown["code"][:2]) == ["CUB", "MEX"]
-    shown, note = components.table_rows(daily.head(3), "en")
+    shown, note = table_view.table_rows(daily.head(3), "en")
     assert len(shown) == 3 and note == ""
 
 
@@ -202,7 +202,7 @@ def test_the_served_app_builds_every_chart_then_freezes_what_it_keeps():
 
 
 def test_tables_are_kept_for_the_last_few_views_only(store):
-    from dashboard import components
+    from dashboard import table_view
 
     spec = charts.get("une-share-dark")
     views = [
@@ -214,11 +214,11 @@ def test_tables_are_kept_for_the_last_few_views_only(store):
         )
         for m in range(13)
     ]
-    tables = [components.view_table(view, lang) for view in views for lang in ("en", "es")]
-    assert len(components._TABLES) == components._TABLES_MAX  # 26 made, the two oldest let go
-    assert components.view_table(views[-1], "es") is tables[-1]  # a recent one is reused
-    assert components.view_table(views[0], "en") is not tables[0]  # an old one is made again, the same
-    assert components.view_table(views[0], "en") == tables[0]
+    tables = [table_view.view_table(view, lang) for view in views for lang in ("en", "es")]
+    assert len(table_view._TABLES) == table_view._TABLES_MAX  # 26 made, the two oldest let go
+    assert table_view.view_table(views[-1], "es") is tables[-1]  # a recent one is reused
+    assert table_view.view_table(views[0], "en") is not tables[0]  # an old one is made again, the same
+    assert table_view.view_table(views[0], "en") == tables[0]
 
 
 def test_a_process_with_no_good_data_starts_and_answers_503_instead_of_exiting(tmp_path):

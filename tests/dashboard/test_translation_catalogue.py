@@ -1,6 +1,6 @@
 """One translation catalogue (`dashboard/content/strings.yaml`, read through `dashboard/i18n.py` `t()`): every entry in both languages with the same
-placeholders, every key the chart definitions name exists, and the chart definitions converted to it choose no words
-by language inline (`"…" if lang == "en" else "…"`), so the rule keeps holding as the code changes.
+placeholders, every key the converted modules (chart definitions, the pieces pages are built of) name exists, and they
+choose no words by language inline (`"…" if lang == "en" else "…"`), so the rule keeps holding as the code changes.
 
 Files are read as text and `ast` (nothing is imported to find the keys, so a key built at import time is caught too).
 """
@@ -14,17 +14,23 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import claim_cards
 from dashboard.chartdefs import _shared, explore, generation, oil, oil_monthly
-from dashboard.i18n import LANGS, STRINGS, t
+from dashboard.i18n import LANGS, STRINGS, other_lang, t, translation
 
 ROOT = Path(__file__).resolve().parents[2]
-# Chart definitions whose visible words all come from the catalogue (the others are being converted).
+# Modules whose visible words all come from the catalogue (the other chart definitions are being converted): chart
+# definitions, and the pieces every page is built of (shell and controls, chart card, table view, claims' cards).
 CONVERTED = (
     "dashboard/chartdefs/_shared.py",
     "dashboard/chartdefs/explore.py",
     "dashboard/chartdefs/generation.py",
     "dashboard/chartdefs/oil.py",
     "dashboard/chartdefs/oil_monthly.py",
+    "dashboard/components.py",
+    "dashboard/chart_card.py",
+    "dashboard/table_view.py",
+    "dashboard/claim_cards.py",
 )
 INLINE_BRANCH = re.compile(r"""lang\s*[!=]=\s*["'](en|es)["']|\bif en else\b""")
 LANGUAGE_DICT = re.compile(r"""\{\s*["']en["']\s*:""")
@@ -101,6 +107,7 @@ def test_every_key_of_the_chart_definitions_lookup_tables_is_in_the_catalogue():
         *generation.SOURCES.values(),
         *generation.FUEL_KEYS.values(),
         *explore.UNIT_KEYS.values(),
+        *claim_cards.TOPIC_KEYS.values(),
         "explore_series_untranslated",
     ]
     assert [k for k in keys if k not in STRINGS] == []
@@ -114,6 +121,20 @@ def test_names_read_from_the_catalogue_keep_the_data_names_in_english():
         assert t(key, "en") == fuel
     for unit, key in explore.UNIT_KEYS.items():
         assert t(key, "en") == unit
+    for topic, key in claim_cards.TOPIC_KEYS.items():
+        assert t(key, "en") == topic
+    assert claim_cards.topic_text("oil supply", "es") == "suministro de petróleo"
+    assert claim_cards.topic_text("no such topic", "es") == "no such topic"  # unknown topics stay as written
     assert _shared.country_label("Dominican Republic", "es") == "República Dominicana"
     assert _shared.country_label("Atlantis", "es") == "Atlantis"  # unknown names stay as the data write them
     assert explore.series_name("no_such_column", {}, "es") == "No such column (en inglés)"
+
+
+def test_data_fields_in_the_readers_language_fall_back_to_the_datas_own():
+    """`translation` gives our translation of a data field on a Spanish page and nothing on an English one (the data
+    are written in English), so callers show the field as written; `other_lang` is where the switch leads."""
+    record = {"name": "Oil imports", "name_es": "Importaciones de petróleo", "name_en": "ignored"}
+    assert translation(record, "name", "es") == "Importaciones de petróleo"
+    assert translation(record, "name", "en") is None
+    assert translation({"name": "Oil imports"}, "name", "es") is None
+    assert (other_lang("en"), other_lang("es")) == ("es", "en")

@@ -27,7 +27,7 @@ DOC = {"id": "test-doc", "title": "Test", "publisher": "Test publisher", "publis
 
 
 def _frame(data: dict[str, list[Any]], types: dict[str, str]) -> pd.DataFrame:
-    """A table typed the way etl.runner.read_published types it (dates as ISO strings)."""
+    """A table typed the way etl.validation.read_published types it (dates as ISO strings)."""
     df = pd.DataFrame(data)
     for col, kind in types.items():
         df[col] = df[col].astype(

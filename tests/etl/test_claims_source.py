@@ -24,9 +24,10 @@ from etl.claims.labels import (
 from etl.meta import load_source_meta
 from etl.paths import Paths
 from etl.registry import SOURCES_DIR, all_sources, all_tables
-from etl.runner import Refresher, read_published
+from etl.runner import Refresher
 from etl.sources import claims as source
 from etl.sources.base import DeriveContext, ParseError
+from etl.validation import read_published
 from tests.conftest import REPO
 
 SEEDS = REPO / "seeds"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-import etl.runner
+import etl.run_log
 import etl.snapshot
 from etl.http import make_session
 from etl.paths import Paths
@@ -193,7 +193,7 @@ class FullDisk:
         return self.wrap(handle, path)
 
     def open(self, file, mode="r", *args, **kwargs):
-        """etl.runner's open: appends to the changelog."""
+        """etl.run_log's open: appends to the changelog."""
         handle = open(file, mode, *args, **kwargs)  # noqa: SIM115 - returned to the caller
         if "a" in mode and self._in_data(Path(file)):
             return self.wrap(handle, Path(file))
@@ -207,7 +207,7 @@ class FullDisk:
         proxy = OsProxy()
         proxy.fdopen = self.fdopen
         monkeypatch.setattr(etl.snapshot, "os", proxy)
-        monkeypatch.setattr(etl.runner, "open", self.open, raising=False)
+        monkeypatch.setattr(etl.run_log, "open", self.open, raising=False)
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the file being written")

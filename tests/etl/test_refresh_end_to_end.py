@@ -7,7 +7,8 @@ import json
 import pytest
 
 from etl.http import make_session
-from etl.runner import AlreadyRunning, Refresher, refresh_lock
+from etl.run_log import AlreadyRunning, refresh_lock
+from etl.runner import Refresher
 from tests.conftest import snapshot_dir
 from tests.support import upstream_fixtures as fx
 from tests.support.etl_cli import cli as _cli

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from etl.registry import load_source
-from etl.runner import ValidationFailed, validate
 from etl.sources import cia_factbook, eia_international
 from etl.sources.base import ParseError
+from etl.validation import ValidationFailed, validate
 from tests.support import upstream_fixtures as fx
 
 

@@ -12,8 +12,9 @@ import plotly.graph_objects as go
 import pytest
 
 from etl.http import make_session
-from etl.runner import Refresher, texts_rejected
+from etl.runner import Refresher
 from etl.sources.une_daily import OUTCOME_COLUMNS, check, forecast_outcomes, forecast_outcomes_monthly
+from etl.validation import texts_rejected
 from tests.support import une_fixtures as une
 
 SOURCES = ["curated", "une_archive"]  # une_daily (derived) runs after them

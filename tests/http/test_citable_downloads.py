@@ -112,7 +112,7 @@ def test_bad_download_types_and_views_are_refused(zip_server):
 
 def test_the_chart_card_offers_the_zip_and_the_pinned_embed(zip_server):
     from dashboard import charts
-    from dashboard.components import chart_card
+    from dashboard.chart_card import chart_card
 
     _base, store, _paths = zip_server
     spec = charts.get(CHART)
@@ -126,7 +126,7 @@ def test_a_version_not_in_the_history_is_named_but_not_offered_pinned(tmp_path):
     """A refresh that nobody committed serves today and is gone tomorrow: its zip names the version and cites the live
     view, and the cite box offers no pinned link that would break."""
     from dashboard import charts, citation
-    from dashboard.components import pinned_links
+    from dashboard.chart_card import pinned_links
     from dashboard.data import DataStore
     from tests.http.test_loading_bad_data import copy_data
 

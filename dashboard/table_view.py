@@ -1,0 +1,96 @@
+"""A chart's table view: the numbers shown as a real <table> (for screen readers and for copying), built as the JSON
+Dash sends for it, with the newest rows of a long series first, and kept for the last few tables only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard import memo
+from dashboard.chart_registry import ChartView
+from dashboard.i18n import fmt_num, t
+
+MAX_TABLE_ROWS = 60  # two months of daily notes, newest first; every row is in the CSV (the note says so)
+
+
+def _html(tag: str, children: Any, **props: Any) -> dict:
+    """An html component as the JSON Dash sends for it (`className=` as in dash.html). A table view holds up to
+    2,000 cells; building each as an `html.Td` object cost ~80 ms per table-view callback. Same JSON as the
+    components (tests/dashboard/test_fast_paths.py)."""
+    return {"props": {"children": children, **props}, "type": tag, "namespace": "dash_html_components"}
+
+
+def _cell(value: Any, lang: str) -> dict:
+    if isinstance(value, float):
+        return _html("Td", fmt_num(value, lang), className="num")
+    if isinstance(value, pd.Timestamp):
+        return _html("Td", value.date().isoformat())
+    if value is None or value is pd.NA:
+        return _html("Td", "–")
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        text = value[:60] + ("…" if len(value) > 60 else "")
+        return _html("Td", _html("A", text, href=value, rel="noopener noreferrer", target="_blank"))
+    return _html("Td", str(value))
+
+
+_TABLES_MAX = 24  # a page's tables in both languages, and a few more
+_TABLES = memo.ByteLRU("tables", memo.budget("tables")[0], _TABLES_MAX, memo.budget("tables")[2])
+
+
+def view_table(view: ChartView, lang: str) -> dict:
+    """A view's table, kept for the last few tables only: a long table is ~3,000 small dicts, and keeping one with
+    each of the 256 cached views made Python's full garbage collections take ~100 ms (the callbacks' p95). Keyed by
+    what the table is made of (the view's title, the language and its frame's values: `memo.frame_key`), never by
+    the view object: an object's id is reused once it is gone, and equal views share one table."""
+    key = (view.derived("frame_key", lambda: memo.frame_key(view.frame)), view.title, lang)
+    table = _TABLES.get(key)
+    if table is None:
+        table = data_table(view.frame, lang, view.title)
+        _TABLES.set(key, table, memo.size_of(table))
+    return table
+
+
+def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
+    """Those rows of a column as cells, formatted as `_cell` formats each value; the common types in one pass."""
+    if col.dtype == "float64":
+        return [_html("Td", fmt_num(v, lang), className="num") for v in col.to_numpy()[rows].tolist()]
+    if pd.api.types.is_datetime64_dtype(col.dtype):
+        return [_html("Td", v) for v in np.datetime_as_string(col.to_numpy()[rows], unit="D").tolist()]
+    return [_cell(v, lang) for v in col.array[rows].tolist()]
+
+
+def _shown_rows(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, str]:
+    """Positions of the rows a table view shows, and a note when it shows only some: long series show their newest
+    rows first (what a reader checks), everything else its first rows; the CSV download always has every row."""
+    if len(frame) <= MAX_TABLE_ROWS:
+        return np.arange(len(frame)), ""
+    counts = {"shown": fmt_num(MAX_TABLE_ROWS, lang), "total": fmt_num(len(frame), lang)}
+    when = next((c for c in ("date", "month", "period_end", "year") if c in frame.columns), None)
+    if when is None:
+        return np.arange(MAX_TABLE_ROWS), t("table_first", lang, **counts)
+    order = frame[when]
+    if order.is_monotonic_increasing and order.is_unique:  # the usual case: one row per date, oldest first
+        return np.arange(len(frame) - 1, len(frame) - 1 - MAX_TABLE_ROWS, -1), t("table_newest", lang, **counts)
+    newest = order.reset_index(drop=True).sort_values(ascending=False, kind="stable")  # ties keep their order
+    return newest.index.to_numpy()[:MAX_TABLE_ROWS], t("table_newest", lang, **counts)
+
+
+def table_rows(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str]:
+    """The rows a table view shows (see `_shown_rows`), as a frame."""
+    rows, note = _shown_rows(frame, lang)
+    return frame.iloc[rows], note
+
+
+def data_table(frame: pd.DataFrame, lang: str, caption: str) -> dict:
+    """A real <table> of the numbers shown (for screen readers and for copying), as an html.Table's JSON."""
+    rows, note = _shown_rows(frame, lang)
+    header = _html("Thead", _html("Tr", [_html("Th", c, scope="col") for c in frame.columns]))
+    columns = [_column_cells(col, rows, lang) for _, col in frame.items()]
+    cells = [_html("Tr", list(row)) for row in zip(*columns, strict=True)]
+    return _html(
+        "Table",
+        [_html("Caption", f"{caption} ({note})" if note else caption), header, _html("Tbody", cells)],
+        className="table table-sm table-striped data-table",
+    )
