@@ -65,6 +65,9 @@ def resolve_mirror(cli_value: str | None) -> str | None:
 _local = threading.local()
 
 
+DEADLINE_SLACK_S = 0.25  # a timeout this close to the deadline is the deadline's
+
+
 class _Deadline:
     """A wall-clock limit for one `get` (redirects and retries included)."""
 
@@ -88,6 +91,11 @@ class _Deadline:
 
     def remaining(self) -> float:
         return max(self.ends - time.monotonic(), 0.0)
+
+    def spent(self) -> bool:
+        """The deadline ended the request: its timer fired, or a socket timeout capped at the time left fired just
+        before the timer did (the two race; either way the cause is the deadline, and the error says so)."""
+        return self.expired.is_set() or self.remaining() <= DEADLINE_SLACK_S
 
     def watch(self, sock: socket.socket | None) -> None:
         if sock is None:
@@ -267,11 +275,11 @@ def get(
         with deadline:
             return _get(session, url, target, headers, timeout, deadline, max_bytes, allow_404, allowed)
     except _TransportError as exc:  # a read cut by the deadline surfaces as a broken or short answer
-        if deadline.expired.is_set():
+        if deadline.spent():
             raise FetchError(f"gave up on {shown}: no complete answer within {what}") from exc
         raise
     except (OSError, ValueError) as exc:  # the same, caught below requests (http.client, ssl)
-        if deadline.expired.is_set():
+        if deadline.spent():
             raise FetchError(f"gave up on {shown}: no complete answer within {what}") from exc
         raise
 
