@@ -496,6 +496,9 @@ def test_claim_charts_readable_at_375_px(browser, live_server, lang):
         ):
             page = browser.new_page(viewport={"width": 375, "height": 800})
             page.goto(url, wait_until="networkidle")
+            # The claim page shows its static first screen until the live chart has replaced it: measure the live
+            # one, once the swap is over (during it the chart's id is on both, or on a node being removed).
+            page.wait_for_function("() => !document.getElementById('sf-static')", timeout=30000)
             page.locator(selector).scroll_into_view_if_needed()
             page.wait_for_selector(f"{selector} .main-svg", timeout=20000)
             result = page.evaluate(LAYOUT_CHECK, selector)
