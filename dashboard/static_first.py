@@ -1160,6 +1160,26 @@ def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, A
     return out
 
 
+CORNER_ZERO_SHARE = 0.05  # a y range starting this little below 0 (room for a mark on zero) still starts at 0
+
+
+def no_corner_zero(layout: dict[str, Any]) -> dict[str, Any]:
+    """On a phone image a y axis starting at 0 does not label it: the "0" sat in the plot's corner, where the first x
+    label ("2000", "mar 2025", a category's name) ran into it (graphics review, rounds 5-6). The baseline is still
+    drawn, and the x labels below it mark the bottom. One rule for every chart, as the home tile does."""
+    out = dict(layout)
+    for key in [k for k in out if re.fullmatch(r"yaxis\d*", k)]:
+        axis = out[key] or {}
+        bounds = axis.get("range") or []
+        if len(bounds) != 2 or axis.get("type") not in (None, "linear") or axis.get("ticktext") is not None:
+            continue
+        low, high = (float(b) for b in bounds)
+        if low <= 0 < high and -low <= CORNER_ZERO_SHARE * (high - low):
+            zero = f"{axis.get('tickprefix') or ''}0{axis.get('ticksuffix') or ''}"
+            out[key] = {**axis, "labelalias": {**(axis.get("labelalias") or {}), zero: ""}}
+    return out
+
+
 def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme: str, transparent: bool) -> bytes:
     """The figure as the page (or embed) draws it, at the chart box's size for this width class."""
     import plotly.graph_objects as go
@@ -1189,7 +1209,7 @@ def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme:
         layout["yaxis"] = {**(layout.get("yaxis") or {}), "tickformat": ",d", "tickvals": [1000, 2000, 3000, 4000]}
     layout = readable_layout(layout, size if variant != "trend" else "s", state.lang)
     if size == "s" and variant != "trend":
-        layout = year_ticks_when_long(layout, data)
+        layout = no_corner_zero(year_ticks_when_long(layout, data))
     width = TREND["sizes"].get(size, TREND["sizes"]["s"])[0] if variant == "trend" else SIZES[size]
     height = box_height(chart_id, size, variant)
     layout.update(width=width, height=height, autosize=False)
