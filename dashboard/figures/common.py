@@ -309,6 +309,7 @@ def screen_layout(doc: dict) -> dict:
 
 
 PHONE_NOTE = "phone-note"
+PHONE_NOTE_ROOM_PX = 24  # a 12 px line of text above the plot
 
 
 def phone_window(fig: Draft, full: list, phone: list, note: str, phone_y: list | None = None) -> None:
@@ -331,8 +332,37 @@ def phone_window(fig: Draft, full: list, phone: list, note: str, phone_y: list |
         yanchor="bottom",
         yshift=2,
         showarrow=False,
-        font={"size": 11, "color": "#555"},
+        font={"size": 12, "color": "#555"},
     )
+
+
+OFF_SCALE = 2.0  # on a phone, a value more than twice as far from zero as every other on its side is off the scale
+
+
+def off_scale(values: Any) -> tuple[list[int], list[int]]:
+    """The positions of the values above and below which a phone's y axis stops: the highest values each more than
+    OFF_SCALE times the next (and the lowest, likewise), so that one outlier does not squeeze the rest."""
+    found: tuple[list[int], list[int]] = ([], [])
+    for sign, out in ((1.0, found[0]), (-1.0, found[1])):
+        side = [(sign * float(v), i) for i, v in enumerate(values) if sign * float(v) > 0]  # (NaN: never > 0)
+        side.sort(reverse=True)
+        while len(side) >= 2 and side[0][0] > OFF_SCALE * side[1][0]:
+            out.append(side.pop(0)[1])
+    return found
+
+
+def phone_y_with_off_scale(fig: Draft, phone_y: list[float], notes: list[dict]) -> None:
+    """A phone shows the y range `phone_y` (the figure keeps its own): the values beyond it are each named by a note
+    at the axis' end ("▲ 1,313 MW, off scale"), shown only then, so no mark leaves the chart unsaid."""
+    full = [str(x) for x in fig.layout["xaxis"]["range"]]
+    fig.layout["meta"] = {
+        "full_range": full,
+        "phone_range": full,
+        "full_y": list(fig.layout["yaxis"]["range"]),
+        "phone_y": list(phone_y),
+    }
+    for note in notes:
+        fig.add_annotation(name=PHONE_NOTE, visible=False, showarrow=False, xref="x", yref="y", **note)
 
 
 def phone_layout(layout: dict) -> dict:
@@ -347,6 +377,10 @@ def phone_layout(layout: dict) -> dict:
     out["annotations"] = [
         {**a, "visible": True} if a.get("name") == PHONE_NOTE else a for a in (out.get("annotations") or [])
     ]
+    if any(a.get("name") == PHONE_NOTE and a.get("yref") == "paper" for a in out["annotations"]):
+        # the note above the plot gets its line of the top margin (16 px cut its top off: graphics review, round 6)
+        margin = out.get("margin") or {}
+        out["margin"] = {**margin, "t": max(int(margin.get("t") or 0), PHONE_NOTE_ROOM_PX)}
     return out
 
 
