@@ -688,6 +688,63 @@ def test_sf124_no_phone_image_has_rotated_or_overlapping_date_labels(client):
     assert problems == [], problems[:10]
 
 
+TEXT_BOXES = """() => {
+    const svg = document.querySelector('svg');
+    const frame = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+        const r = t.getBoundingClientRect();
+        const group = t.closest('[class*="tick"], .annotation, .textpoint, .legendtext, .g-gtitle') || t;
+        return {text: t.textContent.trim(), kind: group.getAttribute('class') || 'text',
+                x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height,
+                width: frame.width, height: frame.height};
+    }).filter(b => b.w > 0);
+}"""
+
+
+def phone_chart_ids() -> list[str]:
+    """Every chart a page shows, and every claim's evidence chart."""
+    from dashboard.chartdefs.claims import claims_doc, has_chart
+    from dashboard.data import store
+    from dashboard.pages_index import PAGES
+    from tests.support.pages import CHART_PAGES
+
+    chart_ids = [c for path in CHART_PAGES for c in PAGES[path].charts]
+    chart_ids += [f"claim-{c['claim_id']}" for c in claims_doc(store())["claims"] if has_chart(c)]
+    return list(dict.fromkeys(chart_ids))
+
+
+def text_collisions(boxes: list[dict]) -> list[str]:
+    """Pairs of texts drawn into each other (more than a pixel's touch), and texts cut by the image's edge."""
+    problems = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            across = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            down = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if across > 1 and down > 2:
+                problems.append(f"{a['text']!r} ({a['kind']}) on {b['text']!r} ({b['kind']}): {across:.0f}x{down:.0f}")
+        if a["x"] < -0.5 or a["y"] < -0.5 or a["x"] + a["w"] > a["width"] + 0.5 or a["y"] + a["h"] > a["height"] + 0.5:
+            problems.append(f"{a['text']!r} ({a['kind']}) cut by the image's edge")
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf126_no_text_on_a_phone_image_runs_into_other_text_or_off_the_image(browser, client, lang):
+    """Graphics review, round 6: sf124 compared x labels with x labels only, and missed the y axis's "0" on the first
+    date ("2000", "mar 2025"), a bar's "59%" on the "60" tick, and a note cut by the image's top. Every phone image
+    is drawn in Chromium and every text's box compared with every other's (ticks, notes, value labels, legend)."""
+    if render.browser_missing():
+        pytest.skip("no Chromium to draw the images")
+    page = browser.new_page(viewport={"width": 400, "height": 900})
+    problems = []
+    for chart in phone_chart_ids():
+        svg = client.get(f"/screen/{chart}.svg?size=s&lang={lang}").get_data(as_text=True)
+        page.set_content(f"<body style='margin:0'>{svg}</body>")
+        problems += [f"{chart}: {p}" for p in text_collisions(page.evaluate(TEXT_BOXES))]
+    page.close()
+    assert problems == [], problems[:12]
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_sf125_the_explore_controls_name_datasets_and_series_in_words(client, lang):
     """Second readers (archived pages round 2, graphics round 6): the dataset list carried table ids
