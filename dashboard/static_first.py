@@ -50,6 +50,7 @@ import flask
 
 from dashboard import charts, memo, serving, throttle
 from dashboard.charts import BadParameter, ChartState
+from dashboard.figures.common import year_ticks_when_long  # the live chart's phone ticks are the same (phone_xticks)
 from dashboard.i18n import normalize_lang
 from dashboard.light import FORM_PARAM, LIGHT_PARAM, LIGHT_STRINGS, light_switch_href
 from dashboard.screen import (
@@ -1116,77 +1117,6 @@ def readable_layout(layout: dict[str, Any], size: str, lang: str) -> dict[str, A
             for note in (out.get("annotations") or [])
         ]
     return out
-
-
-PHONE_YEAR_TICKS_DAYS = 2 * 365  # beyond two years a phone's date ticks are years alone ("2023  2024  2025  2026")
-PHONE_MAX_YEAR_TICKS = 5  # at 360 px: five four-digit labels, level, well apart
-YEAR_STEPS = (1, 2, 5, 10, 20, 50)
-DATED = re.compile(r"\d{4}-\d{2}")  # a day or a month ("2024-03", "2024-03-01T00:00:00"), not a bare year
-
-
-def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, Any]:
-    """On a phone image of a daily or monthly series spanning more than two years, the date axes get level ticks on
-    1 January, labelled by the year alone, at most five (every 1, 2, 5, 10… years): "ene 2023 ene 2024 …" (plotly's,
-    or the Spanish month ticks of dashboard/chartdefs/blackouts.py) ran together into one string at 360 px (graphics
-    review, round 4). Yearly series (x = years) keep plotly's own ticks. Every date x axis gets the same ticks."""
-    import pandas as pd
-
-    keys = [k for k in layout if re.fullmatch(r"xaxis\d*", k) and (layout[k] or {}).get("type") in (None, "date")]
-    values = [str(x) for trace in data if trace.get("x") is not None for x in list(trace.get("x")) if x is not None]
-    if not keys or not values or not all(DATED.match(v) for v in values):
-        return layout
-    stamps = pd.to_datetime(pd.Series(values), errors="coerce", format="mixed").dropna()
-    if stamps.empty:
-        return layout
-    first, last = stamps.min(), stamps.max()
-    shown = (layout.get("xaxis") or {}).get("range")  # a phone window (figures/common.phone_layout)
-    if shown and len(shown) == 2:
-        first, last = pd.Timestamp(shown[0]), pd.Timestamp(shown[1])
-    if (last - first).days <= PHONE_YEAR_TICKS_DAYS:
-        return layout
-    years = list(range(first.year + (first.day_of_year > 1), last.year + 1))
-    step = next((s for s in YEAR_STEPS if -(-len(years) // s) <= PHONE_MAX_YEAR_TICKS), YEAR_STEPS[-1])
-    years = [y for y in years if y % step == 0]
-    ticks: dict[str, Any] = {"tickvals": [f"{y}-01-01" for y in years], "ticktext": [str(y) for y in years]}
-    windowed = bool((layout.get("meta") or {}).get("phone_range")) if isinstance(layout.get("meta"), dict) else False
-    if step == 1 and windowed and any(trace.get("type") == "bar" for trace in data):
-        ticks = year_periods(first, last)
-    out = dict(layout)
-    for key in keys:  # (an axis without labels keeps none: a stacked panel's title sits where they would go)
-        grid = (out[key] or {}).get("gridcolor")
-        out[key] = {
-            **(out[key] or {}),
-            "tickmode": "array",
-            **ticks,
-            **({"minor": {**ticks["minor"], "gridcolor": grid}} if "minor" in ticks and grid else {}),
-            "tickformat": None,
-            "tickangle": 0,
-        }
-    return out
-
-
-PERIOD_LABEL_DAYS = 60  # a year with less than two months in view is not labelled (its label would hang off the end)
-
-
-def year_periods(first: Any, last: Any) -> dict[str, Any]:
-    """Bars in a phone window (the last three years of months) are labelled by year under the middle of each year's
-    bars, the years parted by grid lines on 1 January: on a window starting in February, eleven bars of 2023 had no
-    year (oil-imports-monthly read "2024 2025 2026"; graphics review, round 6). plotly's period labels drop part years."""
-    import pandas as pd
-
-    vals, text = [], []
-    for year in range(first.year, last.year + 1):
-        start, end = max(first, pd.Timestamp(year, 1, 1)), min(last, pd.Timestamp(year + 1, 1, 1))
-        if (end - start).days >= PERIOD_LABEL_DAYS:
-            vals.append((start + (end - start) / 2).strftime("%Y-%m-%d"))
-            text.append(str(year))
-    bounds = [f"{y}-01-01" for y in range(first.year + 1, last.year + 1)]
-    return {
-        "tickvals": vals,
-        "ticktext": text,
-        "showgrid": False,
-        "minor": {"tickmode": "array", "tickvals": bounds, "showgrid": True, "ticks": ""},
-    }
 
 
 CORNER_ZERO_SHARE = 0.05  # a y range starting this little below 0 (room for a mark on zero) still starts at 0
