@@ -1139,6 +1139,40 @@ def no_corner_zero(layout: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+TREND_MARK_GAP_PX = 12  # between the rows of the tile's key-event ▼ and grid-collapse × (about one mark's height)
+
+
+def trend_marks(layout: dict[str, Any], data: list[Any], plot_px: float, lang: str) -> tuple[dict, list]:
+    """The home tile's month ticks and its rows of marks: "Feb 2026 Mar 2026 Apr 2026" (plotly's English ticks)
+    ran into one string 7.6 px apart at 1280 px, so English is written as Spanish is ("Feb 2026 Mar Apr"); and the
+    grid-collapse × sat on the top edge over a ▼, one grey cluster (graphics review, rounds 5-6), so the × row goes
+    one mark's height below the ▼ row (both on the chart's hidden 0-1 axis along the top)."""
+    import pandas as pd
+
+    from dashboard.chartdefs.blackouts import month_ticks
+
+    values = [str(x) for t in data if t.get("yaxis") in (None, "y") and t.get("x") is not None for x in list(t["x"])]
+    stamps = pd.to_datetime(pd.Series(values), errors="coerce", format="mixed").dropna()
+    out = dict(layout)
+    ticks = month_ticks(stamps.min(), stamps.max(), lang) if len(stamps) else {}
+    if ticks:
+        out["xaxis"] = {**(out.get("xaxis") or {}), **ticks, "tickmode": "array"}
+    top = float(((out.get("yaxis2") or {}).get("range") or [0, 1])[1])
+    levels = [t["y"][0] for t in data if t.get("yaxis") == "y2" and isinstance(t.get("y"), list) and _symbol(t) != "x"]
+    below = min(levels, default=0.95) - TREND_MARK_GAP_PX / plot_px * top  # (0.95: the ▼ row, on no ▼ in view)
+    lowered = [
+        {**t, "y": [below] * len(t["y"])}
+        if t.get("yaxis") == "y2" and isinstance(t.get("y"), list) and _symbol(t) == "x"
+        else t
+        for t in data
+    ]
+    return out, lowered
+
+
+def _symbol(trace: dict[str, Any]) -> Any:
+    return (trace.get("marker") or {}).get("symbol")
+
+
 def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme: str, transparent: bool) -> bytes:
     """The figure as the page (or embed) draws it, at the chart box's size for this width class."""
     import plotly.graph_objects as go
@@ -1166,6 +1200,7 @@ def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme:
         # MW with thousands separators ("3,000" beside the tile's "1,390 MW"), and no "0" in the corner where it ran
         # into the first date (graphics review, round 5)
         layout["yaxis"] = {**(layout.get("yaxis") or {}), "tickformat": ",d", "tickvals": [1000, 2000, 3000, 4000]}
+        layout, data = trend_marks(layout, data, _h - 6 - 22, state.lang)
     layout = readable_layout(layout, size if variant != "trend" else "s", state.lang)
     if size == "s" and variant != "trend":
         layout = no_corner_zero(year_ticks_when_long(layout, data))

@@ -788,3 +788,30 @@ def test_sf127_a_live_date_chart_on_a_phone_has_the_year_ticks_of_the_image_it_r
     page.set_viewport_size({"width": 1280, "height": 900})  # wide again: the chart's own ticks (months and years)
     page.wait_for_function(f"() => ({LIVE_XTICKS})('{chart}').length > {len(image)}", timeout=10000)
     page.close()
+
+
+POINT = re.compile(r'<path class="point[^"]*" transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*fill: (rgb\([^)]*\))')
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf128_the_home_tile_writes_the_year_once_and_keeps_its_marks_apart(client, lang):
+    """Graphics review, rounds 5-6: the wide tile (250 px) wrote "Feb 2026 Mar 2026 Apr 2026" in English, 7.6 px
+    apart, and drew the grid-collapse × on the plot's top edge over a key-event ▼, one grey cluster. The year is
+    written once (and at January), as in Spanish, and the × row sits a mark's height below the ▼ row, inside the plot."""
+    if render.browser_missing():
+        pytest.skip("no Chromium to draw the images")
+    home = client.get(f"/?light=1&lang={lang}").get_data(as_text=True)
+    urls = {m.replace("&amp;", "&") for m in re.findall(r'(/screen/[^"\s,]+variant=trend[^"\s,]*)', home)}
+    assert {re.search(r"size=(\w)", u)[1] for u in urls} == {"s", "l"}, urls
+    for url in urls:
+        svg = client.get(url).get_data(as_text=True)
+        ticks = [text for _attrs, text in XTICK.findall(svg)]
+        with_year = [t for t in ticks if re.search(r"\d{4}", t)]
+        assert len(ticks) >= 3 and with_year == [
+            t for i, t in enumerate(ticks) if i == 0 or t.startswith(("Jan", "ene"))
+        ]
+        points = [(float(y), colour) for _x, y, colour in POINT.findall(svg)]
+        events = [y for y, colour in points if colour == "rgb(122, 81, 149)"]  # ▼
+        collapses = [y for y, colour in points if colour == "rgb(119, 119, 119)"]  # ×
+        assert events and collapses, url  # (the tile's 90 days have both; sf122 checks the caption keys them)
+        assert min(collapses) >= max(events) + 10 and min(collapses) >= 6, (url, events, collapses)
