@@ -50,7 +50,7 @@ import flask
 
 from dashboard import charts, memo, serving, throttle
 from dashboard.charts import BadParameter, ChartState
-from dashboard.figures.common import year_ticks_when_long  # the live chart's phone ticks are the same (phone_xticks)
+from dashboard.figures.common import year_ticks_when_long
 from dashboard.i18n import normalize_lang
 from dashboard.light import FORM_PARAM, LIGHT_PARAM, LIGHT_STRINGS, light_switch_href
 from dashboard.screen import (

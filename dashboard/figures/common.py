@@ -306,10 +306,6 @@ def screen_layout(doc: dict) -> dict:
     layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") != "source-line"]
     layout.pop("title", None)
     layout["margin"] = {**layout.get("margin", {}), "t": 16, "b": 12}  # the legend below makes its own room
-    meta = layout.get("meta")
-    ticks = phone_year_ticks(phone_layout(layout), doc["data"]) if meta is None or isinstance(meta, dict) else None
-    if ticks is not None:  # the phone image's year ticks, for the live chart while it is as narrow (phone-window.js)
-        layout["meta"] = {**(meta or {}), "phone_xticks": ticks}
     return {"data": doc["data"], "layout": layout}
 
 
@@ -491,8 +487,7 @@ def phone_year_ticks(layout: dict[str, Any], data: list[Any]) -> dict[str, Any] 
 
 
 def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, Any]:
-    """The layout with `phone_year_ticks` on its date axes (a phone image's; the live chart gets the same ones from
-    `layout.meta.phone_xticks`, applied by static/phone-window.js while its plot is narrow)."""
+    """The layout with `phone_year_ticks` on its date axes, as a phone image draws them."""
     ticks = phone_year_ticks(layout, data)
     if ticks is None:
         return layout

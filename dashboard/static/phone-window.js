@@ -1,8 +1,7 @@
 /* A chart whose figure names a phone window (layout.meta.phone_range: e.g. the last three years of 86 monthly bars,
    which on a 375 px screen are 2 px wide) shows that window while its plot is narrow, with the figure's note saying
    so (the annotation named "phone-note"), and its whole range again when it is wide. A reader's own zoom wins.
-   Used by the Dash pages and by embeds; the same window is drawn into the phone-sized images (dashboard/screen.py).
-   A long date axis gets the phone image's year ticks while narrow (layout.meta.phone_xticks). */
+   Used by the Dash pages and by embeds; the same window is drawn into the phone-sized images (dashboard/screen.py). */
 (function () {
   "use strict";
   var NARROW_PX = 560;
@@ -12,47 +11,22 @@
       String(a[1]).slice(0, 10) === String(b[1]).slice(0, 10);
   }
 
-  var TICK_KEYS = ["tickmode", "tickvals", "ticktext", "tickformat", "tickangle", "showgrid", "minor"];
-
-  /* The phone image's year ticks (layout.meta.phone_xticks: "2023 2024 2025 2026", level) while the plot is narrow,
-     so nothing on the axis changes when the live chart replaces the image; the chart's own ticks again when wide. */
-  function yearTicks(gd, layout, phone, narrow, update) {
-    var wide = gd._cubaWideTicks = gd._cubaWideTicks || {};
-    phone.axes.forEach(function (axis) {
-      var now = layout[axis] || {};
-      var shown = JSON.stringify(now.tickvals || null) === JSON.stringify(phone.tickvals);
-      if (narrow && !shown) {
-        wide[axis] = {};
-        TICK_KEYS.forEach(function (k) { wide[axis][k] = now[k] === undefined ? null : now[k]; });
-        TICK_KEYS.forEach(function (k) { update[axis + "." + k] = k in phone ? phone[k] : null; });
-        if (phone.minor && now.gridcolor) {
-          update[axis + ".minor"] = Object.assign({}, phone.minor, { gridcolor: now.gridcolor });
-        }
-      } else if (!narrow && shown && wide[axis]) {
-        TICK_KEYS.forEach(function (k) { update[axis + "." + k] = wide[axis][k]; });
-      }
-    });
-  }
-
   function apply(gd) {
     var layout = gd.layout || {};
     var meta = layout.meta;
-    if (!window.Plotly || !meta || gd.dataset.readerZoom === "1") { return; }
+    if (!window.Plotly || !meta || !meta.phone_range || !meta.full_range || gd.dataset.readerZoom === "1") { return; }
     var narrow = gd.clientWidth > 0 && gd.clientWidth < NARROW_PX;
+    var want = narrow ? meta.phone_range : meta.full_range;
     var update = {};
-    if (meta.phone_xticks && meta.phone_xticks.axes) { yearTicks(gd, layout, meta.phone_xticks, narrow, update); }
-    if (meta.phone_range && meta.full_range) {
-      var want = narrow ? meta.phone_range : meta.full_range;
-      if (!sameRange((layout.xaxis || {}).range, want)) { update["xaxis.range"] = want.slice(); }
-      var wantY = narrow ? meta.phone_y : meta.full_y;
-      var haveY = (layout.yaxis || {}).range || [];
-      if (wantY && wantY.length === 2 && (haveY[0] !== wantY[0] || haveY[1] !== wantY[1])) {
-        update["yaxis.range"] = wantY.slice();
-      }
-      (layout.annotations || []).forEach(function (note, i) {
-        if (note.name === "phone-note" && note.visible !== narrow) { update["annotations[" + i + "].visible"] = narrow; }
-      });
+    if (!sameRange((layout.xaxis || {}).range, want)) { update["xaxis.range"] = want.slice(); }
+    var wantY = narrow ? meta.phone_y : meta.full_y;
+    var haveY = (layout.yaxis || {}).range || [];
+    if (wantY && wantY.length === 2 && (haveY[0] !== wantY[0] || haveY[1] !== wantY[1])) {
+      update["yaxis.range"] = wantY.slice();
     }
+    (layout.annotations || []).forEach(function (note, i) {
+      if (note.name === "phone-note" && note.visible !== narrow) { update["annotations[" + i + "].visible"] = narrow; }
+    });
     if (!Object.keys(update).length) { return; }
     gd._cubaWindowing = true;
     window.Plotly.relayout(gd, update).then(function () { gd._cubaWindowing = false; },
