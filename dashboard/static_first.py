@@ -50,6 +50,7 @@ import flask
 
 from dashboard import charts, memo, serving, throttle
 from dashboard.charts import BadParameter, ChartState
+from dashboard.figures.common import year_ticks_when_long
 from dashboard.i18n import normalize_lang
 from dashboard.light import FORM_PARAM, LIGHT_PARAM, LIGHT_STRINGS, light_switch_href
 from dashboard.screen import (
@@ -1118,46 +1119,58 @@ def readable_layout(layout: dict[str, Any], size: str, lang: str) -> dict[str, A
     return out
 
 
-PHONE_YEAR_TICKS_DAYS = 2 * 365  # beyond two years a phone's date ticks are years alone ("2023  2024  2025  2026")
-PHONE_MAX_YEAR_TICKS = 5  # at 360 px: five four-digit labels, level, well apart
-YEAR_STEPS = (1, 2, 5, 10, 20, 50)
-DATED = re.compile(r"\d{4}-\d{2}")  # a day or a month ("2024-03", "2024-03-01T00:00:00"), not a bare year
+CORNER_ZERO_SHARE = 0.05  # a y range starting this little below 0 (room for a mark on zero) still starts at 0
 
 
-def year_ticks_when_long(layout: dict[str, Any], data: list[Any]) -> dict[str, Any]:
-    """On a phone image of a daily or monthly series spanning more than two years, the date axes get level ticks on
-    1 January, labelled by the year alone, at most five (every 1, 2, 5, 10… years): "ene 2023 ene 2024 …" (plotly's,
-    or the Spanish month ticks of dashboard/chartdefs/blackouts.py) ran together into one string at 360 px (graphics
-    review, round 4). Yearly series (x = years) keep plotly's own ticks. Every date x axis gets the same ticks."""
+def no_corner_zero(layout: dict[str, Any]) -> dict[str, Any]:
+    """On a phone image a y axis starting at 0 does not label it: the "0" sat in the plot's corner, where the first x
+    label ("2000", "mar 2025", a category's name) ran into it (graphics review, rounds 5-6). The baseline is still
+    drawn, and the x labels below it mark the bottom. One rule for every chart, as the home tile does."""
+    out = dict(layout)
+    for key in [k for k in out if re.fullmatch(r"yaxis\d*", k)]:
+        axis = out[key] or {}
+        bounds = axis.get("range") or []
+        if len(bounds) != 2 or axis.get("type") not in (None, "linear") or axis.get("ticktext") is not None:
+            continue
+        low, high = (float(b) for b in bounds)
+        if low <= 0 < high and -low <= CORNER_ZERO_SHARE * (high - low):
+            zero = f"{axis.get('tickprefix') or ''}0{axis.get('ticksuffix') or ''}"
+            out[key] = {**axis, "labelalias": {**(axis.get("labelalias") or {}), zero: ""}}
+    return out
+
+
+TREND_MARK_GAP_PX = 12  # between the rows of the tile's key-event ▼ and grid-collapse × (about one mark's height)
+
+
+def trend_marks(layout: dict[str, Any], data: list[Any], plot_px: float, lang: str) -> tuple[dict, list]:
+    """The home tile's month ticks and its rows of marks: "Feb 2026 Mar 2026 Apr 2026" (plotly's English ticks)
+    ran into one string 7.6 px apart at 1280 px, so English is written as Spanish is ("Feb 2026 Mar Apr"); and the
+    grid-collapse × sat on the top edge over a ▼, one grey cluster (graphics review, rounds 5-6), so the × row goes
+    one mark's height below the ▼ row (both on the chart's hidden 0-1 axis along the top)."""
     import pandas as pd
 
-    keys = [k for k in layout if re.fullmatch(r"xaxis\d*", k) and (layout[k] or {}).get("type") in (None, "date")]
-    values = [str(x) for trace in data if trace.get("x") is not None for x in list(trace.get("x")) if x is not None]
-    if not keys or not values or not all(DATED.match(v) for v in values):
-        return layout
+    from dashboard.chartdefs.blackouts import month_ticks
+
+    values = [str(x) for t in data if t.get("yaxis") in (None, "y") and t.get("x") is not None for x in list(t["x"])]
     stamps = pd.to_datetime(pd.Series(values), errors="coerce", format="mixed").dropna()
-    if stamps.empty:
-        return layout
-    first, last = stamps.min(), stamps.max()
-    shown = (layout.get("xaxis") or {}).get("range")  # a phone window (figures/common.phone_layout)
-    if shown and len(shown) == 2:
-        first, last = pd.Timestamp(shown[0]), pd.Timestamp(shown[1])
-    if (last - first).days <= PHONE_YEAR_TICKS_DAYS:
-        return layout
-    years = list(range(first.year + (first.day_of_year > 1), last.year + 1))
-    step = next((s for s in YEAR_STEPS if -(-len(years) // s) <= PHONE_MAX_YEAR_TICKS), YEAR_STEPS[-1])
-    years = [y for y in years if y % step == 0]
     out = dict(layout)
-    for key in keys:  # (an axis without labels keeps none: a stacked panel's title sits where they would go)
-        out[key] = {
-            **(out[key] or {}),
-            "tickmode": "array",
-            "tickvals": [f"{y}-01-01" for y in years],
-            "ticktext": [str(y) for y in years],
-            "tickformat": None,
-            "tickangle": 0,
-        }
-    return out
+    ticks = month_ticks(stamps.min(), stamps.max(), lang) if len(stamps) else {}
+    if ticks:
+        out["xaxis"] = {**(out.get("xaxis") or {}), **ticks, "tickmode": "array"}
+    top = float(((out.get("yaxis2") or {}).get("range") or [0, 1])[1])
+    levels = [t["y"][0] for t in data if t.get("yaxis") == "y2" and isinstance(t.get("y"), list) and _symbol(t) != "x"]
+    below = min(levels, default=0.95) - TREND_MARK_GAP_PX / plot_px * top  # (0.95: the ▼ row, on no ▼ in view)
+    lowered = [
+        {**t, "y": [below] * len(t["y"])}
+        if t.get("yaxis") == "y2" and isinstance(t.get("y"), list) and _symbol(t) == "x"
+        else t
+        for t in data
+    ]
+    return out, lowered
+
+
+def _symbol(trace: dict[str, Any]) -> Any:
+    return (trace.get("marker") or {}).get("symbol")
 
 
 def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme: str, transparent: bool) -> bytes:
@@ -1187,9 +1200,10 @@ def screen_svg(chart_id: str, state: ChartState, size: str, variant: str, theme:
         # MW with thousands separators ("3,000" beside the tile's "1,390 MW"), and no "0" in the corner where it ran
         # into the first date (graphics review, round 5)
         layout["yaxis"] = {**(layout.get("yaxis") or {}), "tickformat": ",d", "tickvals": [1000, 2000, 3000, 4000]}
+        layout, data = trend_marks(layout, data, _h - 6 - 22, state.lang)
     layout = readable_layout(layout, size if variant != "trend" else "s", state.lang)
     if size == "s" and variant != "trend":
-        layout = year_ticks_when_long(layout, data)
+        layout = no_corner_zero(year_ticks_when_long(layout, data))
     width = TREND["sizes"].get(size, TREND["sizes"]["s"])[0] if variant == "trend" else SIZES[size]
     height = box_height(chart_id, size, variant)
     layout.update(width=width, height=height, autosize=False)

@@ -22,6 +22,8 @@ from dashboard.figures.common import (
     base_figure,
     empty_figure,
     header_subtitle,
+    off_scale,
+    phone_y_with_off_scale,
     trace,
 )
 from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num, t
@@ -953,6 +955,7 @@ def _forecast_error(store: DataStore, state: ChartState) -> ChartView:
         zerolinecolor="#555555",
         zerolinewidth=1.5,
     )
+    _phone_scale(fig, dates, error, lang)
     above = int((error > 0).sum())
     summary = t(
         "une_forecast_summary",
@@ -965,6 +968,37 @@ def _forecast_error(store: DataStore, state: ChartState) -> ChartView:
         median=_signed(float(np.median(error)), lang),
     )
     return ChartView(fig, frame_df, summary, title, subtitle, sources, as_of, notes)
+
+
+def _phone_scale(fig: Any, dates: np.ndarray, error: np.ndarray, lang: str) -> None:
+    """On a phone one outlier (+1,313 MW on 18 February 2023) stretched the axis to twice the rest, the cloud of days
+    squeezed into half the height (graphics review, rounds 5-6): the phone's axis stops at the other values and the
+    outlier is named at its end, as off the scale."""
+    high, low = off_scale(error)
+    if not high and not low:
+        return
+    kept = np.delete(error, high + low)
+    top, bottom = float(np.nanmax(kept)), float(np.nanmin(kept))
+    pad = max(50.0, 0.08 * (top - bottom))
+    phone_y = [min(bottom, 0.0) - pad, max(top, 0.0) + pad]
+    middle = dates[0] + (dates[-1] - dates[0]) / 2
+    notes = []
+    for i, (mark, edge) in [(i, ("▲", 1)) for i in high] + [(i, ("▼", 0)) for i in low]:
+        left = dates[i] < middle  # the note reads away from the axis' nearer end
+        value = fmt_num(float(error[i]), lang, 0)
+        text = t("une_forecast_off_scale", lang, mark=mark, value=value)
+        notes.append(
+            {
+                "x": dates[i],
+                "y": phone_y[edge],
+                "text": text if left else text.replace(f"{mark} ", "") + f" {mark}",
+                "xanchor": "left" if left else "right",
+                "xshift": -5 if left else 5,  # the triangle over the day
+                "yanchor": "top" if edge else "bottom",
+                "font": {"size": 12, "color": "#333"},
+            }
+        )
+    phone_y_with_off_scale(fig, phone_y, notes)
 
 
 # -- Spanish month ticks ----------------------------------------------------------------------------------------------

@@ -470,7 +470,8 @@ def x_range(rows: list[dict], extra: tuple[str, str] | None = None) -> list[str]
     starts = [r["x_start"][:10] for r in rows] + ([extra[0]] if extra else [])
     ends = [(r.get("x_end") or r["x_start"])[:10] for r in rows] + ([extra[1]] if extra else [])
     first, last = date.fromisoformat(min(starts)), date.fromisoformat(max(ends))
-    pad = max(timedelta(days=20), (last - first) * 0.04)
+    # at least five weeks: a mark on the first or last day clears the axis' edge and its labels on a phone
+    pad = max(timedelta(days=35), (last - first) * 0.04)
     return [(first - pad).isoformat(), (last + pad).isoformat()]
 
 

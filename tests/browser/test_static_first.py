@@ -688,6 +688,63 @@ def test_sf124_no_phone_image_has_rotated_or_overlapping_date_labels(client):
     assert problems == [], problems[:10]
 
 
+TEXT_BOXES = """() => {
+    const svg = document.querySelector('svg');
+    const frame = svg.getBoundingClientRect();
+    return [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+        const r = t.getBoundingClientRect();
+        const group = t.closest('[class*="tick"], .annotation, .textpoint, .legendtext, .g-gtitle') || t;
+        return {text: t.textContent.trim(), kind: group.getAttribute('class') || 'text',
+                x: r.left - frame.left, y: r.top - frame.top, w: r.width, h: r.height,
+                width: frame.width, height: frame.height};
+    }).filter(b => b.w > 0);
+}"""
+
+
+def phone_chart_ids() -> list[str]:
+    """Every chart a page shows, and every claim's evidence chart."""
+    from dashboard.chartdefs.claims import claims_doc, has_chart
+    from dashboard.data import store
+    from dashboard.pages_index import PAGES
+    from tests.support.pages import CHART_PAGES
+
+    chart_ids = [c for path in CHART_PAGES for c in PAGES[path].charts]
+    chart_ids += [f"claim-{c['claim_id']}" for c in claims_doc(store())["claims"] if has_chart(c)]
+    return list(dict.fromkeys(chart_ids))
+
+
+def text_collisions(boxes: list[dict]) -> list[str]:
+    """Pairs of texts drawn into each other (more than a pixel's touch), and texts cut by the image's edge."""
+    problems = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            across = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            down = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if across > 1 and down > 2:
+                problems.append(f"{a['text']!r} ({a['kind']}) on {b['text']!r} ({b['kind']}): {across:.0f}x{down:.0f}")
+        if a["x"] < -0.5 or a["y"] < -0.5 or a["x"] + a["w"] > a["width"] + 0.5 or a["y"] + a["h"] > a["height"] + 0.5:
+            problems.append(f"{a['text']!r} ({a['kind']}) cut by the image's edge")
+    return problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf126_no_text_on_a_phone_image_runs_into_other_text_or_off_the_image(browser, client, lang):
+    """Graphics review, round 6: sf124 compared x labels with x labels only, and missed the y axis's "0" on the first
+    date ("2000", "mar 2025"), a bar's "59%" on the "60" tick, and a note cut by the image's top. Every phone image
+    is drawn in Chromium and every text's box compared with every other's (ticks, notes, value labels, legend)."""
+    if render.browser_missing():
+        pytest.skip("no Chromium to draw the images")
+    page = browser.new_page(viewport={"width": 400, "height": 900})
+    problems = []
+    for chart in phone_chart_ids():
+        svg = client.get(f"/screen/{chart}.svg?size=s&lang={lang}").get_data(as_text=True)
+        page.set_content(f"<body style='margin:0'>{svg}</body>")
+        problems += [f"{chart}: {p}" for p in text_collisions(page.evaluate(TEXT_BOXES))]
+    page.close()
+    assert problems == [], problems[:12]
+
+
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_sf125_the_explore_controls_name_datasets_and_series_in_words(client, lang):
     """Second readers (archived pages round 2, graphics round 6): the dataset list carried table ids
@@ -701,3 +758,30 @@ def test_sf125_the_explore_controls_name_datasets_and_series_in_words(client, la
         assert not [label for label in labels if "_" in label or re.search(r"\([a-z]+_[a-z_]+\)", label)], labels
     if lang == "es":
         assert " and " not in page.split('name="table"')[1].split("</select>")[0]  # no English title left
+
+
+POINT = re.compile(r'<path class="point[^"]*" transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*fill: (rgb\([^)]*\))')
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_sf128_the_home_tile_writes_the_year_once_and_keeps_its_marks_apart(client, lang):
+    """Graphics review, rounds 5-6: the wide tile (250 px) wrote "Feb 2026 Mar 2026 Apr 2026" in English, 7.6 px
+    apart, and drew the grid-collapse × on the plot's top edge over a key-event ▼, one grey cluster. The year is
+    written once (and at January), as in Spanish, and the × row sits a mark's height below the ▼ row, inside the plot."""
+    if render.browser_missing():
+        pytest.skip("no Chromium to draw the images")
+    home = client.get(f"/?light=1&lang={lang}").get_data(as_text=True)
+    urls = {m.replace("&amp;", "&") for m in re.findall(r'(/screen/[^"\s,]+variant=trend[^"\s,]*)', home)}
+    assert {re.search(r"size=(\w)", u)[1] for u in urls} == {"s", "l"}, urls
+    for url in urls:
+        svg = client.get(url).get_data(as_text=True)
+        ticks = [text for _attrs, text in XTICK.findall(svg)]
+        with_year = [t for t in ticks if re.search(r"\d{4}", t)]
+        assert len(ticks) >= 3 and with_year == [
+            t for i, t in enumerate(ticks) if i == 0 or t.startswith(("Jan", "ene"))
+        ]
+        points = [(float(y), colour) for _x, y, colour in POINT.findall(svg)]
+        events = [y for y, colour in points if colour == "rgb(122, 81, 149)"]  # ▼
+        collapses = [y for y, colour in points if colour == "rgb(119, 119, 119)"]  # ×
+        assert events and collapses, url  # (the tile's 90 days have both; sf122 checks the caption keys them)
+        assert min(collapses) >= max(events) + 10 and min(collapses) >= 6, (url, events, collapses)

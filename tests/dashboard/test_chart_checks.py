@@ -783,3 +783,54 @@ def test_chk042_calendar_tiles_never_overlap_on_a_phone(browser, live_server):
     finally:
         page.close()
     assert found["tiles"] > 500 and found["overlaps"] == 0 and found["minWidth"] >= 2
+
+
+# -- phones: an outlier off the scale, and a year for every year in view (graphics review, round 6) -----------------
+def test_chk043_off_scale_finds_only_values_far_beyond_the_rest_on_their_side():
+    from dashboard.figures.common import off_scale
+
+    assert off_scale([100, -50, 1313, 599, 598, float("nan"), -430, -420]) == ([2], [])
+    assert off_scale([100, 599, 598, -430, -420, -2000]) == ([], [5])
+    assert off_scale([100, 200, 390, -10]) == ([], [])  # less than twice the next: on the scale
+    assert off_scale([5000]) == ([], [])  # a lone value is the scale
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chk044_the_forecast_error_phone_axis_stops_at_the_other_days_and_names_the_outlier(lang):
+    """One day at +1,313 MW stretched the phone's axis to twice the other days' (graphics review, rounds 5-6)."""
+    from dashboard.figures.common import phone_layout
+    from dashboard.i18n import fmt_num
+
+    figure = build_view("une-forecast-error", lang).figure
+    errors = np.asarray(figure.data[0].y, dtype=float)
+    fig = json.loads(pio.to_json(figure, validate=False))
+    highest, second = np.sort(errors)[-1], np.sort(errors)[-2]
+    phone = phone_layout(fig["layout"])
+    low, top = phone["yaxis"]["range"]
+    assert second < top < highest and low <= errors.min()  # every other day in view, the outlier not
+    assert fig["layout"]["yaxis"]["range"][1] > highest  # the full figure still draws it
+    notes = [a["text"] for a in phone["annotations"] if a.get("name") == "phone-note" and a.get("visible")]
+    assert notes == [f"▲ {fmt_num(highest, lang, 0)} MW, {'off scale' if lang == 'en' else 'fuera de escala'}"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chk045_the_monthly_oil_phone_image_names_every_year_it_shows_and_its_note_whole(lang):
+    """The phone window of the last three years starts in February 2023: its eleven 2023 bars had no year ("2024 2025
+    2026"), and the note above the plot was cut by the image's top (graphics review, round 6)."""
+    from dashboard import render
+    from dashboard.static_first import ChartState, screen_svg
+
+    if render.browser_missing():
+        pytest.skip("no Chromium to draw the image")
+    meta = json.loads(pio.to_json(build_view("oil-imports-monthly", lang).figure, validate=False))["layout"]["meta"]
+    first, last = (pd.Timestamp(x) for x in meta["phone_range"])
+    shown = [
+        y
+        for y in range(first.year, last.year + 1)
+        if (min(last, pd.Timestamp(y + 1, 1, 1)) - max(first, pd.Timestamp(y, 1, 1))).days >= 60
+    ]
+    assert first.month > 1 and first.year in shown  # (the case the review found)
+    svg = screen_svg("oil-imports-monthly", ChartState(lang=lang), "s", "page", "light", False).decode()
+    assert re.findall(r'class="xtick"><text[^>]*>([^<]*)<', svg) == [str(y) for y in shown]
+    note = re.search(r'<g class="annotation"[^>]*>.*?font-size: ([\d.]+)px[^>]*>([^<]*(?:3 years|3 años)[^<]*)<', svg)
+    assert note and float(note[1]) >= 12
