@@ -14,7 +14,7 @@ from dashboard.chart_card import chart_card, cited_version
 from dashboard.chart_registry import ChartState
 from dashboard.chartdefs.claims import has_chart, unit_label
 from dashboard.components import with_lang
-from dashboard.i18n import fmt_date, fmt_num, label_text, t, translation
+from dashboard.i18n import fmt_date, fmt_num, label_text, source_text, t, translation
 from dashboard.pages_index import LABEL_SLUGS
 
 LABEL_SLUG = {label: slug for slug, label in LABEL_SLUGS.items()}
@@ -109,7 +109,9 @@ def measured_list(claim: dict[str, Any], lang: str) -> html.Ul:
                         translation(r, "series", lang) or r.get("series", ""),
                         f" ({period_words(r, lang)})" if r.get("period") or r.get("x_start") else "",
                         " · ",
-                        _source_link(str(r.get("publisher") or r.get("table", "")), str(r.get("url", ""))),
+                        _source_link(
+                            source_text(str(r.get("publisher") or r.get("table", "")), lang), str(r.get("url", ""))
+                        ),
                         f" · {t('retrieved', lang)} {r['retrieved']}" if r.get("retrieved") else "",
                         *(
                             [" · ", html.Em(t(f"verification_{flag}", lang), className="verification")]
@@ -142,7 +144,9 @@ def measured_list(claim: dict[str, Any], lang: str) -> html.Ul:
                     translation(m, "name", lang) or m.get("name") or m.get("label", ""),
                     f" ({m['period']})" if m.get("period") else "",
                     " · ",
-                    _source_link(str(m.get("publisher") or m.get("table", "")), str(m.get("url", ""))),
+                    _source_link(
+                        source_text(str(m.get("publisher") or m.get("table", "")), lang), str(m.get("url", ""))
+                    ),
                     f" · {t('retrieved', lang)} {m['retrieved']}" if m.get("retrieved") else "",
                     *([" · ", html.Em(t("not_counted", lang))] if m.get("counted") is False else []),
                 ]

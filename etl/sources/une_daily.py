@@ -93,7 +93,8 @@ NIGHT_WINDOW = OutageAssumption(
     8.0,
     "hours",
     "Hours from midnight that the morning snapshot (morning cut ÷ morning demand) stands for: up to the snapshot, "
-    "which the notes give between 06:00 and 07:30 (07:00 on most days)",
+    "which the notes give between 06:00 and 07:30 (07:00 on most days); 8 h allows half an hour past the latest "
+    "snapshot, a judgement",
 )
 EVENING_WINDOW = OutageAssumption(
     "evening_window_hours",
@@ -126,7 +127,9 @@ PROTECTED_LOAD = OutageAssumption(
     0.0,
     "%",
     "Share of demand on circuits never cut (hospitals, water pumping and the like). Not varied: it does not change "
-    "the national average per customer, only who bears it; a customer on a circuit that can be cut is without "
+    "the national average per customer, only who bears it (if those circuits have the average number of customers "
+    "per MW; protecting heavy circuits with few customers raises the customers-to-load ratio, whose range covers "
+    "it); a customer on a circuit that can be cut is without "
     "power 1 ÷ (1 − share) times the average (1.25 times if a fifth of the load is never cut). "
     "Assumption, no published figure",
 )
@@ -567,6 +570,22 @@ def units_frame(daily: pd.DataFrame) -> pd.DataFrame:
     return df.drop_duplicates(["date", "plant", "unit", "status"])
 
 
+COLLAPSE_REPORT_LAG_DAYS = 2  # a note reports a collapse the morning after, or the day after that
+
+
+def collapse_event_dates(curated: pd.Series, flagged: pd.Series) -> set[str]:
+    """One date per total collapse: the curated table's dates, and the dates of notes that report a total collapse
+    unless a curated one began up to two days before (the note of 5 Dec 2024 reports the fall of 4 Dec: one event,
+    not two; fact-check of 6 December 2026)."""
+    known = pd.to_datetime(pd.Series(list(curated), dtype="object"))
+    out = {str(c) for c in curated}
+    for day in flagged:
+        lag = (pd.Timestamp(day) - known).dt.days
+        if not ((lag >= 0) & (lag <= COLLAPSE_REPORT_LAG_DAYS)).any():
+            out.add(str(day))
+    return out
+
+
 def aggregates(daily: pd.DataFrame, collapses: pd.DataFrame) -> pd.DataFrame:
     """Mean, max and min of each daily field by month and by year, plus counts of all-day cuts and collapses."""
     frames = []
@@ -577,8 +596,8 @@ def aggregates(daily: pd.DataFrame, collapses: pd.DataFrame) -> pd.DataFrame:
     prev_day = pd.to_datetime(d["date"]) - pd.Timedelta(days=1)
     all_day = d.assign(month=prev_day.dt.strftime("%Y-%m"), year=prev_day.dt.strftime("%Y"))
     all_day = all_day[all_day["prev_day_affected_all_day"] == True]  # pandas boolean with NA: `is True` would not work
-    collapse_dates = set(collapses.loc[collapses["scope"] == "total", "date"]) | set(
-        d.loc[d["total_grid_collapse"] == True, "date"]
+    collapse_dates = collapse_event_dates(
+        collapses.loc[collapses["scope"] == "total", "date"], d.loc[d["total_grid_collapse"] == True, "date"]
     )
     for period_type, key in (("month", "month"), ("year", "year")):
         grouped = d.groupby(key)

@@ -254,3 +254,14 @@ def test_check_refuses_a_central_estimate_outside_its_band() -> None:
     tables["une_daily"] = daily
     tables["une_outage_hours_assumptions"] = outage_hours_assumptions().iloc[[0, 2, 3, 4]]  # no day window
     assert any("a window length is missing" in p for p in check(tables))
+
+
+def test_a_collapse_reported_the_next_morning_is_counted_once() -> None:
+    """The curated table dates a collapse when it began; the next notes flag it too. Counted once per event, and a
+    flagged date with no curated collapse in the two days before is an event of its own."""
+    from etl.sources.une_daily import collapse_event_dates
+
+    curated = pd.Series(["2022-09-27", "2024-12-04"])
+    flagged = pd.Series(["2022-09-29", "2024-12-05", "2025-01-20"])
+    assert collapse_event_dates(curated, flagged) == {"2022-09-27", "2024-12-04", "2025-01-20"}
+    assert collapse_event_dates(pd.Series([], dtype="object"), flagged) == set(flagged)
