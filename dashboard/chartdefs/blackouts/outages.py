@@ -156,7 +156,7 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
                 line={"color": PALETTE[3], "width": 3},
                 marker={"symbol": "diamond-open", "size": sizes, "color": PALETTE[3], "line": {"width": 2}},
                 customdata=np.repeat(np.array(labels, dtype=object), 4),
-                hovertemplate="%{customdata}: %{y:.1f} h<extra>Havana</extra>",
+                hovertemplate="%{customdata}: %{y:.1f} h<extra>" + t("blackouts_havana", lang) + "</extra>",
             )
         )
     top = max(float(np.nanmax(high)) if np.isfinite(high).any() else 0.0, havana_top)
@@ -198,7 +198,11 @@ def _units_out(store: DataStore, state: ChartState) -> ChartView:
         set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     units_line = {"color": PALETTE[2], "width": 1, "shape": "hv"}
     name = t("blackouts_units_out", lang)
-    fig.add_trace(_daily_line(shown, values["units"], name, units_line, "%{y:.1f} units", label=False))
+    fig.add_trace(
+        _daily_line(
+            shown, values["units"], name, units_line, "%{y:.1f} " + t("blackouts_units_axis", lang), label=False
+        )
+    )
     fig.update_yaxes(**axis_title(t("blackouts_units_axis", lang)), rangemode="tozero")
     when = fmt_date(pd.Timestamp(dates[-1]).date(), lang)
     summary = t("blackouts_units_summary", lang, when=when, units=int(units[-1]))
