@@ -1149,7 +1149,7 @@ def trend_marks(layout: dict[str, Any], data: list[Any], plot_px: float, lang: s
     one mark's height below the ▼ row (both on the chart's hidden 0-1 axis along the top)."""
     import pandas as pd
 
-    from dashboard.chartdefs.blackouts import month_ticks
+    from dashboard.chartdefs.month_ticks import month_ticks
 
     values = [str(x) for t in data if t.get("yaxis") in (None, "y") and t.get("x") is not None for x in list(t["x"])]
     stamps = pd.to_datetime(pd.Series(values), errors="coerce", format="mixed").dropna()

@@ -20,7 +20,7 @@ from dashboard.chartdefs._shared import (
     source_line,
     sources_for,
 )
-from dashboard.chartdefs.blackouts import spanish_months
+from dashboard.chartdefs.month_ticks import spanish_months
 from dashboard.data import DataStore
 from dashboard.figures.basic import groups
 from dashboard.figures.common import (

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
 from dashboard.chartdefs._shared import column_span, in_every_language, no_data, source_line, sources_for
-from dashboard.chartdefs.blackouts import spanish_months
+from dashboard.chartdefs.month_ticks import spanish_months
 from dashboard.chartdefs.oil import GROUPS, balance_frame, group_name, reporter_round, short_publisher
 from dashboard.data import DataStore
 from dashboard.figures.common import (

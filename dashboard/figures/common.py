@@ -460,7 +460,7 @@ DATED = re.compile(r"\d{4}-\d{2}")  # a day or a month ("2024-03", "2024-03-01T0
 def phone_year_ticks(layout: dict[str, Any], data: list[Any]) -> dict[str, Any] | None:
     """On a phone image of a daily or monthly series spanning more than two years, the date axes get level ticks on
     1 January, labelled by the year alone, at most five (every 1, 2, 5, 10… years): "ene 2023 ene 2024 …" (plotly's,
-    or the Spanish month ticks of dashboard/chartdefs/blackouts.py) ran together into one string at 360 px (graphics
+    or the Spanish month ticks of dashboard/chartdefs/month_ticks.py) ran together into one string at 360 px (graphics
     review, round 4). Yearly series (x = years) keep plotly's own ticks. Every date x axis gets the same ticks; None
     where the axes keep their own."""
     keys = [k for k in layout if re.fullmatch(r"xaxis\d*", k) and (layout[k] or {}).get("type") in (None, "date")]

@@ -19,7 +19,7 @@ from dash._utils import to_json
 from plotly.io.json import to_json_plotly
 
 from dashboard import charts, table_view
-from dashboard.chartdefs.blackouts import with_gaps
+from dashboard.chartdefs.blackouts.days import with_gaps
 from dashboard.chartdefs.claims import claims_doc, has_chart
 from dashboard.data import DataStore
 from dashboard.figures import common

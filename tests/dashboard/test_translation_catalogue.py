@@ -23,8 +23,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # definitions, and the pieces every page is built of (shell and controls, chart card, table view, claims' cards).
 CONVERTED = (
     "dashboard/chartdefs/_shared.py",
+    "dashboard/chartdefs/blackouts/__init__.py",
+    "dashboard/chartdefs/blackouts/days.py",
+    "dashboard/chartdefs/blackouts/forecasts.py",
+    "dashboard/chartdefs/blackouts/outages.py",
+    "dashboard/chartdefs/blackouts/supply.py",
     "dashboard/chartdefs/explore.py",
     "dashboard/chartdefs/generation.py",
+    "dashboard/chartdefs/month_ticks.py",
     "dashboard/chartdefs/oil.py",
     "dashboard/chartdefs/oil_monthly.py",
     "dashboard/components.py",

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts
-from dashboard.chartdefs.blackouts import _peak_sentence
+from dashboard.chartdefs.blackouts.supply import _peak_sentence
 from dashboard.data import DataStore
 from etl.sources import une_trends
 
