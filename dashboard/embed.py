@@ -246,13 +246,16 @@ def render_page(
         # a map keeps its shape (scaleanchor): its frame follows the width, not the frame's height
         "fixed-aspect" if (view.screen()["layout"].get("yaxis") or {}).get("scaleanchor") else "",
     ]
-    light_picture = light_image(req, description) if req.flags.get("light") == "1" and not assets else ""
+    # Light and static embeds on the live site show the chart as an image of the width class of the frame (phone,
+    # tablet, desktop): a phone never gets the desktop image shrunk to 4 px text (graphics review round 7 found the
+    # static embed doing just that). The export (assets set) keeps the one self-contained SVG.
+    light = req.flags.get("light") == "1"
+    light_picture = light_image(req, description) if (light or flags["static"] == "1") and not assets else ""
     if light_picture:
-        # Light mode (issue 18): the chart as an image of the width class of the frame (phone, tablet, desktop: a
-        # phone never gets the desktop image shrunk to 4 px text), title and subtitle as text that wraps, the
-        # source once (the caption below), and no script at all (the frame keeps the height the embed code gives it).
+        # Title and subtitle as text that wraps, the source once (the caption below). Light mode (issue 18) runs no
+        # script at all (the frame keeps the height the embed code gives it); a static embed keeps its auto-height.
         chart = f'<div class="chart-static">{light_picture}</div>'
-        scripts = ""
+        scripts = "" if light else f'<script src="{assets}{asset_url("embed-frame.js")}" defer></script>'
         data_block = ""
         heading = f'<h1 id="t">{e(view.title)}</h1><p class="sub">{e(view.subtitle)}</p>'
     elif flags["static"] == "1" and static_src:

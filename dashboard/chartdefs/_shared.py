@@ -101,10 +101,11 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
     if stale is not None:
         latest_text = observation_text(stale.latest_observation, stale.resolution, lang)
         note = f"{t('latest_data', lang)}: {latest_text} — {t('stale_mark', lang)}"
-        if len(names) > 1:  # name the stale one: 'OWID; Ember · Data as of 2024 · Ember, latest data: 2024 — stale'
-            text += f" · {source_text(stale.publisher or stale.title, lang)}, {note}"
-        elif as_of in (latest_text, stale.latest_observation):
-            text += f" — {t('stale_mark', lang)}"
+        stale_name = source_text(stale.publisher or stale.title, lang)
+        if as_of in (latest_text, stale.latest_observation) and stale_name == names[0]:
+            text += f" — {t('stale_mark', lang)}"  # the chart's own source, already named first: said once
+        elif len(names) > 1:  # name the stale one: 'OWID; Ember · Data as of 2024 · Ember, latest data: 2024 — stale'
+            text += f" · {stale_name}, {note}"
         else:
             text += f" · {note}"
     if extra:

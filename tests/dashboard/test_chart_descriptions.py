@@ -170,7 +170,7 @@ def test_embed_html_carries_the_description(live_server, chart_id, lang):
     bare = fetch(f"{live_server}/embed/{chart_id}?lang={lang}&controls=off")
     assert re.search(r'<div id="chart" class="chart" role="img" aria-labelledby="d"[ >]', bare)
     static = fetch(f"{live_server}/embed/{chart_id}?lang={lang}&static=1")
-    assert text in attribute_values(static, r'<picture>.*?<img [^>]*alt="([^"]*)"')
+    assert text in attribute_values(static, r'<picture[^>]*>.*?<img [^>]*alt="([^"]*)"')
 
 
 @pytest.mark.parametrize("lang", LANGS)

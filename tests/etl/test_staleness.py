@@ -246,6 +246,9 @@ def test_the_source_line_says_as_of_the_latest_observation_and_stale_in_both_lan
     ember = SourceRef("Ember", "Ember", "https://z", "2026-11-27", "", "", "ember_yearly", "2024-12-31", "year", "x")
     both = source_line([current, ember], "2024", "en").replace("<br>", " ")
     assert "Data as of 2024 · Ember, latest data: 2024 — stale" in both  # which of the two is stale
+    # The first-named source stale at the view's own date: said once, not named again (graphics review, round 7)
+    first = source_line([stale, current], "29 April 2026", "en").replace("<br>", " ")
+    assert "Data as of 29 April 2026 — stale" in first and first.count("UNE") == 1
 
 
 def _page_text(client, search: str) -> str:

@@ -172,7 +172,9 @@ def test_embed_page_is_light_attributed_and_escaped(client):
     assert payload["theme"] == "dark" and payload["controls"] == "off"
     assert payload["figure"]["layout_dark"]["paper_bgcolor"] != payload["figure"]["layout"].get("paper_bgcolor")
     static = client.get("/embed/oil-shipments?static=1&theme=auto").get_data(as_text=True)
-    assert "plotly" not in static and "<picture>" in static and "prefers-color-scheme: dark" in static
+    assert "plotly" not in static and "<picture" in static and "prefers-color-scheme: dark" in static
+    # ... with the phone and tablet images a frame of that width shows (never the desktop one shrunk to 4 px text)
+    assert "size=s&amp;variant=embed" in static and "size=m&amp;variant=embed" in static
 
 
 def test_pages_load_the_small_plotly_bundle_only_where_charts_are_and_no_polyfill(client):
