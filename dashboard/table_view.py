@@ -44,7 +44,10 @@ def view_table(view: ChartView, lang: str) -> dict:
     each of the 256 cached views made Python's full garbage collections take ~100 ms (the callbacks' p95). Keyed by
     what the table is made of (the view's title, the language and its frame's values: `memo.frame_key`), never by
     the view object: an object's id is reused once it is gone, and equal views share one table."""
-    key = (view.derived("frame_key", lambda: memo.frame_key(view.frame)), view.title, lang)
+    rows, note = _shown_rows(view.frame, lang)
+    # The rows shown (at most MAX_TABLE_ROWS) and the note naming how many there are make the table: hashing those
+    # instead of the whole frame keeps a new daily view's table cheap (a thousand rows, most never shown).
+    key = (memo.frame_key(view.frame.iloc[rows]), note, view.title, lang)
     table = _TABLES.get(key)
     if table is None:
         table = data_table(view.frame, lang, view.title)
