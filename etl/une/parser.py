@@ -447,6 +447,8 @@ _MIDDAY_RE = _lower_re(
     r"|\ba partir de las (?:0?[6-9]|1[01])(?:[:.]\d{2}| ?am\b)"
     # "se estima una afectación en el horario de 1 150 MW" (the word "media" dropped); "(conocido como “media")"
     r"|\ben el horario de (?=(?:cerca de |unos )?\d)|[“\"]media\b"
+    # "se estima una afectación de 950 MW para el horario de la tarde" (not "tarde-noche", the peak)
+    r"|\bhorario de la tarde\b(?!\s*(?:-|/|y)\s*(?:la\s)?noche)"
 )
 _EARLY_RE = _lower_re(
     r"\ba\s(?:las?\s)?(?:0?[0-9]|1[01]|una|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once)"
@@ -467,7 +469,7 @@ _MAX_AFF_RE = _lower_re(
 )
 _AVAIL_RE = re.compile(r"\bdisponibilidad\b", re.IGNORECASE)
 _NO_AFFECT_RE = _lower_re(
-    r"\b(?:no|tampoco) (?:se )?(?:pronostica|prev[eé]|estima|espera)n?\s(?:\w+\s){0,3}?afectaci|"
+    r"\b(?:no|tampoco|n o) (?:se )?(?:pronostica|prev[eé]|estima|espera)n?\s(?:\w+\s){0,3}?afectaci|"  # "N o": a typo seen
     r"\bno (?:deben |deber[ií]an )?ocurr\w* afectaci|"
     r"\bsin afectaci[oó]n(?:es)? (?:al|en el) servicio|"
     r"\bno (?:se )?(?:afectar[aá]|habr[aá] afectaci|se produzcan afectaci|se afecte)"
@@ -826,6 +828,12 @@ _NO_PREV_AFFECT_RE = _lower_re(
 )
 
 
+_CRITICAL_POINT_RE = _lower_re(
+    r"\b(?:el punto cr[ií]tico|el momento de mayor impacto)\b[^.]{0,60}?\bocurri[oó]\b[^.]{0,140}?"
+    r"\bd[eé]ficit alcanz[oó] (?:los |un m[aá]ximo de )?(?=\d)"
+)
+
+
 _OTHER_FIGURE_RE = re.compile(r"disponib|demanda|\bd[eé]ficit de \d", re.IGNORECASE)
 
 
@@ -862,6 +870,13 @@ def _prev_day_max(sentences: list[str]) -> tuple[Number | None, str | None]:
                 best = (value, time)
     if best is not None:
         return best
+    for s in sentences:  # an agency's rewrite: "El punto crítico del viernes ocurrió a las 21:20 horas, ..., donde
+        # el déficit alcanzó los 1 753 MW" (no "máxima afectación" at all)
+        m = _CRITICAL_POINT_RE.search(s)
+        if m:
+            fig = _MW_RE.search(s, m.end())
+            if fig and not _FORECAST_RE.search(s[m.start() : fig.start()]):
+                return _to_number(fig.group(1)), _first_time(_AT_TIME_RE, s[m.start() : fig.start()])
     for s in sentences:
         m = _NO_PREV_AFFECT_RE.search(s)
         if m is None:

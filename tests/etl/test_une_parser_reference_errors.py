@@ -301,3 +301,29 @@ def test_cut_until_midnight_with_a_gap_is_not_all_day() -> None:
         "las 24:00, por déficit de capacidad de generación."
     )
     assert r["prev_day_affected_all_day"] is False
+
+
+# -- reference-set misses fixed on 6 December 2026 (every field at 99 % or more) ---------------------------------------
+def test_an_afternoon_forecast_is_the_daytime_cut_but_the_evening_one_is_the_peak() -> None:
+    note = _note(
+        "A las 06:00 horas la disponibilidad es de 1 300 MW con una demanda de 1 800 MW, resultando en 500 MW "
+        "afectados, y se estima una afectación de 900 MW para el horario de la tarde."
+    )
+    assert note["midday_affectation_mw"] == 900 and note["peak_affectation_mw"] == 470
+    evening = _note("Se estima una afectación de 900 MW para el horario de la tarde-noche.")
+    assert evening["midday_affectation_mw"] is None
+
+
+def test_a_typo_in_no_still_says_no_daytime_cut() -> None:
+    note = _note("N o se estima afectación por déficit de capacidad de generación durante el horario diurno.")
+    assert note["midday_affectation_mw"] == 0
+
+
+def test_an_agency_rewrite_names_the_critical_moment_instead_of_the_maximum_cut() -> None:
+    note = _note(
+        "El punto crítico del jueves ocurrió a las 20:50 horas, con la mayor demanda del día, cuando el déficit "
+        "alcanzó los 1 640 MW."
+    )
+    assert (note["prev_day_max_affectation_mw"], note["prev_day_max_affectation_time"]) == (1640, "20:50")
+    forecast = _note("El punto crítico ocurrirá a las 20:50 horas, cuando se estima que el déficit alcance 1 640 MW.")
+    assert forecast["prev_day_max_affectation_mw"] != 1640
