@@ -101,6 +101,13 @@ def dark_layout(layout: dict[str, Any], transparent: bool) -> dict[str, Any]:
         out[axis]["gridcolor"] = DARK["grid"]
         out[axis]["zerolinecolor"] = DARK["grid"]
         out[axis]["linecolor"] = DARK["grid"]
+        # Axis titles and ticks coloured for a light page ("#555") fall to about 2:1 on the dark one (graphics
+        # review, round 7b): the dark theme's muted text instead.
+        title = out[axis].get("title")
+        if isinstance(title, dict) and (title.get("font") or {}).get("color"):
+            title["font"]["color"] = DARK["muted"]
+        if (out[axis].get("tickfont") or {}).get("color"):
+            out[axis]["tickfont"]["color"] = DARK["muted"]
     out["template"] = out.get("template", {})
     for shape in out.get("shapes", []):
         if shape.get("line", {}).get("color") in (CLAIM_COLOR, "#000000", "black"):
