@@ -250,6 +250,23 @@ def add_key_events(fig: Draft, store: DataStore, start: np.datetime64, end: np.d
     fig.add_trace(_top_markers(events["date"][shown], 0.95, name, marker, events["hover"][shown], hover))
 
 
+def area_between(dates: np.ndarray, low: np.ndarray, high: np.ndarray, name: str, fillcolor: str) -> dict:
+    """A filled area between two series as one trace of closed polygons (`deficit_polygons`): the supply-demand gap
+    and the outage-hours range are drawn the same way, never bridging days or months without figures."""
+    xs, ys = deficit_polygons(dates, low, high)
+    return trace(
+        "scatter",
+        x=xs,
+        y=ys,
+        fill="toself",
+        mode="lines",
+        line={"width": 0},
+        name=name,
+        fillcolor=fillcolor,
+        hoverinfo="skip",
+    )
+
+
 def deficit_polygons(dates: np.ndarray, avail: np.ndarray, demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The area between availability and demand as closed polygons, one per run of consecutive days (so the shading
     never bridges days without a report). One trace; each polygon ends with an empty value, which breaks the fill."""

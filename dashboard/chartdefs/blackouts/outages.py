@@ -17,8 +17,8 @@ from dashboard.chartdefs.blackouts.days import (
     _daily_line,
     _frame,
     _with_note,
+    area_between,
     days_in_period,
-    deficit_polygons,
     for_display,
     set_subtitle,
 )
@@ -95,20 +95,7 @@ def _outage_hours(store: DataStore, state: ChartState) -> ChartView:
     band, central_name = t("blackouts_assumption_range", lang), t("blackouts_central_estimate", lang)
     # The band as one closed shape per run of months with an estimate: a fill between two lines would bridge the
     # months left out (graphics review of 6 December 2026: wedges over months without estimates).
-    band_x, band_y = deficit_polygons(months, low, high)
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=band_x,
-            y=band_y,
-            fill="toself",
-            mode="lines",
-            line={"width": 0},
-            fillcolor=ESTIMATE_FILL,
-            name=band,
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(area_between(months, low, high, band, ESTIMATE_FILL))
     fig.add_trace(
         trace(
             "scatter",

@@ -17,14 +17,14 @@ from dashboard.chartdefs.blackouts.days import (
     _frame,
     _with_note,
     add_events,
+    area_between,
     days_in_period,
-    deficit_polygons,
     for_display,
     set_subtitle,
 )
 from dashboard.chartdefs.blackouts.forecasts import _outcome_columns
 from dashboard.data import DataStore
-from dashboard.figures.common import PALETTE, axis_title, base_figure, empty_figure, trace
+from dashboard.figures.common import PALETTE, axis_title, base_figure, empty_figure
 from dashboard.i18n import fmt_date, fmt_num, t
 
 
@@ -50,20 +50,7 @@ def _supply_demand(store: DataStore, state: ChartState) -> ChartView:
     if weekly:
         set_subtitle(fig, fr, _with_note(subtitle, True, lang))
     gap_name = t("blackouts_gap", lang)
-    xs, ys = deficit_polygons(shown, shown_avail, shown_demand)
-    fig.add_trace(
-        trace(
-            "scatter",
-            x=xs,
-            y=ys,
-            fill="toself",
-            mode="lines",
-            line={"width": 0},
-            name=gap_name,
-            fillcolor="rgba(213,94,0,0.18)",
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(area_between(shown, shown_avail, shown_demand, gap_name, "rgba(213,94,0,0.18)"))
     fig.add_trace(_daily_line(shown, shown_avail, avail_name, {"color": PALETTE[0], "width": 1.6}))
     fig.add_trace(_daily_line(shown, shown_demand, demand_name, {"color": PALETTE[3], "width": 1.6, "dash": "dot"}))
     add_events(fig, store, dates[0], dates[-1], lang)  # the reported days, also when weeks are drawn
