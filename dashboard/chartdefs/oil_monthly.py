@@ -20,6 +20,7 @@ from dashboard.figures.common import (
     base_figure,
     empty_figure,
     phone_window,
+    readable_on,
     trace,
 )
 from dashboard.i18n import fmt_date, fmt_num, t
@@ -462,8 +463,12 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
                 name=supplier_name(supplier, lang),
                 marker={"color": supplier_colour(supplier)},
                 text=[f"{fmt_num(v, lang, 0)}%" for v in rows["share_of_consumption_pct"]],
-                textposition="outside",
-                cliponaxis=False,
+                # inside its own segment: beside another supplier's bar, "18%" was wider than its bar on a phone
+                # and ran over its neighbour (graphics review, round 7)
+                textposition="inside",
+                textangle=0,
+                insidetextanchor="middle",
+                insidetextfont={"color": readable_on(supplier_colour(supplier))},
                 customdata=np.column_stack([rows["year_bbl_per_day"].map(lambda v: fmt_num(v, lang)), basis, estimate]),
                 hovertemplate="%{x}: %{y:.0f}% "
                 + t("oil_monthly_share_of", lang)
@@ -474,20 +479,33 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
                 + "</extra>",
             )
         )
+    # Each supplier's share of the same year's estimate: the parts stack to the share the suppliers covered together.
     # Value labels keep one readable size on a phone (plotly would shrink them to the bar's width).
-    fig.update_layout(barmode="group", bargap=0.3, uniformtext={"minsize": 11, "mode": "show"})
+    fig.update_layout(barmode="stack", bargap=0.2, uniformtext={"minsize": 11, "mode": "show"})
     fig.update_xaxes(
         type="category",
         categoryorder="array",
         categoryarray=years,
-        # room left of the first year: the label over its bar (wider than the bar on a phone) sat
-        # on the y axis's "60" (graphics review, round 6)
-        range=[-0.8, len(years) - 0.5],
+        range=[-0.6, len(years) - 0.5],
         tickangle=0,
         tickfont={"size": 11},
     )
-    top = float(df["share_of_consumption_pct"].max())
-    fig.update_yaxes(**axis_title(t("oil_monthly_share_axis", lang)), range=[0, top * 1.15])
+    top = float(df.groupby("year")["share_of_consumption_pct"].sum().max())
+    fig.update_yaxes(**axis_title(t("oil_monthly_share_axis", lang)), range=[0, top * 1.1])
+    # a year without a bar says so on the axis, so that it is not read as zero (graphics review, round 7)
+    for year in [y for y in years if int(y) not in set(df["year"])]:
+        fig.add_annotation(
+            text=t("oil_monthly_share_no_figure", lang),
+            x=years.index(year),  # (by position: a category's name here draws nothing)
+            y=0,
+            xref="x",
+            yref="y",
+            yanchor="bottom",
+            yshift=4,
+            textangle=-90,
+            showarrow=False,
+            font={"size": 11, "color": "#595959"},
+        )
     parts = []
     for supplier in [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]:
         rows = df[df["supplier"] == supplier].sort_values("year")

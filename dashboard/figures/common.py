@@ -35,6 +35,8 @@ AXIS = {
     "automargin": True,
 }
 
+X_LABEL_STANDOFF_PX = 6
+
 # Okabe–Ito palette: distinguishable with the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 CLAIM_COLOR = "#000000"  # claims are drawn black, dashed and labelled: never by colour alone
@@ -207,7 +209,8 @@ def base_figure(frame: Frame, height: int = 460) -> Draft:
     numbers = {"exponentformat": "none", "separatethousands": True} if frame.lang == "es" else {}
     layout = {
         "height": height,
-        "xaxis": dict(AXIS, **numbers),
+        # x labels a little below the axis: the y axis's "0" at the corner ran into the first date (graphics round 7)
+        "xaxis": dict(AXIS, ticklabelstandoff=X_LABEL_STANDOFF_PX, **numbers),
         "yaxis": dict(AXIS, **numbers),
         "font": {"family": FONT, "size": 13, "color": "#222"},
         # Title, subtitle and the source line form the header of an image; plotly does not wrap text, so lines are
@@ -383,6 +386,19 @@ def phone_layout(layout: dict) -> dict:
         margin = out.get("margin") or {}
         out["margin"] = {**margin, "t": max(int(margin.get("t") or 0), PHONE_NOTE_ROOM_PX)}
     return out
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a "#rrggbb" colour."""
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def readable_on(colour: str) -> str:
+    """White or black, whichever contrasts more with a fill: a label printed inside a bar of that colour."""
+    light = _luminance(colour)
+    return "#ffffff" if (1.05 / (light + 0.05)) >= ((light + 0.05) / 0.05) else "#000000"
 
 
 def wrap(text: str, width: int) -> str:

@@ -301,9 +301,10 @@ def add_rows(
                             yref=axes[1],
                             text=f"≈ {round(r['value'])}{' %' if lang == 'es' else '%'}",
                             showarrow=False,
-                            xanchor="center",
-                            yanchor="top",
-                            yshift=-8,  # under its mark: clear of its dotted period and of the claim's label
+                            # left of its mark: under it, it covered another series' mark (graphics round 8)
+                            xanchor="right",
+                            yanchor="middle",
+                            xshift=-10,
                             font={"size": 12, "color": colour},
                         )
                 fig.add_trace(
@@ -510,36 +511,84 @@ def date_ticks(bounds: list[str], months: list[str]) -> dict[str, Any]:
 
 
 LABEL_EXTENT = 0.6  # share of the plot's width a claim label (anchored at the left) may cover on a phone
+PHONE_PLOT_PX = 290  # a 375 px phone's plot width, for how far a label reaches
+LABEL_CHAR_PX = 6.6  # a 12 px label's mean glyph width
+LABEL_LINE_PX = 17  # a 12 px label's line
+PHONE_PLOT_HEIGHT_PX = 200  # a claim chart's plot height on a 375 px phone
+
+
+def _label_reach(label: str) -> float:
+    """The share of a phone's plot width the label's longest line covers (at least LABEL_EXTENT)."""
+    longest = max((len(re.sub(r"<[^>]+>", "", line)) for line in label.split("<br>")), default=0)
+    return min(1.0, max(LABEL_EXTENT, (longest * LABEL_CHAR_PX + 8) / PHONE_PLOT_PX))
 
 
 def _label_clear_of_data(
     fig: Draft, label: str, marks: list[tuple[float, float]], bounds: list[float], evidence: list[tuple[float, float]]
 ) -> None:
-    """Put the claim's label on the side of its line with fewer marks near it under the label (marks are (x share of
-    the axis, value); the label sits at the left, so only context marks in its reach count); never on the side of an
-    evidence mark anywhere along the line (an evidence mark hidden by the claim's own label is the worst case)."""
+    """Put the claim's label where it hides the fewest marks: at either end of its line, above or below it (marks
+    are (x share of the axis, value); an evidence mark counts ten times, for an evidence mark hidden by the claim's
+    own label is the worst case). A band's label stays inside the band, or goes above it when the band is crowded."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
     if note is None:
         return
-    line, near = float(note["y"]), 0.15 * (bounds[1] - bounds[0])
-    reach = [v for x, v in marks if x <= LABEL_EXTENT]
-    above = sum(line < v <= line + near for v in reach)
-    below = sum(line - near <= v < line for v in reach)
-    if note.get("yanchor") == "top":  # a band's label, inside the band under its top edge: above the edge when the
-        # band holds more marks in its reach than the room above it (a cargo hidden by the label, round 7)
-        room = line + near <= bounds[1] * 1.0001
-        if below > above and room and not any(line < v <= line + near for _, v in evidence):
-            note.update(yanchor="bottom", yshift=3)
+    line, span = float(note["y"]), bounds[1] - bounds[0]
+    domain = (fig.layout.get("yaxis") or {}).get("domain") or [0, 1]
+    lines = label.count("<br>") + 1  # a label of five lines reaches far above its line on a phone
+    tall = lines * LABEL_LINE_PX / (PHONE_PLOT_HEIGHT_PX * (domain[1] - domain[0])) * span
+    near = max(0.15 * span, tall)
+    reach = _label_reach(label)
+    if note.get("yanchor") == "top":  # a band's label: inside the band under its top edge, above that edge, or
+        # under the band's bottom edge, wherever fewer marks in its reach are hidden (a cargo hidden, round 7; the
+        # oil-and-gas shares along the top of the 80-95 % band, round 8)
+        low = next(
+            (
+                float(sh["y0"])
+                for sh in fig.layout.get("shapes", [])
+                if sh.get("type") == "rect" and sh.get("y1") == line
+            ),
+            line,
+        )
+        weighted = [(x, v, 1) for x, v in marks] + [(x, v, 9) for x, v in evidence]
+        rows = {
+            "inside": (line - near, line, {}),
+            "above": (line, line + near, {"yanchor": "bottom", "yshift": 3}),
+            "under": (low - near, low, {"y": low, "yshift": -3}),
+        }
+        if line + near > bounds[1] * 1.0001:
+            del rows["above"]
+        if low - tall < bounds[0] or low == line:
+            del rows["under"]
+        ends = {"left": (0.0, reach, {}), "right": (1 - reach, 1.0, {"x": 1, "xanchor": "right", "align": "right"})}
+        places = [(row, end) for end in ends for row in rows]  # (ties: the first, inside the band at the left)
+
+        def cost(place: tuple[str, str]) -> int:
+            (v0, v1, _), (x0, x1, _) = rows[place[0]], ends[place[1]]
+            return sum(w for x, v, w in weighted if v0 <= v <= v1 and x0 <= x <= x1)
+
+        row, end = min(places, key=cost)
+        note.update({**rows[row][2], **ends[end][2]})
         return
     if note.get("yanchor") != "bottom":
         return
-    # Evidence counts wherever it is: on a phone a two-line label runs the whole width of the plot (round 6).
-    evidence_below = any(line - near <= v < line for _, v in evidence)
-    evidence_above = any(line < v <= line + near for _, v in evidence)
-    if evidence_below and not evidence_above:
-        return
-    if (above > below or evidence_above) and line - near >= bounds[0]:
+
+    def hidden(side: str, end: str) -> int:
+        in_reach = (lambda x: x <= reach) if end == "left" else (lambda x: x >= 1 - reach)
+        in_band = (lambda v: line < v <= line + near) if side == "above" else (lambda v: line - near <= v < line)
+        count = sum(1 for x, v in marks if in_reach(x) and in_band(v))
+        return count + 9 * sum(1 for x, v in evidence if in_reach(x) and in_band(v))
+
+    places = [("above", "left"), ("below", "left"), ("above", "right"), ("below", "right")]
+    if line - tall < bounds[0]:  # no room under the line
+        places = [p for p in places if p[0] == "above"]
+    # above a line near the top, a label of two lines would stretch the axis past the data (27 h on an hours-a-day
+    # axis): below it is as good when it hides no more
+    cramped = 0.5 if bounds[1] - line < tall and len(places) > 2 else 0.0
+    side, end = min(places, key=lambda p: hidden(*p) + (cramped if p[0] == "above" else 0.0))  # ties: the first
+    if side == "below":
         note.update(yanchor="top", yshift=-5)
+    if end == "right":
+        note.update(x=1, xanchor="right", align="right")
 
 
 def _x_share(row: dict, bounds: list[str]) -> float:
@@ -608,7 +657,7 @@ def _name_marks_on_claim_line(
         text = f"{publisher}, {when}: {_value_text(row['value'], _unit(words, unit), lang)}"
         if row.get("role") != "evidence":
             text = f"{text} {_context_words(row, words)}"
-        text = wrap(text, 28)
+        text = wrap(text, 21)  # narrow: at 28 its line ends ran into the next series' first marks on a phone (round 8)
         x = _mid(row["x_start"], row.get("x_end") or row["x_start"])
         side = _side(x, x_bounds)
         fig.add_annotation(  # towards the middle of the plot, so the text is never cut at its edge
@@ -822,6 +871,9 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
             **_whole(second_unit, y_two),
         }
         fig.layout["xaxis"]["anchor"] = "y"
+        if y_main[0] == 0:  # the upper panel's "0" sat beside the lower panel's heading ("0 Venezuelan deliveries…",
+            # graphics round 8); its baseline is still drawn
+            fig.layout["yaxis"]["labelalias"] = {"0": ""}
         fig.add_annotation(
             text=heading,
             xref="paper",
@@ -883,7 +935,7 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
             _name_marks_on_claim_line(fig, main, claimed, y_main, words, unit, data.lang, x_main)
             _name_latest_without_evidence(fig, main, words, unit, data.lang, x_main)
         for note in fig.layout.get("annotations", []):
-            if note.get("text") == words.claim_label:
+            if note.get("text") == words.claim_label and note.get("xanchor") != "right":
                 note["align"] = "left"  # a label on two lines reads from the left, as its first line does
     return fig
 
@@ -919,4 +971,7 @@ def item_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords) -> Draf
     )
     fig.layout["yaxis"].update(axis_title(_unit(words, "count")))
     with_claim(fig, data.claimed, words.claim_label, top=top[1])
+    for note in fig.layout.get("annotations", []):  # between the lists, where no square is (not on the first list's)
+        if note.get("text") == words.claim_label:
+            note.update(x=0.5, xanchor="center")
     return fig

@@ -1,8 +1,9 @@
 """Automated chart checks (issue 14): every embeddable chart — topic charts and claim charts — opened in Chromium
 at 1280 and 375 px, English and Spanish, plus the full figure as PNG/SVG downloads draw it (title and source
 inside, 960 px), checked in the page for what a graphics editor rejects on sight: text under 11 px on a phone,
-text cut off by the figure, legend over title or plot, titles and notes over each other, lines running back in
-time, axes stretched far beyond their data, unstated log axes and empty charts.
+text cut off by the figure, legend over title or plot, titles and notes over each other, tick labels of two axes
+over each other, notes printed over data points, lines running back in time, axes stretched far beyond their data,
+unstated log axes and empty charts.
 
 A pure-python variant of the time-order and stretched-axis checks runs over the built figures without a browser.
 Findings are collected and reported together (chart, state, defect), so one run shows every defect."""
@@ -324,6 +325,25 @@ CHECK_JS = """([minFont, stretchMax, fullScales, checkFont, minPlot]) => {
       if (overlap(boxes[i][1], boxes[j][1])) { out.push(`${boxes[i][0]} overlaps ${boxes[j][0]}`); }
     }
   }
+  // (h) tick labels of one axis never over those of another (the "0" of a y axis in the corner, on the first date)
+  const ticks = (sel) => Array.from(gd.querySelectorAll(sel)).filter(shown);
+  const xTicks = ticks('.xtick text, .x2tick text, .x3tick text');
+  const yTicks = ticks('.ytick text, .y2tick text, .y3tick text');
+  for (const xt of xTicks) {
+    for (const yt of yTicks) {
+      if (overlap(xt.getBoundingClientRect(), yt.getBoundingClientRect())) {
+        out.push(`tick "${label(yt)}" overlaps tick "${label(xt)}"`);
+      }
+    }
+  }
+  // (i) a note on the plot never over a data point (a claim label on the 2025 count hides it)
+  const marks = Array.from(gd.querySelectorAll('.scatterlayer .points path'))
+    .map((p) => p.getBoundingClientRect()).filter((r) => r.width > 0 && r.width < 40);
+  gd.querySelectorAll('.annotation').forEach((a) => {
+    const r = (a.querySelector('.annotation-text-g') || a).getBoundingClientRect();  // its text, not its arrow
+    if (r.width === 0 || !overlap(r, plot)) { return; }
+    if (marks.some((m) => overlap(r, m))) { out.push(`note "${label(a)}" sits on a data point`); }
+  });
   // (d) lines run forward in time within each drawn run
   const num = (ax, v) => { const c = v === null || v === undefined || v === '' ? NaN : ax.d2c(v);
     return Number.isFinite(c) ? c : NaN; };
@@ -507,6 +527,18 @@ def test_chk012_the_browser_checks_catch_each_defect(browser, live_server):
             "data": [{"type": "scatter", "name": f"series {i}", "x": [1, 2], "y": [i, i]} for i in range(6)],
             "layout": {"legend": LEGEND_BELOW, "margin": {"t": 10, "b": 10}},
         }
+        cornered = {  # the y axis's "0" on the first x label, and a note printed over a data point
+            "data": [{"type": "scatter", "mode": "markers", "x": [0, 5, 10], "y": [0, 5, 10], "marker": {"size": 14}}],
+            "layout": {
+                "xaxis": {"range": [0, 10], "tickfont": {"size": 30}, "ticklabelstandoff": -20},
+                "yaxis": {"range": [0, 10], "tickfont": {"size": 30}},
+                "annotations": [{"text": "a note", "x": 5, "y": 5, "showarrow": False}],
+            },
+        }
+        page.evaluate(IMAGE_JS, [cornered, 375, 400])
+        defects = page.evaluate(CHECK_JS, [MIN_FONT_PX, STRETCH_MAX, list(FULL_SCALES), True, MIN_PLOT_PX])
+        assert any(d.startswith('tick "0" overlaps tick "0"') for d in defects), defects
+        assert 'note "a note" sits on a data point' in defects, defects
         page.evaluate(IMAGE_JS, [crowded, 375, 200])
         defects = page.evaluate(CHECK_JS, [MIN_FONT_PX, STRETCH_MAX, list(FULL_SCALES), True, MIN_PLOT_PX])
         assert any(d.startswith("plot area squeezed") for d in defects), defects

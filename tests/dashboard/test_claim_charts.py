@@ -176,7 +176,7 @@ def test_open_ended_ratio_band_never_stretches_the_axis(data_max):
     ratio = next(t for t in fig["data"] if t.get("yaxis", "y") == "y")
     assert "as a % of" in ratio["name"].replace("<br>", " ") and "/" not in ratio["name"]
     label = next(a for a in fig["layout"]["annotations"] if a.get("text", "").startswith("Claim"))
-    assert label["text"].replace("\u00a0", " ") == "Claim: ≥ 100% (as read here)" and 100000 >= OPEN_HIGH
+    assert label["text"].replace("\u00a0", " ").replace("<br>", " ") == "Claim: ≥ 100% (as read here)" and 100000 >= OPEN_HIGH
 
 
 def test_claim_line_inside_the_visible_range():
@@ -568,11 +568,11 @@ def test_a_mark_on_the_claim_line_is_named_beside_it():
         row("Average", "2026-02-11", "2026-02-11", 13.1, unit="hours_per_day"),
     ]
     c = claim(rows, kind="at_least", claimed={"value": 20, "unit": "hours_per_day", "period": "2026-02"})
-    notes = [a["text"] for a in figure_json(view_of(c))["layout"]["annotations"]]
+    notes = [a["text"].replace("<br>", " ") for a in figure_json(view_of(c))["layout"]["annotations"]]
     named = [n for n in notes if n.startswith("Noticias22, Mar 2025: 20")]
     assert named and "context" in named[0].replace("<br>", " ")
     assert not any(n.startswith("Reuters") for n in notes)  # 13.1 is not on the line: no label
-    es = [a["text"] for a in figure_json(view_of(c, "es"))["layout"]["annotations"]]
+    es = [a["text"].replace("<br>", " ") for a in figure_json(view_of(c, "es"))["layout"]["annotations"]]
     assert any(n.startswith("Noticias22, mar 2025: 20") for n in es)  # Spanish month names
 
 
@@ -642,10 +642,11 @@ def test_a_count_names_what_it_counts():
 
 
 def test_the_claim_label_never_sits_on_the_side_of_the_evidence_mark():
-    """The label sits at the left: it goes to the side with fewer marks in its reach, and never to the side of an
-    evidence mark in its reach (round 3: it hid the 2025 evidence; round 5: it washed out 2007-09 context dots)."""
+    """The label goes to the end of its line and the side with fewer marks in its reach, and never onto an evidence
+    mark in its reach (round 3: it hid the 2025 evidence; round 5: it washed out 2007-09 context dots; round 8: a
+    one-line label covered a point on most phones, so labels take two lines and may sit at either end)."""
 
-    def label_anchor(evidence_year: int, evidence_value: float = 1.81e6) -> str:
+    def label_place(evidence_year: int, evidence_value: float = 1.81e6) -> tuple[str, str]:
         rows = [
             row("Visitors", f"{y}-01-01", f"{y}-12-31", 2.2e6, unit="persons", role="context")
             for y in range(2007, 2013)
@@ -655,13 +656,14 @@ def test_the_claim_label_never_sits_on_the_side_of_the_evidence_mark():
         label = next(
             a for a in figure_json(view_of(c))["layout"]["annotations"] if a.get("text", "").startswith("Claim")
         )
-        return label["yanchor"]
+        return label["yanchor"], label.get("xanchor")
 
-    assert label_anchor(2009) == "bottom"  # evidence below: the label stays above
-    # evidence far right below the line: still above (on a phone a two-line label runs the plot's whole width)
-    assert label_anchor(2024) == "bottom"
+    # evidence below at the left, context dots above it there: above the line, at the right end where nothing is
+    assert label_place(2009) == ("bottom", "right")
+    # evidence far right below the line, context dots above at the left: below the line at the left
+    assert label_place(2024) == ("top", "left")
     # no evidence near the line, context dots above it within the label's reach: the label goes below
-    assert label_anchor(2024, evidence_value=0.8e6) == "top"
+    assert label_place(2024, evidence_value=0.8e6) == ("top", "left")
 
 
 def test_several_context_marks_on_the_line_get_no_notes_that_could_collide():

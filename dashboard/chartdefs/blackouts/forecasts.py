@@ -175,7 +175,8 @@ def _phone_scale(fig: Any, dates: np.ndarray, error: np.ndarray, lang: str) -> N
     kept = np.delete(error, high + low)
     top, bottom = float(np.nanmax(kept)), float(np.nanmin(kept))
     pad = max(50.0, 0.08 * (top - bottom))
-    phone_y = [min(bottom, 0.0) - pad, max(top, 0.0) + pad]
+    note_room = 0.18 * (top - bottom)  # the note's line at that end, clear of the days just inside (round 8)
+    phone_y = [min(bottom, 0.0) - pad - (note_room if low else 0.0), max(top, 0.0) + pad + (note_room if high else 0.0)]
     middle = dates[0] + (dates[-1] - dates[0]) / 2
     notes = []
     for i, (mark, edge) in [(i, ("▲", 1)) for i in high] + [(i, ("▼", 0)) for i in low]:
