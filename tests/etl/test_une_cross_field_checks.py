@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl.sources.une_daily import MW_FIELDS, reject_inconsistent
+from etl.une.daily.plausibility import MW_FIELDS, reject_inconsistent
 
 CONSISTENT = {
     "peak_availability_mw": 2000.0,

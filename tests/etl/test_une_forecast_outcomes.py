@@ -13,7 +13,8 @@ import pytest
 
 from etl.http import make_session
 from etl.runner import Refresher
-from etl.sources.une_daily import OUTCOME_COLUMNS, check, forecast_outcomes, forecast_outcomes_monthly
+from etl.sources.une_daily import check
+from etl.une.daily.tables import OUTCOME_COLUMNS, forecast_outcomes, forecast_outcomes_monthly
 from etl.validation import texts_rejected
 from tests.support import une_fixtures as une
 

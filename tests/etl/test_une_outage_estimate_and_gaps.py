@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from etl.meta import check_schema, load_source_meta
-from etl.sources.une_daily import (
+from etl.une.daily.outage_hours import (
     EVENING_WINDOW,
     NIGHT_WINDOW,
     OUTAGE_HOURS_ASSUMPTIONS,
@@ -228,7 +228,7 @@ def test_assumptions_that_contradict_the_estimate_are_refused() -> None:
 
 
 def test_dates_with_nothing_published_are_listed_as_gaps() -> None:
-    from etl.sources.une_daily import GAP_COLUMNS, note_gaps
+    from etl.une.daily.tables import GAP_COLUMNS, note_gaps
 
     daily = pd.DataFrame({"date": ["2024-10-16", "2024-10-17", "2024-10-21", "2024-10-23"]})
     gaps = note_gaps(daily, collapse_dates={"2024-10-18"})
@@ -259,7 +259,7 @@ def test_check_refuses_a_central_estimate_outside_its_band() -> None:
 def test_a_collapse_reported_the_next_morning_is_counted_once() -> None:
     """The curated table dates a collapse when it began; the next notes flag it too. Counted once per event, and a
     flagged date with no curated collapse in the two days before is an event of its own."""
-    from etl.sources.une_daily import collapse_event_dates
+    from etl.une.daily.tables import collapse_event_dates
 
     curated = pd.Series(["2022-09-27", "2024-12-04"])
     flagged = pd.Series(["2022-09-29", "2024-12-05", "2025-01-20"])

@@ -16,7 +16,9 @@ import pytest
 from etl.http import make_session
 from etl.registry import load_source
 from etl.runner import Refresher
-from etl.sources import une_daily, une_outlets
+from etl.sources import une_outlets
+from etl.une.daily import note_choice
+from etl.une.daily.plausibility import DAILY_VALUE_FIELDS
 from tests.conftest import snapshot_dir
 from tests.support import une_fixtures as une
 from tests.support.fixture_server import Fault
@@ -246,16 +248,16 @@ def test_outl009_a_conflicting_value_is_published_with_both_sources(paths, serve
     ],
 )
 def test_outl010_values_differ_only_beyond_rounding(field, a, b, expected):
-    assert une_daily.differs(field, a, b) is expected
+    assert note_choice.differs(field, a, b) is expected
 
 
 def test_outl012_yes_no_fields_are_not_compared():
     """The parser reads "no" where a copy leaves the sentence out: not a contradiction, so not a conflict."""
-    assert not {"prev_day_affected_all_day", "total_grid_collapse"} & set(une_daily.CONFLICT_FIELDS)
+    assert not {"prev_day_affected_all_day", "total_grid_collapse"} & set(note_choice.CONFLICT_FIELDS)
     primary = pd.DataFrame([{"date": "2025-04-06", "url": "https://a.cu/1", "publisher": "Cubadebate (UNE note)"}])
-    primary = primary.assign(**{f: None for f in une_daily.DAILY_VALUE_FIELDS}).assign(prev_day_affected_all_day=True)
+    primary = primary.assign(**{f: None for f in DAILY_VALUE_FIELDS}).assign(prev_day_affected_all_day=True)
     copy = primary.assign(url="https://b.cu/1", outlet="granma", publisher="Granma", prev_day_affected_all_day=False)
-    filled, alternates, conflicts = une_daily.merge_outlet_notes(primary, copy, {"granma": 0})
+    filled, alternates, conflicts = note_choice.merge_outlet_notes(primary, copy, {"granma": 0})
     assert filled.empty and conflicts == [] and alternates[0]["differing_fields"] == ""
 
 
