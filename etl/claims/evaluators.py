@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.claims.catalogue import say
 from etl.claims.formatting import fmt_date, fmt_value, period_name, refers_to, sentence
 from etl.claims.labels import LABEL_CANNOT_CHECK, LABEL_CONSISTENT, LABEL_NOT_CONSISTENT, LABEL_PARTLY
 from etl.claims.rules import combine, judge
@@ -118,30 +119,18 @@ def evaluate_event(
         if label == LABEL_CANNOT_CHECK:
             others = [s for s in selections if s.ok]
             if others:
-                text = (
-                    "Only sources that cannot count on their own record it: " + event_list(others, lang)
-                    if lang == "en"
-                    else "Solo lo registran fuentes que no cuentan por sí solas: " + event_list(others, lang)
-                )
+                text = say("event.only_weak", lang, events=event_list(others, lang))
             else:
                 notes = "; ".join(getattr(s, f"note_{lang}") for s in selections if getattr(s, f"note_{lang}"))
-                text = ("No record of it in the data" if lang == "en" else "Ningún registro en los datos") + (
-                    f" ({notes})" if notes else ""
-                )
+                text = say("event.none", lang) + (f" ({notes})" if notes else "")
         elif core:
             sources = "; ".join(dict.fromkeys(source_name(s, lang) for s in shown if source_name(s, lang)))
             result[f"conclusion_{lang}"] = sentence(core.rstrip(".") + (f" ({sources})" if sources else ""))
             result[f"finding_{lang}"] = sentence(core)
             continue
         else:
-            text = ("On record: " if lang == "en" else "Registrado: ") + event_list(shown, lang)
-        tail = ""
-        if refers:
-            tail = (
-                f" The claim refers to {refers}."
-                if lang == "en"
-                else f" La afirmación se refiere {refers_to(period, 'es')}."
-            )
+            text = say("event.on_record", lang, events=event_list(shown, lang))
+        tail = f" {say('event.refers', lang, period=refers, refers=refers_to(period, lang))}" if refers else ""
         result[f"conclusion_{lang}"] = sentence(text) + tail
         result[f"finding_{lang}"] = sentence(text)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.claims.catalogue import LANGS, field_key
 from etl.claims.formatting import capital, period_name, sentence
 from etl.claims.schema import ROLE_CONTEXT, ROLE_EVIDENCE
 from etl.claims.selection import Selection
@@ -66,7 +67,7 @@ def weigh(sel: Selection, window: tuple[str, str] | None, claim_period: str) -> 
     if not sel.ok:
         return False, []
     if spec.get("role") == ROLE_CONTEXT:
-        note = {lang: str(spec.get("note" if lang == "en" else "note_es") or "").strip() for lang in ("en", "es")}
+        note = {lang: str(spec.get(field_key("note", lang)) or "").strip() for lang in LANGS}
         return False, [
             {
                 "en": f"{name['en']} is shown as context, not counted"
