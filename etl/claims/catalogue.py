@@ -30,6 +30,17 @@ def say(key: str, lang: str, **values: object) -> str:
     return WORDS[key][lang].format(**values)
 
 
+def say_each(key: str, **values: object) -> dict[str, str]:
+    """The template in every language, for the result's paired fields; a value given as {lang: text} (a series' name,
+    a period) is taken in each language, any other as it is."""
+    return each(lambda lang: say(key, lang, **{k: v[lang] if isinstance(v, Mapping) else v for k, v in values.items()}))
+
+
+def each(text: Callable[[str], str]) -> dict[str, str]:
+    """{lang: text(lang)} for every language."""
+    return {lang: text(lang) for lang in LANGS}
+
+
 def has(key: str) -> bool:
     """Whether the catalogue has `key` (for open sets such as units, where an unknown one is written as it is)."""
     return key in WORDS

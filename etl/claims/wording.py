@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from etl.claims.catalogue import LANGS, field_key, localized, ordinal, plural, say
+from etl.claims.catalogue import LANGS, each, field_key, localized, ordinal, plural, say
 from etl.claims.formatting import (
     capital,
     fmt_number,
@@ -327,5 +327,5 @@ def _join(items: list[str], lang: str) -> str:
 
 def _both(text: Callable[[str], str]) -> tuple[str, str]:
     """(English, Spanish) of one phrase, for the result's paired fields (`tolerance`, `tolerance_es`)."""
-    en, es = (text(lang) for lang in LANGS)
-    return en, es
+    both = each(text)
+    return both["en"], both["es"]
