@@ -88,3 +88,14 @@ def ordinal(n: int, lang: str) -> str:
 def plural(noun: str, lang: str) -> str:
     """A one-word noun in the plural: 'Estimate' → 'Estimates', 'Estimación' → 'Estimaciones'."""
     return _PLURALS[lang](noun)
+
+
+def plural_subject(name: str) -> bool:
+    """Whether a series' name is a plural subject the verb agrees with ('las importaciones' → 'equivalieron')."""
+    return name.lower().startswith(("las ", "los "))
+
+
+def contract(text: str) -> str:
+    """Words a template put side by side, joined as Spanish writes them ('de el' → 'del', 'al la' → 'a la'). Applied
+    to every language's text, as before the catalogue: English holds such pairs only where a name quotes Spanish."""
+    return text.replace(" de el ", " del ").replace(" de la la ", " de la ").replace("al la ", "a la ")

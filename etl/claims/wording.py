@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from etl.claims.catalogue import LANGS, each, field_key, localized, ordinal, plural, say
+from etl.claims.catalogue import LANGS, contract, each, field_key, localized, ordinal, plural, plural_subject, say
 from etl.claims.formatting import (
     capital,
     fmt_number,
@@ -161,11 +161,10 @@ def ratio_desc(
     text = f"{relation} {part(den, b)}"
     if not same_num:
         numerator = series_name(num.spec, lang)
-        agree = "_plural" if numerator.lower().startswith(("las ", "los ")) else ""
+        agree = "_plural" if plural_subject(numerator) else ""
         verb = say(f"ratio.verb_{'times' if pct >= 200 else 'share'}{agree}", lang)
         text = f"{part(num, a)} {verb} {text}"
-    text = text.replace(" de el ", " del ").replace(" de la la ", " de la ").replace("al la ", "a la ")
-    return text
+    return contract(text)
 
 
 def pair_caveat(what: str, names: Mapping[str, tuple[str, str]], values: tuple[str, ...]) -> dict[str, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.claims.catalogue import FIELD_SUFFIX, LANGS, WORDS, localized, ordinal, plural, say
+from etl.claims.catalogue import FIELD_SUFFIX, LANGS, WORDS, contract, localized, ordinal, plural, plural_subject, say
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = sorted((ROOT / "etl" / "claims").glob("*.py"))
@@ -118,3 +118,6 @@ def test_grammar_that_is_not_words():
     assert ordinal(2, "es") == "2.º"
     assert [plural(w, "en") for w in ("Estimate", "box", "Dispatch")] == ["Estimates", "boxes", "Dispatches"]
     assert [plural(w, "es") for w in ("Estimación", "Cifra", "Total")] == ["Estimaciones", "Cifras", "Totales"]
+    assert plural_subject("Las importaciones") and not plural_subject("la demanda")
+    assert contract("al 40 % de el consumo") == "al 40 % del consumo"
+    assert contract("al la demanda de la la isla") == "a la demanda de la isla"
