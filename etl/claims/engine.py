@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.claims.catalogue import LANGS, each, field_key, localized, say, say_each
 from etl.claims.evaluators import evaluate_date_diff, evaluate_event, evaluate_rank, evaluate_ratio, evaluate_values
 from etl.claims.formatting import sentence
 from etl.claims.labels import LABEL_CANNOT_CHECK, LABEL_CONSISTENT, LABELS_ES
@@ -65,11 +66,11 @@ def evaluate(
     if kind == "not_checkable":
         result["label"] = rule["label"]
         reason = sentence(str(claim.get("reason") or ""))
-        result["conclusion_en"] = reason
-        reason_es = str(claim.get("reason_es") or "").strip()
-        result["conclusion_es"] = (
-            sentence(reason_es) if reason_es else f"{LABELS_ES[rule['label']]}; motivo (en inglés): {reason}"
-        )
+        label_words = {"en": rule["label"], "es": LABELS_ES[rule["label"]]}
+        for lang in LANGS:
+            own = str(claim.get(field_key("reason", lang)) or "").strip()
+            untranslated = say("engine.reason_untranslated", lang, label=label_words[lang], reason=reason)
+            result[f"conclusion_{lang}"] = sentence(own) if own else untranslated
         result["finding_en"], result["finding_es"] = result["conclusion_en"], result["conclusion_es"]
         return jsonable(result)
     result["tolerance"], result["tolerance_es"] = tolerance_text(rule, claimed.get("unit"))
@@ -85,13 +86,8 @@ def evaluate(
     handler(result, selections, claimed, rule, kind)
     tolerance_given = any(is_number(rule.get(k)) and rule[k] > 0 for k in ("tolerance_pct", "tolerance_abs"))
     if tolerance_given and kind not in ("event", "rank_min"):
-        result["caveats_en"].append(
-            f"Tolerance set by this dashboard: a figure within {result['tolerance']} of the claim counts as consistent, "
-            "within twice that as partly consistent."
-        )
-        result["caveats_es"].append(
-            f"Tolerancia fijada por este panel: una cifra a {result['tolerance_es']} de la afirmación cuenta como "
-            "coherente; hasta el doble, como parcialmente coherente."
+        _add_caveat(
+            result, say_each("engine.tolerance", tolerance={"en": result["tolerance"], "es": result["tolerance_es"]})
         )
     result["evidence_rows"] = unique_rows(result["evidence_rows"])
     for lang, key in (("en", "headline"), ("es", "headline_es")):
@@ -104,12 +100,15 @@ def evaluate(
             result[f"conclusion_{lang}"] = sentence(summary)
     threshold = " ".join(str(claimed.get("threshold") or "").split())
     if threshold:
-        threshold_es = " ".join(str(claimed.get("threshold_es") or threshold).split())
-        result["caveats_en"].append(f"Threshold set by this dashboard, not by the document: {sentence(threshold)}")
-        result["caveats_es"].append(f"Umbral fijado por este panel, no por el documento: {sentence(threshold_es)}")
+        own = each(lambda lang: sentence(" ".join(str(localized(claimed, "threshold", lang) or threshold).split())))
+        _add_caveat(result, say_each("engine.threshold", threshold=own))
     if result["label"] == LABEL_CONSISTENT and result["characterisation_en"]:
-        result["caveats_en"].append("The label judges the factual core only, not the document's wording.")
-        result["caveats_es"].append("La etiqueta juzga solo el núcleo factual, no la terminología del documento.")
+        _add_caveat(result, say_each("engine.core_only"))
     evidence_ends = [r["x_end"] for r in result["evidence_rows"] if r["role"] == ROLE_EVIDENCE and r["x_end"]]
     result["as_of"] = max(evidence_ends, default="")
     return jsonable(result)
+
+
+def _add_caveat(result: dict[str, Any], caveat: Mapping[str, str]) -> None:
+    for lang in LANGS:
+        result[f"caveats_{lang}"].append(caveat[lang])

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.claims.catalogue import LANGS, say
 from etl.claims.formatting import fmt_date, fmt_value, period_name, refers_to, sentence
 from etl.claims.labels import LABEL_CANNOT_CHECK, LABEL_CONSISTENT, LABEL_NOT_CONSISTENT, LABEL_PARTLY
 from etl.claims.rules import combine, judge
@@ -71,7 +72,7 @@ def evaluate_values(
     for sel in selections:
         number = to_number(sel.value) if sel.ok else None
         if sel.ok and number is None:
-            no_data(sel, f"value {sel.value!r} is not a number", f"el valor {sel.value!r} no es un número")
+            no_data(sel, "value_not_a_number", value=repr(sel.value))
         if not sel.ok:
             labels.append(None)
             counted_flags.append(False)
@@ -100,7 +101,7 @@ def evaluate_event(
     counted_flags: list[bool] = []
     for sel in selections:
         if sel.ok and sel.spec.get("aggregate") == "count" and not sel.value:
-            no_data(sel, "no matching row", "ninguna fila coincidente")
+            no_data(sel, "no_matching_row")
         counted, caveats = weigh(sel, None, "")
         _add_caveats(result, caveats)
         found = LABEL_PARTLY if sel.spec.get("supports") == "partly" else LABEL_CONSISTENT
@@ -118,30 +119,18 @@ def evaluate_event(
         if label == LABEL_CANNOT_CHECK:
             others = [s for s in selections if s.ok]
             if others:
-                text = (
-                    "Only sources that cannot count on their own record it: " + event_list(others, lang)
-                    if lang == "en"
-                    else "Solo lo registran fuentes que no cuentan por sí solas: " + event_list(others, lang)
-                )
+                text = say("event.only_weak", lang, events=event_list(others, lang))
             else:
                 notes = "; ".join(getattr(s, f"note_{lang}") for s in selections if getattr(s, f"note_{lang}"))
-                text = ("No record of it in the data" if lang == "en" else "Ningún registro en los datos") + (
-                    f" ({notes})" if notes else ""
-                )
+                text = say("event.none", lang) + (f" ({notes})" if notes else "")
         elif core:
             sources = "; ".join(dict.fromkeys(source_name(s, lang) for s in shown if source_name(s, lang)))
             result[f"conclusion_{lang}"] = sentence(core.rstrip(".") + (f" ({sources})" if sources else ""))
             result[f"finding_{lang}"] = sentence(core)
             continue
         else:
-            text = ("On record: " if lang == "en" else "Registrado: ") + event_list(shown, lang)
-        tail = ""
-        if refers:
-            tail = (
-                f" The claim refers to {refers}."
-                if lang == "en"
-                else f" La afirmación se refiere {refers_to(period, 'es')}."
-            )
+            text = say("event.on_record", lang, events=event_list(shown, lang))
+        tail = f" {say('event.refers', lang, period=refers, refers=refers_to(period, lang))}" if refers else ""
         result[f"conclusion_{lang}"] = sentence(text) + tail
         result[f"finding_{lang}"] = sentence(text)
 
@@ -156,7 +145,7 @@ def evaluate_date_diff(
     for sel in selections:
         start = parse_date(str(sel.value)) if sel.ok else None
         if sel.ok and (start is None or target is None):
-            no_data(sel, f"cannot read a date from {sel.value!r} or the claim period", "fecha ilegible")
+            no_data(sel, "unreadable_date", value=repr(sel.value))
         if not sel.ok:
             labels.append(None)
             counted_flags.append(False)
@@ -178,17 +167,28 @@ def evaluate_date_diff(
         if not sel.ok:
             descs.append(None)
             continue
-        years = {lang: fmt_value(sel.extra["years"], "years", lang, decimals=0) for lang in ("en", "es")}
-        start_en, start_es = fmt_date(sel.extra["from_date"], "en"), fmt_date(sel.extra["from_date"], "es")
-        end_en, end_es = fmt_date(str(claimed["period"]), "en"), fmt_date(str(claimed["period"]), "es")
-        source = {lang: f" ({source_name(sel, lang)})" if source_name(sel, lang) else "" for lang in ("en", "es")}
-        descs.append(
-            {
-                "en": f"{years['en']} from {start_en}{source['en']} to {end_en}",
-                "es": f"{years['es']} desde el {start_es}{source['es']} hasta {end_es}",
-            }
-        )
+        descs.append({lang: _date_diff_desc(sel, str(claimed["period"]), lang) for lang in LANGS})
     _finish(result, labels, selections, {**claimed, "period": ""}, rule, kind, descs, counted_flags)
+
+
+def _date_diff_desc(sel: Selection, period: str, lang: str) -> str:
+    """'3 years from 13 February 2023 (Reuters) to 13 February 2026'."""
+    source = f" ({source_name(sel, lang)})" if source_name(sel, lang) else ""
+    return say(
+        "date_diff.desc",
+        lang,
+        years=fmt_value(sel.extra["years"], "years", lang, decimals=0),
+        start=fmt_date(sel.extra["from_date"], lang),
+        source=source,
+        end=fmt_date(period, lang),
+    )
+
+
+def _missing_ratio_note(missing: list[Selection], lang: str) -> str:
+    """Why a pair has no ratio: its series' own notes, else that a figure is not a number, or a zero denominator."""
+    if not missing:
+        return say("note.zero_denominator", lang)
+    return "; ".join(getattr(s, f"note_{lang}") or say("note.not_a_number", lang) for s in missing)
 
 
 def evaluate_ratio(
@@ -225,9 +225,8 @@ def evaluate_ratio(
         pair_sels.append(stand_in)
         if a is None or b is None or b == 0:
             missing = [s for s, v in ((num, a), (den, b)) if v is None]
-            why = "; ".join(s.note_en or "not a number" for s in missing) if missing else "the denominator is zero"
-            stand_in.note_en = why
-            stand_in.note_es = "; ".join(s.note_es or "no numérico" for s in missing) if missing else "denominador cero"
+            stand_in.note_en, stand_in.note_es = (_missing_ratio_note(missing, lang) for lang in LANGS)
+            why = stand_in.note_en
             labels.append(None)
             counted_flags.append(False)
             descs.append(None)
@@ -353,7 +352,7 @@ def evaluate_rank(
         per_year = _per_year(sel) if sel.ok else {}
         per_year = {y: v for y, v in per_year.items() if first_year <= y <= (year or 0) and y not in excluded}
         if sel.ok and year not in per_year:
-            no_data(sel, f"no value for {year} in the window", f"ningún valor para {year} en la ventana")
+            no_data(sel, "no_value_in_window", year=year)
         if not sel.ok:
             labels.append(None)
             counted_flags.append(False)

@@ -9,32 +9,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from etl.claims.catalogue import has, number_marks, say
 from etl.claims.values import ISO_DATE, ISO_MONTH, ISO_YEAR, parse_date, to_number
 from etl.month_names import MONTHS
 
-UNIT_WORDS: dict[str, tuple[str, str]] = {  # (English, Spanish) suffix after the number; "%" is glued in English
-    "pct": ("%", " %"),
-    "percent": ("%", " %"),
-    "mw": (" MW", " MW"),
-    "kw": (" kW", " kW"),
-    "twh": (" TWh", " TWh"),
-    "gwh": (" GWh", " GWh"),
-    "mwh": (" MWh", " MWh"),
-    "kwh": (" kWh", " kWh"),
-    "bbl_per_day": (" bbl/d", " barriles diarios"),
-    "bbl": (" bbl", " barriles"),
-    "hours_per_day": (" hours a day", " horas al día"),
-    "hours": (" hours", " horas"),
-    "persons": (" people", " personas"),
-    "people": (" people", " personas"),
-    "count": ("", ""),
-    "km": (" km", " km"),
-    "years": (" years", " años"),
-    "year": ("", ""),
-    "cargoes": (" cargoes", " cargamentos"),
-    "companies": (" companies", " empresas"),
-    "pct_of_installed_capacity": ("% of installed capacity", " % de la capacidad instalada"),
-}
+
+def unit_words(unit: str | None, lang: str) -> str | None:
+    """The words after a number in `unit` ('%', ' bbl/d', ' barriles diarios'); None for a unit the catalogue lacks."""
+    key = f"unit.{unit or ''}"
+    return say(key, lang) if has(key) else None
 
 
 def fmt_number(value: float, lang: str, decimals: int | None = None) -> str:
@@ -48,9 +31,7 @@ def fmt_number(value: float, lang: str, decimals: int | None = None) -> str:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", "-0.0"):
         text = "0"
-    if lang == "es":
-        text = text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-    return text
+    return number_marks(text, lang)
 
 
 def fmt_reporter(value: Any, unit: str | None, lang: str) -> str:
@@ -64,12 +45,11 @@ def fmt_reporter(value: Any, unit: str | None, lang: str) -> str:
         return fmt_value(_half_up(number, 0 if magnitude >= 10 else 1), unit, lang)
     if _half_up(magnitude, -3 if magnitude >= 10_000 else 0) >= 1_000_000:
         millions = fmt_number(_significant(number / 1e6, 3), lang)
-        words = UNIT_WORDS.get(unit or "")
-        suffix = words[0 if lang == "en" else 1] if words else (f" {unit}" if unit else "")
-        if lang == "es" and suffix.strip() and not suffix.strip().startswith("%"):
-            suffix = " de" + suffix
-        word = "million" if lang == "en" else ("millón" if millions == "1" else "millones")
-        return f"{millions} {word}{suffix}"
+        words = unit_words(unit, lang)
+        suffix = words if words is not None else (f" {unit}" if unit else "")
+        word = say("number.million_one" if millions == "1" else "number.million_many", lang)
+        template = "number.millions_of" if suffix.strip() and not suffix.strip().startswith("%") else "number.millions"
+        return say(template, lang, number=millions, word=word, unit=suffix)
     if magnitude >= 10_000:
         return fmt_value(_significant(number, 3), unit, lang)
     if magnitude >= 100 or float(number).is_integer():
@@ -95,13 +75,11 @@ def fmt_value(value: Any, unit: str | None, lang: str, decimals: int | None = No
     number = to_number(value)
     if number is None:
         return fmt_date(str(value), lang) if parse_date(str(value)) else str(value)
-    words = UNIT_WORDS.get(unit or "", None)
-    if words is None:
+    suffix = unit_words(unit, lang)
+    if suffix is None:
         suffix = f" {(unit or '').replace('_per_', '/').replace('_', ' ')}".rstrip()
-    else:
-        suffix = words[0 if lang == "en" else 1]
     if unit == "years" and abs(number) == 1:
-        suffix = " year" if lang == "en" else " año"
+        suffix = say("unit_one.years", lang)
     return fmt_number(number, lang, decimals) + suffix
 
 
@@ -111,12 +89,10 @@ def fmt_date(text: str, lang: str) -> str:
     if ISO_YEAR.fullmatch(text):
         return text
     if ISO_MONTH.fullmatch(text):
-        month = MONTHS[lang][int(text[5:7]) - 1]
-        return f"{month} {text[:4]}" if lang == "en" else f"{month} de {text[:4]}"
+        return say("date.month", lang, month=MONTHS[lang][int(text[5:7]) - 1], year=text[:4])
     if ISO_DATE.fullmatch(text):
         d = date.fromisoformat(text)
-        month = MONTHS[lang][d.month - 1]
-        return f"{d.day} {month} {d.year}" if lang == "en" else f"{d.day} de {month} de {d.year}"
+        return say("date.day", lang, day=d.day, month=MONTHS[lang][d.month - 1], year=d.year)
     return text
 
 
@@ -129,7 +105,7 @@ def period_name(period: str, lang: str) -> str:
             return fmt_date(lo, lang)
         if ISO_MONTH.fullmatch(lo) and ISO_MONTH.fullmatch(hi) and lo[:4] == hi[:4]:
             first, last = MONTHS[lang][int(lo[5:]) - 1], MONTHS[lang][int(hi[5:]) - 1]
-            return f"{first}–{last} {lo[:4]}" if lang == "en" else f"{first}–{last} de {lo[:4]}"
+            return say("period.months", lang, first=first, last=last, year=lo[:4])
         return f"{fmt_date(lo, lang)} – {fmt_date(hi, lang)}"
     return fmt_date(period, lang)
 
@@ -144,19 +120,18 @@ def period_phrase(period: str, lang: str) -> str:
         lo, hi = _simplify_span(lo, hi)
         if hi is None:
             return period_phrase(lo, lang)
-        return (
-            f"from {fmt_date(lo, lang)} to {fmt_date(hi, lang)}"
-            if lang == "en"
-            else (
-                f"{'del' if ISO_DATE.fullmatch(lo) else 'de'} {fmt_date(lo, lang)} "
-                f"{'al' if ISO_DATE.fullmatch(hi) else 'a'} {fmt_date(hi, lang)}"
-            )
-        )
+        key = f"phrase.from_{_day_or_period(lo)}_to_{_day_or_period(hi)}"
+        return say(key, lang, start=fmt_date(lo, lang), end=fmt_date(hi, lang))
     if ISO_DATE.fullmatch(period):
-        return f"on {fmt_date(period, lang)}" if lang == "en" else f"el {fmt_date(period, lang)}"
+        return say("phrase.on_day", lang, date=fmt_date(period, lang))
     if ISO_YEAR.fullmatch(period) or ISO_MONTH.fullmatch(period):
-        return f"in {fmt_date(period, lang)}" if lang == "en" else f"en {fmt_date(period, lang)}"
-    return f"for {period}" if lang == "en" else f"para {period}"
+        return say("phrase.in", lang, date=fmt_date(period, lang))
+    return say("phrase.for", lang, period=period)
+
+
+def _day_or_period(text: str) -> str:
+    """Whether a span's end is one day: Spanish says 'del 3 de enero' but 'de enero' (catalogue keys phrase.from_*)."""
+    return "day" if ISO_DATE.fullmatch(text) else "period"
 
 
 def _simplify_span(lo: str, hi: str) -> tuple[str, str | None]:
@@ -182,11 +157,9 @@ def refers_to(period: str, lang: str) -> str:
             span = f"{fmt_date(lo, lang)} – {fmt_date(hi, lang)}"
             if ISO_YEAR.fullmatch(lo) and ISO_YEAR.fullmatch(hi):
                 span = f"{lo}–{hi}"
-            return span if lang == "en" else f"al periodo {span}"
+            return say("refers.span", lang, span=span)
         period = lo
-    if lang == "en":
-        return fmt_date(period, lang)
-    return ("al " if ISO_DATE.fullmatch(period) else "a ") + fmt_date(period, lang)
+    return say(f"refers.{_day_or_period(period)}", lang, date=fmt_date(period, lang))
 
 
 def sentence(text: str) -> str:

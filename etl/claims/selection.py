@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.claims.catalogue import say_each
 from etl.claims.values import ISO_MONTH, ISO_YEAR, is_number, normalise, plain, time_text, to_number
 
 TIME_COLUMNS: tuple[str, ...] = ("date", "as_of_date", "figure_date", "period_end", "year", "reference_year", "month")
@@ -54,51 +55,42 @@ def select(
     sel.url = (info.get("urls") or [""])[0]
     df = tables.get(name)
     if df is None:
-        return no_data(sel, f"table {name} is not published yet", f"la tabla {name} aún no está publicada")
+        return no_data(sel, "table_unpublished", name=name)
     if column not in df.columns:
-        return no_data(sel, f"table {name} has no column {column}", f"la tabla {name} no tiene la columna {column}")
+        return no_data(sel, "no_column", name=name, column=column)
     where = spec.get("where") or {}
     mask = pd.Series(True, index=df.index)
     for key, wanted in where.items():
         if key not in df.columns:
-            return no_data(
-                sel, f"table {name} has no column {key} (used in where)", f"la tabla {name} no tiene la columna {key}"
-            )
+            return no_data(sel, "no_where_column", name=name, column=key)
         mask &= matches(df[key], wanted)
     if not mask.any():
         misses = [f"{k} = {v}" for k, v in where.items() if not matches(df[k], v).any()]
         what = " or ".join(misses) if misses else " and ".join(f"{k} = {v}" for k, v in where.items())
-        how = "with" if misses else "matching all of"
-        return no_data(sel, f"no row of {name} {how} {what}", f"ninguna fila de {name} con {what}")
+        return no_data(sel, "no_row_with" if misses else "no_row_matching_all", name=name, what=what)
     rows = df[mask & df[column].notna()]
     if rows.empty:
-        return no_data(sel, f"no value of {name}.{column} in the matching rows", f"ningún valor de {name}.{column}")
+        return no_data(sel, "no_value", name=name, column=column)
     time_col = next((c for c in TIME_COLUMNS if c in df.columns), None)
     sel.time_col = time_col
     sel.matched = rows
     period = spec.get("period")
     if period is not None:
         if time_col is None and period != "latest":
-            return no_data(
-                sel,
-                f"table {name} has no time column to apply a period to",
-                f"la tabla {name} no tiene columna de tiempo",
-            )
+            return no_data(sel, "no_time_column", name=name)
         in_window = _period_mask(rows, time_col, period) if time_col else pd.Series(True, index=rows.index)
         if not in_window.any():
             span = _span_text(rows, time_col)
-            return no_data(
-                sel,
-                f"no row of {name} in the period {_period_spec_text(period)} (matching rows cover {span})",
-                f"ninguna fila de {name} en el periodo {_period_spec_text(period)} (las filas cubren {span})",
-            )
+            return no_data(sel, "no_row_in_period", name=name, period=_period_spec_text(period), span=span)
         rows = rows[in_window]
     return _aggregate(sel, rows, column, spec.get("aggregate", "last"), info, fallback_unit)
 
 
-def no_data(sel: Selection, note_en: str, note_es: str) -> Selection:
-    """Mark a series as having no value, with why in both languages (the card and the CSV show it)."""
-    sel.status, sel.note_en, sel.note_es = "no data", note_en, note_es
+def no_data(sel: Selection, why: str, **values: object) -> Selection:
+    """Mark a series as having no value, with why (catalogue key `note.<why>`) in both languages: the card and the
+    CSV show it."""
+    notes = say_each(f"note.{why}", **values)
+    sel.status, sel.note_en, sel.note_es = "no data", notes["en"], notes["es"]
     return sel
 
 
@@ -183,7 +175,7 @@ def _aggregate(
         chosen = ordered.iloc[[position]]
         value = chosen[column].iloc[0]
     elif not numeric:
-        return no_data(sel, f"{how} of a non-numeric column ({column})", f"{how} de una columna no numérica ({column})")
+        return no_data(sel, "non_numeric", how=how, column=column)
     elif how == "mean":
         value = float(pd.to_numeric(values).mean())
     else:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.claims.catalogue import LANGS, each, field_key, localized, say_each
 from etl.claims.formatting import capital, period_name, sentence
 from etl.claims.schema import ROLE_CONTEXT, ROLE_EVIDENCE
 from etl.claims.selection import Selection
@@ -62,59 +63,36 @@ def weigh(sel: Selection, window: tuple[str, str] | None, claim_period: str) -> 
     Context series, the document's own source, rows that are all unverified or conflicting, and evidence from outside the
     claim's period (unless the claim file says why, `period_note`) are shown but never decide the label alone."""
     spec = sel.spec
-    name = {lang: series_name(spec, lang) for lang in ("en", "es")}
+    name = each(lambda lang: series_name(spec, lang))
     if not sel.ok:
         return False, []
     if spec.get("role") == ROLE_CONTEXT:
-        note = {lang: str(spec.get("note" if lang == "en" else "note_es") or "").strip() for lang in ("en", "es")}
+        note = {lang: str(spec.get(field_key("note", lang)) or "").strip() for lang in LANGS}
+        if not note["en"]:  # a Spanish note alone is not said: the English one is the claim file's own
+            return False, [say_each("weigh.context", name=name)]
         return False, [
-            {
-                "en": f"{name['en']} is shown as context, not counted"
-                + (f": {sentence(note['en'])}" if note["en"] else "."),
-                "es": f"{name['es']} se muestra como contexto, no cuenta"
-                + (f": {sentence(note['es'] or note['en'])}" if note["en"] else "."),
-            }
+            say_each("weigh.context_note", name=name, note=each(lambda lang: sentence(note[lang] or note["en"])))
         ]
     if spec.get("document_source"):
-        return False, [
-            {
-                "en": f"{name['en']} is the document's own source, so it is not independent confirmation.",
-                "es": f"{name['es']} es la fuente del propio documento, así que no es una confirmación independiente.",
-            }
-        ]
+        return False, [say_each("weigh.document_source", name=name)]
     used = sel.used if sel.used is not None else sel.rows
     if used is not None and "verification" in used.columns:
         marks = used["verification"].astype("string").fillna("").str.lower()
         if len(marks) and marks.isin(WEAK_VERIFICATION).all():
             mark = "conflicting" if (marks == "conflicting").any() else "unverified"
-            mark_es = "en conflicto con otra fuente" if mark == "conflicting" else "sin verificar"
-            return False, [
-                {
-                    "en": f"{name['en']} is marked {mark}: shown, not counted.",
-                    "es": f"{name['es']} está marcada como {mark_es}: se muestra, pero no cuenta.",
-                }
-            ]
+            return False, [say_each("weigh.marked", name=name, mark=say_each(f"weigh.mark_{mark}"))]
     span = frame_span(used, sel.time_col)
     if window is not None and span[0] and not _overlaps(span, window):
-        head = {
-            "en": f"{name['en']}: figure for {period_name(sel.period, 'en')}, not for {period_name(claim_period, 'en')}",
-            "es": f"{name['es']}: cifra de {period_name(sel.period, 'es')}, no de {period_name(claim_period, 'es')}",
-        }
-        note_en = str(spec.get("period_note") or "").strip()
-        if note_en:
-            note_es = str(spec.get("period_note_es") or note_en).strip()
-            return True, [
-                {
-                    "en": f"{head['en']}. {capital(sentence(note_en))}",
-                    "es": f"{head['es']}. {capital(sentence(note_es))}",
-                }
-            ]
-        return False, [
-            {
-                "en": f"{head['en']}: shown as context, not counted.",
-                "es": f"{head['es']}: se muestra como contexto, no cuenta.",
-            }
-        ]
+        head = say_each(
+            "weigh.other_period",
+            name=name,
+            period=each(lambda lang: period_name(sel.period, lang)),
+            claim_period=each(lambda lang: period_name(claim_period, lang)),
+        )
+        if str(spec.get("period_note") or "").strip():
+            note = each(lambda lang: str(localized(spec, "period_note", lang) or "").strip())
+            return True, [each(lambda lang: f"{head[lang]}. {capital(sentence(note[lang]))}")]
+        return False, [say_each("weigh.other_period_context", head=head)]
     return True, []
 
 
@@ -135,7 +113,7 @@ def evidence_rows(sel: Selection, counted: bool) -> list[dict[str, Any]]:
         ends = [_row_span(r, sel.time_col)[1] for r in others.to_dict("records")]
         order = sorted(range(len(ends)), key=lambda i: (abs(_days_between(ends[i], middle)), ends[i]))
         others = others.iloc[sorted(order[:MAX_CONTEXT_ROWS])]
-    names = {lang: chart_series_name(sel.spec, lang) for lang in ("en", "es")}
+    names = each(lambda lang: chart_series_name(sel.spec, lang))
     out = []
     for role, frame in ((ROLE_EVIDENCE if counted else ROLE_CONTEXT, used), (ROLE_CONTEXT, others)):
         for position, row in zip(frame.index, frame.to_dict("records"), strict=True):

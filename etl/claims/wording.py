@@ -4,9 +4,10 @@ description of a figure, the claim as read, and the conclusion and one-line find
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from etl.claims.catalogue import LANGS, contract, each, field_key, localized, ordinal, plural, plural_subject, say
 from etl.claims.formatting import (
     capital,
     fmt_number,
@@ -24,10 +25,10 @@ from etl.claims.values import is_number
 
 def series_name(spec: Mapping[str, Any], lang: str) -> str:
     """A series as readers see it: the claim file's short `name` (or `name_es`), else its label without quoted figures."""
-    if lang == "es":
-        for key in ("name_es", "label_es"):
-            if spec.get(key):
-                return short_label(str(spec[key])) if key == "label_es" else str(spec[key])
+    if spec.get(field_key("name", lang)):
+        return str(spec[field_key("name", lang)])
+    if spec.get(field_key("label", lang)):
+        return short_label(str(spec[field_key("label", lang)]))
     if spec.get("name"):
         return str(spec["name"])
     return short_label(str(spec.get("label") or f"{spec.get('table')}.{spec.get('column')}"))
@@ -36,10 +37,9 @@ def series_name(spec: Mapping[str, Any], lang: str) -> str:
 def chart_series_name(spec: Mapping[str, Any], lang: str) -> str:
     """A series as a legend or table names it, standing alone: `chart_name` where the sentence name is a fragment
     that reads only after its numerator ("its consumption", "Mexico's"), else the sentence name."""
-    key = "chart_name_es" if lang == "es" else "chart_name"
-    if spec.get(key):
-        return str(spec[key])
-    if lang == "es" and spec.get("chart_name") and not spec.get("name_es"):
+    if spec.get(field_key("chart_name", lang)):
+        return str(spec[field_key("chart_name", lang)])
+    if spec.get("chart_name") and not spec.get(field_key("name", lang)):  # a translated name outranks English words
         return str(spec["chart_name"])
     return series_name(spec, lang)
 
@@ -64,24 +64,25 @@ def short_publisher(publisher: str) -> str:
 def source_name(sel: Selection, lang: str = "en") -> str:
     """Who a sentence credits: the claim file's `source` (the origin, e.g. 'Reuters' for a republished Reuters figure;
     `source_es` in Spanish), else the first publisher without its brackets ('and others' when there are more)."""
-    if lang == "es" and sel.spec.get("source_es"):
-        return str(sel.spec["source_es"])
+    if sel.spec.get(field_key("source", lang)):
+        return str(sel.spec[field_key("source", lang)])
     if sel.spec.get("source"):
         text = str(sel.spec["source"])
     else:
         publishers = [p for p in re.split(r";\s*", re.sub(r"\s\+\d+$", "", sel.publisher or "")) if p]
         text = short_publisher(publishers[0]) if publishers else ""
         if len(publishers) > 1:
-            text += " and others" if lang == "en" else " y otros"
-    return text.replace(" via ", " vía ") if lang == "es" else text
+            text += say("source.and_others", lang)
+    return text.replace(" via ", say("source.via", lang))
 
 
 def _series_name(sel: Selection, lang: str) -> str:
     """How a series is named inside a conclusion: its label (quoted figures dropped) in English; in Spanish the
     optional `label_es`, else nothing (the publisher in brackets identifies it) rather than English words."""
-    if lang == "es":
-        return short_label(str(sel.spec["label_es"])) if sel.spec.get("label_es") else ""
-    return short_label(str(sel.spec.get("label") or f"{sel.spec.get('table')}.{sel.spec.get('column')}"))
+    label = sel.spec.get(field_key("label", lang))
+    return short_label(
+        str(label or say("series.unnamed", lang, table=sel.spec.get("table"), column=sel.spec.get("column")))
+    )
 
 
 def value_desc(sel: Selection) -> dict[str, str] | None:
@@ -101,13 +102,11 @@ def _event_desc(sel: Selection, lang: str) -> str:
     """'3 January 2026 (Sky News)' or '4 reports from 8 December 2025 to 9 January 2026 (Expansión; …)'."""
     if not sel.ok:
         name = _series_name(sel, lang) or sel.spec["table"]
-        return f"{name}: {'no record' if lang == 'en' else 'sin registro'}"
+        return say("event.no_record", lang, name=name)
     source = f" ({source_name(sel, lang)})" if source_name(sel, lang) else ""
     if sel.spec.get("aggregate") == "count":
         n = int(sel.value)
-        what = (
-            ("1 report" if n == 1 else f"{n} reports") if lang == "en" else ("1 informe" if n == 1 else f"{n} informes")
-        )
+        what = say("event.report_one", lang) if n == 1 else say("event.reports", lang, n=n)
         return f"{what}{_space(period_phrase(sel.period, lang))}{source}"
     return f"{period_name(sel.period, lang)}{source}"
 
@@ -117,7 +116,7 @@ def event_list(selections: list[Selection], lang: str) -> str:
     parts = [_event_desc(s, lang) for s in selections[:3]]
     more = len(selections) - 3
     if more > 0:
-        parts.append(f"and {more} more" if lang == "en" else f"y {more} más")
+        parts.append(say("list.more", lang, n=more))
     return "; ".join(parts)
 
 
@@ -128,19 +127,15 @@ def rank_desc(sel: Selection, year: int, rank: int, n_years: int, lang: str) -> 
     window = extra["window"].replace("/", "–")
     value = fmt_reporter(sel.value, sel.unit, lang)
     publisher = source_name(sel, lang)
-    if lang == "en":
-        excl = f", excluding {_join(list(map(str, excluded)), 'en')}" if excluded else ""
-        head = f"{year} had {value} ({publisher})" if publisher else f"{year} had {value}"
-        if rank == 1:
-            return f"{head}, the lowest of the {n_years} years with data in {window}{excl}"
-        low = fmt_reporter(extra["lowest_other_value"], sel.unit, lang)
-        return f"{head}, {_ordinal(rank)} lowest of the {n_years} years with data in {window}{excl} (lowest: {extra['lowest_other_year']}, {low})"
-    excl = f", sin contar {_join(list(map(str, excluded)), 'es')}" if excluded else ""
-    head = f"{year} tuvo {value} ({publisher})" if publisher else f"{year} tuvo {value}"
+    excl = say("rank.excluding", lang, years=_join(list(map(str, excluded)), lang)) if excluded else ""
+    head = say("rank.head_source" if publisher else "rank.head", lang, year=year, value=value, source=publisher)
+    words = {"head": head, "n": n_years, "window": window, "excluding": excl}
     if rank == 1:
-        return f"{head}, el valor más bajo de los {n_years} años con datos en {window}{excl}"
+        return say("rank.lowest", lang, **words)
     low = fmt_reporter(extra["lowest_other_value"], sel.unit, lang)
-    return f"{head}, el {rank}.º más bajo de los {n_years} años con datos en {window}{excl} (el más bajo: {extra['lowest_other_year']}, {low})"
+    return say(
+        "rank.nth_lowest", lang, ordinal=ordinal(rank, lang), low_year=extra["lowest_other_year"], low=low, **words
+    )
 
 
 def ratio_desc(
@@ -160,35 +155,29 @@ def ratio_desc(
 
     if pct >= 200:
         times = fmt_number(round(pct / 100, 1), lang, decimals=1)
-        relation = f"{times} times" if lang == "en" else f"{times} veces"
+        relation = say("ratio.times", lang, times=times)
     else:
-        relation = f"{fmt_reporter(pct, 'pct', lang)} of" if lang == "en" else f"al {fmt_reporter(pct, 'pct', lang)} de"
+        relation = say("ratio.share", lang, pct=fmt_reporter(pct, "pct", lang))
     text = f"{relation} {part(den, b)}"
     if not same_num:
         numerator = series_name(num.spec, lang)
-        plural = numerator.lower().startswith(("las ", "los "))
-        verb = "equalled" if lang == "en" else ("equivalieron" if plural else "equivalió")
-        verb = verb if not (lang == "es" and pct >= 200) else ("fueron" if plural else "fue")
+        agree = "_plural" if plural_subject(numerator) else ""
+        verb = say(f"ratio.verb_{'times' if pct >= 200 else 'share'}{agree}", lang)
         text = f"{part(num, a)} {verb} {text}"
-    text = text.replace(" de el ", " del ").replace(" de la la ", " de la ").replace("al la ", "a la ")
-    return text
+    return contract(text)
 
 
 def pair_caveat(what: str, names: Mapping[str, tuple[str, str]], values: tuple[str, ...]) -> dict[str, str]:
     """The card's note that a ratio's two figures come from different periods or publishers (FACTCHECK.md)."""
-    pair = {lang: f"{capital(names[lang][0])} and {names[lang][1]}" for lang in ("en",)}
-    pair["es"] = f"{capital(names['es'][0])} y {names['es'][1]}"
-    if what == "periods":
-        en = " and ".join(period_name(v, "en") for v in values)
-        es = " y ".join(period_name(v, "es") for v in values)
-        return {
-            "en": f"{pair['en']}: the two figures of the ratio cover different periods ({en}).",
-            "es": f"{pair['es']}: las dos cifras del cociente cubren periodos distintos ({es}).",
-        }
-    return {
-        "en": f"{pair['en']}: the two figures of the ratio come from different publishers ({' and '.join(values)}).",
-        "es": f"{pair['es']}: las dos cifras del cociente proceden de fuentes distintas ({' y '.join(values)}).",
-    }
+    out = {}
+    for lang in LANGS:
+        pair = say("caveat.pair", lang, first=capital(names[lang][0]), second=names[lang][1])
+        if what == "periods":
+            periods = say("list.and", lang).join(period_name(v, lang) for v in values)
+            out[lang] = say("caveat.pair_periods", lang, pair=pair, periods=periods)
+        else:
+            out[lang] = say("caveat.pair_publishers", lang, pair=pair, publishers=say("list.and", lang).join(values))
+    return out
 
 
 def claimed_text(kind: str, claimed: Mapping[str, Any], rule: Mapping[str, Any], lang: str) -> str:
@@ -196,29 +185,27 @@ def claimed_text(kind: str, claimed: Mapping[str, Any], rule: Mapping[str, Any],
     unit = claimed.get("unit")
     if kind in ("approx", "date_diff_years"):
         return fmt_reporter(claimed["value"], unit, lang)
-    if kind == "at_least":
-        return ("at least " if lang == "en" else "al menos ") + fmt_reporter(claimed["value"], unit, lang)
-    if kind == "at_most":
-        return ("at most " if lang == "en" else "como máximo ") + fmt_reporter(claimed["value"], unit, lang)
+    if kind in ("at_least", "at_most"):
+        return say(f"claimed.{kind}", lang, value=fmt_reporter(claimed["value"], unit, lang))
     if kind in RANGE_KINDS:
         low, high = float(claimed["low"]), float(claimed["high"])
         if low == high:
             return fmt_reporter(low, unit, lang)
         if kind == "ratio_range" and high >= OPEN_HIGH:
-            return ("at least " if lang == "en" else "al menos ") + fmt_reporter(low, unit, lang)
+            return say("claimed.at_least", lang, value=fmt_reporter(low, unit, lang))
         if kind == "ratio_range" and low == 0:
-            return ("at most " if lang == "en" else "como máximo ") + fmt_reporter(high, unit, lang)
+            return say("claimed.at_most", lang, value=fmt_reporter(high, unit, lang))
         high_text = fmt_reporter(high, unit, lang)
         return f"{fmt_reporter(low, None, lang)}–{high_text}"
     if kind == "rank_min":
-        return "it was the lowest value of its window" if lang == "en" else "que fue el valor más bajo de su ventana"
+        return say("claimed.rank_min", lang)
     return ""
 
 
 def _claimed_phrase(kind: str, claimed: Mapping[str, Any], rule: Mapping[str, Any], lang: str) -> str:
     """What the claim says with its period and tolerance; the claim file's `wording` replaces the number phrase where
     a number would misstate the claim ('no shipments' rather than 'at most 0 bbl/d')."""
-    wording = str(claimed.get("wording" if lang == "en" else "wording_es") or claimed.get("wording") or "").strip()
+    wording = str(localized(claimed, "wording", lang) or "").strip()
     text = wording or claimed_text(kind, claimed, rule, lang)
     if not text:
         return ""
@@ -230,15 +217,14 @@ def tolerance_text(rule: Mapping[str, Any], unit: str | None) -> tuple[str, str]
     """'±10%' / '±2 percentage points' / '±1,000 bbl/d' (and Spanish); '' when the rule has no tolerance."""
     if is_number(rule.get("tolerance_pct")):
         pct = float(rule["tolerance_pct"])
-        return f"±{fmt_number(pct, 'en')}%", f"±{fmt_number(pct, 'es')} %"
+        return _both(lambda lang: say("tolerance.pct", lang, n=fmt_number(pct, lang)))
     if is_number(rule.get("tolerance_abs")):
         tol = float(rule["tolerance_abs"])
         unit = "years" if rule.get("kind") == "date_diff_years" else unit
         if unit == "pct" or rule.get("kind") == "ratio_range":
-            points_en = "percentage point" if tol == 1 else "percentage points"
-            points_es = "punto porcentual" if tol == 1 else "puntos porcentuales"
-            return f"±{fmt_number(tol, 'en')} {points_en}", f"±{fmt_number(tol, 'es')} {points_es}"
-        return f"±{fmt_value(tol, unit, 'en')}", f"±{fmt_value(tol, unit, 'es')}"
+            key = "tolerance.point" if tol == 1 else "tolerance.points"
+            return _both(lambda lang: say(key, lang, n=fmt_number(tol, lang)))
+        return _both(lambda lang: say("tolerance.value", lang, value=fmt_value(tol, unit, lang)))
     return "", ""
 
 
@@ -262,18 +248,8 @@ def conclude(
     period = str(claimed.get("period") or "")
     for lang in ("en", "es"):
         # "as read here": a number is this dashboard's reading of the claim's words; `wording` is the claim's own
-        if not claim_text[lang]:
-            says = ""
-        elif claimed.get("wording"):
-            says = (
-                f" The claim says {claim_text[lang]}." if lang == "en" else f" La afirmación dice {claim_text[lang]}."
-            )
-        else:
-            says = (
-                f" Claim as read here: {claim_text[lang]}."
-                if lang == "en"
-                else f" Lectura de la afirmación: {claim_text[lang]}."
-            )
+        says_key = "conclusion.claim_says" if claimed.get("wording") else "conclusion.claim_as_read"
+        says = f" {say(says_key, lang, claim=claim_text[lang])}" if claim_text[lang] else ""
         if label == LABEL_CANNOT_CHECK:
             when = period_name(period, lang) if period else ""
             if result.get(f"core_{lang}"):
@@ -281,34 +257,24 @@ def conclude(
                 result[f"finding_{lang}"] = sentence(result[f"core_{lang}"])
                 continue
             if context:
-                head = (
-                    f"No figure that can settle it{' for ' + when if when else ''}. For context: "
-                    if lang == "en"
-                    else f"Ninguna cifra permite zanjarlo{' para ' + when if when else ''}. Como contexto: "
-                )
                 body = series_list(context, lang, disagree=False, most=1)
+                text = say("conclusion.context_for" if when else "conclusion.context", lang, when=when, body=body)
             else:
                 notes = "; ".join(getattr(s, f"note_{lang}") for s in selections if getattr(s, f"note_{lang}"))
-                head = "No data: " if lang == "en" else "Sin datos: "
-                body = notes or ("none available" if lang == "en" else "ninguno disponible")
-            result[f"conclusion_{lang}"] = sentence(head + body) + says
-            result[f"finding_{lang}"] = sentence(
-                (f"No figure for {when}" if lang == "en" else f"Ninguna cifra para {when}")
-                if when
-                else ("No data" if lang == "en" else "Sin datos")
-            )
+                text = say("conclusion.no_data", lang, notes=notes or say("conclusion.none_available", lang))
+            result[f"conclusion_{lang}"] = sentence(text) + says
+            finding = say("finding.no_figure_for", lang, when=when) if when else say("finding.no_data", lang)
+            result[f"finding_{lang}"] = sentence(finding)
             continue
-        lead = ("Sources differ. " if lang == "en" else "Las fuentes discrepan. ") if disagree else ""
+        lead = f"{say('conclusion.sources_differ', lang)} " if disagree else ""
         body = series_list(used, lang, disagree=disagree)
         result[f"conclusion_{lang}"] = lead + sentence(capital(body)) + says
         head = used[0][1]
         first = f"{head[f'name_{lang}']}: {head[lang]}" if head.get(f"name_{lang}") else head[lang]
-        short_claim = str(claimed.get(f"wording{'_es' if lang == 'es' else ''}") or claimed.get("wording") or "")
+        short_claim = str(localized(claimed, "wording", lang) or "")
         short_claim = short_claim or claimed_text(kind, claimed, rule, lang)
         finding = (
-            f"{capital(first)}; " + (f"claim: {short_claim}" if lang == "en" else f"afirmación: {short_claim}")
-            if short_claim
-            else capital(first)
+            say("finding.with_claim", lang, first=capital(first), claim=short_claim) if short_claim else capital(first)
         )
         result[f"finding_{lang}"] = sentence(finding) if len(finding.split()) <= 28 else sentence(capital(first))
 
@@ -320,13 +286,13 @@ def series_list(
     of one name are said once ("Estimates: 118,000 bbl/d in 2023 (CIA) and 110,000 bbl/d … (Piñón)"); a ratio that
     shares the previous one's numerator continues its sentence ("… and 69% of …", "but" when the two disagree). No
     verdict words in brackets: the label says that once."""
-    and_word = " and " if lang == "en" else " y "
+    and_word = say("list.and", lang)
     parts: list[str] = []
     names: list[str] = []
     for _sel, desc, _label in items[:most]:
         text, name = desc[lang], desc.get(f"name_{lang}", "")
         if desc.get("cont") and parts:
-            parts[-1] += ((" but " if lang == "en" else " pero ") if disagree else and_word) + text
+            parts[-1] += (say("list.but", lang) if disagree else and_word) + text
         elif name and names and names[-1] == name:
             parts[-1] += and_word + text
         else:
@@ -334,7 +300,7 @@ def series_list(
         names.append(name)
     more = len(items) - most
     if more > 0:
-        parts.append(f"and {more} other series" if lang == "en" else f"y otras {more} series")
+        parts.append(say("list.more_series", lang, n=more))
     for name in dict.fromkeys(n for n in names if n):
         if names.count(name) > 1:  # "Estimate: a and b" reads as one list: the name in the plural
             parts = [plural_head(p, name, lang) if p.startswith(name + ":") else p for p in parts]
@@ -345,23 +311,20 @@ def plural_head(text: str, name: str, lang: str) -> str:
     """'Estimate: …' → 'Estimates: …' (one-word names only; others keep their form)."""
     if " " in name:
         return text
-    if lang == "es":
-        plural = name[:-4] + "ciones" if name.endswith("ción") else (name + "s" if name[-1] in "aeiou" else name + "es")
-    else:
-        plural = name + ("es" if name.endswith(("s", "x", "ch", "sh")) else "s")
-    return plural + text[len(name) :]
+    return plural(name, lang) + text[len(name) :]
 
 
 def _space(text: str) -> str:
     return f" {text}" if text else ""
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + (" and " if lang == "en" else " y ") + items[-1]
+    return ", ".join(items[:-1]) + say("list.and", lang) + items[-1]
+
+
+def _both(text: Callable[[str], str]) -> tuple[str, str]:
+    """(English, Spanish) of one phrase, for the result's paired fields (`tolerance`, `tolerance_es`)."""
+    both = each(text)
+    return both["en"], both["es"]
