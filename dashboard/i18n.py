@@ -53,6 +53,13 @@ DATA_TERMS_ES = {  # values of published columns shown as words on the home page
     "all liquids": "todos los líquidos",
 }
 
+
+def data_term(text: str, lang: str) -> str:
+    """A value of a published column (a supplier, a flow, a publisher) in the reader's language; a value without a
+    translation stays as the data write it."""
+    return DATA_TERMS_ES.get(text, text) if lang == "es" else text
+
+
 # How a figure travelled, in a publisher's name ("AFP via UOL", "Radio Bayamo (citing ONEI)"): the connecting words in
 # Spanish, in order (longer phrases first).
 PUBLISHER_WORDS_ES = (

@@ -17,7 +17,7 @@ from dashboard.chartdefs.claims import claims_doc
 from dashboard.charts import ChartState
 from dashboard.claim_cards import LABEL_SLUG, claim_path, label_badge, localized, topic_text
 from dashboard.data import DataStore, store
-from dashboard.i18n import DATA_TERMS_ES, fmt_date, fmt_num, label_text, t
+from dashboard.i18n import data_term, fmt_date, fmt_num, label_text, t
 from dashboard.pages_index import LABEL_SLUGS
 from etl.claims.labels import LABEL_NOT_FACTUAL
 
@@ -98,10 +98,6 @@ def tile(
         role="group",
         **{"aria-labelledby": f"tile-{key}-label"},
     )
-
-
-def data_term(text: str, lang: str) -> str:
-    return DATA_TERMS_ES.get(text, text) if lang == "es" else text
 
 
 def period_text(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
