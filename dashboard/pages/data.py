@@ -10,8 +10,8 @@ from dash import html
 from dashboard import pagekit
 from dashboard.charts import ChartState, observation_text
 from dashboard.data import store
+from dashboard.downloads import PACKAGE_ZIP
 from dashboard.i18n import fmt_date, fmt_num, licence_name, source_text, t
-from dashboard.routes import PACKAGE_ZIP
 
 PATH = "/data"
 dash.register_page(
