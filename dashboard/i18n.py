@@ -241,6 +241,11 @@ def translation(record: dict[str, Any], field: str, lang: str) -> Any:
     return record.get(f"{field}_{lang}") if lang != DEFAULT_LANG else None
 
 
+def lang_query(lang: str) -> dict[str, str]:
+    """The `lang` parameter of a link to a page in `lang`: none for the default language, whose addresses carry none."""
+    return {"lang": lang} if lang != DEFAULT_LANG else {}
+
+
 def t(key: str, lang: str, **kwargs: object) -> str:
     """The string for `key` in `lang` (KeyError if missing: translations are tested)."""
     text = STRINGS[key][normalize_lang(lang)]

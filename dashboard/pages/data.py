@@ -117,11 +117,9 @@ def _changelog(lang: str) -> html.Table:
             for table in info.get("tables", []):
                 bits = []
                 if table.get("rows_added"):
-                    bits.append(f"+{table['rows_added']} rows" if lang == "en" else f"+{table['rows_added']} filas")
+                    bits.append(t("data_rows_added", lang, n=table["rows_added"]))
                 if table.get("cells_revised"):
-                    bits.append(
-                        f"{table['cells_revised']} revised" if lang == "en" else f"{table['cells_revised']} revisados"
-                    )
+                    bits.append(t("data_cells_revised", lang, n=table["cells_revised"]))
                 if table.get("rows_removed"):
                     bits.append(f"−{table['rows_removed']}")
                 changed.append(html.Li(f"{table['table']}: {', '.join(bits) or 'rewritten'}"))
