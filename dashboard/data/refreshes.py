@@ -7,13 +7,10 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from etl.paths import Paths
 from etl.run_log import effective_status, refresh_in_progress
-
-if TYPE_CHECKING:
-    from dashboard.data.store import DataStore
 
 
 def source_status(state_dir: Path) -> dict[str, Any]:
@@ -85,17 +82,16 @@ def _before(started_at: str, until: str | None) -> bool:
     return started_at.replace("Z", "+00:00")[:19] <= until.replace("Z", "+00:00")[:19]
 
 
-def label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:
-    """Claim id → its label changes in data/changelog.jsonl (read once per published package)."""
+def label_changes(path: Path, until: str | None) -> dict[str, list[dict[str, Any]]]:
+    """Claim id → its label changes in data/changelog.jsonl (`path`), none from runs after `until`."""
     out: dict[str, list[dict[str, Any]]] = {}
-    path = store.paths.changelog
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
     for line in lines:
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if not _before(str(record.get("started_at") or ""), store.published_until()):
+        if not _before(str(record.get("started_at") or ""), until):
             continue  # after the (pinned) version was published
         when = str(record.get("started_at") or "")[:10]
         for result in (record.get("sources") or {}).values():

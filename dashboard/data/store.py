@@ -398,7 +398,7 @@ class DataStore:
     def label_changes(self, claim_id: str) -> list[dict[str, Any]]:
         """A claim's label changes from the whole published changelog, oldest first: {date, old, new} (old None when
         first published). The claims source records them per run (`label_changes`, etl/sources/claims.py)."""
-        return self.prepared("changelog:label_changes", refreshes.label_changes).get(claim_id, [])
+        return self.prepared("changelog:label_changes", _label_changes).get(claim_id, [])
 
     def staleness(self, table: str | None = None, today: date | None = None) -> Any:
         """With a table name: its `TableStaleness` (content). Without: `source_staleness()` (fetch), as before."""
@@ -439,3 +439,8 @@ class DataStore:
         today = today or datetime.now(UTC).date()
         status = self.source_status()
         return refreshes.source_staleness(self.resources(), status, today)
+
+
+def _label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:
+    """Every claim's label changes, read once per published package (`DataStore.prepared`)."""
+    return refreshes.label_changes(store.paths.changelog, store.published_until())
