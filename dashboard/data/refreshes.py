@@ -13,7 +13,7 @@ from etl.paths import Paths
 from etl.run_log import effective_status, refresh_in_progress
 
 
-def source_status(state_dir: Path) -> dict[str, Any]:
+def read_source_status(state_dir: Path) -> dict[str, Any]:
     """Last attempt per source (git-ignored run state); empty on a fresh clone. A source left "running" by a
     refresh that is no longer alive shows as failed (interrupted), as `etl status` shows it."""
     path = state_dir / "status.json"
@@ -28,7 +28,7 @@ def source_status(state_dir: Path) -> dict[str, Any]:
     return status
 
 
-def changelog(paths: Paths, limit: int, until: str | None) -> list[dict[str, Any]]:
+def read_changelog(paths: Paths, limit: int, until: str | None) -> list[dict[str, Any]]:
     """The last refreshes, newest first: published changes plus local no-change runs when available; none that
     started after `until` (a pinned version's publication)."""
     records: list[dict[str, Any]] = []
@@ -43,7 +43,7 @@ def changelog(paths: Paths, limit: int, until: str | None) -> list[dict[str, Any
     return sorted(unique.values(), key=lambda r: r["started_at"], reverse=True)[:limit]
 
 
-def source_staleness(resources: list[dict[str, Any]], status: dict[str, Any], today: date) -> list[dict[str, Any]]:
+def fetch_staleness(resources: list[dict[str, Any]], status: dict[str, Any], today: date) -> list[dict[str, Any]]:
     """Per source: as-of date, cadence, and whether it failed last time or is older than twice its cadence."""
     out: dict[str, dict[str, Any]] = {}
     for res in resources:
@@ -82,7 +82,7 @@ def _before(started_at: str, until: str | None) -> bool:
     return started_at.replace("Z", "+00:00")[:19] <= until.replace("Z", "+00:00")[:19]
 
 
-def label_changes(path: Path, until: str | None) -> dict[str, list[dict[str, Any]]]:
+def read_label_changes(path: Path, until: str | None) -> dict[str, list[dict[str, Any]]]:
     """Claim id → its label changes in data/changelog.jsonl (`path`), none from runs after `until`."""
     out: dict[str, list[dict[str, Any]]] = {}
     lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from dashboard import last_good
-from dashboard.data import refreshes
+from dashboard.data.refreshes import fetch_staleness, read_changelog, read_label_changes, read_source_status
 from dashboard.data.verified import DataUnavailable, DataVersion, VersionRefused, load_version
 from etl.paths import Paths, default_paths
 from etl.staleness import content_staleness, declared_table, latest_observation
@@ -381,11 +381,11 @@ class DataStore:
     # -- run state (dashboard/data/refreshes.py) ------------------------------------------------------------------
     def source_status(self) -> dict[str, Any]:
         """Last attempt per source (git-ignored run state); empty on a fresh clone."""
-        return refreshes.source_status(self.paths.state_dir)
+        return read_source_status(self.paths.state_dir)
 
     def changelog(self, limit: int = 30) -> list[dict[str, Any]]:
         """The last refreshes, newest first: published changes plus local no-change runs when available."""
-        return refreshes.changelog(self.paths, limit, self.published_until())
+        return read_changelog(self.paths, limit, self.published_until())
 
     def published_until(self) -> str | None:
         """For a pinned version, when it was published (its package's `x_last_changed`, UTC): the changelog read with
@@ -438,9 +438,9 @@ class DataStore:
         (fetch staleness; the stale banner). Content staleness per table: `table_staleness`."""
         today = today or datetime.now(UTC).date()
         status = self.source_status()
-        return refreshes.source_staleness(self.resources(), status, today)
+        return fetch_staleness(self.resources(), status, today)
 
 
 def _label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:
     """Every claim's label changes, read once per published package (`DataStore.prepared`)."""
-    return refreshes.label_changes(store.paths.changelog, store.published_until())
+    return read_label_changes(store.paths.changelog, store.published_until())
