@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.common import Draft, for_screen
-from dashboard.i18n import normalize_lang
+from dashboard.i18n import lang_query, normalize_lang
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ class ChartState:
             out["end"] = self.end
         if self.tab != "chart":
             out["tab"] = self.tab
-        if include_lang and self.lang != "en":
-            out["lang"] = self.lang
+        if include_lang:
+            out.update(lang_query(self.lang))
         return out
 
 

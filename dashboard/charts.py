@@ -27,7 +27,7 @@ from dashboard.chartdefs import blackouts, claims, explore, generation, oil, oil
 # Re-exported: helpers of the chart definitions that embed.py, pages/data.py and tests still import from here.
 from dashboard.chartdefs._shared import filter_period, observation_text, source_line  # noqa: F401
 from dashboard.data import DataStore
-from dashboard.i18n import LANGS
+from dashboard.i18n import LANGS, lang_query
 
 TABS = ("chart", "table")
 # ASCII digits only and no trailing newline (`\d` matches any Unicode digit and `$` matches before a final "\n").
@@ -193,7 +193,7 @@ def not_published_view(view: ChartView, store: DataStore, state: ChartState, tab
 def share_path(spec: ChartSpec, state: ChartState) -> str:
     """The page URL that shows this chart in this state (anchor on the chart; a claim's chart opens its claim's page)."""
     if spec.id.startswith("claim-"):
-        query = {"lang": state.lang} if state.lang != "en" else {}
+        query = lang_query(state.lang)
         return f"/claims/{spec.id.removeprefix('claim-')}{'?' + urlencode(query) if query else ''}"
     query = state.query(spec)
     return f"{spec.page}{'?' + urlencode(query) if query else ''}#{spec.id}"

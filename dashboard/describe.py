@@ -18,127 +18,52 @@ first value against the last). Cached on the view (`view.derived`)."""
 
 from __future__ import annotations
 
-import html
 import math
-import re
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from dashboard import describe_figure as figure
+from dashboard import describe_periods as periods
 from dashboard.chart_registry import ChartView
-from dashboard.i18n import DATA_TERMS_ES, MONTHS_SHORT, fmt_date, fmt_num, normalize_lang, source_text, t
-from etl.month_names import MONTHS
+from dashboard.i18n import data_term, fmt_date, normalize_lang, source_text, t
 
 MAX_SOURCES = 2
 MAX_NAMES = 3
-ISO_DAY = re.compile(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-ISO_MONTH = re.compile(r"\A[0-9]{4}-[0-9]{2}\Z")
-YEAR = re.compile(r"\A[0-9]{4}\Z")
-DAY_ES = re.compile(r"\A[0-9]{1,2}(–[0-9]{1,2})? de ")
 WORD_BUDGET = 70  # optional parts (the list of series) are left out of a paragraph longer than this
 
-# Value columns a description reads, most important first: (English label, Spanish label, unit en, unit es). A
-# view describes at most two of them (its main measures); the figure's legend names every series drawn.
-MEASURES: dict[str, tuple[str, str, str, str]] = {
-    "peak_availability_mw": ("Available capacity", "Capacidad disponible", "MW", "MW"),
-    "peak_demand_mw": ("Demand", "Demanda", "MW", "MW"),
-    "planned_peak_affectation_mw": ("Planned cut at the peak", "Afectación prevista en el pico", "MW", "MW"),
-    "actual_max_affectation_mw": ("Actual maximum cut", "Afectación máxima real", "MW", "MW"),
-    "peak_share_of_demand_cut_pct": (
-        "Share of peak demand planned to be cut",
-        "Parte de la demanda pico prevista para cortar",
-        "%",
-        "%",
-    ),
-    "estimated_outage_hours_per_day_central": (
-        "Central estimate",
-        "Estimación central",
-        "hours a day",
-        "horas al día",
-    ),
-    "thermal_units_out_of_service": ("Thermal units out", "Unidades térmicas fuera", "units", "unidades"),
-    "error_mw": ("Reported maximum cut minus forecast", "Afectación máxima informada menos pronóstico", "MW", "MW"),
-    "electricity_generation_twh": ("Total generation", "Generación total", "TWh", "TWh"),
-    "oil_electricity_twh": ("Oil", "Petróleo", "TWh", "TWh"),
-    "oil_share_of_electricity_pct": ("Share from oil", "Parte del petróleo", "%", "%"),
-    "fossil_share_of_electricity_pct": ("Share from fossil fuels", "Parte de los combustibles fósiles", "%", "%"),
-    "electricity_demand_twh": ("Electricity demand", "Demanda de electricidad", "TWh", "TWh"),
-    "share_of_consumption_pct": (
-        "Share of that year's consumption estimate (a different estimate each year)",
-        "Parte de la estimación de consumo de ese año (una estimación distinta cada año)",
-        "%",
-        "%",
-    ),
-    "value_bbl_per_day": ("Barrels per day", "Barriles diarios", "bbl/d", "b/d"),
-    "installed_capacity_mw": ("Installed capacity", "Capacidad instalada", "MW", "MW"),
-    "capacity_mw": ("Nameplate capacity", "Capacidad nominal", "MW", "MW"),
+# Value columns a description reads, most important first, with the catalogue key of their unit; their names are the
+# catalogue's `describe_measure_<column>`. A view describes at most two of them (its main measures); the figure's
+# legend names every series drawn.
+MEASURES: dict[str, str] = {
+    "peak_availability_mw": "describe_unit_mw",
+    "peak_demand_mw": "describe_unit_mw",
+    "planned_peak_affectation_mw": "describe_unit_mw",
+    "actual_max_affectation_mw": "describe_unit_mw",
+    "peak_share_of_demand_cut_pct": "describe_unit_pct",
+    "estimated_outage_hours_per_day_central": "describe_unit_hours_a_day",
+    "thermal_units_out_of_service": "describe_unit_units",
+    "error_mw": "describe_unit_mw",
+    "electricity_generation_twh": "describe_unit_twh",
+    "oil_electricity_twh": "describe_unit_twh",
+    "oil_share_of_electricity_pct": "describe_unit_pct",
+    "fossil_share_of_electricity_pct": "describe_unit_pct",
+    "electricity_demand_twh": "describe_unit_twh",
+    "share_of_consumption_pct": "describe_unit_pct",
+    "value_bbl_per_day": "describe_unit_bbl_per_day",
+    "installed_capacity_mw": "describe_unit_mw",
+    "capacity_mw": "describe_unit_mw",
 }
 GROUP_COLUMNS = ("country", "supplier", "source", "measure")
 NAME_COLUMNS = ("plant", "name")
 
-WORDS = {
-    "en": {
-        "rose": "rose from {a} to {b}",
-        "fell": "fell from {a} to {b}",
-        "flat": "was unchanged from {a} to {b}",
-        "same_period": "{values} ({when})",
-        "latest": "latest",
-        "only": "the only figure",
-        "high": "highest",
-        "low": "lowest",
-        "high_day": "highest daily value",
-        "low_day": "lowest daily value",
-        "partial": "partial figure",
-        "whole": "of the whole-month figures",
-        "estimates": "{n} estimates by {k} publishers, from {low} to {high}; latest {latest} ({when}, {source})",
-        "no_trend": "{b}",
-        "series": "Series",
-        "period": "{a} to {b}",
-        "period_day": "{a} to {b}",
-        "items": "{n} items",
-        "largest": "largest",
-        "smallest": "smallest",
-        "as_of": "as of",
-        "claim_drawn": "The claim is drawn as a {how}",
-        "line": "dashed line",
-        "band": "shaded band",
-        "evidence": "Figures drawn",
-        "n_figures": "{n} figures",
-        "and_more": "and {n} more",
-        "drawn_period": "Period drawn",
-    },
-    "es": {
-        "rose": "aumento de {a} a {b}",
-        "fell": "descenso de {a} a {b}",
-        "flat": "sin cambio de {a} a {b}",
-        "same_period": "{values} ({when})",
-        "latest": "último dato",
-        "only": "única cifra",
-        "high": "máximo",
-        "low": "mínimo",
-        "high_day": "máximo diario",
-        "low_day": "mínimo diario",
-        "partial": "cifra parcial",
-        "whole": "de las cifras de mes completo",
-        "estimates": "{n} estimaciones de {k} fuentes, de {low} a {high}; la más reciente, {latest} ({when}, {source})",
-        "no_trend": "{b}",
-        "series": "Series",
-        "period": "{from_} {a} {to} {b}",
-        "period_day": "{from_} {a} {to} {b}",
-        "items": "{n} elementos",
-        "largest": "mayor",
-        "smallest": "menor",
-        "as_of": "a",
-        "claim_drawn": "La afirmación se dibuja como {how}",
-        "line": "línea discontinua",
-        "band": "banda sombreada",
-        "evidence": "Cifras dibujadas",
-        "n_figures": "{n} cifras",
-        "and_more": "y {n} más",
-        "drawn_period": "Periodo representado",
-    },
-}
+
+def measure_name(column: str, lang: str) -> str:
+    return t(f"describe_measure_{column}", lang)
+
+
+def measure_unit(column: str, lang: str) -> str:
+    return t(MEASURES[column], lang)
 
 
 class Droppable(str):
@@ -165,132 +90,20 @@ def _describe(view: ChartView, lang: str) -> str:
     return " ".join(parts)
 
 
-def _plain(text: str) -> str:
-    """Figure text (with <br>, <b>, non-breaking spaces) as plain words."""
-    text = re.sub(r"<br\s*/?>", " ", str(text))
-    text = re.sub(r"<[^>]+>", "", text)
-    return " ".join(html.unescape(text).replace("\xa0", " ").split())
-
-
-def _legend_names(view: ChartView) -> list[str]:
-    """The names of the series the figure draws, as its legend shows them."""
-    names: list[str] = []
-    for item in _traces(view):
-        name = item.get("name")
-        if name and item.get("showlegend") is not False and _plain(name) not in names:
-            names.append(_plain(name))
-    return names
-
-
-def _traces(view: ChartView) -> list[dict[str, Any]]:
-    draft = view.draft
-    data = getattr(draft, "data", [])
-    return [d if isinstance(d, dict) else d.to_plotly_json() for d in data]
-
-
-def _annotations(view: ChartView) -> list[str]:
-    draft = view.draft
-    layout = draft.layout if isinstance(getattr(draft, "layout", None), dict) else draft.layout.to_plotly_json()
-    return [_plain(a.get("text", "")) for a in layout.get("annotations", []) or [] if a.get("text")]
-
-
-def _shapes(view: ChartView) -> list[dict[str, Any]]:
-    draft = view.draft
-    layout = draft.layout if isinstance(getattr(draft, "layout", None), dict) else draft.layout.to_plotly_json()
-    return list(layout.get("shapes", []) or [])
-
-
 def _title_line(view: ChartView, period: str, unit: str) -> str:
     title = view.title.rstrip(". ")
     unit_part = f" ({unit})" if unit and unit.split()[0].lower() not in title.lower() else ""
     return f"{title}{unit_part}" + (f", {period}." if period else ".")
 
 
-# -- values, dates and periods ----------------------------------------------------------------------------------------
-def _value(value: float, unit: str, lang: str, decimals: int | None = None) -> str:
-    number = float(value)
-    if decimals is None:
-        decimals = 0 if number.is_integer() or abs(number) >= 100 else (1 if abs(number) >= 1 else 2)
-    text = fmt_num(number, lang, decimals)
-    if number == 1 and unit in ("units", "unidades"):
-        unit = unit[:-1] if lang == "en" else "unidad"
-    return f"{text}%" if unit == "%" else f"{text} {unit}".strip()
-
-
-def _when(start: pd.Timestamp, end: pd.Timestamp, resolution: str, lang: str) -> str:
-    """A point's date as the table gives it: a year, a month, a day, or the period a figure covers."""
-    if resolution == "year":
-        return str(start.year)
-    if resolution == "month":
-        return fmt_date(start.strftime("%Y-%m"), lang)
-    if resolution == "day" or start == end:
-        return fmt_date(start.strftime("%Y-%m-%d"), lang)
-    whole_months = start.day == 1 and end.normalize() == (end + pd.offsets.MonthEnd(0)).normalize()
-    if whole_months and start.month == 1 and end.month == 12:
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    if whole_months and start.year == end.year:  # March 2026; July–December 2023 / julio–diciembre de 2023
-        last = fmt_date(end.strftime("%Y-%m"), lang)
-        return last if start.month == end.month else f"{MONTHS[lang][start.month - 1]}–{last}"
-    if start.year == end.year and start.month == end.month:  # 8–23 March 2026 / 8–23 de marzo de 2026
-        return f"{start.day}–{fmt_date(end.strftime('%Y-%m-%d'), lang)}"
-    return f"{fmt_date(start.strftime('%Y-%m-%d'), lang)}–{fmt_date(end.strftime('%Y-%m-%d'), lang)}"
-
-
-def _short(text: str, lang: str) -> str:
-    """'30 December 2022' → '30 Dec 2022', '30 de diciembre de 2022' → '30 dic 2022' (a day's date only)."""
-    for month, short in zip(MONTHS[lang], MONTHS_SHORT[lang], strict=True):
-        long = f" {month} " if lang == "en" else f" de {month} de "
-        if re.match(r"\A[0-9]{1,2}" + long, text):
-            return text.replace(long, f" {short} ", 1)
-    return text
-
-
-def _bound(moment: pd.Timestamp, resolution: str, lang: str, first: bool) -> str:
-    """One end of the drawn period: a period table's bound is a year when its figure starts (ends) with one."""
-    if resolution == "period":
-        whole_year = (moment.month, moment.day) == ((1, 1) if first else (12, 31))
-        resolution = "year" if whole_year else "day"
-    return _when(moment, moment, resolution, lang)
-
-
-def _timeline(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series, str] | None:
-    """Each row's start and end as timestamps and the table's time resolution, or None for a chart without time."""
-    if "date" in frame:
-        when = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601")
-        return when, when, "day"
-    if "month" in frame:
-        when = pd.to_datetime(frame["month"].astype("string").str[:7] + "-01", errors="coerce", format="ISO8601")
-        return when, when, "month"
-    if "period_start" in frame and "period_end" in frame:
-        return (
-            pd.to_datetime(frame["period_start"], format="ISO8601"),
-            pd.to_datetime(frame["period_end"], format="ISO8601"),
-            "period",
-        )
-    if "year" in frame and pd.api.types.is_numeric_dtype(frame["year"]):
-        year = pd.to_numeric(frame["year"], errors="coerce")
-        when = pd.to_datetime(year.astype("Int64").astype("string") + "-01-01", errors="coerce")
-        return when, when, "year"
-    return None
-
-
-def _period(first: pd.Timestamp, last: pd.Timestamp, resolution: str, lang: str) -> str:
-    a, b = _bound(first, resolution, lang, True), _bound(last, resolution, lang, False)
-    if a == b:
-        return a
-    day = resolution == "day" or (resolution == "period" and not YEAR.match(a) and not YEAR.match(b))
-    # Spanish contracts before a day ("del 1 de junio de 2023 al 27 de febrero de 2026", "de 2003 al 30 de enero…").
-    from_ = "del" if DAY_ES.match(a) else "de"
-    to = "al" if DAY_ES.match(b) else "a"
-    return WORDS[lang]["period_day" if day else "period"].format(a=a, b=b, from_=from_, to=to)
-
-
 def _group_label(value: str, column: str, lang: str) -> str:
     text = str(value)
-    if lang == "es":
+    if column == "country":
         from dashboard.chartdefs._shared import country_label
 
-        text = country_label(text, lang) if column == "country" else DATA_TERMS_ES.get(text, text)
+        text = country_label(text, lang)
+    else:
+        text = data_term(text, lang)
     return text[:1].upper() + text[1:]
 
 
@@ -299,22 +112,22 @@ def _series_body(view: ChartView, lang: str) -> list[str]:
     frame = view.frame.reset_index(drop=True)
     present = {c: frame[c].notna().to_numpy() for c in MEASURES if c in frame.columns}
     columns = [c for c, ok in present.items() if ok.any()]
-    timeline = _timeline(frame)
+    timeline = periods.timeline(frame)
     if not columns or frame.empty:
         return [_title_line(view, _as_of(view, lang), ""), view.summary]
     if timeline is None:
         return _ranking_body(view, columns[0], lang)
     start, end, resolution = timeline
     group = next((g for g in GROUP_COLUMNS if g in frame.columns and frame[g].nunique(dropna=True) > 1), None)
-    unit_of = {c: MEASURES[c][2 if lang == "en" else 3] for c in columns}
+    unit_of = {c: measure_unit(c, lang) for c in columns}
     main_cols = columns[:1] if group else columns[:2]
     dated = start.notna().to_numpy()
     rows = np.logical_or.reduce([present[c] for c in main_cols]) & dated
     if not rows.any():
         return [_title_line(view, _as_of(view, lang), ""), view.summary]
     first, last = start[rows].min(), end[rows].max()
-    bounds = (_bound(first, resolution, lang, True), _bound(last, resolution, lang, False))
-    out = [_title_line(view, _period(first, last, resolution, lang), unit_of[main_cols[0]])]
+    bounds = (periods.bound(first, resolution, lang, True), periods.bound(last, resolution, lang, False))
+    out = [_title_line(view, periods.period(first, last, resolution, lang), unit_of[main_cols[0]])]
     described: list[str] = []
     if group:
         column = main_cols[0]
@@ -345,8 +158,8 @@ def _series_body(view: ChartView, lang: str) -> list[str]:
                 _trend(
                     label,
                     frame[column].to_numpy()[picked],
-                    _moments(start)[picked],
-                    _moments(end)[picked],
+                    periods.moments(start)[picked],
+                    periods.moments(end)[picked],
                     resolution,
                     unit_of[column],
                     lang,
@@ -357,14 +170,14 @@ def _series_body(view: ChartView, lang: str) -> list[str]:
     else:
         for n, column in enumerate(main_cols):
             keyed = np.flatnonzero(present[column] & dated)  # positions (the frame's index was reset)
-            label = MEASURES[column][0 if lang == "en" else 1]
+            label = measure_name(column, lang)
             described.append(label)
-            series = (frame[column].to_numpy()[keyed], _moments(start)[keyed], _moments(end)[keyed])
+            series = (frame[column].to_numpy()[keyed], periods.moments(start)[keyed], periods.moments(end)[keyed])
             noisy = column in NO_DIRECTION
             out.append(
                 _trend(label, *series, resolution, unit_of[column], lang, bounds, compact=n > 0, no_direction=noisy)
             )
-    names = _legend_names(view)
+    names = figure.legend_names(view)
     if len(names) > 1 and len(main_cols) == 1:  # two measures described already fill the paragraph
         out.append(_names(names, lang))
     return out
@@ -392,22 +205,23 @@ def _estimates(
     order = end.sort_values(kind="stable").index
     latest = order[-1]
     resolution = "period"
-    text = WORDS[lang]["estimates"].format(
+    text = t(
+        "describe_estimates",
+        lang,
         n=len(values),
         k=sources.nunique(),
-        low=_value(values.min(), unit, lang),
-        high=_value(values.max(), unit, lang),
-        latest=_value(values[latest], unit, lang),
-        when=_when(start[latest], end[latest], resolution, lang),
+        low=periods.quantity(values.min(), unit, lang),
+        high=periods.quantity(values.max(), unit, lang),
+        latest=periods.quantity(values[latest], unit, lang),
+        when=periods.when(start[latest], end[latest], resolution, lang),
         source=source_text(str(sources[latest]), lang),
     )
     return f"{label[:1].upper() + label[1:]}: {text}."
 
 
 def _names(names: list[str], lang: str) -> Droppable:
-    words = WORDS[lang]
-    more = f" {words['and_more'].format(n=len(names) - MAX_NAMES)}" if len(names) > MAX_NAMES else ""
-    return Droppable(f"{words['series']}: {'; '.join(names[:MAX_NAMES])}{more}.")
+    more = f" {t('describe_and_more', lang, n=len(names) - MAX_NAMES)}" if len(names) > MAX_NAMES else ""
+    return Droppable(f"{t('describe_series', lang)}: {'; '.join(names[:MAX_NAMES])}{more}.")
 
 
 def _trend(
@@ -427,76 +241,69 @@ def _trend(
     The first value's date is left out when it is the start of the period already named. Works on plain arrays in
     the rows' order (`partial` too): a callback describes six daily charts, and pandas indexing cost more than the
     sentence."""
-    words = WORDS[lang]
     label = label[:1].upper() + label[1:]  # it opens a sentence ("all political prisoners" in a claim's rows)
-    ends = _moments(end)
+    ends = periods.moments(end)
     order = np.argsort(ends, kind="stable")
     v = np.asarray(values, dtype=float)[order]
-    starts, ends = _moments(start)[order], ends[order]
+    starts, ends = periods.moments(start)[order], ends[order]
     first, last = v[0], v[-1]
     # One precision for the whole series (16.0 beside 12.7, not 16), as its table would print it.
     top_abs = float(np.abs(v).max())
     places = 0 if bool(np.all(v == np.floor(v))) or top_abs >= 100 else (1 if top_abs >= 1 else 2)
 
     def value(x: float) -> str:
-        return _value(x, unit, lang, places)
+        return periods.quantity(x, unit, lang, places)
 
     def full(i: int) -> str:
-        return _when(pd.Timestamp(starts[i]), pd.Timestamp(ends[i]), resolution, lang)
+        return periods.when(pd.Timestamp(starts[i]), pd.Timestamp(ends[i]), resolution, lang)
 
     # Dates but the latest in short (30 Dec 2022 / 30 dic 2022): the paragraph stays short; the period is in full.
     # Only the dates the sentence names are written (a daily series has a thousand points).
     def when(i: int) -> str:
-        return _short(full(i), lang)
+        return periods.short_date(full(i), lang)
 
     latest_when = full(-1)
     if len(v) == 1:
-        return f"{label}: {value(last)} ({latest_when}, {words['only']})."
+        return f"{label}: {value(last)} ({latest_when}, {t('describe_only', lang)})."
     if when(0) == when(-1) and len({when(i) for i in range(len(v))}) == 1:  # several figures for one period
         listed = ", ".join(value(x) for x in v)
-        return f"{label}: {words['same_period'].format(values=listed, when=when(0))}."
-    a = value(first) + ("" if when(0) == _short(bounds[0], lang) else f" ({when(0)})")
-    b = f"{value(last)} ({words['latest']}, {latest_when})"
+        return f"{label}: {t('describe_same_period', lang, values=listed, when=when(0))}."
+    a = value(first) + ("" if when(0) == periods.short_date(bounds[0], lang) else f" ({when(0)})")
+    b = f"{value(last)} ({t('describe_latest', lang)}, {latest_when})"
     part = np.zeros(len(v), dtype=bool) if partial is None else np.asarray(partial, dtype=bool)[order]
     if part[-1]:  # the latest covers part of its period only (1-16 February): said, not taken for a month
-        b = f"{value(last)} ({words['latest']}, {latest_when}, {words['partial']})"
+        b = f"{value(last)} ({t('describe_latest', lang)}, {latest_when}, {t('describe_partial', lang)})"
     direction = "rose" if last > first else "fell" if last < first else "flat"
     if no_direction:
         direction = "no_trend"
     if compact:  # a second measure: where it went and its highest, no more (the paragraph stays short)
         a = value(first)
         b = value(last) + ("" if latest_when == bounds[1] else f" ({when(-1)})")
-    text = f"{label}: {words[direction].format(a=a, b=b)}"
+    text = f"{label}: {t(f'describe_{direction}', lang, a=a, b=b)}"
     # Extremes among whole figures only (a half-month average is not the series' "highest"), daily values named so
     # where the chart draws weekly means of them. The first of equal values, in time order.
     whole = np.flatnonzero(~part) if (~part).any() else np.arange(len(v))
     top, bottom = whole[np.argmax(v[whole])], whole[np.argmin(v[whole])]
     high, low = ("high_day", "low_day") if resolution == "day" else ("high", "low")
-    of_whole = f" {words['whole']}" if part.any() else ""
+    of_whole = f" {t('describe_whole', lang)}" if part.any() else ""
     extremes = []
     if v[top] not in (first, last):  # the first or last value already said
-        extremes.append(f"{words[high]}{of_whole} {value(v[top])} ({when(top)})")
+        extremes.append(f"{t(f'describe_{high}', lang)}{of_whole} {value(v[top])} ({when(top)})")
     if v[bottom] not in (first, last) and not compact:
-        extremes.append(f"{words[low]}{of_whole} {value(v[bottom])} ({when(bottom)})")
+        extremes.append(f"{t(f'describe_{low}', lang)}{of_whole} {value(v[bottom])} ({when(bottom)})")
     return text + (f"; {', '.join(extremes)}" if extremes else "") + "."
-
-
-def _moments(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Timestamps as a plain datetime64 array (what `_trend` sorts and indexes)."""
-    return np.asarray(values, dtype="datetime64[ns]")
 
 
 # -- charts without time: bars of plants, countries... ------------------------------------------------------------------
 def _ranking_body(view: ChartView, column: str, lang: str) -> list[str]:
     """Largest and smallest of the drawn items: from the bar the figure draws (its labels are in the reader's
     language), else from the table's name column."""
-    words = WORDS[lang]
-    unit = MEASURES[column][2 if lang == "en" else 3]
+    unit = measure_unit(column, lang)
     pairs: list[tuple[str, float]] = []
-    for item in _traces(view):
+    for item in figure.traces(view):
         if item.get("type") == "bar" and item.get("orientation") == "h":
             pairs = [
-                (_plain(label), float(value))
+                (figure.plain(label), float(value))
                 for label, value in zip(list(item.get("y", [])), list(item.get("x", [])), strict=False)
                 if value is not None and not (isinstance(value, float) and math.isnan(value))
             ]
@@ -507,12 +314,12 @@ def _ranking_body(view: ChartView, column: str, lang: str) -> list[str]:
         if name is None or rows.empty:
             return [_title_line(view, _as_of(view, lang), unit), view.summary]
         pairs = [(str(n), float(v)) for n, v in zip(rows[name], rows[column], strict=True)]
-    out = [_title_line(view, _as_of(view, lang), unit) + " " + words["items"].format(n=len(pairs)) + "."]
+    out = [_title_line(view, _as_of(view, lang), unit) + " " + t("describe_items", lang, n=len(pairs)) + "."]
     top = max(pairs, key=lambda p: p[1])
     bottom = min(pairs, key=lambda p: p[1])
     out.append(
-        f"{words['largest'].capitalize()}: {top[0]}, {_value(top[1], unit, lang)}; "
-        f"{words['smallest']}: {bottom[0]}, {_value(bottom[1], unit, lang)}."
+        f"{t('describe_largest', lang).capitalize()}: {top[0]}, {periods.quantity(top[1], unit, lang)}; "
+        f"{t('describe_smallest', lang)}: {bottom[0]}, {periods.quantity(bottom[1], unit, lang)}."
     )
     return out
 
@@ -520,45 +327,33 @@ def _ranking_body(view: ChartView, column: str, lang: str) -> list[str]:
 def _as_of(view: ChartView, lang: str) -> str:
     """The view's "as of", as a reader writes a date (some views keep an ISO date)."""
     as_of = str(view.as_of or "")
-    if ISO_DAY.match(as_of) or ISO_MONTH.match(as_of):
+    if periods.ISO_DAY.match(as_of) or periods.ISO_MONTH.match(as_of):
         as_of = fmt_date(as_of, lang)
-    return f"{WORDS[lang]['as_of']} {as_of}" if as_of else ""
+    return f"{t('describe_as_of', lang)} {as_of}" if as_of else ""
 
 
 # -- claim charts -----------------------------------------------------------------------------------------------------
-def _claim_period(value: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """A claim row's period ('2023', '2025-01-01', '2025-01-01/2025-10-31') as its first and last day."""
-    text = str(value or "").strip()
-    first, _, last = text.partition("/")
-    last = last or first
-    try:
-        a = pd.Timestamp(f"{first}-01-01" if YEAR.match(first) else first)
-        b = pd.Timestamp(f"{last}-12-31" if YEAR.match(last) else last)
-    except ValueError:
-        return None
-    return None if pd.isna(a) or pd.isna(b) else (a, b)
-
-
 def _claim_body(view: ChartView, lang: str) -> list[str]:
     """The claim as drawn (its label on the chart) and the evidence marks: their period, highest, lowest, latest."""
     from dashboard.chartdefs.claims import ROLES
 
-    words = WORDS[lang]
     frame = view.frame.reset_index(drop=True)
     values = pd.to_numeric(frame["value"], errors="coerce")
-    spans = [_claim_period(p) for p in frame["period"]]
+    spans = [periods.claim_period(p) for p in frame["period"]]
     drawn = [i for i, span in enumerate(spans) if span is not None and not math.isnan(values.iloc[i])]
     period = ""
     if drawn:
-        period = _period(min(spans[i][0] for i in drawn), max(spans[i][1] for i in drawn), "period", lang)
+        period = periods.period(min(spans[i][0] for i in drawn), max(spans[i][1] for i in drawn), "period", lang)
     # A claim chart's title is its finding, a sentence: the period follows as a sentence of its own.
-    out = [f"{view.title.rstrip('. ')}." + (f" {words['drawn_period']}: {period}." if period else "")]
+    out = [f"{view.title.rstrip('. ')}." + (f" {t('describe_drawn_period', lang)}: {period}." if period else "")]
     claim_word = t("claim", lang)
-    label = next((a for a in _annotations(view) if a.startswith(f"{claim_word}:")), "")
-    band = any(s.get("type") == "rect" and s.get("yref") == "y" and s.get("y0") != s.get("y1") for s in _shapes(view))
+    label = next((a for a in figure.annotations(view) if a.startswith(f"{claim_word}:")), "")
+    band = any(
+        s.get("type") == "rect" and s.get("yref") == "y" and s.get("y0") != s.get("y1") for s in figure.shapes(view)
+    )
     if label:
-        how = words["band" if band else "line"]
-        out.append(f"{words['claim_drawn'].format(how=how)}: {label.removeprefix(claim_word + ':').strip()}.")
+        how = t("describe_band" if band else "describe_line", lang)
+        out.append(f"{t('describe_claim_drawn', lang, how=how)}: {label.removeprefix(claim_word + ':').strip()}.")
     if drawn:
         rows = frame.iloc[drawn]
         evidence = rows[rows["role"] == ROLES[lang].get("evidence", "evidence")]
@@ -571,23 +366,23 @@ def _claim_body(view: ChartView, lang: str) -> list[str]:
         ends = pd.Series([spans[i][1] for i in picked], index=picked)
         out.append(
             _trend(
-                _plain(main),
+                figure.plain(main),
                 marks,
                 starts,
                 ends,
                 "period",
                 unit,
                 lang,
-                (_bound(starts.min(), "period", lang, True), ""),
+                (periods.bound(starts.min(), "period", lang, True), ""),
             )
         )
-        others = [_plain(s) for s in dict.fromkeys(rows["series"]) if s != main]
+        others = [figure.plain(s) for s in dict.fromkeys(rows["series"]) if s != main]
         if others:
             out.append(_names(others, lang))
     elif not frame.empty:  # a list (plants, names): how many items each series has
         counts = frame["series"].value_counts()
-        items = "; ".join(f"{_plain(s)}: {words['items'].format(n=n)}" for s, n in counts.items())
-        out.append(f"{words['evidence']}: {items}.")
+        items = "; ".join(f"{figure.plain(s)}: {t('describe_items', lang, n=n)}" for s, n in counts.items())
+        out.append(f"{t('describe_evidence', lang)}: {items}.")
     return out
 
 
@@ -605,5 +400,5 @@ def _sources(view: ChartView, lang: str) -> str:
     named = {n.split(" (")[0].strip() for n in names[:MAX_SOURCES]}
     rest = {n.split(" (")[0].strip() for n in names[MAX_SOURCES:]} - named
     if rest:
-        text += f" {WORDS[lang]['and_more'].format(n=len(rest))}"
+        text += f" {t('describe_and_more', lang, n=len(rest))}"
     return f"{t('source' if len(names) == 1 else 'sources', lang)}: {text}."

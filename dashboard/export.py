@@ -17,7 +17,7 @@ from dashboard.chartdefs.claims import claims_doc, has_chart
 from dashboard.citation import csv_with_citation
 from dashboard.data import DataStore, DataUnavailable, configure
 from dashboard.embed import DEFAULT_FLAGS, PLOTLY_BUNDLE, STATIC, EmbedRequest, asset_url, render_page, static_figure
-from dashboard.i18n import LANGS, t
+from dashboard.i18n import DEFAULT_LANG, LANGS, t
 from dashboard.pages_index import PAGES
 from dashboard.spreadsheet import for_spreadsheets
 
@@ -57,7 +57,7 @@ def export(
             )
             _write(out / "embed" / f"{chart_id}.{lang}.static.html", static_page.encode())
             counts["static_embed"] += 1
-            if lang == "en":
+            if lang == DEFAULT_LANG:  # the CSV is the same in every language: written once
                 _write(out / "csv" / f"{chart_id}.csv", for_spreadsheets(csv_with_citation(view.frame, view)))
                 counts["csv"] += 1
             if images:
@@ -88,7 +88,7 @@ def index_page(rows: list[tuple[str, str, str]], images: bool) -> str:
         ]
         if images:
             links += [f'<a href="svg/{chart_id}.{lang}.svg">SVG</a>', f'<a href="png/{chart_id}.{lang}.png">PNG</a>']
-        if lang == "en":
+        if lang == DEFAULT_LANG:
             links.append(f'<a href="csv/{chart_id}.csv">CSV</a>')
         items.append(f'<li lang="{lang}"><strong>{html.escape(title)}</strong> ({lang}): {" · ".join(links)}</li>')
     return (

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pandas as pd
 
 from dashboard.data import DataStore
-from dashboard.i18n import LANGS, t
+from dashboard.i18n import LANGS, lang_query, t
 
 FEED_ITEMS = 50  # newest events per feed (the whole history is the published alerts table)
 KINDS = ("atom", "json")
@@ -46,8 +46,7 @@ def localized_link(path: str, lang: str) -> str:
     """A site path in the reader's language (`lang=es` added to its query; the fragment kept)."""
     parts = urlsplit(path)
     query = dict(parse_qsl(parts.query))
-    if lang != "en":
-        query["lang"] = lang
+    query.update(lang_query(lang))
     out = parts.path + (f"?{urlencode(query)}" if query else "")
     return out + (f"#{parts.fragment}" if parts.fragment else "")
 

@@ -53,6 +53,13 @@ DATA_TERMS_ES = {  # values of published columns shown as words on the home page
     "all liquids": "todos los líquidos",
 }
 
+
+def data_term(text: str, lang: str) -> str:
+    """A value of a published column (a supplier, a flow, a publisher) in the reader's language; a value without a
+    translation stays as the data write it."""
+    return DATA_TERMS_ES.get(text, text) if lang == "es" else text
+
+
 # How a figure travelled, in a publisher's name ("AFP via UOL", "Radio Bayamo (citing ONEI)"): the connecting words in
 # Spanish, in order (longer phrases first).
 PUBLISHER_WORDS_ES = (
@@ -232,6 +239,11 @@ def translation(record: dict[str, Any], field: str, lang: str) -> Any:
     """Our translation of a data field, `<field>_<lang>`, on a page in another language than the data's own (English);
     None on English pages. Callers fall back to the field as the data write it."""
     return record.get(f"{field}_{lang}") if lang != DEFAULT_LANG else None
+
+
+def lang_query(lang: str) -> dict[str, str]:
+    """The `lang` parameter of a link to a page in `lang`: none for the default language, whose addresses carry none."""
+    return {"lang": lang} if lang != DEFAULT_LANG else {}
 
 
 def t(key: str, lang: str, **kwargs: object) -> str:

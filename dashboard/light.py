@@ -7,34 +7,22 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from dashboard.i18n import normalize_lang
+from dashboard.i18n import LANGS, lang_query, t
 
 LIGHT_PARAM = "light"
 FORM_PARAM = "sf"  # marks a submission of a static page's controls form (normalized, then redirected)
 
+# The switch's words, from the catalogue, in the shape the static renderer's own table takes (key → language → text).
 LIGHT_STRINGS = {
-    "light_on": {"en": "Light version", "es": "Versión ligera"},
-    "light_off": {"en": "Full version", "es": "Versión completa"},
-    "light_title": {
-        "en": "Static charts and no scripts: for slow or costly connections",
-        "es": "Gráficos estáticos y sin scripts: para conexiones lentas o caras",
-    },
-    "full_title": {
-        "en": "Interactive charts (downloads about 1 MB more)",
-        "es": "Gráficos interactivos (descarga alrededor de 1 MB más)",
-    },
+    key: {lang: t(key, lang) for lang in LANGS} for key in ("light_on", "light_off", "light_title", "full_title")
 }
-
-
-def _s(key: str, lang: str) -> str:
-    return LIGHT_STRINGS[key][normalize_lang(lang)]
 
 
 def light_switch_href(path: str, lang: str, query: dict[str, str], light: bool) -> str:
     params = {k: v for k, v in query.items() if k not in (LIGHT_PARAM, FORM_PARAM) and v}
-    if lang != "en":
-        params["lang"] = lang
-    else:
+    wanted = lang_query(lang)
+    params.update(wanted)  # in place when the query had one
+    if not wanted:
         params.pop("lang", None)
     params[LIGHT_PARAM] = "0" if light else "1"
     return f"{path}?{urlencode(params)}"
@@ -45,9 +33,9 @@ def light_switch(path: str, lang: str, query: dict[str, str]) -> Any:
     from dash import html as dhtml
 
     return dhtml.A(
-        _s("light_on", lang),
+        t("light_on", lang),
         href=light_switch_href(path, lang, query, light=False),
         className="btn btn-outline-secondary btn-sm light-switch",
-        title=_s("light_title", lang),
+        title=t("light_title", lang),
         id="light-switch",
     )

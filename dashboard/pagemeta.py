@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from dashboard.feeds import feed_links
-from dashboard.i18n import LANGS, label_text, t
+from dashboard.i18n import LANGS, label_text, lang_query, t, translation
 from dashboard.pages_index import CLAIM_PREFIX, PAGES, claim_id_of, find_claim
 from etl.claims.labels import LABEL_NOT_FACTUAL
 
@@ -30,7 +30,7 @@ def page_description(key: str, lang: str) -> str:
 
 def claim_title(claim: dict[str, Any], lang: str) -> str:
     """'“<quote, shortened>” — <label> · <site>': what a shared link shows."""
-    quote = (claim.get(f"quote_{lang}") if lang != "en" else None) or claim["quote"]
+    quote = translation(claim, "quote", lang) or claim["quote"]
     if len(quote) > TITLE_QUOTE_CHARS:
         quote = quote[: TITLE_QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return f"“{quote}” — {label_text(claim['label'], lang)} · {t('site_title', lang)}"
@@ -75,7 +75,7 @@ def for_claim(path: str, args: dict[str, str], lang: str, base: str) -> dict[str
     if claim is None:
         return {"title": t("not_found_title", lang), "description": "", "url": f"{base}{path}", "image": ""}
     query = urlencode(args)
-    image_query = urlencode({"claim": claim["claim_id"], **({"lang": lang} if lang != "en" else {})})
+    image_query = urlencode({"claim": claim["claim_id"], **lang_query(lang)})
     return {
         "title": claim_title(claim, lang),
         "description": claim_finding(claim, lang),

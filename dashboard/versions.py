@@ -18,7 +18,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from dashboard.data import PACKAGE, DataVersion, VersionRefused, _parse_package, verify_version
+from dashboard.data.verified import PACKAGE, DataVersion, VersionRefused, _parse_package, verify_version
 
 LOG = logging.getLogger(__name__)
 VERSION_ID = re.compile(r"\A[0-9a-f]{16}\Z")

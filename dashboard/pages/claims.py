@@ -17,7 +17,7 @@ from dashboard.chartdefs.claims import claims_doc
 from dashboard.charts import ChartState
 from dashboard.claim_cards import LABEL_SLUG, claim_path, label_badge, localized, topic_text
 from dashboard.data import DataStore, store
-from dashboard.i18n import DATA_TERMS_ES, fmt_date, fmt_num, label_text, t
+from dashboard.i18n import data_term, fmt_date, fmt_num, label_text, t, translation
 from dashboard.pages_index import LABEL_SLUGS
 from etl.claims.labels import LABEL_NOT_FACTUAL
 
@@ -100,10 +100,6 @@ def tile(
     )
 
 
-def data_term(text: str, lang: str) -> str:
-    return DATA_TERMS_ES.get(text, text) if lang == "es" else text
-
-
 def period_text(start: pd.Timestamp, end: pd.Timestamp, lang: str) -> str:
     first, last = start.date().isoformat(), end.date().isoformat()
     return fmt_date(last, lang) if first == last else f"{fmt_date(first, lang)} – {fmt_date(last, lang)}"
@@ -179,7 +175,10 @@ def visible(claim: dict[str, Any], extras: dict[str, str]) -> bool:
 def opinion_item(claim: dict[str, Any], lang: str, extras: dict[str, str], doc_lang: str) -> html.Li:
     return html.Li(
         [
-            html.Q(claim.get(f"quote_{lang}") or claim["quote"], lang=lang if claim.get(f"quote_{lang}") else doc_lang),
+            html.Q(
+                translation(claim, "quote", lang) or claim["quote"],
+                lang=lang if translation(claim, "quote", lang) else doc_lang,
+            ),
             " — ",
             label_badge(claim["label"], lang),
             html.Br(),
@@ -310,7 +309,9 @@ def body(state: ChartState, extras: dict, url: str) -> list:
             [
                 html.P(
                     t(
-                        "quotes_translated" if any(c.get(f"quote_{lang}") for c in claims) else "quotes_in_english",
+                        "quotes_translated"
+                        if any(translation(c, "quote", lang) for c in claims)
+                        else "quotes_in_english",
                         lang,
                     ),
                     className="small text-muted mb-1",

@@ -10,8 +10,8 @@ from dash import html
 from dashboard import pagekit
 from dashboard.charts import ChartState, observation_text
 from dashboard.data import store
+from dashboard.downloads import PACKAGE_ZIP
 from dashboard.i18n import fmt_date, fmt_num, licence_name, source_text, t
-from dashboard.routes import PACKAGE_ZIP
 
 PATH = "/data"
 dash.register_page(
@@ -117,11 +117,9 @@ def _changelog(lang: str) -> html.Table:
             for table in info.get("tables", []):
                 bits = []
                 if table.get("rows_added"):
-                    bits.append(f"+{table['rows_added']} rows" if lang == "en" else f"+{table['rows_added']} filas")
+                    bits.append(t("data_rows_added", lang, n=table["rows_added"]))
                 if table.get("cells_revised"):
-                    bits.append(
-                        f"{table['cells_revised']} revised" if lang == "en" else f"{table['cells_revised']} revisados"
-                    )
+                    bits.append(t("data_cells_revised", lang, n=table["cells_revised"]))
                 if table.get("rows_removed"):
                     bits.append(f"−{table['rows_removed']}")
                 changed.append(html.Li(f"{table['table']}: {', '.join(bits) or 'rewritten'}"))

@@ -37,6 +37,11 @@ CONVERTED = (
     "dashboard/chart_card.py",
     "dashboard/table_view.py",
     "dashboard/claim_cards.py",
+    "dashboard/describe.py",
+    "dashboard/describe_figure.py",
+    "dashboard/describe_periods.py",
+    "dashboard/error_page.py",
+    "dashboard/light.py",
 )
 INLINE_BRANCH = re.compile(r"""lang\s*[!=]=\s*["'](en|es)["']|\bif en else\b""")
 LANGUAGE_DICT = re.compile(r"""\{\s*["']en["']\s*:""")
@@ -144,3 +149,13 @@ def test_data_fields_in_the_readers_language_fall_back_to_the_datas_own():
     assert translation(record, "name", "en") is None
     assert translation({"name": "Oil imports"}, "name", "es") is None
     assert (other_lang("en"), other_lang("es")) == ("es", "en")
+
+
+def test_every_key_a_chart_description_builds_is_in_the_catalogue():
+    """The description's measure names and units (`describe.MEASURES`) and its four forms of a period are looked up by
+    built keys, which the literal-key check above cannot see."""
+    from dashboard import describe
+
+    keys = [*describe.MEASURES.values(), *(f"describe_measure_{column}" for column in describe.MEASURES)]
+    keys += [f"describe_period_{a}_{b}" for a in ("day", "other") for b in ("day", "other")]
+    assert [k for k in keys if k not in STRINGS] == []

@@ -1,14 +1,11 @@
-"""The only module of the dashboard that reads `data/`. A data version (datapackage.json and every file it lists) is
-read whole, hash-checked against the package and validated with the package's own schema (the pandera contract the
-ETL checked before publishing) before it serves. A version that fails is refused: the version in memory keeps
-serving, and a process that starts on a refused version serves the last good copy kept under the cache dir
-(`dashboard/last_good.py`). Files are re-examined at most once a minute, and /healthz (`health`) names any table that
-fails. A request can be pinned to an older verified version (`DataStore.pin`, `?version=`: dashboard/versions.py)."""
+"""The store of published data: one verified version serves at a time (`dashboard/data/verified.py` reads and checks
+it), re-examined at most once a minute; a version that fails is refused, the one in memory keeps serving, and a process
+that starts on a refused version serves the last good copy kept under the cache dir (`dashboard/last_good.py`). A
+request can be pinned to an older verified version (`DataStore.pin`, `?version=`: dashboard/versions.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
@@ -19,22 +16,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
-from werkzeug.exceptions import ServiceUnavailable
 
 from dashboard import last_good
-from etl.meta import SchemaViolation, TableMeta, check_schema, from_published_text
+from dashboard.data.refreshes import fetch_staleness, read_changelog, read_label_changes, read_source_status
+from dashboard.data.verified import DataUnavailable, DataVersion, VersionRefused, load_version
 from etl.paths import Paths, default_paths
-from etl.publish import publish_lock
-from etl.run_log import effective_status, refresh_in_progress
 from etl.staleness import content_staleness, declared_table, latest_observation
 
 RELOAD_CHECK_SECONDS = 60.0
-LOG = logging.getLogger(__name__)
-PACKAGE = "datapackage.json"
+LOG = logging.getLogger("dashboard.data")  # the name it logged under before the package was split
 STAMPED_SUFFIXES = (".csv", ".json", ".jsonld")
 
 
@@ -66,148 +60,6 @@ class TableStaleness(NamedTuple):
     cadence_days: int | None = None
     resolution: str = ""  # day | month | year
     time_column: str = ""
-
-
-class VersionRefused(ValueError):
-    """A data version that must not serve: `file` is the first published file that failed, `reason` says how."""
-
-    def __init__(self, file: str, reason: str) -> None:
-        super().__init__(f"{file}: {reason}")
-        self.file = file
-        self.reason = reason
-
-    @property
-    def table(self) -> str:
-        return self.file.removesuffix(".csv")
-
-
-class DataUnavailable(ServiceUnavailable):
-    """No data version can serve (data/ refused and no last good copy): answered 503 with the reason, not a crash."""
-
-    def __init__(self, problem: VersionRefused | None) -> None:
-        why = str(problem) if problem else "no published data"
-        super().__init__(f"The published data could not be loaded ({why}). The site will be back once it is fixed.")
-        self.problem = problem
-
-
-@dataclass(eq=False)  # identity: two loads of the same bytes are two versions (caches are per object)
-class DataVersion:
-    """One published version, verified: the package, every file's bytes, the typed tables, the parsed documents."""
-
-    id: str  # first 16 hex digits of datapackage.json's sha256
-    root: Path  # where it was read from
-    package: dict[str, Any]
-    files: dict[str, bytes]  # datapackage.json and every resource, exactly as hash-checked
-    tables: dict[str, pd.DataFrame]
-    documents: dict[str, Any]
-    files_root: Path | None = None  # a folder holding exactly `files` (the last good copy), for file downloads
-    prepared: dict[str, Any] = field(default_factory=dict)
-    keys: dict[str, str] = field(default_factory=dict)  # day → the cache-key id of this version on that day
-
-
-def read_version_files(root: Path) -> dict[str, bytes]:
-    """datapackage.json and the bytes of every file it lists, read in one go (raises VersionRefused)."""
-    try:
-        package_bytes = (root / PACKAGE).read_bytes()
-    except FileNotFoundError as exc:
-        raise VersionRefused(PACKAGE, "missing") from exc
-    package = _parse_package(package_bytes)
-    files = {PACKAGE: package_bytes}
-    for res in package["resources"]:
-        try:
-            files[res["path"]] = (root / res["path"]).read_bytes()
-        except OSError as exc:
-            raise VersionRefused(res["path"], f"listed in {PACKAGE} but cannot be read ({exc.strerror})") from exc
-    return files
-
-
-def _parse_package(content: bytes) -> dict[str, Any]:
-    try:
-        package = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise VersionRefused(PACKAGE, f"not valid JSON, cut short or corrupted ({exc})") from exc
-    resources = package.get("resources") if isinstance(package, dict) else None
-    if not isinstance(resources, list) or not resources:
-        raise VersionRefused(PACKAGE, "lists no resources")
-    for res in resources:
-        path = res.get("path") if isinstance(res, dict) else None
-        if not isinstance(path, str) or PurePosixPath(path).name != path or path.startswith("."):
-            raise VersionRefused(PACKAGE, f"a resource has no plain file name as its path ({path!r})")
-    return package
-
-
-def verify_version(root: Path, files: dict[str, bytes]) -> DataVersion:
-    """Hash-check every file against the package and validate every table with its schema (raises VersionRefused)."""
-    package = _parse_package(files[PACKAGE])
-    tables: dict[str, pd.DataFrame] = {}
-    documents: dict[str, Any] = {}
-    for res in package["resources"]:
-        name = res["path"]
-        content = files[name]
-        recorded = str(res.get("hash", ""))
-        if not recorded.startswith("sha256:"):
-            raise VersionRefused(name, f"no sha256 recorded in {PACKAGE}, so it cannot be checked")
-        if recorded != f"sha256:{hashlib.sha256(content).hexdigest()}" or res.get("bytes", len(content)) != len(
-            content
-        ):
-            raise VersionRefused(
-                name,
-                f"its sha256 does not match {PACKAGE} ({len(content):,} bytes; changed or cut short since it "
-                "was published)",
-            )
-        if name.endswith(".csv"):
-            tables[name.removesuffix(".csv")] = _verified_table(name, content, res)
-        elif name.endswith((".json", ".jsonld")):
-            try:
-                documents[name] = json.loads(content.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise VersionRefused(name, f"not valid JSON ({exc})") from exc
-    return DataVersion(hashlib.sha256(files[PACKAGE]).hexdigest()[:16], root, package, files, tables, documents)
-
-
-def _verified_table(name: str, content: bytes, res: dict[str, Any]) -> pd.DataFrame:
-    try:
-        meta = TableMeta.from_descriptor(res)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise VersionRefused(name, f"its schema in {PACKAGE} is unusable ({exc})") from exc
-    try:
-        text = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, na_values=[""])
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise VersionRefused(name, f"not a readable CSV ({exc})") from exc
-    if list(text.columns) != meta.columns:
-        raise VersionRefused(name, f"columns {list(text.columns)} differ from its schema {meta.columns}")
-    try:
-        check_schema(from_published_text(text, meta), meta)
-    except SchemaViolation as exc:
-        raise VersionRefused(name, str(exc)) from exc
-    return _typed(text, res)
-
-
-def _typed(df: pd.DataFrame, res: dict[str, Any]) -> pd.DataFrame:
-    """The dashboard's types: numbers, nullable integers and booleans, dates as timestamps (text stays text)."""
-    for f in res["schema"]["fields"]:
-        col = f["name"]
-        kind = f.get("type")
-        if kind == "integer":
-            df[col] = pd.to_numeric(df[col]).astype("Int64")
-        elif kind == "number":
-            df[col] = pd.to_numeric(df[col]).astype("float64")
-        elif kind == "boolean":
-            df[col] = df[col].map({"true": True, "false": False}).astype("boolean")
-        elif kind == "date":
-            df[col] = pd.to_datetime(df[col], format="%Y-%m-%d", errors="coerce")
-    return df
-
-
-def load_version(root: Path, state_dir: Path | None = None) -> DataVersion:
-    """Read and verify the version in `root`. With `state_dir`, the read waits for a publish in progress to commit
-    (etl/publish.py's lock), so a version is never read half old, half new."""
-    if state_dir is None:
-        files = read_version_files(root)
-    else:
-        with publish_lock(state_dir, exclusive=False):
-            files = read_version_files(root)
-    return verify_version(root, files)
 
 
 class DataStore:
@@ -526,34 +378,14 @@ class DataStore:
                 )
             return version.prepared[f"json:{name}"]
 
-    # -- run state --------------------------------------------------------------------------------------------------
+    # -- run state (dashboard/data/refreshes.py) ------------------------------------------------------------------
     def source_status(self) -> dict[str, Any]:
-        """Last attempt per source (git-ignored run state); empty on a fresh clone. A source left "running" by a
-        refresh that is no longer alive shows as failed (interrupted), as `etl status` shows it."""
-        path = self.paths.state_dir / "status.json"
-        try:
-            status = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError):
-            return {}
-        if any(entry.get("last_result") == "running" for entry in status.values()):
-            alive = refresh_in_progress(self.paths.state_dir)
-            for entry in status.values():
-                entry["last_result"], entry["message"] = effective_status(entry, alive)
-        return status
+        """Last attempt per source (git-ignored run state); empty on a fresh clone."""
+        return read_source_status(self.paths.state_dir)
 
     def changelog(self, limit: int = 30) -> list[dict[str, Any]]:
         """The last refreshes, newest first: published changes plus local no-change runs when available."""
-        records: list[dict[str, Any]] = []
-        for path in (self.paths.changelog, self.paths.state_dir / "runs.jsonl"):
-            if path.exists():
-                for line in path.read_text(encoding="utf-8").splitlines()[-limit * 4 :]:
-                    try:
-                        records.append(json.loads(line))
-                    except json.JSONDecodeError:
-                        continue
-        until = self.published_until()
-        unique = {r.get("started_at"): r for r in records if r.get("started_at") and _before(r["started_at"], until)}
-        return sorted(unique.values(), key=lambda r: r["started_at"], reverse=True)[:limit]
+        return read_changelog(self.paths, limit, self.published_until())
 
     def published_until(self) -> str | None:
         """For a pinned version, when it was published (its package's `x_last_changed`, UTC): the changelog read with
@@ -606,103 +438,9 @@ class DataStore:
         (fetch staleness; the stale banner). Content staleness per table: `table_staleness`."""
         today = today or datetime.now(UTC).date()
         status = self.source_status()
-        out: dict[str, dict[str, Any]] = {}
-        for res in self.resources():
-            if not res["path"].endswith(".csv"):
-                continue
-            sid = res.get("x_source_id", "")
-            cadence = int(res.get("x_cadence_days", 0) or 0)
-            changed = res.get("x_last_changed", "")[:10]
-            st = status.get(sid, {})
-            checked = (st.get("last_success_at") or changed)[:10]
-            entry = out.setdefault(
-                sid,
-                {
-                    "source_id": sid,
-                    "cadence_days": cadence,
-                    "as_of": checked,
-                    "last_changed": changed,
-                    "failed": st.get("last_result") == "failed",
-                    "message": st.get("message", ""),
-                    "tables": [],
-                },
-            )
-            entry["tables"].append(res["path"].removesuffix(".csv"))
-            entry["as_of"] = min(entry["as_of"], checked) if entry["as_of"] else checked
-        for entry in out.values():
-            age = (today - date.fromisoformat(entry["as_of"])).days if entry["as_of"] else None
-            entry["age_days"] = age
-            entry["stale"] = bool(entry["cadence_days"] and age is not None and age > 2 * entry["cadence_days"])
-        return sorted(out.values(), key=lambda e: e["source_id"])
-
-
-def health(store: DataStore, strict: bool = False) -> tuple[int, dict[str, Any]]:
-    """(status code, body) for /healthz and, `strict`, /healthz/data. Every table is checked (hash and schema).
-
-    /healthz answers a load balancer or a container's health check: 200 while a good version serves, with
-    "status": "degraded" naming the file that failed when that version is the one in memory or the last good copy
-    (taking a working site out of rotation, or restarting it, would not mend data/); 503 only when nothing can
-    serve. /healthz/data answers monitoring: 503 whenever data/ as it is now does not pass."""
-    store.check()
-    version, problem = store.serving, store.problem
-    if version is not None and problem is None:
-        return 200, {"status": "ok", "version": store.version, "tables": len(version.tables)}
-    body: dict[str, Any] = {
-        "status": "error",
-        "error": str(problem or "no published data")[:300],
-        "failed": problem.file if problem else None,
-        "table": problem.table if problem and problem.file.endswith(".csv") else None,
-        "serving": version.id if version else None,
-    }
-    if version is not None:
-        body["serving_from"] = "last good copy" if store.from_last_good else "memory (the version loaded earlier)"
-        if not strict:
-            return 200, {**body, "status": "degraded"}
-    return 503, body
-
-
-def _before(started_at: str, until: str | None) -> bool:
-    """Whether a run that started at `started_at` (ISO, UTC) came before `until` (None: no limit)."""
-    if until is None:
-        return True
-    return started_at.replace("Z", "+00:00")[:19] <= until.replace("Z", "+00:00")[:19]
+        return fetch_staleness(self.resources(), status, today)
 
 
 def _label_changes(store: DataStore) -> dict[str, list[dict[str, Any]]]:
-    """Claim id → its label changes in data/changelog.jsonl (read once per published package)."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    path = store.paths.changelog
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    for line in lines:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if not _before(str(record.get("started_at") or ""), store.published_until()):
-            continue  # after the (pinned) version was published
-        when = str(record.get("started_at") or "")[:10]
-        for result in (record.get("sources") or {}).values():
-            for change in (result or {}).get("label_changes") or []:
-                if change.get("claim_id"):
-                    out.setdefault(change["claim_id"], []).append(
-                        {"date": when, "old": change.get("old"), "new": change.get("new")}
-                    )
-    for changes in out.values():
-        changes.sort(key=lambda c: c["date"])
-    return out
-
-
-_STORE: DataStore | None = None
-
-
-def configure(store: DataStore) -> None:
-    global _STORE
-    _STORE = store
-
-
-def store() -> DataStore:
-    """The process-wide store (configured by `create_app`)."""
-    global _STORE
-    if _STORE is None:
-        _STORE = DataStore()
-    return _STORE
+    """Every claim's label changes, read once per published package (`DataStore.prepared`)."""
+    return read_label_changes(store.paths.changelog, store.published_until())
