@@ -90,7 +90,9 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
         name = source_text(s.publisher or s.title, lang)
         if name and name not in names:
             names.append(name)
-    text = f"{t('source', lang)}: {'; '.join(names)}"
+    # a credit the chart adds (a third party's log, the notes' outlets) is a source too: named with the others,
+    # before the date (it trailed the date and read as a note, graphics round 7b)
+    text = f"{t('source', lang)}: {'; '.join(names + ([extra] if extra else []))}"
     observed = [s for s in sources if s.latest_observation]
     if not as_of and observed:
         latest = max(observed, key=lambda s: s.latest_observation)
@@ -108,8 +110,6 @@ def source_line(sources: list[SourceRef], as_of: str, lang: str, extra: str = ""
             text += f" · {stale_name}, {note}"
         else:
             text += f" · {note}"
-    if extra:
-        text += f" · {extra}"
     return wrap(text + archived_mark(lang), 110)
 
 

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 import dashboard.data as data_module
+import dashboard.data.store as store_module
 from dashboard.charts import observation_text, source_line
 from dashboard.data import DataStore, SourceRef, TableStaleness
 from etl.__main__ import main as etl_main
@@ -225,7 +226,7 @@ def test_a_table_turns_stale_on_a_day_without_a_publish_and_caches_follow(small_
         def now(cls, tz=None):
             return datetime.now(tz) + timedelta(days=5)
 
-    monkeypatch.setattr(data_module, "datetime", Later)
+    monkeypatch.setattr(store_module, "datetime", Later)
     assert small_store.staleness("fresh_daily").is_stale
     assert small_store.version != before
 
