@@ -1,13 +1,13 @@
 """The only package of the dashboard that reads `data/` (and the refreshes' run state beside it). A data version
 (datapackage.json and every file it lists) is read whole, hash-checked and validated before it serves
-(`verified.py`); `store.py` holds the version that serves, reloads and pins; `refreshes.py` reads what the refreshes
+(`verified.py`); `datastore.py` holds the version that serves, reloads and pins; `refreshes.py` reads what the refreshes
 recorded; `health.py` answers /healthz. The names other modules use are importable from here, and so is the
 process-wide store (`configure`, `store`)."""
 
 from __future__ import annotations
 
 from dashboard.data.health import health
-from dashboard.data.store import RELOAD_CHECK_SECONDS, DataStore, SourceRef, TableStaleness
+from dashboard.data.datastore import RELOAD_CHECK_SECONDS, DataStore, SourceRef, TableStaleness
 from dashboard.data.verified import (
     PACKAGE,
     DataUnavailable,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dashboard.data.store import DataStore
+from dashboard.data.datastore import DataStore
 
 
 def health(store: DataStore, strict: bool = False) -> tuple[int, dict[str, Any]]:

@@ -1,6 +1,6 @@
 """One published data version, read and verified: datapackage.json and every file it lists, read in one go (waiting
 for a publish in progress to commit), hash-checked against the package and validated with the package's own schema.
-What fails is refused (`VersionRefused`) and never serves; the store (`dashboard/data/store.py`) decides what serves
+What fails is refused (`VersionRefused`) and never serves; the store (`dashboard/data/datastore.py`) decides what serves
 instead."""
 
 from __future__ import annotations

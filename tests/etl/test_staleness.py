@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 import dashboard.data as data_module
-import dashboard.data.store as store_module
+import dashboard.data.datastore as store_module
 from dashboard.charts import observation_text, source_line
 from dashboard.data import DataStore, SourceRef, TableStaleness
 from etl.__main__ import main as etl_main
