@@ -81,8 +81,14 @@ SCOPE_KEYS = {
 }
 
 
-def _months(state: ChartState, df: pd.DataFrame) -> pd.DataFrame:
-    df = df.assign(month_start=pd.to_datetime(df["month"] + "-01"))
+def _with_month_start(store: DataStore) -> pd.DataFrame:
+    """The monthly table with its months as dates, once per published version (a view only slices it)."""
+    table = store.table("oil_imports_monthly")
+    return table.assign(month_start=pd.to_datetime(table["month"], format="%Y-%m"))
+
+
+def _months(state: ChartState, store: DataStore) -> pd.DataFrame:
+    df = store.prepared("oil_monthly:months", _with_month_start)
     if state.start:
         df = df[df["month_start"] >= pd.Timestamp(state.start).to_period("M").to_timestamp()]
     if state.end:
@@ -98,7 +104,7 @@ PHONE_MONTHS = 36  # on a phone: bars about 8 px wide instead of 2
 
 def _monthly(store: DataStore, state: ChartState) -> ChartView:
     lang = state.lang
-    df = _months(state, store.table("oil_imports_monthly"))
+    df = _months(state, store)
     title = t("oil_monthly_title", lang)
     subtitle = t("oil_monthly_subtitle", lang)
     sources = sources_for(store, "oil_imports_monthly", "oil_supply_reported", "cia_factbook")
@@ -308,8 +314,18 @@ def _y_top(fig, start: pd.Timestamp, end: pd.Timestamp) -> float:
         xs, ys = tr.get("x"), tr.get("y")
         if xs is None or ys is None:
             continue
-        x = pd.to_datetime(pd.Series(xs), errors="coerce").to_numpy("datetime64[ns]")
-        y = pd.to_numeric(pd.Series(ys), errors="coerce").to_numpy(dtype=float)
+        x, y = np.asarray(xs), np.asarray(ys)
+        # dates and numbers as the builders give them (datetime64, floats); anything else is parsed
+        x = (
+            x.astype("datetime64[ns]")
+            if x.dtype.kind == "M"
+            else pd.to_datetime(pd.Series(xs), errors="coerce").to_numpy("datetime64[ns]")
+        )
+        y = (
+            y.astype(float)
+            if y.dtype.kind in "fiu"
+            else pd.to_numeric(pd.Series(ys), errors="coerce").to_numpy(dtype=float)
+        )
         n = min(len(x), len(y))
         x, y = x[:n], y[:n]
         keep = ~np.isnat(x) & ~np.isnan(y) & (x >= lo) & (x <= hi)
@@ -321,18 +337,27 @@ def _y_top(fig, start: pd.Timestamp, end: pd.Timestamp) -> float:
     return max([top, *stacks.values()])
 
 
+def _context_frame(store: DataStore) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The yearly estimates with their periods as dates, once per published version."""
+    balance = store.prepared("oil:balance", balance_frame)
+    starts = pd.to_datetime(balance["period_start"]).to_numpy("datetime64[ns]")
+    return balance, starts, pd.to_datetime(balance["period_end"]).to_numpy("datetime64[ns]")
+
+
 def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) -> None:
     """Consumption and production estimates for the years in view, each a flat segment over its year (one per
     publisher; the publisher is on hover and in the oil-balance chart's table)."""
-    balance = store.prepared("oil:balance", balance_frame)
+    balance, starts, ends = store.prepared("oil_monthly:context", _context_frame)
     first, last = months["month_start"].min(), months["month_start"].max()
+    in_view = (ends >= first) & (starts <= last + pd.offsets.MonthEnd(0))
     for measure, (name_key, colour, dash) in CONTEXT.items():
         rows = balance[
-            (balance["measure"] == measure)
+            (balance["measure"] == measure).to_numpy()
             # the document's own 110,000 bbl/d (a consumption statement of 2026) is the reference line already
-            & ~((balance["measure"] == "consumption") & (balance["value_bbl_per_day"] == DOCUMENT_NEEDS_BBL_PER_DAY))
-            & (pd.to_datetime(balance["period_end"]) >= first)
-            & (pd.to_datetime(balance["period_start"]) <= last + pd.offsets.MonthEnd(0))
+            & ~(
+                (balance["measure"] == "consumption") & (balance["value_bbl_per_day"] == DOCUMENT_NEEDS_BBL_PER_DAY)
+            ).to_numpy()
+            & in_view
         ]
         xs: list = []
         ys: list = []
