@@ -6,8 +6,8 @@ process-wide store (`configure`, `store`)."""
 
 from __future__ import annotations
 
-from dashboard.data.health import health
 from dashboard.data.datastore import RELOAD_CHECK_SECONDS, DataStore, SourceRef, TableStaleness
+from dashboard.data.health import health
 from dashboard.data.verified import (
     PACKAGE,
     DataUnavailable,

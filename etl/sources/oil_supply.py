@@ -278,9 +278,11 @@ def annual_figures(reported: pd.DataFrame) -> pd.DataFrame:
 
 
 def imports_by_year(monthly: pd.DataFrame, estimates: pd.DataFrame, annual: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each supplier's yearly supply: the mean of its monthly figures when at least three quarters of the year's
-    months have one (a mean of a few months is not a year's supply), else a whole-year figure as published, else
-    none (the row keeps the months' mean, with no share). Then its share of each consumption estimate published for
+    """Each supplier's yearly supply: a whole-year figure as published, where there is one (its publisher saw every
+    month; the months reported here can leave out the low ones: 2022's nine months average 60,767 bbl/d, Reuters'
+    year 53,600, fact-check of 6 December 2026), else the mean of its monthly figures when at least three quarters
+    of the year's months have one (a mean of a few months is not a year's supply), else none (the row keeps the
+    months' mean, with no share). Then its share of each consumption estimate published for
     the same year (one row per estimate; a year without one gets no share: nothing is borrowed from another year)
     and of the 110,000 bbl/d the document cites."""
     if monthly.empty:
@@ -304,7 +306,8 @@ def imports_by_year(monthly: pd.DataFrame, estimates: pd.DataFrame, annual: pd.D
     per_year["partial_months"] = per_year["partial_months"].fillna(0).astype(int)
     per_year["months_in_year"] = per_year["months_in_year"].fillna(12).astype(int)
     # A year's months, all twelve: the latest, unfinished year gets no yearly share (two months are not a year).
-    covered = (per_year["months_with_figure"] >= MIN_COVERAGE * 12) & (per_year["months_in_year"] == 12)
+    published = per_year["annual_bbl_per_day"].notna()
+    covered = (per_year["months_with_figure"] >= MIN_COVERAGE * 12) & (per_year["months_in_year"] == 12) & ~published
     per_year["year_bbl_per_day"] = per_year["reported_months_mean_bbl_per_day"].where(
         covered, per_year["annual_bbl_per_day"]
     )

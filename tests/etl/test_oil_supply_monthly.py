@@ -164,6 +164,31 @@ def test_a_yearly_share_needs_nine_months_or_a_published_whole_year_figure():
     assert y2024["share_of_110000_bbl_per_day_pct"] == pytest.approx(100 * 32_000 / 110_000, abs=0.05)
 
 
+NO_ESTIMATES = pd.DataFrame(columns=["year", "consumption_bbl_per_day", "consumption_publisher", "consumption_url"])
+
+
+def test_a_published_whole_year_figure_beats_the_mean_of_nine_reported_months():
+    """2022: nine reported months average 60,767 bbl/d, Reuters' whole year 53,600; the missing months were the low
+    ones, so the year is the publisher's figure (fact-check of 6 December 2026). The months' mean stays beside it."""
+    monthly = oil_supply.imports_by_month(frame(*months_of(2022, 9, 60_000), *months_of(2023, 1, 50_000)))
+    annual = pd.DataFrame(
+        [
+            {
+                "year": 2022,
+                "supplier": "Venezuela",
+                "annual_bbl_per_day": 53_600.0,
+                "annual_publisher": "Reuters",
+                "annual_url": "v",
+            }
+        ]
+    )
+    row = oil_supply.imports_by_year(monthly, NO_ESTIMATES, annual).set_index("year").loc[2022]
+    assert row["reported_months_mean_bbl_per_day"] == 60_000 and row["months_with_figure"] == 9
+    assert row["year_bbl_per_day"] == 53_600 and row["year_basis"] == "annual figure (Reuters)"
+    without = oil_supply.imports_by_year(monthly, NO_ESTIMATES).set_index("year").loc[2022]
+    assert without["year_bbl_per_day"] == 60_000 and without["year_basis"] == "monthly figures"
+
+
 def test_annual_figures_add_a_publishers_crude_and_products_and_skip_crude_alone():
     reported = pd.DataFrame(
         [
