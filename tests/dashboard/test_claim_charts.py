@@ -176,7 +176,10 @@ def test_open_ended_ratio_band_never_stretches_the_axis(data_max):
     ratio = next(t for t in fig["data"] if t.get("yaxis", "y") == "y")
     assert "as a % of" in ratio["name"].replace("<br>", " ") and "/" not in ratio["name"]
     label = next(a for a in fig["layout"]["annotations"] if a.get("text", "").startswith("Claim"))
-    assert label["text"].replace("\u00a0", " ").replace("<br>", " ") == "Claim: ≥ 100% (as read here)" and 100000 >= OPEN_HIGH
+    assert (
+        label["text"].replace("\u00a0", " ").replace("<br>", " ") == "Claim: ≥ 100% (as read here)"
+        and 100000 >= OPEN_HIGH
+    )
 
 
 def test_claim_line_inside_the_visible_range():
