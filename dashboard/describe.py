@@ -335,7 +335,7 @@ def _as_of(view: ChartView, lang: str) -> str:
 # -- claim charts -----------------------------------------------------------------------------------------------------
 def _claim_body(view: ChartView, lang: str) -> list[str]:
     """The claim as drawn (its label on the chart) and the evidence marks: their period, highest, lowest, latest."""
-    from dashboard.chartdefs.claims import ROLES
+    from dashboard.chartdefs.claims import role_name
 
     frame = view.frame.reset_index(drop=True)
     values = pd.to_numeric(frame["value"], errors="coerce")
@@ -356,7 +356,7 @@ def _claim_body(view: ChartView, lang: str) -> list[str]:
         out.append(f"{t('describe_claim_drawn', lang, how=how)}: {label.removeprefix(claim_word + ':').strip()}.")
     if drawn:
         rows = frame.iloc[drawn]
-        evidence = rows[rows["role"] == ROLES[lang].get("evidence", "evidence")]
+        evidence = rows[rows["role"] == role_name("evidence", lang)]
         pool = evidence if not evidence.empty else rows
         main = pool["series"].value_counts().index[0]
         picked = [i for i in drawn if frame["series"].iloc[i] == main]

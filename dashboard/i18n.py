@@ -241,6 +241,12 @@ def translation(record: dict[str, Any], field: str, lang: str) -> Any:
     return record.get(f"{field}_{lang}") if lang != DEFAULT_LANG else None
 
 
+def localized(record: dict[str, Any], field: str, lang: str) -> Any:
+    """A data field in the reader's language: our translation (`<field>_<lang>`) where there is one, else the field
+    as the data write it."""
+    return translation(record, field, lang) or record.get(field)
+
+
 def lang_query(lang: str) -> dict[str, str]:
     """The `lang` parameter of a link to a page in `lang`: none for the default language, whose addresses carry none."""
     return {"lang": lang} if lang != DEFAULT_LANG else {}

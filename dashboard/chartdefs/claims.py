@@ -28,97 +28,80 @@ from dashboard.figures.evidence import (
     ratio_rows,
     second_panel_rows,
 )
-from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num, publisher_text, t
+from dashboard.i18n import (
+    DEFAULT_LANG,
+    LANGS,
+    MONTHS_SHORT,
+    STRINGS,
+    fmt_date,
+    fmt_num,
+    localized,
+    publisher_text,
+    t,
+    translation,
+)
 
 CHARTED_RULES = {"approx", "range", "at_least", "at_most", "ratio_range", "rank_min"}
-UNIT_LABELS = {
-    "pct": "%",
-    "bbl_per_day": "bbl/d",
-    "persons": "people",
-    "people": "people",
-    "count": "count",
-    "mw": "MW",
-    "km": "km",
-    "hours_per_day": "hours/day",
-    "hours": "hours",
-    "hours_per_year": "hours/year",
-    "years": "years",
-    "bbl": "barrels",
-    "twh": "TWh",
-    "cargoes": "cargoes",
-    "pct_of_installed_capacity": "% of installed capacity",
-}
-UNIT_LABELS_ES = {
-    "persons": "personas",
-    "people": "personas",
-    "count": "número",
-    "hours_per_day": "horas/día",
-    "hours": "horas",
-    "hours_per_year": "horas/año",
-    "years": "años",
-    "bbl": "barriles",
-    "bbl_per_day": "b/d",
-    "cargoes": "cargamentos",
-    "pct_of_installed_capacity": "% de la capacidad instalada",
-}
-WORDS = {
-    "en": {
-        "context": "(context, outside the claim's period)",
-        "flagged": "(marked unverified or conflicting)",
-        "not_counted": "(not counted by the check)",
-        "context_key": "Lighter: context, not counted",
-        "flagged_key": "Hollow: unverified or conflicting",
-        "not_counted_key": "Lighter: context, not counted",
-        "publishers": "{n} publishers",
-        "other_reports": "other reports ({n} publishers)",
-        "ratio": "{num} as a % of {den}",
-        "claim_period": "Claim's period",
-        "read_here": "(as read here)",
-        "more": "+{n} more",
-        "how_line": "Dashed line: the claim as read here",
-        "how_band": "Shaded band: the claim as read here",
-        "how_rank": "Arrow: the year the claim ranks",
-        "off_scale": "Off the scale, not drawn: {what}",
-        "highlight": "{year}: the claim says lowest",
-        "subtitle": "Evidence behind the label, {unit}; black dashes = the claim",
-        "subtitle_rank": "Evidence behind the label, {unit}; the arrow marks the year the claim ranks",
-        "left_out": "Not drawn (another unit; shown in the table): {names}.",
-        "more_sources": "and {n} more sources, listed with the chart",
-        "in_english": "(original in English)",
-        "translated": "(our translation)",
-        "context_from": "context from {n} more publishers, listed on the claim's page",
-        "context_from_one": "context from 1 more publisher, listed on the claim's page",
-    },
-    "es": {
-        "context": "(contexto, fuera del periodo de la afirmación)",
-        "flagged": "(marcado sin verificar o en conflicto)",
-        "not_counted": "(no contado por la comprobación)",
-        "context_key": "Más claro: contexto, no contado",
-        "flagged_key": "Símbolo vacío: sin verificar o en conflicto",
-        "not_counted_key": "Más claro: contexto, no contado",
-        "publishers": "{n} medios",
-        "other_reports": "otros informes ({n} medios)",
-        "ratio": "{num} como % de {den}",
-        "claim_period": "Periodo de la afirmación",
-        "read_here": "(según esta lectura)",
-        "more": "y {n} más",
-        "how_line": "Línea discontinua: la afirmación según esta lectura",
-        "how_band": "Banda sombreada: la afirmación según esta lectura",
-        "how_rank": "Flecha: el año que la afirmación clasifica",
-        "off_scale": "Fuera de escala, no se dibuja: {what}",
-        "highlight": "{year}: la afirmación dice «el más bajo»",
-        "subtitle": "Evidencia detrás de la etiqueta, {unit}; trazo negro discontinuo = la afirmación",
-        "subtitle_rank": "Evidencia detrás de la etiqueta, {unit}; la flecha señala el año que la afirmación clasifica",
-        "left_out": "No se dibuja (otra unidad; figura en la tabla): {names}.",
-        "more_sources": "y {n} fuentes más, enumeradas junto al gráfico",
-        "in_english": "(original en inglés)",
-        "translated": "(traducción propia del inglés)",
-        "context_from": "contexto de {n} fuentes más, citadas en la página de la afirmación",
-        "context_from_one": "contexto de 1 fuente más, citada en la página de la afirmación",
-    },
-}
+CLAIM_WORDS = (  # the claim charts' words, in the catalogue as claim_chart_<key> (templates, filled here)
+    "context",
+    "flagged",
+    "not_counted",
+    "context_key",
+    "flagged_key",
+    "not_counted_key",
+    "publishers",
+    "other_reports",
+    "ratio",
+    "claim_period",
+    "read_here",
+    "more",
+    "how_line",
+    "how_band",
+    "how_rank",
+    "off_scale",
+    "highlight",
+    "subtitle",
+    "subtitle_rank",
+    "left_out",
+    "more_sources",
+    "translated",
+    "context_from",
+    "context_from_one",
+)
+UNITS = tuple(
+    f"claim_unit_{u}"
+    for u in (
+        "pct",
+        "bbl_per_day",
+        "persons",
+        "people",
+        "count",
+        "mw",
+        "km",
+        "hours_per_day",
+        "hours",
+        "hours_per_year",
+        "years",
+        "bbl",
+        "twh",
+        "cargoes",
+        "pct_of_installed_capacity",
+    )
+)  # the catalogue keys of the units a claim is in
+
+
+def claim_words(lang: str) -> dict[str, str]:
+    """The claim charts' words in `lang`, as templates ("{n} publishers")."""
+    return {key: t(f"claim_chart_{key}", lang) for key in CLAIM_WORDS}
+
+
 SOURCES_SHORT = 3  # publishers named in an image or embed; the rest as "+N more" (all listed with the chart)
-ROLES = {"en": {}, "es": {"evidence": "evidencia", "context": "contexto"}}
+
+
+def role_name(role: str, lang: str) -> str:
+    """A row's role ("evidence", "context") as the table names it."""
+    key = f"claim_role_{role}"
+    return t(key, lang) if key in STRINGS else role
 
 
 def claims_doc(store: DataStore) -> dict[str, Any]:
@@ -170,9 +153,8 @@ def unique_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def unit_label(unit: str | None, lang: str) -> str:
     if not unit:
         return ""
-    if lang == "es" and unit in UNIT_LABELS_ES:
-        return UNIT_LABELS_ES[unit]
-    return UNIT_LABELS.get(unit, unit.replace("_", " "))
+    key = f"claim_unit_{unit}"
+    return t(key, lang) if key in UNITS else unit.replace("_", " ")
 
 
 def claim_label(claim: dict[str, Any], lang: str) -> str:
@@ -180,16 +162,17 @@ def claim_label(claim: dict[str, Any], lang: str) -> str:
     reading when the engine publishes one), so the claim is never shown by colour alone and never put in the
     document's mouth."""
     claimed = claim.get("claimed") or {}
-    words = WORDS[lang]
+    words = claim_words(lang)
     prefix = t("claim", lang) + ": "
-    wording = (claimed.get("wording_es") if lang == "es" else None) or claimed.get("wording")
-    reading = (claimed.get("reading_es") if lang == "es" else None) or claimed.get("reading")
+    wording = localized(claimed, "wording", lang)
+    reading = localized(claimed, "reading", lang)
     wording = wording or reading  # the test in words ("production ≥ consumption"), not its number ("≥ 100%")
     if wording:  # "(as read here)" is never split across lines
         return wrap(prefix + wording + " " + words["read_here"].replace(" ", "\u00a0"), LABEL_CHARS)
-    own = (claimed.get("unit_label_es") if lang == "es" else None) or claimed.get("unit_label")
+    own = localized(claimed, "unit_label", lang)
     unit = own or (unit_label(claimed.get("unit"), lang) if claimed.get("unit") != "count" else "")  # not "8 count"
-    sep = "" if unit == "" or (unit == "%" and lang == "en") else "\u00a0"  # 80–95% / 80–95 %, never split
+    sep = "" if unit in ("", "%") else "\u00a0"  # never split: 8\u00a0plants; 80–95% / 80–95\u00a0% by the catalogue
+    unit = t("claim_percent_sign", lang) if unit == "%" else unit
     suffix = " " + words["read_here"].replace(" ", "\u00a0")
     return wrap(_numeric_label(claim, claimed, prefix, unit, sep, suffix, lang), LABEL_CHARS)
 
@@ -280,10 +263,10 @@ def evidence_input(claim: dict[str, Any], lang: str) -> EvidenceInput:
 
 
 def evidence_words(claim: dict[str, Any], lang: str) -> EvidenceWords:
-    words = WORDS[lang]
-    units = {u: unit_label(u, lang) for u in {*UNIT_LABELS, *UNIT_LABELS_ES}}
+    words = claim_words(lang)
+    units = {key.removeprefix("claim_unit_"): t(key, lang) for key in UNITS}
     claimed = claim.get("claimed") or {}
-    own = (claimed.get("unit_label_es") if lang == "es" else None) or claimed.get("unit_label")
+    own = localized(claimed, "unit_label", lang)
     if own and claimed.get("unit"):  # what is counted ("plants"), not the bare unit ("count")
         units[norm_unit(claimed["unit"])] = own
     return EvidenceWords(
@@ -309,8 +292,8 @@ def evidence_table(claim: dict[str, Any], lang: str) -> pd.DataFrame:
     """The rows behind the chart (and the ratios drawn from them), for the table view and the CSV."""
     rows = [
         {
-            "series": (r.get("series_es") if lang == "es" else None) or r.get("series", ""),
-            "role": ROLES[lang].get(r.get("role", ""), r.get("role", "")),
+            "series": localized(r, "series", lang) or "",
+            "role": role_name(r.get("role", ""), lang),
             "period": r.get("period", ""),
             "value": r.get("value"),
             "unit": unit_label(r.get("unit"), lang),
@@ -323,16 +306,16 @@ def evidence_table(claim: dict[str, Any], lang: str) -> pd.DataFrame:
     ]
     for r in claim.get("ratios") or []:
         if is_number(r.get("value")):
-            num = (r.get("numerator_label_es") if lang == "es" else None) or r.get("numerator_label", "")
-            den = (r.get("denominator_label_es") if lang == "es" else None) or r.get("denominator_label", "")
+            num = localized(r, "numerator_label", lang) or ""
+            den = localized(r, "denominator_label", lang) or ""
             rows.append(
                 {
                     "series": (
-                        WORDS[lang]["ratio"].format(num=num, den=inner(den, lang))
+                        claim_words(lang)["ratio"].format(num=num, den=inner(den, lang))
                         if num and den
-                        else ((r.get("label_es") if lang == "es" else None) or r.get("label", ""))
+                        else (localized(r, "label", lang) or "")
                     ).replace(" de el ", " del "),
-                    "role": ROLES[lang].get(role := "evidence" if r.get("counted", True) else "context", role),
+                    "role": role_name("evidence" if r.get("counted", True) else "context", lang),
                     "period": r.get("period", ""),
                     "value": r["value"],
                     "unit": "%",
@@ -354,7 +337,7 @@ def evidence_refs(claim: dict[str, Any], lang: str = "en") -> list[SourceRef]:
     for r in rows:
         key = (r.get("publisher", ""), r.get("url", ""))
         if key not in refs and (key[0] or key[1]):
-            title = (r.get("series_es") if lang == "es" else None) or r.get("series", "")
+            title = localized(r, "series", lang) or ""
             refs[key] = SourceRef(title, publisher_text(key[0], lang), key[1], r.get("retrieved", ""), "", "")
     return list(refs.values())
 
@@ -370,20 +353,20 @@ def left_out_note(claim: dict[str, Any], lang: str) -> list[str]:
     # of hours a day drawn, of hours in total not), so "press reports … not drawn" alone would contradict the key.
     names = list(
         dict.fromkeys(
-            f"{(r.get('series_es') if lang == 'es' else None) or r.get('series', '')} "
+            f"{localized(r, 'series', lang) or ''} "
             f"({publisher_text(str(r.get('publisher') or ''), lang)}, {unit_label(r.get('unit'), lang)})"
             for r in left + undrawable
             if id(r) not in drawn
         )
     )
-    return [WORDS[lang]["left_out"].format(names="; ".join(names))] if names else []
+    return [claim_words(lang)["left_out"].format(names="; ".join(names))] if names else []
 
 
 def pooled_note(data: EvidenceInput, lang: str) -> list[str]:
     """Other reports the lower panel of a ratio chart leaves to the table, named under the chart."""
     _, second, _, _ = panels(data)
     _, left = second_panel_rows(data, second)
-    names = list(dict.fromkeys(((r.get("series_es") if lang == "es" else None) or r.get("series", "")) for r in left))
+    names = list(dict.fromkeys((localized(r, "series", lang) or "") for r in left))
     if not names:
         return []
     text = {
@@ -448,7 +431,7 @@ def short_source_line(claim: dict[str, Any], rows: list[dict[str, Any]], as_of: 
     names = list(dict.fromkeys(publisher_text(n, lang) for n in names))
     text = "; ".join(names[:SOURCES_SHORT])
     if len(names) > SOURCES_SHORT:
-        text += " " + WORDS[lang]["more"].format(n=len(names) - SOURCES_SHORT)
+        text += " " + claim_words(lang)["more"].format(n=len(names) - SOURCES_SHORT)
 
     # Every publisher drawn is credited: those of the context marks are counted (as organisations: "14ymedio" and
     # "14ymedio (estimate by …)" are one), and listed on the claim's page.
@@ -459,7 +442,7 @@ def short_source_line(claim: dict[str, Any], rows: list[dict[str, Any]], as_of: 
     others -= {org(n) for n in names}
     if others and text:
         key = "context_from_one" if len(others) == 1 else "context_from"
-        text += "; " + WORDS[lang][key].format(n=len(others))
+        text += "; " + claim_words(lang)[key].format(n=len(others))
     parts = []
     undated = not claim.get("as_of") and not any(drawable(r) for r in rows)
     if as_of:  # a list of items has no observation date: say when it was checked, not "data as of"
@@ -489,11 +472,11 @@ def data_period(rows: list[dict[str, Any]], lang: str) -> str:
 def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> ChartView:
     """Figure, table, sentence and sources of a claim's chart, all from the claim's published rows."""
     data = evidence_input(claim, lang)
-    words = WORDS[lang]
+    words = claim_words(lang)
     unit = evidence_words(claim, lang).units.get(data.unit) or unit_label(data.unit, lang)
-    translated = claim.get(f"quote_{lang}") if lang != "en" else None
+    translated = translation(claim, "quote", lang)
     quote = f"“{short_quote(translated or claim.get('quote', ''))}” " + (
-        words["translated"] if translated else words["in_english"] if lang == "es" else ""
+        words["translated"] if translated else t("claim_quote_original", lang) if lang != DEFAULT_LANG else ""
     )
     quote = quote.rstrip()
     # The title says the finding in plain words (the claim's page has the quote as its heading); an image or embed
@@ -510,7 +493,7 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     off = far_context(unique_rows(claim.get("evidence_rows") or []), data.unit, claimed)
     if off:
         what = "; ".join(
-            f"{(r.get('series_es') if lang == 'es' else None) or r.get('series', '')}, {fmt_num(r['value'], lang)} "
+            f"{localized(r, 'series', lang) or ''}, {fmt_num(r['value'], lang)} "
             f"{unit_label(r.get('unit'), lang)} ({fmt_date(r['x_start'][:10], lang)})"
             for r in off
         )
@@ -540,4 +523,6 @@ def spec_for(chart_id: str) -> ChartSpec:
     def builder(store: DataStore, state: ChartState) -> ChartView:
         return build_claim_view(store, find_claim(store, claim_id), state.lang)
 
-    return ChartSpec(id=chart_id, page="/", build=builder, title={"en": claim_id, "es": claim_id})
+    return ChartSpec(
+        id=chart_id, page="/", build=builder, title=dict.fromkeys(LANGS, claim_id)
+    )  # the id names it in every language

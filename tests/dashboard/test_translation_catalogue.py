@@ -28,6 +28,7 @@ CONVERTED = (
     "dashboard/chartdefs/blackouts/forecasts.py",
     "dashboard/chartdefs/blackouts/outages.py",
     "dashboard/chartdefs/blackouts/supply.py",
+    "dashboard/chartdefs/claims.py",
     "dashboard/chartdefs/explore.py",
     "dashboard/chartdefs/generation.py",
     "dashboard/chartdefs/month_ticks.py",
