@@ -26,16 +26,8 @@ from dashboard.i18n import fmt_date, fmt_num, t
 
 OUTCOMES, OUTCOMES_MONTHLY = "une_forecast_outcomes", "une_forecast_outcomes_monthly"
 MIN_MEDIAN_DAYS = 10  # a month's median over fewer paired days is drawn as tentative
-OUTCOME_DOWNLOAD = (
-    "date",
-    "forecast_peak_cut_mw",
-    "reported_max_cut_mw",
-    "reported_max_cut_time",
-    "error_mw",
-    "error_pct",
-    "forecast_source_url",
-    "report_source_url",
-)
+# The table and CSV show each published column but the forecast's own inputs, which the supply chart draws.
+OUTCOME_NOT_SHOWN = ("forecast_peak_availability_mw", "forecast_peak_demand_mw", "forecast_peak_deficit_mw")
 
 
 def _published(store: DataStore, name: str) -> pd.DataFrame | None:
@@ -49,8 +41,9 @@ def _published(store: DataStore, name: str) -> pd.DataFrame | None:
 
 def _outcome_columns(store: DataStore) -> dict[str, Any]:
     df = _published(store, OUTCOMES)
-    df = pd.DataFrame(columns=list(OUTCOME_DOWNLOAD)) if df is None else df.sort_values("date")
-    return {c: df[c].to_numpy() if df[c].dtype.kind in "fM" else df[c].array for c in OUTCOME_DOWNLOAD}
+    df = pd.DataFrame(columns=["date", "error_mw"]) if df is None else df.sort_values("date")
+    shown = [c for c in df.columns if c not in OUTCOME_NOT_SHOWN]
+    return {c: df[c].to_numpy() if df[c].dtype.kind in "fM" else df[c].array for c in shown}
 
 
 def _monthly_medians(store: DataStore) -> dict[str, np.ndarray]:
@@ -95,7 +88,7 @@ def _forecast_error(store: DataStore, state: ChartState) -> ChartView:
     sources = sources_for(store, OUTCOMES) if _published(store, OUTCOMES) is not None else []
     as_of = fmt_date(pd.Timestamp(dates.max()).date(), lang) if len(dates) else ""
     fr = Frame(title, subtitle, source_line(sources, as_of, lang, t("blackouts_source_note", lang)), lang)
-    frame_df = days.frame(*OUTCOME_DOWNLOAD)
+    frame_df = days.frame(*columns)
     notes = [t("une_forecast_method_note", lang)]
     if not len(days):
         return ChartView(
