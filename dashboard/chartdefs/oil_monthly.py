@@ -493,7 +493,8 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
                 textposition="inside",
                 textangle=0,
                 insidetextanchor="middle",
-                insidetextfont={"color": readable_on(supplier_colour(supplier))},
+                # 11 px in bars nine tenths of their year wide: "59%" fits a live phone's 30 px bar (graphics round 8)
+                insidetextfont={"color": readable_on(supplier_colour(supplier)), "size": 11},
                 customdata=np.column_stack([rows["year_bbl_per_day"].map(lambda v: fmt_num(v, lang)), basis, estimate]),
                 hovertemplate="%{x}: %{y:.0f}% "
                 + t("oil_monthly_share_of", lang)
@@ -506,7 +507,7 @@ def _share(store: DataStore, state: ChartState) -> ChartView:
         )
     # Each supplier's share of the same year's estimate: the parts stack to the share the suppliers covered together.
     # Value labels keep one readable size on a phone (plotly would shrink them to the bar's width).
-    fig.update_layout(barmode="stack", bargap=0.2, uniformtext={"minsize": 11, "mode": "show"})
+    fig.update_layout(barmode="stack", bargap=0.1, uniformtext={"minsize": 11, "mode": "show"})
     fig.update_xaxes(
         type="category",
         categoryorder="array",

@@ -154,7 +154,7 @@ def _frame(
     sources = sources_for(store, "une_daily")
     as_of = fmt_date(pd.Timestamp(dates.max()).date(), lang) if len(dates) else ""
     return (
-        Frame(title, subtitle, source_line(sources, as_of, lang, t("blackouts_source_note", lang)), lang),
+        Frame(title, subtitle, source_line(sources, as_of, lang), lang),
         sources,
         as_of,
     )

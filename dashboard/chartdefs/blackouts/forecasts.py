@@ -87,7 +87,7 @@ def _forecast_error(store: DataStore, state: ChartState) -> ChartView:
     title, subtitle = t("une_forecast_title", lang), t("une_forecast_subtitle", lang)
     sources = sources_for(store, OUTCOMES) if _published(store, OUTCOMES) is not None else []
     as_of = fmt_date(pd.Timestamp(dates.max()).date(), lang) if len(dates) else ""
-    fr = Frame(title, subtitle, source_line(sources, as_of, lang, t("blackouts_source_note", lang)), lang)
+    fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
     frame_df = days.frame(*columns)
     notes = [t("une_forecast_method_note", lang)]
     if not len(days):
