@@ -10,7 +10,8 @@ import pandas as pd
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
 from dashboard.chartdefs._shared import column_span, in_every_language, no_data, source_line, sources_for
 from dashboard.chartdefs.month_ticks import spanish_months
-from dashboard.chartdefs.oil import GROUPS, balance_frame, group_name, reporter_round, short_publisher
+from dashboard.chartdefs.oil.balance import balance_frame
+from dashboard.chartdefs.oil.groups import GROUPS, group_name, reporter_round, short_publisher
 from dashboard.data import DataStore
 from dashboard.figures.common import (
     CLAIM_COLOR,
