@@ -14,7 +14,9 @@ from dashboard.chartdefs.oil.balance import balance_frame
 from dashboard.chartdefs.oil.groups import reporter_round, short_publisher
 from dashboard.chartdefs.oil_monthly.suppliers import SUPPLIER_CODES, SUPPLIER_ORDER, supplier_colour, supplier_name
 from dashboard.data import DataStore
-from dashboard.figures.common import CLAIM_COLOR, Frame, axis_title, base_figure, empty_figure, phone_window, trace
+from dashboard.figures.claim_marks import CLAIM_COLOR
+from dashboard.figures.common import Frame, axis_title, base_figure, empty_figure, trace
+from dashboard.figures.phone import phone_window
 from dashboard.i18n import fmt_date, fmt_num, t
 
 DOCUMENT_NEEDS_BBL_PER_DAY = 110_000
