@@ -1,38 +1,24 @@
-"""Oil imports month by month (the published `oil_imports_monthly`: one figure per month and supplier) beside the
-yearly estimates of consumption and domestic production and the 110,000 bbl/d the document cites; and each
-supplier's share of the year's consumption (`oil_imports_yearly`). The figures only select and draw."""
+"""oil-imports-monthly: the published monthly figures (one per month and supplier) as stacked bars, part-month and
+lower-bound figures lighter and hatched, stated zeros marked under the axis, beside the yearly estimates of
+consumption and domestic production and the 110,000 bbl/d the document cites; a phone shows the last three years."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from dashboard.chart_registry import ChartSpec, ChartState, ChartView, register
-from dashboard.chartdefs._shared import column_span, in_every_language, no_data, source_line, sources_for
+from dashboard.chart_registry import ChartState, ChartView
+from dashboard.chartdefs._shared import no_data, source_line, sources_for
 from dashboard.chartdefs.month_ticks import spanish_months
-from dashboard.chartdefs.oil import GROUPS, balance_frame, group_name, reporter_round, short_publisher
+from dashboard.chartdefs.oil.balance import balance_frame
+from dashboard.chartdefs.oil.groups import reporter_round, short_publisher
+from dashboard.chartdefs.oil_monthly.suppliers import SUPPLIER_CODES, SUPPLIER_ORDER, supplier_colour, supplier_name
 from dashboard.data import DataStore
-from dashboard.figures.common import (
-    CLAIM_COLOR,
-    PALETTE,
-    Frame,
-    axis_title,
-    base_figure,
-    empty_figure,
-    phone_window,
-    readable_on,
-    trace,
-)
+from dashboard.figures.claim_marks import CLAIM_COLOR
+from dashboard.figures.common import Frame, axis_title, base_figure, empty_figure, trace
+from dashboard.figures.phone import phone_window
 from dashboard.i18n import fmt_date, fmt_num, t
 
-PAGE = "/oil"
-SUPPLIER_ORDER = ("Venezuela", "Mexico", "Russia", "Algeria", "Angola", "Other")
-SUPPLIER_CODES = {"Venezuela": "VEN", "Mexico": "MEX", "Russia": "RUS", "Algeria": "DZA", "Angola": "AGO"}  # ISO 3166
-SUPPLIER_KEYS = {  # suppliers outside the shipments chart's groups: their names in the catalogue (dashboard/i18n.py)
-    "Algeria": "oil_monthly_supplier_algeria",
-    "Angola": "oil_monthly_supplier_angola",
-    "Other": "oil_monthly_supplier_other",
-}
 DOCUMENT_NEEDS_BBL_PER_DAY = 110_000
 LOWER_BOUND = "cargoes reported (at least)"
 KIND_KEYS = {  # what a bar is, for its hover: catalogue keys by `figure_kind`
@@ -45,18 +31,6 @@ CONTEXT = {  # yearly estimates drawn as flat segments across their year, never 
     "consumption": ("oil_monthly_context_consumption", "#555555", "dash"),
     "domestic production": ("oil_monthly_context_production", "#555555", "dot"),
 }
-
-
-def supplier_name(supplier: str, lang: str) -> str:
-    if supplier in GROUPS:
-        return group_name(supplier, lang)
-    return t(SUPPLIER_KEYS[supplier], lang) if supplier in SUPPLIER_KEYS else supplier
-
-
-def supplier_colour(supplier: str) -> str:
-    if supplier in GROUPS:
-        return GROUPS[supplier][1]
-    return PALETTE[4 + SUPPLIER_ORDER.index(supplier) % 3] if supplier in SUPPLIER_ORDER else PALETTE[7]
 
 
 def _partial(df: pd.DataFrame) -> pd.Series:
@@ -435,135 +409,3 @@ def _monthly_summary(df: pd.DataFrame, yearly: pd.DataFrame, lang: str) -> str:
     until = _until(latest["figure_kind"], latest["period_end"], lang)
     text += " " + t("oil_monthly_summary_latest", lang, month=month, value=value, who=who, until=until)
     return text
-
-
-def _estimate_credit(publisher: str, lang: str) -> str:
-    """Who published a consumption estimate, keeping what it counts ('CIA World Factbook (refined products)')."""
-    if "refined products" in publisher:
-        return t("oil_monthly_cia_refined_only", lang)
-    return short_publisher(publisher)
-
-
-def _share(store: DataStore, state: ChartState) -> ChartView:
-    lang = state.lang
-    yearly = store.table("oil_imports_yearly")
-    if state.start:
-        yearly = yearly[yearly["year"] >= pd.Timestamp(state.start).year]
-    if state.end:
-        yearly = yearly[yearly["year"] <= pd.Timestamp(state.end).year]
-    df = yearly.dropna(subset=["share_of_consumption_pct"]).reset_index(drop=True)
-    title = t("oil_monthly_share_title", lang)
-    used = df.drop_duplicates(["year", "consumption_publisher"]).sort_values("year")
-    estimates = "; ".join(
-        f"{int(r.year)}: {fmt_num(r.consumption_bbl_per_day, lang)} ({_estimate_credit(r.consumption_publisher, lang)})"
-        for r in used.itertuples(index=False)
-    )
-    subtitle = t("oil_monthly_share_subtitle", lang, estimates=estimates)
-    sources = sources_for(store, "oil_imports_yearly", "oil_supply_reported", "cia_factbook")
-    as_of = str(int(df["year"].max())) if len(df) else ""
-    fr = Frame(title, subtitle, source_line(sources, as_of, lang), lang)
-    if df.empty:
-        return ChartView(empty_figure(fr, no_data(lang)), yearly, no_data(lang), title, subtitle, sources, as_of)
-    fig = base_figure(fr, height=440)
-    # Every year in view is on the axis, with or without bars, so a gap never reads as a steady trend.
-    years = [str(y) for y in range(int(yearly["year"].min()), int(yearly["year"].max()) + 1)]
-    unit = t("oil_unit_bbl_per_day", lang)
-    for supplier in [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]:
-        rows = df[df["supplier"] == supplier]
-        basis = [
-            t("oil_monthly_basis_months", lang, months=int(m), of=int(n))
-            if b == "monthly figures"
-            else t("oil_monthly_basis_year", lang, publisher=short_publisher(str(b)[15:-1]))
-            for m, n, b in zip(rows["months_with_figure"], rows["months_in_year"], rows["year_basis"], strict=True)
-        ]
-        estimate = [
-            f"{fmt_num(c, lang)} {unit} ({short_publisher(p)})"
-            for c, p in zip(rows["consumption_bbl_per_day"], rows["consumption_publisher"], strict=True)
-        ]
-        fig.add_trace(
-            trace(
-                "bar",
-                x=rows["year"].astype(int).astype(str),
-                y=rows["share_of_consumption_pct"],
-                name=supplier_name(supplier, lang),
-                marker={"color": supplier_colour(supplier)},
-                text=[f"{fmt_num(v, lang, 0)}%" for v in rows["share_of_consumption_pct"]],
-                # inside its own segment: beside another supplier's bar, "18%" was wider than its bar on a phone
-                # and ran over its neighbour (graphics review, round 7)
-                textposition="inside",
-                textangle=0,
-                insidetextanchor="middle",
-                # 11 px in bars nine tenths of their year wide: "59%" fits a live phone's 30 px bar (graphics round 8)
-                insidetextfont={"color": readable_on(supplier_colour(supplier)), "size": 11},
-                customdata=np.column_stack([rows["year_bbl_per_day"].map(lambda v: fmt_num(v, lang)), basis, estimate]),
-                hovertemplate="%{x}: %{y:.0f}% "
-                + t("oil_monthly_share_of", lang)
-                + " %{customdata[2]}<br>%{customdata[0]} "
-                + unit
-                + " (%{customdata[1]})<extra>"
-                + supplier_name(supplier, lang)
-                + "</extra>",
-            )
-        )
-    # Each supplier's share of the same year's estimate: the parts stack to the share the suppliers covered together.
-    # Value labels keep one readable size on a phone (plotly would shrink them to the bar's width).
-    fig.update_layout(barmode="stack", bargap=0.1, uniformtext={"minsize": 11, "mode": "show"})
-    fig.update_xaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=years,
-        range=[-0.6, len(years) - 0.5],
-        tickangle=0,
-        tickfont={"size": 11},
-    )
-    top = float(df.groupby("year")["share_of_consumption_pct"].sum().max())
-    fig.update_yaxes(**axis_title(t("oil_monthly_share_axis", lang)), range=[0, top * 1.1])
-    # a year without a bar says so on the axis, so that it is not read as zero (graphics review, round 7)
-    for year in [y for y in years if int(y) not in set(df["year"])]:
-        fig.add_annotation(
-            text=t("oil_monthly_share_no_figure", lang),
-            x=years.index(year),  # (by position: a category's name here draws nothing)
-            y=0,
-            xref="x",
-            yref="y",
-            yanchor="bottom",
-            yshift=4,
-            textangle=-90,
-            showarrow=False,
-            font={"size": 11, "color": "#595959"},
-        )
-    parts = []
-    for supplier in [s for s in SUPPLIER_ORDER if s in set(df["supplier"])]:
-        rows = df[df["supplier"] == supplier].sort_values("year")
-        shares = ", ".join(
-            f"{fmt_num(v, lang, 0)}% ({int(y)})"
-            for y, v in zip(rows["year"], rows["share_of_consumption_pct"], strict=True)
-        )
-        parts.append(f"{supplier_name(supplier, lang)} {shares}")
-    missing = [y for y in years if int(y) not in set(df["year"])]
-    summary = t("oil_monthly_share_summary", lang, shares="; ".join(parts))
-    if missing:
-        summary += " " + t("oil_monthly_share_missing", lang, years=", ".join(missing))
-    return ChartView(fig, df, summary, title, subtitle, sources, as_of)
-
-
-register(
-    ChartSpec(
-        id="oil-imports-monthly",
-        page=PAGE,
-        build=_monthly,
-        params=("start", "end"),
-        title=in_every_language("oil_monthly_title"),
-        span=lambda store: column_span(store.table("oil_imports_monthly"), "month"),
-    )
-)
-register(
-    ChartSpec(
-        id="oil-imports-share",
-        page=PAGE,
-        build=_share,
-        params=("start", "end"),
-        title=in_every_language("oil_monthly_share_title"),
-        span=lambda store: column_span(store.table("oil_imports_yearly"), "year"),
-    )
-)
