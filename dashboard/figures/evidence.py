@@ -295,16 +295,17 @@ def add_rows(
                 if approx:  # "roughly a third": a hollow mark on a dotted period, and "≈" written beside it
                     for r in lane:
                         fig.add_annotation(
-                            x=_mid(r["x_start"], r.get("x_end") or r["x_start"]),
+                            x=r["x_start"],
                             y=r["value"],
                             xref=axes[0],
                             yref=axes[1],
                             text=f"≈ {round(r['value'])}{' %' if lang == 'es' else '%'}",
                             showarrow=False,
-                            # left of its mark: under it, it covered another series' mark (graphics round 8)
+                            # left of its dotted period: under its mark it covered another series' mark, and
+                            # left of the mark it touched its own dots (graphics rounds 8)
                             xanchor="right",
                             yanchor="middle",
-                            xshift=-10,
+                            xshift=-6,
                             font={"size": 12, "color": colour},
                         )
                 fig.add_trace(
@@ -515,6 +516,7 @@ PHONE_PLOT_PX = 290  # a 375 px phone's plot width, for how far a label reaches
 LABEL_CHAR_PX = 6.6  # a 12 px label's mean glyph width
 LABEL_LINE_PX = 17  # a 12 px label's line
 PHONE_PLOT_HEIGHT_PX = 200  # a claim chart's plot height on a 375 px phone
+PHONE_PANELS_HEIGHT_PX = 165  # ... both panels of a two-panel chart (its upper panel is about 75 px)
 
 
 def _label_reach(label: str) -> float:
@@ -523,24 +525,35 @@ def _label_reach(label: str) -> float:
     return min(1.0, max(LABEL_EXTENT, (longest * LABEL_CHAR_PX + 8) / PHONE_PLOT_PX))
 
 
+LABEL_INDENT = 0.06  # a label at the left end starts this share of the plot in: beside the y axis it read as its tick
+# ("100k Claim: 110,000 bbl/d", graphics round 8)
+PERIOD_COST = 3  # a label across the shaded claim period cuts it in two: worse than hiding two context marks
+
+
 def _label_clear_of_data(
-    fig: Draft, label: str, marks: list[tuple[float, float]], bounds: list[float], evidence: list[tuple[float, float]]
+    fig: Draft,
+    label: str,
+    marks: list[tuple[float, float]],
+    bounds: list[float],
+    evidence: list[tuple[float, float]],
+    period: tuple[float, float] | None = None,
 ) -> None:
-    """Put the claim's label where it hides the fewest marks: at either end of its line, above or below it (marks
-    are (x share of the axis, value); an evidence mark counts ten times, for an evidence mark hidden by the claim's
-    own label is the worst case). A band's label stays inside the band, or goes above it when the band is crowded."""
+    """Put the claim's label where it hides the fewest marks: at the left end of its line (indented from the axis),
+    at its right end, or just before the shaded claim period; above or below a line, inside, above or under a band.
+    Marks are (x share of the axis, value); an evidence mark counts ten times (an evidence mark hidden by the claim's
+    own label is the worst case), crossing the claim's period (x shares) counts PERIOD_COST."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
-    if note is None:
+    if note is None or note.get("yanchor") not in ("top", "bottom"):
         return
     line, span = float(note["y"]), bounds[1] - bounds[0]
     domain = (fig.layout.get("yaxis") or {}).get("domain") or [0, 1]
     lines = label.count("<br>") + 1  # a label of five lines reaches far above its line on a phone
-    tall = lines * LABEL_LINE_PX / (PHONE_PLOT_HEIGHT_PX * (domain[1] - domain[0])) * span
+    plot_px = PHONE_PLOT_HEIGHT_PX if domain[1] - domain[0] >= 0.99 else PHONE_PANELS_HEIGHT_PX
+    tall = lines * LABEL_LINE_PX / (plot_px * (domain[1] - domain[0])) * span
     near = max(0.15 * span, tall)
     reach = _label_reach(label)
-    if note.get("yanchor") == "top":  # a band's label: inside the band under its top edge, above that edge, or
-        # under the band's bottom edge, wherever fewer marks in its reach are hidden (a cargo hidden, round 7; the
-        # oil-and-gas shares along the top of the 80-95 % band, round 8)
+    band = note.get("yanchor") == "top"  # a band's label sits inside the band, under its top edge
+    if band:
         low = next(
             (
                 float(sh["y0"])
@@ -549,7 +562,6 @@ def _label_clear_of_data(
             ),
             line,
         )
-        weighted = [(x, v, 1) for x, v in marks] + [(x, v, 9) for x, v in evidence]
         rows = {
             "inside": (line - near, line, {}),
             "above": (line, line + near, {"yanchor": "bottom", "yshift": 3}),
@@ -559,36 +571,36 @@ def _label_clear_of_data(
             del rows["above"]
         if low - tall < bounds[0] or low == line:
             del rows["under"]
-        ends = {"left": (0.0, reach, {}), "right": (1 - reach, 1.0, {"x": 1, "xanchor": "right", "align": "right"})}
-        places = [(row, end) for end in ends for row in rows]  # (ties: the first, inside the band at the left)
-
-        def cost(place: tuple[str, str]) -> int:
-            (v0, v1, _), (x0, x1, _) = rows[place[0]], ends[place[1]]
-            return sum(w for x, v, w in weighted if v0 <= v <= v1 and x0 <= x <= x1)
-
-        row, end = min(places, key=cost)
-        note.update({**rows[row][2], **ends[end][2]})
-        return
-    if note.get("yanchor") != "bottom":
-        return
-
-    def hidden(side: str, end: str) -> int:
-        in_reach = (lambda x: x <= reach) if end == "left" else (lambda x: x >= 1 - reach)
-        in_band = (lambda v: line < v <= line + near) if side == "above" else (lambda v: line - near <= v < line)
-        count = sum(1 for x, v in marks if in_reach(x) and in_band(v))
-        return count + 9 * sum(1 for x, v in evidence if in_reach(x) and in_band(v))
-
-    places = [("above", "left"), ("below", "left"), ("above", "right"), ("below", "right")]
-    if line - tall < bounds[0]:  # no room under the line
-        places = [p for p in places if p[0] == "above"]
+    else:
+        rows = {"above": (line, line + near, {}), "below": (line - near, line, {"yanchor": "top", "yshift": -5})}
+        if line - tall < bounds[0]:  # no room under the line
+            del rows["below"]
+    ends = {
+        "left": (LABEL_INDENT, LABEL_INDENT + reach, {"x": LABEL_INDENT}),
+        "right": (1 - reach, 1.0, {"x": 1, "xanchor": "right", "align": "right"}),
+    }
+    if period and period[0] - reach >= LABEL_INDENT:  # in the open before the claim's period
+        ends["before"] = (period[0] - reach, period[0], {"x": period[0] - 0.01, "xanchor": "right", "align": "right"})
+    weighted = [(x, v, 1) for x, v in marks] + [(x, v, 9) for x, v in evidence]
     # above a line near the top, a label of two lines would stretch the axis past the data (27 h on an hours-a-day
     # axis): below it is as good when it hides no more
-    cramped = 0.5 if bounds[1] - line < tall and len(places) > 2 else 0.0
-    side, end = min(places, key=lambda p: hidden(*p) + (cramped if p[0] == "above" else 0.0))  # ties: the first
-    if side == "below":
-        note.update(yanchor="top", yshift=-5)
-    if end == "right":
-        note.update(x=1, xanchor="right", align="right")
+    cramped = 0.5 if not band and bounds[1] - line < tall and "below" in rows else 0.0
+
+    def cost(place: tuple[str, str]) -> float:
+        (v0, v1, _), (x0, x1, _) = rows[place[0]], ends[place[1]]
+        hidden = sum(w for x, v, w in weighted if v0 <= v <= v1 and x0 <= x <= x1 and (band or v != line))
+        crosses = period is not None and x0 < period[1] and x1 > period[0]
+        return hidden + (PERIOD_COST if crosses else 0) + (cramped if place[0] == "above" else 0.0)
+
+    places = [(row, end) for end in ends for row in rows]  # ties: the first (the left end, above a line)
+    row, end = min(places, key=cost)
+    note.update({**rows[row][2], **ends[end][2]})
+
+
+def _share_of(day: str, bounds: list[str]) -> float:
+    """Where a day sits along the time axis, 0 (left) to 1 (right)."""
+    first, last = (date.fromisoformat(b[:10]) for b in bounds)
+    return (date.fromisoformat(day[:10]) - first) / max(last - first, timedelta(days=1))
 
 
 def _x_share(row: dict, bounds: list[str]) -> float:
@@ -598,7 +610,11 @@ def _x_share(row: dict, bounds: list[str]) -> float:
     return (mid - first) / max(last - first, timedelta(days=1))
 
 
-def _room_for_label(fig: Draft, label: str, bounds: list[float], tall: bool) -> None:
+NATURAL_TOP = {"hours_per_day": 24.0}  # an axis that need not run past this for a label's room (27 h in a day read
+# as data, graphics round 8)
+
+
+def _room_for_label(fig: Draft, label: str, bounds: list[float], tall: bool, unit: str = "") -> None:
     """A claim label of two lines above its line needs more headroom than one line, most of all in the short upper
     panel of a two-panel chart on a phone; without it the first line is cut at the top of the image."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
@@ -607,6 +623,8 @@ def _room_for_label(fig: Draft, label: str, bounds: list[float], tall: bool) -> 
     line = float(note["y"])
     share = 0.6 if tall else 0.35  # of the distance from the axis' bottom to the line
     top = max(bounds[1], line + share * (line - bounds[0]))
+    if unit in NATURAL_TOP and bounds[1] <= NATURAL_TOP[unit] < top:
+        top = NATURAL_TOP[unit]
     if top > bounds[1]:
         for shape in fig.layout.get("shapes", []):  # an open band shaded to the old top follows it
             if shape.get("yref") == "y" and shape.get("y1") == bounds[1]:
@@ -929,8 +947,10 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
         with_claim(fig, claimed, words.claim_label, top=y_main[1])
         marks = [(_x_share(r, x_main), r["value"]) for r in main]
         evidence = [(_x_share(r, x_main), r["value"]) for r in main if r.get("role") == "evidence"]
-        _label_clear_of_data(fig, words.claim_label, [v for v in marks], y_main, evidence)
-        _room_for_label(fig, words.claim_label, y_main, tall=bool(second))
+        shaded = _visible_period(data.claim_period, x_main) if data.claim_period else None
+        period = (_share_of(shaded[0], x_main), _share_of(shaded[1], x_main)) if shaded else None
+        _label_clear_of_data(fig, words.claim_label, [v for v in marks], y_main, evidence, period)
+        _room_for_label(fig, words.claim_label, y_main, tall=bool(second), unit=unit)
         if not second:  # a short upper panel has no room for a note below its mark: the chart's notes say it
             _name_marks_on_claim_line(fig, main, claimed, y_main, words, unit, data.lang, x_main)
             _name_latest_without_evidence(fig, main, words, unit, data.lang, x_main)

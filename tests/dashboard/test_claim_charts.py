@@ -742,3 +742,27 @@ def test_a_claim_card_on_a_page_does_not_repeat_the_quote_its_images_carry():
         assert c["quote"][:20] not in view.page_subtitle and c.get("quote_es", "")[:20] not in view.page_subtitle
         assert (c["quote_es"] if lang == "es" else c["quote"])[:20] in view.subtitle
         assert view.page_subtitle[0].isupper() and view.subtitle.endswith(view.page_subtitle[1:])
+
+
+def test_the_claim_label_keeps_clear_of_the_axis_ticks_the_claims_period_and_a_days_24_hours():
+    """Round 8: a label at the left end read as the y axis's tick ("100k Claim: 110,000 bbl/d"), one across the shaded
+    claim period cut it in two, and room for a label of two lines stretched an hours-a-day axis to 27."""
+    rows = [
+        row("Local", "2025-03-10", "2025-03-10", 20, unit="hours_per_day", role="context", publisher="Noticias22"),
+        row("Local", "2025-05-10", "2025-05-10", 18, unit="hours_per_day", role="context", publisher="EFE"),
+    ] + [row("Average", f"2026-0{m}-15", f"2026-0{m}-15", 12.0 + m / 10, unit="hours_per_day") for m in (1, 2, 3)]
+    c = claim(rows, kind="at_least", claimed={"value": 20, "unit": "hours_per_day", "period": "2026-02"})
+    layout = figure_json(view_of(c))["layout"]
+    label = next(a for a in layout["annotations"] if a.get("text", "").startswith("Claim"))
+    import pandas as pd
+
+    from dashboard.figures.evidence import LABEL_INDENT
+
+    period = next(s for s in layout["shapes"] if s.get("yref") == "y domain")  # the shaded claim period
+    x_range = [pd.Timestamp(x) for x in layout["xaxis"]["range"]]
+    start = (pd.Timestamp(period["x0"]) - x_range[0]) / (x_range[1] - x_range[0])
+    if label.get("xanchor") == "right":
+        assert label["x"] <= start  # right-aligned before the period
+    else:
+        assert label["x"] == LABEL_INDENT  # indented from the axis's tick labels
+    assert layout["yaxis"]["range"][1] <= 24
