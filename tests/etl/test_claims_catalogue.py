@@ -1,6 +1,6 @@
-"""The claims engine's one catalogue of words (`etl/claims/words.yaml`, read through `etl/claims/catalogue.py`): every
-entry in both languages with the same placeholders, every key the engine names exists, and no module of the engine
-chooses words by language inline, so the rule keeps holding as the wording changes (issue 17, item 4).
+"""The ETL's one catalogue of words (`etl/words/*.yaml`, read through `etl/catalogue.py`): every entry in both
+languages with the same placeholders, every key the claims engine and the alerts name exists, and none of those
+modules chooses words by language inline, so the rule keeps holding as the wording changes (issue 17, item 4).
 
 Modules are read as text and `ast`, so a key or branch is found whether or not a test reaches it.
 """
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from etl.claims.catalogue import FIELD_SUFFIX, LANGS, WORDS, contract, localized, ordinal, plural, plural_subject, say
+from etl.catalogue import FIELD_SUFFIX, LANGS, WORDS, contract, localized, ordinal, plural, plural_subject, say
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINE = sorted((ROOT / "etl" / "claims").glob("*.py"))
-CATALOGUE_MODULE = ROOT / "etl" / "claims" / "catalogue.py"  # the one place grammar may differ by language
+CATALOGUE_MODULE = ROOT / "etl" / "catalogue.py"  # the one place grammar may differ by language
+ENGINE = [*sorted((ROOT / "etl" / "claims").glob("*.py")), CATALOGUE_MODULE]
 INLINE_BRANCH = re.compile(r"""\blang\s*[!=]=\s*["'](en|es)["']|["'](en|es)["']\s+if\b|\bif\s+en\s+else\b""")
 
 
@@ -61,7 +61,7 @@ def _said_keys(path: Path) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.name)
 def test_every_key_the_engine_names_is_in_the_catalogue(path):
     missing = [f"{path.name}:{n}: {key}" for n, key in _said_keys(path) if key not in WORDS]
-    assert not missing, "keys missing from etl/claims/words.yaml:\n" + "\n".join(missing)
+    assert not missing, "keys missing from etl/words/*.yaml:\n" + "\n".join(missing)
 
 
 @pytest.mark.parametrize("path", [p for p in ENGINE if p != CATALOGUE_MODULE], ids=lambda p: p.name)
@@ -69,8 +69,8 @@ def test_the_engine_chooses_no_words_by_language_inline(path):
     lines = path.read_text().splitlines()
     branches = [f"{path.name}:{n}: {line.strip()}" for n, line in enumerate(lines, 1) if INLINE_BRANCH.search(line)]
     assert not branches, (
-        "words chosen by language inline; put them in etl/claims/words.yaml and read them with say() (grammar that "
-        "is not words: one function in etl/claims/catalogue.py):\n" + "\n".join(branches)
+        "words chosen by language inline; put them in etl/words/*.yaml and read them with say() (grammar that "
+        "is not words: one function in etl/catalogue.py):\n" + "\n".join(branches)
     )
 
 
