@@ -72,10 +72,9 @@ def localized(spec: Mapping[str, Any], field: str, lang: str) -> Any:
     return spec.get(field_key(field, lang)) or spec.get(field)
 
 
-def number_marks(text: str, lang: str, key: str = "number.marks") -> str:
-    """'1,234.5' (as Python writes it) with the language's thousands and decimal marks: '1.234,5' in Spanish (`key`
-    names other marks, for text that has published them)."""
-    return text.translate(str.maketrans(",.", say(key, lang)))
+def number_marks(text: str, lang: str) -> str:
+    """'1,234.5' (as Python writes it) with the language's thousands and decimal marks: '1.234,5' in Spanish."""
+    return text.translate(str.maketrans(",.", say("number.marks", lang)))
 
 
 def _ordinal_en(n: int) -> str:

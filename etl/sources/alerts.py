@@ -147,9 +147,7 @@ def day_text(day: str) -> dict[str, str]:
 def number_text(value: float, unit: str) -> dict[str, str]:
     """A record's value and unit in every language: a share with one decimal unless it is whole, else none."""
     text = (f"{value:,.1f}" if unit == "%" else f"{value:,.0f}").removesuffix(".0")
-    return each(
-        lambda lang: say("alerts.value", lang, number=number_marks(text, lang, "alerts.number.marks"), unit=unit)
-    )
+    return each(lambda lang: say("alerts.value", lang, number=number_marks(text, lang), unit=unit))
 
 
 def label_text(label: str) -> dict[str, str]:
