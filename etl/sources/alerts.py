@@ -8,20 +8,25 @@ changelog's records, the package and the day of the run:
   changelog record when the run ends, so a change is published by the next refresh, dated by the run that made it);
 - a new vintage of an upstream source (the files the package records as retrieved on a day), kept once seen;
 - a table whose next observation is overdue (content staleness, etl/staleness.py), kept once seen.
+
+Every title and summary is a template of the ETL's catalogue (etl/words/alerts.yaml, read with `say_each`), so both
+languages say the same thing and a translator edits one file; this module picks templates, never words.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import pandas as pd
 
+from etl.catalogue import LANGS, each, localized, number_marks, say, say_each
+from etl.claims.formatting import fmt_date
 from etl.claims.labels import LABELS_ES
-from etl.month_names import MONTHS
 from etl.sources.base import DeriveContext
 from etl.staleness import content_staleness
 
@@ -51,26 +56,11 @@ COLUMNS = (
     "summary_es",
     "link_path",
 )
-# Column of une_daily → chart id, unit, and the words of its title.
+# Column of une_daily → chart id and unit; the words of its title are the catalogue's `alerts.series.<column>`.
 RECORD_SERIES = {
-    "peak_deficit_mw": (
-        "une-supply-demand",
-        "MW",
-        ("Highest forecast peak deficit", "Mayor déficit previsto en el pico"),
-    ),
-    "peak_share_of_demand_cut_pct": (
-        "une-share-dark",
-        "%",
-        (
-            "Largest share of demand planned to be cut at the peak",
-            "Mayor parte de la demanda prevista para cortar en el pico",
-        ),
-    ),
-    "prev_day_max_affectation_mw": (
-        "une-load-cut",
-        "MW",
-        ("Largest actual load cut", "Mayor afectación real"),
-    ),
+    "peak_deficit_mw": ("une-supply-demand", "MW"),
+    "peak_share_of_demand_cut_pct": ("une-share-dark", "%"),
+    "prev_day_max_affectation_mw": ("une-load-cut", "MW"),
 }
 KEPT_KINDS = ("stale", "new_vintage")  # events the inputs no longer show once they are over: kept once seen
 
@@ -148,19 +138,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def day_text(day: str, lang: str) -> str:
-    """'18 October 2024' / '18 de octubre de 2024'."""
-    d = date.fromisoformat(day[:10])
-    month = MONTHS[lang][d.month - 1]
-    return f"{d.day} {month} {d.year}" if lang == "en" else f"{d.day} de {month} de {d.year}"
+def day_text(day: str) -> dict[str, str]:
+    """A day (ISO, maybe with a time) in every language, by the catalogue's `date.day`: '18 October 2024' /
+    '18 de octubre de 2024'."""
+    return each(lambda lang: fmt_date(day[:10], lang))
 
 
-def number_text(value: float, unit: str, lang: str) -> str:
-    text = f"{value:,.1f}" if unit == "%" else f"{value:,.0f}"
-    text = text.removesuffix(".0")
-    if lang == "es":
-        text = text.replace(",", " ").replace(".", ",")
-    return f"{text} %" if unit == "%" else f"{text} {unit}"
+def number_text(value: float, unit: str) -> dict[str, str]:
+    """A record's value and unit in every language: a share with one decimal unless it is whole, else none."""
+    text = (f"{value:,.1f}" if unit == "%" else f"{value:,.0f}").removesuffix(".0")
+    return each(lambda lang: say("alerts.value", lang, number=number_marks(text, lang), unit=unit))
+
+
+def label_text(label: str) -> dict[str, str]:
+    """A claim's label in every language: as the claims write it, with etl/claims/labels.py's Spanish (if any) read
+    the way a claim file's translated field is."""
+    return each(lambda lang: localized({"label": label, "label_es": LABELS_ES.get(label)}, "label", lang))
+
+
+def texts(title: Mapping[str, str], summary: Mapping[str, str]) -> dict[str, str]:
+    """An event's title_<lang> and summary_<lang> columns."""
+    return {f"{field}_{lang}": text[lang] for field, text in (("title", title), ("summary", summary)) for lang in LANGS}
 
 
 def chart_path(chart_id: str, start: date, end: date) -> str:
@@ -175,7 +173,7 @@ def record_events(une_daily: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     days = pd.to_datetime(une_daily["date"]).dt.date
     out = []
-    for column, (chart_id, unit, (what_en, what_es)) in RECORD_SERIES.items():
+    for column, (chart_id, unit) in RECORD_SERIES.items():
         if column not in une_daily.columns:
             continue
         kinds = une_daily["source_kind"] if "source_kind" in une_daily else pd.Series("note", index=une_daily.index)
@@ -205,30 +203,24 @@ def record_events(une_daily: pd.DataFrame) -> list[dict[str, Any]]:
             if since is not None:
                 if (day - since).days < RECORD_MIN_DAYS:
                     continue
-                since_en, since_es = day_text(since.isoformat(), "en"), day_text(since.isoformat(), "es")
-                title_en = f"{what_en} since {since_en}: {number_text(value, unit, 'en')}"
-                title_es = f"{what_es} desde el {since_es}: {number_text(value, unit, 'es')}"
             else:
                 if (day - first_day).days < SERIES_MIN_DAYS:
                     continue
                 since = first_day
-                since_en, since_es = day_text(since.isoformat(), "en"), day_text(since.isoformat(), "es")
-                title_en = f"{what_en} in the series (since {since_en}): {number_text(value, unit, 'en')}"
-                title_es = f"{what_es} de la serie (desde el {since_es}): {number_text(value, unit, 'es')}"
-            when_en, when_es = day_text(day.isoformat(), "en"), day_text(day.isoformat(), "es")
+            reach = "series" if whole else "since"  # the catalogue's alerts.record.title_<reach>, summary_<reach>
             row = series.iloc[i]
-            note_en, note_es = day_text(row["note_day"].isoformat(), "en"), day_text(row["note_day"].isoformat(), "es")
+            words = {"since": day_text(since.isoformat()), "value": number_text(value, unit)}
+            when = day_text(day.isoformat())
             if row["kind"] == "press point":  # a figure another outlet reported for a day without a parsed note
-                said_en = f"A press report ({row['publisher']}) gives {number_text(value, unit, 'en')} for {when_en}"
-                said_es = (
-                    f"Una nota de prensa ({row['publisher']}) da {number_text(value, unit, 'es')} para el {when_es}"
-                )
+                said = say_each("alerts.record.said_press", publisher=row["publisher"], when=when, **words)
             elif shift:
-                said_en = f"The UNE's note of {note_en} reports {number_text(value, unit, 'en')} on {when_en}"
-                said_es = f"La nota de la UNE del {note_es} informa {number_text(value, unit, 'es')} el {when_es}"
+                said = say_each(
+                    "alerts.record.said_note_of", note=day_text(row["note_day"].isoformat()), when=when, **words
+                )
             else:
-                said_en = f"The UNE's note for {when_en} gives {number_text(value, unit, 'en')}"
-                said_es = f"La nota de la UNE del {when_es} da {number_text(value, unit, 'es')}"
+                said = say_each("alerts.record.said_note", when=when, **words)
+            title = say_each(f"alerts.record.title_{reach}", what=say_each(f"alerts.series.{column}"), **words)
+            summary = say_each(f"alerts.record.summary_{reach}", said=said, between=between, **words)
             out.append(
                 {
                     "event_id": f"record:{column}:{day.isoformat()}",
@@ -238,16 +230,7 @@ def record_events(une_daily: pd.DataFrame) -> list[dict[str, Any]]:
                     "value": float(value),
                     "value_unit": unit,
                     "since_date": since.isoformat(),
-                    "title_en": title_en,
-                    "title_es": title_es,
-                    "summary_en": f"{said_en}, the highest value of this series since {since_en} "
-                    + (
-                        f"({between} days with a figure in between)."
-                        if not whole
-                        else f"({between} days with a figure)."
-                    ),
-                    "summary_es": f"{said_es}, el valor más alto de esta serie desde el {since_es} "
-                    + (f"({between} días con cifra entre medias)." if not whole else f"({between} días con cifra)."),
+                    **texts(title, summary),
                     "link_path": chart_path(chart_id, day - timedelta(days=RECORD_WINDOW_DAYS), day),
                 }
             )
@@ -263,11 +246,18 @@ def collapse_events(grid_collapses: pd.DataFrame) -> list[dict[str, Any]]:
         day = pd.Timestamp(row["date"]).date()
         scope = str(row.get("scope") or "")
         trigger = str(row.get("trigger") or "").strip()
-        when_en, when_es = day_text(day.isoformat(), "en"), day_text(day.isoformat(), "es")
-        total = scope == "total"
-        title_en = f"{'Total' if total else 'Partial'} collapse of the national grid on {when_en}"
-        title_es = f"Desconexión {'total' if total else 'parcial'} del sistema eléctrico nacional el {when_es}"
+        title = say_each(
+            f"alerts.collapse.title_{'total' if scope == 'total' else 'partial'}", when=day_text(day.isoformat())
+        )
         publisher = str(row.get("publisher") or "")
+        summary = say_each(
+            "alerts.collapse.summary",
+            title=title,
+            cause=say_each("alerts.collapse.cause", trigger=trigger) if trigger else "",
+            source=say_each("alerts.collapse.source", publisher=publisher)
+            if publisher
+            else say_each("alerts.collapse.no_source"),
+        )
         out.append(
             {
                 "event_id": f"grid_collapse:{day.isoformat()}:{scope}",
@@ -277,14 +267,7 @@ def collapse_events(grid_collapses: pd.DataFrame) -> list[dict[str, Any]]:
                 "value": None,
                 "value_unit": None,
                 "since_date": None,
-                "title_en": title_en,
-                "title_es": title_es,
-                "summary_en": f"{title_en}"
-                + (f"; cause reported: {trigger}" if trigger else "")
-                + (f" (source: {publisher})." if publisher else "."),
-                "summary_es": f"{title_es}"
-                + (f"; causa informada (en inglés): {trigger}" if trigger else "")
-                + (f" (fuente: {publisher})." if publisher else "."),
+                **texts(title, summary),
                 "link_path": chart_path(
                     "une-supply-demand",
                     day - timedelta(days=COLLAPSE_WINDOW_DAYS),
@@ -317,29 +300,14 @@ def label_events(changelog: list[dict[str, Any]], claims: pd.DataFrame) -> list[
             claim_id, old, new = change.get("claim_id"), change.get("old"), change.get("new")
             if not claim_id or not old or not day:
                 continue
-            quote = _short(quotes.get(claim_id, claim_id))
+            words = {"quote": _short(quotes.get(claim_id, claim_id)), "claim_id": claim_id, "day": day_text(day)}
+            # A label changes with new data or with a re-reading of the claim or its sources: the claim page says
+            # which; the alert does not presume new data.
+            change = "changed" if new else "withdrawn"
             if new:
-                title_en = f"Claim relabelled: “{quote}” ({claim_id}) is now {new} (was {old})"
-                title_es = (
-                    f"Afirmación reetiquetada: «{quote}» ({claim_id}) ahora es {LABELS_ES.get(new, new)} "
-                    f"(antes {LABELS_ES.get(old, old)})"
-                )
-                # A label changes with new data or with a re-reading of the claim or its sources: the claim page
-                # says which; the alert does not presume new data.
-                summary_en = (
-                    f"In the refresh of {day_text(day, 'en')}, the claim's label changed from {old} to {new} "
-                    f"(claim {claim_id}; the claim page gives the reasons)."
-                )
-                summary_es = (
-                    f"En la actualización del {day_text(day, 'es')}, la etiqueta de la afirmación cambió de "
-                    f"{LABELS_ES.get(old, old)} a {LABELS_ES.get(new, new)} (afirmación {claim_id}; la página de la "
-                    "afirmación da los motivos). La cita es del documento original, en inglés."
-                )
-            else:
-                title_en = f"Claim withdrawn: “{quote}” (was {old})"
-                title_es = f"Afirmación retirada: «{quote}» (antes {LABELS_ES.get(old, old)})"
-                summary_en = f"On {day_text(day, 'en')} the claim was no longer published."
-                summary_es = f"El {day_text(day, 'es')} la afirmación dejó de publicarse."
+                words["new"] = label_text(new)
+            title = say_each(f"alerts.label.title_{change}", old=label_text(old), **words)
+            summary = say_each(f"alerts.label.summary_{change}", old=label_text(old), **words)
             out.append(
                 {
                     "event_id": f"label_change:{claim_id}:{day}:{_slug(new or 'withdrawn')}",
@@ -349,10 +317,7 @@ def label_events(changelog: list[dict[str, Any]], claims: pd.DataFrame) -> list[
                     "value": None,
                     "value_unit": None,
                     "since_date": None,
-                    "title_en": title_en,
-                    "title_es": title_es,
-                    "summary_en": summary_en,
-                    "summary_es": summary_es,
+                    **texts(title, summary),
                     "link_path": f"/claims/{claim_id}",
                 }
             )
@@ -385,10 +350,12 @@ def vintage_events(package: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for (source_id, day), files in sorted(groups.items()):
         digest = hashlib.sha256("".join(f"{u} {files[u]}" for u in sorted(files)).encode()).hexdigest()[:12]
-        title = titles.get(source_id, source_id)
         first = min(files)
         name = first.rsplit("/", 1)[-1]
         count = len(files)
+        many = "many" if count > 1 else "one"
+        title = say_each(f"alerts.vintage.title_{many}", title=titles.get(source_id, source_id), name=name, count=count)
+        summary = say_each(f"alerts.vintage.summary_{many}", day=day_text(day), first=first, more=count - 1)
         out.append(
             {
                 "event_id": f"new_vintage:{source_id}:{day}:{digest}",
@@ -398,12 +365,7 @@ def vintage_events(package: dict[str, Any]) -> list[dict[str, Any]]:
                 "value": None,
                 "value_unit": None,
                 "since_date": None,
-                "title_en": f"New version of {title}" + (f": {name}" if count == 1 else f" ({count} files)"),
-                "title_es": f"Nueva versión de {title}" + (f": {name}" if count == 1 else f" ({count} archivos)"),
-                "summary_en": f"Published with the content retrieved on {day_text(day, 'en')}: {first}"
-                + (f" and {count - 1} more files." if count > 1 else "."),
-                "summary_es": f"Publicado con el contenido obtenido el {day_text(day, 'es')}: {first}"
-                + (f" y {count - 1} archivos más." if count > 1 else "."),
+                **texts(title, summary),
                 "link_path": "/data",
             }
         )
@@ -419,7 +381,9 @@ def stale_events(package: dict[str, Any], today: date) -> list[dict[str, Any]]:
         if not is_stale or not since:
             continue
         table = str(res["path"]).removesuffix(".csv")
-        title = str(res.get("title") or table)
+        words = {"title": str(res.get("title") or table), "table": table, "latest": day_text(latest)}
+        title = say_each("alerts.stale.title", **words)
+        summary = say_each("alerts.stale.summary", cadence=res.get("x_expected_cadence_days"), **words)
         out.append(
             {
                 "event_id": f"stale:{table}:{latest}",
@@ -429,12 +393,7 @@ def stale_events(package: dict[str, Any], today: date) -> list[dict[str, Any]]:
                 "value": None,
                 "value_unit": None,
                 "since_date": latest,
-                "title_en": f"Overdue: {title} has no observation after {day_text(latest, 'en')}",
-                "title_es": f"Con retraso: {title} no tiene observaciones posteriores al {day_text(latest, 'es')}",
-                "summary_en": f"A new observation of {table} was due every {res.get('x_expected_cadence_days')} days; "
-                f"the latest is of {day_text(latest, 'en')}.",
-                "summary_es": f"Se esperaba una nueva observación de {table} cada {res.get('x_expected_cadence_days')} "
-                f"días; la última es del {day_text(latest, 'es')}.",
+                **texts(title, summary),
                 "link_path": "/data",
             }
         )

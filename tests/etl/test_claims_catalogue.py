@@ -1,6 +1,6 @@
-"""The claims engine's one catalogue of words (`etl/claims/words.yaml`, read through `etl/claims/catalogue.py`): every
-entry in both languages with the same placeholders, every key the engine names exists, and no module of the engine
-chooses words by language inline, so the rule keeps holding as the wording changes (issue 17, item 4).
+"""The ETL's one catalogue of words (`etl/words/*.yaml`, read through `etl/catalogue.py`): every entry in both
+languages with the same placeholders, every key the claims engine and the alerts name exists, and none of those
+modules chooses words by language inline, so the rule keeps holding as the wording changes (issue 17, item 4).
 
 Modules are read as text and `ast`, so a key or branch is found whether or not a test reaches it.
 """
@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from etl.claims.catalogue import FIELD_SUFFIX, LANGS, WORDS, contract, localized, ordinal, plural, plural_subject, say
+from etl.catalogue import FIELD_SUFFIX, LANGS, WORDS, _read, contract, localized, ordinal, plural, plural_subject, say
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINE = sorted((ROOT / "etl" / "claims").glob("*.py"))
-CATALOGUE_MODULE = ROOT / "etl" / "claims" / "catalogue.py"  # the one place grammar may differ by language
+CATALOGUE_MODULE = ROOT / "etl" / "catalogue.py"  # the one place grammar may differ by language
+ALERTS = ROOT / "etl" / "sources" / "alerts.py"
+ENGINE = [*sorted((ROOT / "etl" / "claims").glob("*.py")), CATALOGUE_MODULE, ALERTS]
 INLINE_BRANCH = re.compile(r"""\blang\s*[!=]=\s*["'](en|es)["']|["'](en|es)["']\s+if\b|\bif\s+en\s+else\b""")
 
 
@@ -51,7 +52,7 @@ def _said_keys(path: Path) -> list[tuple[int, str]]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
-        and node.func.id == "say"
+        and node.func.id in ("say", "say_each")
         and node.args
         and isinstance(node.args[0], ast.Constant)
         and isinstance(node.args[0].value, str)
@@ -61,7 +62,7 @@ def _said_keys(path: Path) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.name)
 def test_every_key_the_engine_names_is_in_the_catalogue(path):
     missing = [f"{path.name}:{n}: {key}" for n, key in _said_keys(path) if key not in WORDS]
-    assert not missing, "keys missing from etl/claims/words.yaml:\n" + "\n".join(missing)
+    assert not missing, "keys missing from etl/words/*.yaml:\n" + "\n".join(missing)
 
 
 @pytest.mark.parametrize("path", [p for p in ENGINE if p != CATALOGUE_MODULE], ids=lambda p: p.name)
@@ -69,9 +70,36 @@ def test_the_engine_chooses_no_words_by_language_inline(path):
     lines = path.read_text().splitlines()
     branches = [f"{path.name}:{n}: {line.strip()}" for n, line in enumerate(lines, 1) if INLINE_BRANCH.search(line)]
     assert not branches, (
-        "words chosen by language inline; put them in etl/claims/words.yaml and read them with say() (grammar that "
-        "is not words: one function in etl/claims/catalogue.py):\n" + "\n".join(branches)
+        "words chosen by language inline; put them in etl/words/*.yaml and read them with say() (grammar that "
+        "is not words: one function in etl/catalogue.py):\n" + "\n".join(branches)
     )
+
+
+def test_the_alerts_write_no_language_pairs():
+    # Before the catalogue, etl/sources/alerts.py wrote `title_en = f"…"; title_es = f"…"` and called
+    # `day_text(d, "en")`, `day_text(d, "es")`: each sentence twice, free to say different things.
+    tree = ast.parse(ALERTS.read_text())
+    pairs = [
+        f"alerts.py:{node.lineno}: {ast.unparse(node)[:80]}"
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Name) and re.search(r"_(en|es)$", node.id))
+        or (isinstance(node, ast.Constant) and node.value in LANGS)
+    ]
+    assert not pairs, "words written once per language; put them in etl/words/alerts.yaml:\n" + "\n".join(pairs)
+
+
+def test_every_record_series_has_its_words():
+    from etl.sources.alerts import RECORD_SERIES
+
+    missing = [column for column in RECORD_SERIES if f"alerts.series.{column}" not in WORDS]
+    assert not missing, missing
+
+
+def test_a_key_in_two_catalogue_files_is_refused(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text('x.y:\n  en: "x"\n  es: "x"\n')
+    with pytest.raises(ValueError, match="repeats keys"):
+        _read(tmp_path)
 
 
 def test_the_inline_branch_check_finds_the_usual_forms():
