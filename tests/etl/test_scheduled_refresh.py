@@ -559,9 +559,10 @@ def test_dashboard_reloads_a_newly_published_package(data_copy):
 
 def test_dashboard_checks_the_package_at_most_once_a_minute(data_copy, monkeypatch):
     import dashboard.data as data_module
+    import dashboard.data.datastore as datastore_module
 
     clock = [1000.0]
-    monkeypatch.setattr(data_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(datastore_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
     store = data_module.DataStore(data_copy)
     assert store.reload_check_seconds == 60
     checks = []
