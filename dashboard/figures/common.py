@@ -38,7 +38,7 @@ from dashboard.figures.phone import (  # noqa: F401
     year_periods,
     year_ticks_when_long,
 )
-from dashboard.i18n import plotly_separators
+from dashboard.i18n import plotly_separators, plotly_si_suffixes
 
 # Our figures set their own look (below). Plotly's default template costs ~40 ms per figure to validate and adds
 # ~8 KB of JSON to each; with no default template a page of 20 charts builds in a fraction of the time.
@@ -229,7 +229,7 @@ def base_figure(frame: Frame, height: int = 460) -> Draft:
     pad_top = 12 + (0 if lines == 1 else round(lines * TITLE_FONT_PX * 1.3))
     # Spanish numbers in full with the site's separators ("150.000"), never SI suffixes ("150k"), on every axis:
     # the interactive chart shows what the server-drawn first screen showed.
-    numbers = {"exponentformat": "none", "separatethousands": True} if frame.lang == "es" else {}
+    numbers = {} if plotly_si_suffixes(frame.lang) else {"exponentformat": "none", "separatethousands": True}
     layout = {
         "height": height,
         # x labels a little below the axis: the y axis's "0" at the corner ran into the first date (graphics round 7)
