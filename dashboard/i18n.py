@@ -29,6 +29,9 @@ MONTHS_SHORT = {
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
 }
+# Words that open a series name and are written lower case inside a sentence ("… como % de las entregas mexicanas"),
+# never proper nouns; English keeps its capitals.
+LOWER_IN_SENTENCE = {"es": ("La", "Las", "El", "Los", "Consumo", "Producción", "Entregas", "Proporción", "Promedio")}
 
 # The catalogue of the site's words is a data file (translators edit it without reading Python).
 CATALOGUE = Path(__file__).parent / "content" / "strings.yaml"
@@ -221,6 +224,11 @@ LABEL_KEYS = {
 
 def normalize_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
+
+
+def lang_query(lang: str) -> dict[str, str]:
+    """The `lang` URL parameter of an address in `lang`: none for the default language, whose addresses carry none."""
+    return {"lang": lang} if lang != DEFAULT_LANG else {}
 
 
 def other_lang(lang: str) -> str:
