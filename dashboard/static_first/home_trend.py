@@ -10,9 +10,12 @@ from urllib.parse import urlencode
 
 from dashboard import charts
 from dashboard.charts import ChartState
-from dashboard.i18n import normalize_lang
+from dashboard.i18n import t
 from dashboard.screen import TREND, TREND_WIDE_MEDIA, image_url
-from dashboard.static_first.markup import STRINGS, alt_text, s
+from dashboard.static_first.markup import alt_text
+
+# The chart's marks, keyed in the caption when the 90 days have some (the tile has no legend): symbol -> words
+TREND_MARKS = {"triangle-down": "home_trend_event", "x": "home_trend_collapse"}
 
 
 def trend_caption(view: Any, lang: str) -> str:
@@ -20,10 +23,8 @@ def trend_caption(view: Any, lang: str) -> str:
     drawn = {
         str(getattr(trace.marker, "symbol", "")) for trace in view.figure.data if trace.x is not None and len(trace.x)
     }
-    marks = [
-        STRINGS["trend_marks"][symbol][normalize_lang(lang)] for symbol in STRINGS["trend_marks"] if symbol in drawn
-    ]
-    return "; ".join([s("trend_caption", lang), *marks])
+    marks = [t(key, lang) for symbol, key in TREND_MARKS.items() if symbol in drawn]
+    return "; ".join([t("home_trend_caption", lang), *marks])
 
 
 def trend_image(lang: str) -> Any:

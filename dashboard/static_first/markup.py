@@ -1,6 +1,6 @@
 """What every piece of a static page is written with: the render `Context` (address, language, mode, chart state),
-Dash ids and props as HTML attributes (script addresses refused as Dash refuses them), the static pages' own words, and
-a chart's text alternative."""
+Dash ids and props as HTML attributes (script addresses refused as Dash refuses them), the light switch's words,
+and a chart's text alternative."""
 
 from __future__ import annotations
 
@@ -15,31 +15,11 @@ from dashboard.i18n import normalize_lang
 from dashboard.light import LIGHT_STRINGS
 from dashboard.screen import _attr
 
-STRINGS = {
-    **LIGHT_STRINGS,
-    "apply": {"en": "Apply", "es": "Aplicar"},
-    "interactive": {"en": "Interactive chart", "es": "Gráfico interactivo"},
-    "live_page": {"en": "Latest data", "es": "Datos al día"},
-    "live_title": {
-        "en": "This page with the latest data (interactive)",
-        "es": "Esta página con los datos más recientes (interactiva)",
-    },
-    "trend_caption": {
-        "en": "Last 90 days: available capacity (solid) and demand (dotted) at the evening peak; the gap shaded",
-        "es": (
-            "Últimos 90 días: capacidad disponible (continua) y demanda (punteada) en el pico nocturno; "
-            "el faltante sombreado"
-        ),
-    },
-    "trend_marks": {  # the chart's marks, keyed in the caption when the 90 days have some (the tile has no legend)
-        "triangle-down": {"en": "▼ a key event", "es": "▼ un hecho destacado"},
-        "x": {"en": "× a total grid collapse", "es": "× un colapso total de la red"},
-    },
-}
-
 
 def s(key: str, lang: str) -> str:
-    return STRINGS[key][normalize_lang(lang)]
+    """The light switch's words, which dashboard/light.py keeps beside the switch; the static pages' own words are
+    the catalogue's (`t`)."""
+    return LIGHT_STRINGS[key][normalize_lang(lang)]
 
 
 SKIPPED_PROPS = {

@@ -16,7 +16,7 @@ import flask
 
 from dashboard import charts, throttle
 from dashboard.charts import ChartState
-from dashboard.i18n import lang_query
+from dashboard.i18n import LANGS, lang_query
 from dashboard.screen import SCREEN_PATH, image_url
 from dashboard.static_first.home_trend import trend_image
 from dashboard.static_first.pages import page_html, page_state
@@ -82,7 +82,7 @@ def page_image_urls(_store: object) -> list[str]:
 
     urls: list[str] = []
     for path in PAGES:  # the home page too: its tile's images and the claims' charts
-        for lang in ("en", "es"):
+        for lang in LANGS:
             body, _first = page_html(path, lang_query(lang), light=True)
             for found in re.findall(r'(?:src|srcset)="(/screen/[^"]+)"', body):
                 urls += [html.unescape(part.strip().split(" ")[0]) for part in found.split(",")]
@@ -103,7 +103,7 @@ def prewarm_urls() -> list[str]:
 
     urls = []
     firsts = []
-    for lang in ("en", "es"):  # the home page's
+    for lang in LANGS:  # the home page's
         trend = trend_image(lang)
         if trend is not None:
             wide, phone = trend.children[0].children.children
@@ -111,7 +111,7 @@ def prewarm_urls() -> list[str]:
     for path, page in PAGES.items():
         if not page.charts:
             continue
-        for lang in ("en", "es"):
+        for lang in LANGS:
             query = lang_query(lang)
             try:
                 _body, first = page_html(path, query, light=False)
@@ -128,7 +128,7 @@ def prewarm_urls() -> list[str]:
     claim_charts = [f"claim-{c['claim_id']}" for c in claims_doc(store())["claims"] if has_chart(c)]
     later = []
     for chart_id in claim_charts:
-        for lang in ("en", "es"):
+        for lang in LANGS:
             urls.append(image_url(chart_id, ChartState(lang=lang), "s"))
             later += [image_url(chart_id, ChartState(lang=lang), size) for size in ("l", "m")]
     for spec in charts.all_charts():

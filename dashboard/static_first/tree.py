@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from dashboard import charts
-from dashboard.i18n import lang_query
+from dashboard.i18n import lang_query, t
 from dashboard.light import FORM_PARAM, LIGHT_PARAM, light_switch_href
 from dashboard.screen import _attr
 from dashboard.static_first.dcc import HANDLERS
@@ -118,9 +118,9 @@ def _light_switch_props(props: dict[str, Any], ctx: Context) -> dict[str, Any]:
         live = {k: v for k, v in ctx.query.items() if k != "lang"} | lang_query(ctx.lang)
         return {
             **props,
-            "children": s("live_page", ctx.lang),
+            "children": t("static_live_page", ctx.lang),
             "href": ctx.path + (f"?{urlencode(live)}" if live else ""),
-            "title": s("live_title", ctx.lang),
+            "title": t("static_live_title", ctx.lang),
             "data-live": "1",  # dashboard/archived.py leaves this address live
         }
     if not ctx.light:
@@ -152,7 +152,7 @@ def _interactive_link(chart_id: str, ctx: Context, out: list[str]) -> None:
     url = f"/embed/{chart_id}?{urlencode(query)}"
     out.append(
         f'<p class="small sf-interactive"><a href="{_attr(url)}" target="_blank" rel="noopener">'
-        f"{_attr(s('interactive', ctx.lang))}</a></p>"
+        f"{_attr(t('static_interactive', ctx.lang))}</a></p>"
     )
 
 
@@ -180,7 +180,9 @@ def _controls_form(props: dict[str, Any], ctx: Context, out: list[str]) -> None:
     for key in ("claim",):  # page extras the form has no field for
         if ctx.query.get(key):
             hidden_fields.append(f'<input type="hidden" name="{key}" value="{_attr(ctx.query[key])}">')
-    button = f'<button type="submit" class="btn btn-sm btn-primary sf-apply">{_attr(s("apply", ctx.lang))}</button>'
+    button = (
+        f'<button type="submit" class="btn btn-sm btn-primary sf-apply">{_attr(t("static_apply", ctx.lang))}</button>'
+    )
     out.append(f"<form{html_attrs(attrs)}>")
     _render(props.get("children"), ctx, out)
     out.append("".join(hidden_fields))
