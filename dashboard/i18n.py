@@ -29,6 +29,9 @@ MONTHS_SHORT = {
     "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     "es": ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
 }
+# Words that open a series name and are written lower case inside a sentence ("… como % de las entregas mexicanas"),
+# never proper nouns; English keeps its capitals.
+LOWER_IN_SENTENCE = {"es": ("La", "Las", "El", "Los", "Consumo", "Producción", "Entregas", "Proporción", "Promedio")}
 
 # The catalogue of the site's words is a data file (translators edit it without reading Python).
 CATALOGUE = Path(__file__).parent / "content" / "strings.yaml"
@@ -230,6 +233,11 @@ def normalize_lang(value: str | None) -> str:
     return value if value in LANGS else DEFAULT_LANG
 
 
+def lang_query(lang: str) -> dict[str, str]:
+    """The `lang` URL parameter of an address in `lang`: none for the default language, whose addresses carry none."""
+    return {"lang": lang} if lang != DEFAULT_LANG else {}
+
+
 def other_lang(lang: str) -> str:
     """The language the switch on a page in `lang` leads to."""
     return "es" if lang == "en" else "en"
@@ -245,11 +253,6 @@ def localized(record: dict[str, Any], field: str, lang: str) -> Any:
     """A data field in the reader's language: our translation (`<field>_<lang>`) where there is one, else the field
     as the data write it."""
     return translation(record, field, lang) or record.get(field)
-
-
-def lang_query(lang: str) -> dict[str, str]:
-    """The `lang` parameter of a link to a page in `lang`: none for the default language, whose addresses carry none."""
-    return {"lang": lang} if lang != DEFAULT_LANG else {}
 
 
 def t(key: str, lang: str, **kwargs: object) -> str:

@@ -850,7 +850,8 @@ def test_chk045_the_monthly_oil_phone_image_names_every_year_it_shows_and_its_no
     """The phone window of the last three years starts in February 2023: its eleven 2023 bars had no year ("2024 2025
     2026"), and the note above the plot was cut by the image's top (graphics review, round 6)."""
     from dashboard import render
-    from dashboard.static_first import ChartState, screen_svg
+    from dashboard.charts import ChartState
+    from dashboard.static_first import screen_svg
 
     if render.browser_missing():
         pytest.skip("no Chromium to draw the image")

@@ -756,7 +756,7 @@ def test_the_claim_label_keeps_clear_of_the_axis_ticks_the_claims_period_and_a_d
     label = next(a for a in layout["annotations"] if a.get("text", "").startswith("Claim"))
     import pandas as pd
 
-    from dashboard.figures.evidence import LABEL_INDENT
+    from dashboard.figures.evidence.labels import LABEL_INDENT
 
     period = next(s for s in layout["shapes"] if s.get("yref") == "y domain")  # the shaded claim period
     x_range = [pd.Timestamp(x) for x in layout["xaxis"]["range"]]

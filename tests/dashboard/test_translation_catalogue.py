@@ -17,6 +17,7 @@ import pytest
 from dashboard import claim_cards
 from dashboard.chartdefs import _shared, explore, generation, oil, oil_monthly
 from dashboard.i18n import LANGS, STRINGS, other_lang, t, translation
+from dashboard.static_first.home_trend import TREND_MARKS
 
 ROOT = Path(__file__).resolve().parents[2]
 # Modules whose visible words all come from the catalogue (the other chart definitions are being converted): chart
@@ -50,6 +51,21 @@ CONVERTED = (
     "dashboard/describe_periods.py",
     "dashboard/error_page.py",
     "dashboard/light.py",
+    "dashboard/figures/evidence/axes.py",
+    "dashboard/figures/evidence/figure.py",
+    "dashboard/figures/evidence/labels.py",
+    "dashboard/figures/evidence/notes.py",
+    "dashboard/figures/evidence/rows.py",
+    "dashboard/figures/evidence/traces.py",
+    "dashboard/static_first/dcc.py",
+    "dashboard/static_first/home_trend.py",
+    "dashboard/static_first/markup.py",
+    "dashboard/static_first/pages.py",
+    "dashboard/static_first/phone_rules.py",
+    "dashboard/static_first/prewarm.py",
+    "dashboard/static_first/screen_image.py",
+    "dashboard/static_first/tree.py",
+    "dashboard/static_first/web.py",
 )
 INLINE_BRANCH = re.compile(r"""lang\s*[!=]=\s*["'](en|es)["']|\bif en else\b""")
 LANGUAGE_DICT = re.compile(r"""\{\s*["']en["']\s*:""")
@@ -127,6 +143,7 @@ def test_every_key_of_the_chart_definitions_lookup_tables_is_in_the_catalogue():
         *generation.FUEL_KEYS.values(),
         *explore.UNIT_KEYS.values(),
         *claim_cards.TOPIC_KEYS.values(),
+        *TREND_MARKS.values(),
         "explore_series_untranslated",
     ]
     assert [k for k in keys if k not in STRINGS] == []
