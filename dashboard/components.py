@@ -189,7 +189,11 @@ def controls(
                 html.Div(
                     [
                         html.Label(t(key, lang), htmlFor=cid, className="form-label"),
-                        dcc.Dropdown(id=cid, options=opts, value=value, clearable=True, placeholder="…"),
+                        # no year chosen: every year from the first, or up to the latest (not "…": the static
+                        # form's select showed it as a value)
+                        dcc.Dropdown(
+                            id=cid, options=opts, value=value, clearable=True, placeholder=t(f"{key}_any_year", lang)
+                        ),
                     ],
                     className="control control-year",
                     hidden=not years,

@@ -188,6 +188,13 @@ def test_sf008_the_static_controls_form_gives_the_pages_own_address(client):
     assert 'name="sf" value="1"' in static and 'name="lang" value="es"' in static
     assert 'name="start"' in static and 'name="tab"' in static
     assert client.get("/generation?country=CUB&country=MEX").status_code == 400  # still: a repeated parameter
+    # no year chosen reads as what it means (the select showed "…" as if it were a value)
+    for lang, first, last in (("en", "Earliest", "Latest"), ("es", "Desde el inicio", "Hasta el final")):
+        static = static_part(client.get(f"/oil?lang={lang}").get_data(as_text=True))
+        start = re.search(r'<select[^>]*name="start"[^>]*>(.*?)</select>', static).group(1)
+        end = re.search(r'<select[^>]*name="end"[^>]*>(.*?)</select>', static).group(1)
+        assert f'<option value="" selected>{first}</option>' in start and "…" not in start
+        assert f'<option value="" selected>{last}</option>' in end and "…" not in end
 
 
 def test_sf009_bootstrap_is_served_cut_to_the_classes_the_code_uses():
