@@ -11,6 +11,13 @@ import pandas as pd
 
 from dashboard.chart_registry import ChartSpec, ChartState, ChartView
 from dashboard.chartdefs._shared import archived_mark
+from dashboard.chartdefs.claim_words import (
+    SOURCES_SHORT,
+    UNITS,
+    claim_words,
+    role_name,
+    unit_label,
+)
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.basic import open_high
 from dashboard.figures.common import Frame, wrap
@@ -32,7 +39,6 @@ from dashboard.i18n import (
     DEFAULT_LANG,
     LANGS,
     MONTHS_SHORT,
-    STRINGS,
     fmt_date,
     fmt_num,
     localized,
@@ -42,66 +48,6 @@ from dashboard.i18n import (
 )
 
 CHARTED_RULES = {"approx", "range", "at_least", "at_most", "ratio_range", "rank_min"}
-CLAIM_WORDS = (  # the claim charts' words, in the catalogue as claim_chart_<key> (templates, filled here)
-    "context",
-    "flagged",
-    "not_counted",
-    "context_key",
-    "flagged_key",
-    "not_counted_key",
-    "publishers",
-    "other_reports",
-    "ratio",
-    "claim_period",
-    "read_here",
-    "more",
-    "how_line",
-    "how_band",
-    "how_rank",
-    "off_scale",
-    "highlight",
-    "subtitle",
-    "subtitle_rank",
-    "left_out",
-    "more_sources",
-    "translated",
-    "context_from",
-    "context_from_one",
-)
-UNITS = tuple(
-    f"claim_unit_{u}"
-    for u in (
-        "pct",
-        "bbl_per_day",
-        "persons",
-        "people",
-        "count",
-        "mw",
-        "km",
-        "hours_per_day",
-        "hours",
-        "hours_per_year",
-        "years",
-        "bbl",
-        "twh",
-        "cargoes",
-        "pct_of_installed_capacity",
-    )
-)  # the catalogue keys of the units a claim is in
-
-
-def claim_words(lang: str) -> dict[str, str]:
-    """The claim charts' words in `lang`, as templates ("{n} publishers")."""
-    return {key: t(f"claim_chart_{key}", lang) for key in CLAIM_WORDS}
-
-
-SOURCES_SHORT = 3  # publishers named in an image or embed; the rest as "+N more" (all listed with the chart)
-
-
-def role_name(role: str, lang: str) -> str:
-    """A row's role ("evidence", "context") as the table names it."""
-    key = f"claim_role_{role}"
-    return t(key, lang) if key in STRINGS else role
 
 
 def claims_doc(store: DataStore) -> dict[str, Any]:
@@ -148,13 +94,6 @@ def unique_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add(ident)
         out.append(r)
     return out
-
-
-def unit_label(unit: str | None, lang: str) -> str:
-    if not unit:
-        return ""
-    key = f"claim_unit_{unit}"
-    return t(key, lang) if key in UNITS else unit.replace("_", " ")
 
 
 def claim_label(claim: dict[str, Any], lang: str) -> str:

@@ -766,3 +766,32 @@ def test_the_claim_label_keeps_clear_of_the_axis_ticks_the_claims_period_and_a_d
     else:
         assert label["x"] == LABEL_INDENT  # indented from the axis's tick labels
     assert layout["yaxis"]["range"][1] <= 24
+
+
+def test_a_callout_the_claim_label_would_cover_moves_under_it():
+    """Round 8b: "(según esta lectura)" ran into the "2024: 82,3 %" callout on a phone; where no place is free of it,
+    the callout moves down under the label, and one clear of the label stays where it is."""
+    from dashboard.figures.common import Draft
+    from dashboard.figures.evidence.labels import callout_boxes, callouts_below
+
+    def callout(x: str) -> dict:
+        return {
+            "text": "2024: 82,3 %",
+            "x": x,
+            "y": 82.3,
+            "showarrow": True,
+            "ax": -14,
+            "ay": 36,
+            "xanchor": "right",
+            "yanchor": "top",
+        }
+
+    fig = Draft({"annotations": [callout("2024-07-02"), callout("2001-07-02")]})
+    x_bounds, y_bounds = ["1999-01-01", "2025-12-31"], [0.0, 110.0]
+    region = (0.5, 0.95, 61.0, 80.0)  # the label under the band, reaching the right end
+    (a0, a1, b0, b1), _ = callout_boxes(fig, x_bounds, y_bounds, panels=False)
+    assert a0 < region[1] and a1 > region[0] and b0 < region[3] and b1 > region[2]  # covered before
+    callouts_below(fig, region, x_bounds, y_bounds, panels=False)
+    (a0, a1, b0, b1), _ = callout_boxes(fig, x_bounds, y_bounds, panels=False)
+    assert b1 <= region[2]  # now wholly under the label
+    assert fig.layout["annotations"][1]["ay"] == 36  # the other, clear of the label, stays

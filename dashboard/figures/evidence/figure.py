@@ -17,7 +17,14 @@ from dashboard.figures.evidence.axes import (
     x_range,
     y_range,
 )
-from dashboard.figures.evidence.labels import place_claim_label, room_for_label, share_of, x_share
+from dashboard.figures.evidence.labels import (
+    callout_boxes,
+    callouts_below,
+    place_claim_label,
+    room_for_label,
+    share_of,
+    x_share,
+)
 from dashboard.figures.evidence.notes import name_latest_without_evidence, name_marks_on_claim_line
 from dashboard.figures.evidence.rows import (
     EvidenceInput,
@@ -146,11 +153,13 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
         evidence = [(x_share(r, x_main), r["value"]) for r in main if r.get("role") == "evidence"]
         shaded = visible_period(data.claim_period, x_main) if data.claim_period else None
         period = (share_of(shaded[0], x_main), share_of(shaded[1], x_main)) if shaded else None
-        place_claim_label(fig, words.claim_label, [v for v in marks], y_main, evidence, period)
-        room_for_label(fig, words.claim_label, y_main, tall=bool(second), unit=unit)
         if not second:  # a short upper panel has no room for a note below its mark: the chart's notes say it
             name_marks_on_claim_line(fig, main, claimed, y_main, words, unit, data.lang, x_main)
             name_latest_without_evidence(fig, main, words, unit, data.lang, x_main)
+        callouts = callout_boxes(fig, x_main, y_main, panels=bool(second))
+        region = place_claim_label(fig, words.claim_label, [v for v in marks], y_main, evidence, period, callouts)
+        callouts_below(fig, region, x_main, y_main, panels=bool(second))
+        room_for_label(fig, words.claim_label, y_main, tall=bool(second), unit=unit)
         for note in fig.layout.get("annotations", []):
             if note.get("text") == words.claim_label and note.get("xanchor") != "right":
                 note["align"] = "left"  # a label on two lines reads from the left, as its first line does

@@ -35,14 +35,15 @@ def place_claim_label(
     bounds: list[float],
     evidence: list[tuple[float, float]],
     period: tuple[float, float] | None = None,
-) -> None:
+    obstacles: list[tuple[float, float, float, float]] = (),
+) -> tuple[float, float, float, float] | None:
     """Put the claim's label where it hides the fewest marks: at the left end of its line (indented from the axis),
     at its right end, or just before the shaded claim period; above or below a line, inside, above or under a band.
     Marks are (x share of the axis, value); an evidence mark counts ten times (an evidence mark hidden by the claim's
     own label is the worst case), crossing the claim's period (x shares) counts PERIOD_COST."""
     note = next((a for a in reversed(fig.layout.get("annotations", [])) if a.get("text") == label), None)
     if note is None or note.get("yanchor") not in ("top", "bottom"):
-        return
+        return None
     line, span = float(note["y"]), bounds[1] - bounds[0]
     domain = (fig.layout.get("yaxis") or {}).get("domain") or [0, 1]
     lines = label.count("<br>") + 1  # a label of five lines reaches far above its line on a phone
@@ -88,11 +89,14 @@ def place_claim_label(
         (v0, v1, _), (x0, x1, _) = rows[place[0]], ends[place[1]]
         hidden = sum(w for x, v, w in weighted if v0 <= v <= v1 and x0 <= x <= x1 and (band or v != line))
         crosses = period is not None and x0 < period[1] and x1 > period[0]
-        return hidden + (PERIOD_COST if crosses else 0) + (cramped if place[0] == "above" else 0.0)
+        # a note already on the plot (a named mark's callout) is as bad to cover as an evidence mark
+        notes = sum(9 for a0, a1, b0, b1 in obstacles if a0 < x1 and a1 > x0 and b0 < v1 and b1 > v0)
+        return hidden + notes + (PERIOD_COST if crosses else 0) + (cramped if place[0] == "above" else 0.0)
 
     places = [(row, end) for end in ends for row in rows]  # ties: the first (the left end, above a line)
     row, end = min(places, key=cost)
     note.update({**rows[row][2], **ends[end][2]})
+    return ends[end][0], ends[end][1], rows[row][0], rows[row][1]
 
 
 def share_of(day: str, bounds: list[str]) -> float:
@@ -128,3 +132,63 @@ def room_for_label(fig: Draft, label: str, bounds: list[float], tall: bool, unit
             if shape.get("yref") == "y" and shape.get("y1") == bounds[1]:
                 shape["y1"] = top
         fig.layout["yaxis"]["range"] = [bounds[0], top]
+
+
+def is_callout(note: dict) -> bool:
+    """A note with an arrow to a mark, offset in px (not a rank claim's leader from the plot's top, in data units)."""
+    return (
+        bool(note.get("showarrow"))
+        and note.get("xref", "x") == "x"
+        and note.get("yref", "y") == "y"
+        and (note.get("ayref") in (None, "pixel"))
+    )
+
+
+CALLOUT_CHAR_PX = 6.2  # an 11-12 px callout's mean glyph width
+CALLOUT_LINE_PX = 15
+
+
+def callout_boxes(fig: Draft, x_bounds: list[str], y_bounds: list[float], panels: bool) -> list[tuple]:
+    """Where the notes with an arrow (a named mark's callout) sit on a phone, as (x0, x1, value0, value1) in the
+    label placement's terms: the claim's label is then placed clear of them (it ran into "2024: 82,3 %", round 8b)."""
+    span = y_bounds[1] - y_bounds[0]
+    height = PHONE_PANELS_HEIGHT_PX if panels else PHONE_PLOT_HEIGHT_PX
+    boxes = []
+    for note in fig.layout.get("annotations", []):
+        if not is_callout(note):
+            continue
+        lines = str(note.get("text") or "").split("<br>")
+        width = max(len(re.sub(r"<[^>]+>", "", line)) for line in lines) * CALLOUT_CHAR_PX + 6
+        tail_x, tail_y = float(note.get("ax") or 0), float(note.get("ay") or 0)  # px from the mark; y down
+        left = {"left": tail_x, "right": tail_x - width}.get(note.get("xanchor"), tail_x - width / 2)
+        top = tail_y if note.get("yanchor") == "top" else tail_y - len(lines) * CALLOUT_LINE_PX
+        x = share_of(str(note["x"]), x_bounds)
+        value = float(note["y"])
+        boxes.append(
+            (
+                x + left / PHONE_PLOT_PX,
+                x + (left + width) / PHONE_PLOT_PX,
+                value - (top + len(lines) * CALLOUT_LINE_PX) / height * span,
+                value - top / height * span,
+            )
+        )
+    return boxes
+
+
+def callouts_below(
+    fig: Draft,
+    region: tuple[float, float, float, float] | None,
+    x_bounds: list[str],
+    y_bounds: list[float],
+    panels: bool,
+) -> None:
+    """A callout the claim's label still covers (no place was free of it) moves down, under the label."""
+    if region is None:
+        return
+    x0, x1, v0, v1 = region
+    span = y_bounds[1] - y_bounds[0]
+    height = PHONE_PANELS_HEIGHT_PX if panels else PHONE_PLOT_HEIGHT_PX
+    notes = [a for a in fig.layout.get("annotations", []) if is_callout(a)]
+    for note, (a0, a1, b0, b1) in zip(notes, callout_boxes(fig, x_bounds, y_bounds, panels), strict=True):
+        if a0 < x1 and a1 > x0 and b0 < v1 and b1 > v0 and note.get("yanchor") == "top":
+            note["ay"] = max(float(note.get("ay") or 0), (float(note["y"]) - v0) / span * height + 6)
