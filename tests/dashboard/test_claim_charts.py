@@ -791,7 +791,7 @@ def test_a_callout_the_claim_label_would_cover_moves_under_it():
     region = (0.5, 0.95, 61.0, 80.0)  # the label under the band, reaching the right end
     (a0, a1, b0, b1), _ = callout_boxes(fig, x_bounds, y_bounds, panels=False)
     assert a0 < region[1] and a1 > region[0] and b0 < region[3] and b1 > region[2]  # covered before
-    callouts_below(fig, region, x_bounds, y_bounds, panels=False)
+    callouts_below(fig, region, callout_boxes(fig, x_bounds, y_bounds, panels=False), y_bounds, panels=False)
     (a0, a1, b0, b1), _ = callout_boxes(fig, x_bounds, y_bounds, panels=False)
     assert b1 <= region[2]  # now wholly under the label
     assert fig.layout["annotations"][1]["ay"] == 36  # the other, clear of the label, stays

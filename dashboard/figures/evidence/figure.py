@@ -158,7 +158,7 @@ def make_evidence_figure(data: EvidenceInput, frame: Frame, words: EvidenceWords
             name_latest_without_evidence(fig, main, words, unit, data.lang, x_main)
         callouts = callout_boxes(fig, x_main, y_main, panels=bool(second))
         region = place_claim_label(fig, words.claim_label, [v for v in marks], y_main, evidence, period, callouts)
-        callouts_below(fig, region, x_main, y_main, panels=bool(second))
+        callouts_below(fig, region, callouts, y_main, panels=bool(second))
         room_for_label(fig, words.claim_label, y_main, tall=bool(second), unit=unit)
         for note in fig.layout.get("annotations", []):
             if note.get("text") == words.claim_label and note.get("xanchor") != "right":

@@ -178,17 +178,18 @@ def callout_boxes(fig: Draft, x_bounds: list[str], y_bounds: list[float], panels
 def callouts_below(
     fig: Draft,
     region: tuple[float, float, float, float] | None,
-    x_bounds: list[str],
+    boxes: list[tuple[float, float, float, float]],
     y_bounds: list[float],
     panels: bool,
 ) -> None:
-    """A callout the claim's label still covers (no place was free of it) moves down, under the label."""
+    """A callout the claim's label still covers (no place was free of it) moves down, under the label. `boxes` are
+    the callouts' places as `callout_boxes` measured them before the label was placed."""
     if region is None:
         return
     x0, x1, v0, v1 = region
     span = y_bounds[1] - y_bounds[0]
     height = PHONE_PANELS_HEIGHT_PX if panels else PHONE_PLOT_HEIGHT_PX
     notes = [a for a in fig.layout.get("annotations", []) if is_callout(a)]
-    for note, (a0, a1, b0, b1) in zip(notes, callout_boxes(fig, x_bounds, y_bounds, panels), strict=True):
+    for note, (a0, a1, b0, b1) in zip(notes, boxes, strict=True):
         if a0 < x1 and a1 > x0 and b0 < v1 and b1 > v0 and note.get("yanchor") == "top":
             note["ay"] = max(float(note.get("ay") or 0), (float(note["y"]) - v0) / span * height + 6)
