@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from dashboard.data import DataStore, SourceRef
 from dashboard.figures.common import Draft, for_screen
-from dashboard.i18n import lang_query, normalize_lang
+from dashboard.i18n import lang_query
 
 
 @dataclass(frozen=True)
@@ -111,9 +111,6 @@ class ChartSpec:
     # on start and end only through the rows they keep: a start before the first period (an end after the last)
     # then draws the very view that no start (no end) draws, and both are kept as one (charts.cache_state).
     span: Callable[[DataStore], tuple[str, str]] | None = None
-
-    def title_in(self, lang: str) -> str:
-        return self.title[normalize_lang(lang)]
 
 
 REGISTRY: dict[str, ChartSpec] = {}

@@ -21,7 +21,3 @@ CLAIMS_COUNT = "claims-count"
 def chart(kind: str, chart_id: str) -> dict[str, str]:
     """Pattern-matching id for a part of a chart card: graph, table, summary, links..."""
     return {"type": f"chart-{kind}", "chart": chart_id}
-
-
-def claim_card(claim_id: str) -> dict[str, str]:
-    return {"type": "claim-card", "claim": claim_id}

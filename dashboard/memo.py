@@ -33,8 +33,6 @@ ENTRIES = {"answers": 20_000, "files": 2_000, "linked": 1_000, "views": 256, "la
 # No single entry may take more than this part of its cache: one huge answer must not flush every other one.
 ITEM_PART = 8
 
-_ALL: list[ByteLRU] = []
-
 
 def budget(name: str, total: int | None = None) -> tuple[int, int, int]:
     """(bytes, entries, largest entry in bytes) for one of the caches, from the per-worker budget."""
@@ -72,11 +70,16 @@ class ByteLRU:
         self.size = 0
         self._items: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
-        _ALL.append(self)
 
     @classmethod
     def for_budget(cls, name: str) -> ByteLRU:
         return cls(name, *budget(name))
+
+    @classmethod
+    def of_entries(cls, name: str, max_entries: int) -> ByteLRU:
+        """Bounded by its number of entries alone (values stored with size 0): for values whose count is what
+        matters, such as whole data versions."""
+        return cls(name, 0, max_entries)
 
     def __len__(self) -> int:
         return len(self._items)
@@ -123,11 +126,6 @@ class ByteLRU:
         with self._lock:
             self._items.clear()
             self.size = 0
-
-
-def total_bytes() -> int:
-    """What every cache of this process holds now (by the sizes they were given)."""
-    return sum(cache.size for cache in _ALL)
 
 
 class BytesCache(BaseCache):

@@ -14,10 +14,10 @@ import subprocess
 import threading
 import time
 import weakref
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from dashboard import memo
 from dashboard.data.verified import PACKAGE, DataVersion, VersionRefused, _parse_package, verify_version
 
 LOG = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class VersionHistory:
         self._head: str | None = None
         self._prefix = ""
         self._checked = 0.0
-        self._loaded: OrderedDict[str, DataVersion] = OrderedDict()
+        self._loaded = memo.ByteLRU.of_entries("versions", max_versions)  # whole versions: bounded by how many
 
     # -- git ------------------------------------------------------------------------------------------------------
     def _git(self, *args: str, stdin: bytes | None = None) -> bytes:
@@ -122,10 +122,9 @@ class VersionHistory:
         """The verified version with this id (BadVersion, VersionNotAvailable)."""
         if not VERSION_ID.match(version_id or ""):
             raise BadVersion("version must be a data version id: 16 hexadecimal digits (as in the cite box)")
-        with self._lock:
-            if version_id in self._loaded:
-                self._loaded.move_to_end(version_id)
-                return self._loaded[version_id]
+        loaded = self._loaded.get(version_id)
+        if loaded is not None:
+            return loaded
         commit = self.commit_of(version_id)
         prefix = self._prefix
         package_bytes = self._blobs([f"{commit}:{prefix}{PACKAGE}"])[0]
@@ -142,11 +141,7 @@ class VersionHistory:
         except VersionRefused as exc:
             LOG.error("pinned version %s (commit %s) refused: %s", version_id, commit, exc)
             raise VersionNotAvailable(f"version not available: {version_id} does not pass its checks ({exc})") from exc
-        with self._lock:
-            self._loaded[version_id] = version
-            self._loaded.move_to_end(version_id)
-            while len(self._loaded) > self.max_versions:
-                self._loaded.popitem(last=False)
+        self._loaded.set(version_id, version, 0)
         return version
 
     def is_pinnable(self, version_id: str) -> bool:
@@ -160,9 +155,7 @@ class VersionHistory:
         return True
 
     def is_loaded(self, version_id: str) -> bool:
-        with self._lock:
-            return version_id in self._loaded
+        return version_id in self._loaded
 
     def loaded_ids(self) -> list[str]:
-        with self._lock:
-            return list(self._loaded)
+        return list(self._loaded)

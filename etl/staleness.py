@@ -11,8 +11,6 @@ import pandas as pd
 
 from etl.meta import TableMeta
 
-RESOLUTIONS = ("day", "month", "year")
-
 
 def content_staleness(
     latest_observation: str | date | None, cadence_days: int | None, today: date

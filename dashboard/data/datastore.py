@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -127,8 +126,7 @@ class DataStore:
             except VersionRefused as exc:
                 self._refuse(exc)
                 return False
-            saved = last_good.save(self.paths.cache_dir, version.id, version.files)
-            version.files_root = saved
+            last_good.save(self.paths.cache_dir, version.id, version.files)
             with self._lock:
                 self._current, self._from_last_good, self._problem = version, False, None
             return True
@@ -146,7 +144,6 @@ class DataStore:
             except VersionRefused as exc:
                 LOG.error("last good copy %s is unusable: %s", folder, exc)
                 continue
-            version.files_root = folder
             with self._lock:
                 self._current, self._from_last_good = version, True
             LOG.error("data version refused (%s); serving the last good copy %s", problem, version.id)
@@ -320,9 +317,6 @@ class DataStore:
     def citation(self, table: str) -> str:
         return self.resource(table).get("x_citation", "")
 
-    def last_changed(self, table: str) -> str:
-        return self.resource(table).get("x_last_changed", "")[:10]
-
     # -- tables ---------------------------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """The published table, typed per its schema. Callers get a shared frame: never mutate it."""
@@ -347,15 +341,6 @@ class DataStore:
         value = make(self)  # outside the lock: `make` may read tables, which may load a version
         with self._lock:
             return cache.setdefault(key, value)
-
-    def table_path(self, name: str) -> Path:
-        """The published CSV file (for downloads), with the bytes of the version that serves. Only names in the
-        package resolve."""
-        path = self.resource(name)["path"]
-        root = self._serving().files_root
-        if root is not None and (root / path).is_file():
-            return root / path
-        return self.paths.data_dir / path
 
     def file_bytes(self, name: str) -> bytes:
         """A published file of the serving version (a table, a document or datapackage.json), exactly as verified

@@ -53,7 +53,6 @@ class DataVersion:
     files: dict[str, bytes]  # datapackage.json and every resource, exactly as hash-checked
     tables: dict[str, pd.DataFrame]
     documents: dict[str, Any]
-    files_root: Path | None = None  # a folder holding exactly `files` (the last good copy), for file downloads
     prepared: dict[str, Any] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # day → the cache-key id of this version on that day
 

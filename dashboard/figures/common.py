@@ -303,23 +303,6 @@ def year_midpoints(years: pd.Series) -> pd.Series:
     return first + (last - first) / 2
 
 
-def source_annotation(text: str) -> dict:
-    return {
-        "name": "source-line",
-        "text": text,
-        "xref": "paper",
-        "yref": "paper",
-        "x": 0,
-        "y": 0,
-        "yshift": -58,
-        "xanchor": "left",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "align": "left",
-        "font": {"size": 10.5, "color": "#555"},
-    }
-
-
 def for_screen(fig: go.Figure) -> dict:
     """The on-page version: the card around it shows title, subtitle, sources and date as text (which wraps on a
     phone), so the figure drops them. Downloads (PNG/SVG) and embeds use the full figure. Returned as a plain dict

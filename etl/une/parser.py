@@ -128,10 +128,6 @@ def _rejection(clean: str) -> str | None:
     return REJECT_UNNAMED if signal else REJECT_NO_STATEMENT
 
 
-def _is_note(clean: str) -> bool:
-    return _rejection(clean) is None
-
-
 def note_rejection(text: str) -> str | None:
     """Why ``text`` is not read as a UNE daily note (e.g. "no UNE figures"), or None when it is one."""
     try:

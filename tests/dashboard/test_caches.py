@@ -10,7 +10,7 @@ import weakref
 import pandas as pd
 import pytest
 
-from dashboard import charts, memo, pagekit, table_view
+from dashboard import charts, memo, pagekit, table_view, versions
 from dashboard.chart_registry import ChartState, ChartView
 from dashboard.data import DataStore
 
@@ -24,11 +24,21 @@ def _view(frame: pd.DataFrame, title: str = "Title") -> ChartView:
     return ChartView(None, frame, "summary", title, "subtitle", [], "2024")
 
 
-def test_every_cache_of_the_dashboard_is_a_byte_lru():
+def test_every_cache_of_the_dashboard_is_a_byte_lru(tmp_path):
     for cache in (charts._BUILT, pagekit._LAYOUTS, table_view._TABLES):
         assert isinstance(cache, memo.ByteLRU)
-        assert cache in memo._ALL  # counted in the per-worker total
         assert cache.max_bytes > 0 and cache.max_entries > 0
+    pinned = versions.VersionHistory(tmp_path, max_versions=3)._loaded  # whole data versions: bounded by count
+    assert isinstance(pinned, memo.ByteLRU) and pinned.max_entries == 3
+
+
+def test_a_cache_bounded_by_entries_alone_keeps_the_most_recently_used():
+    cache = memo.ByteLRU.of_entries("versions", 2)
+    for key in ("a", "b"):
+        assert cache.set(key, key.upper(), 0)
+    assert cache.get("a") == "A"  # "a" is now the most recently used
+    cache.set("c", "C", 0)
+    assert list(cache) == ["a", "c"] and cache.get("b") is None
 
 
 def test_a_frame_key_is_its_values_columns_and_types():

@@ -163,7 +163,7 @@ def test_the_chart_builds_from_the_published_table_in_both_languages(refreshed, 
 
     assert "une-forecast-error" in PAGES["/blackouts"].charts
     spec = charts.get("une-forecast-error")
-    assert spec.page == "/blackouts" and spec.title_in(lang)
+    assert spec.page == "/blackouts" and spec.title[lang]
     store = DataStore(refreshed)
     view = spec.build(store, charts.ChartState(lang=lang))
     figure = go.Figure(view.figure)  # plotly validates every property

@@ -254,7 +254,7 @@ def test_a_new_process_starts_on_the_last_good_copy_or_says_why_there_is_none(tm
     status, body = health(restarted, strict=True)
     assert status == 503 and body["table"] == "une_daily" and body["serving_from"] == "last good copy", body
     # Downloads of tables come from the verified copy, not from the broken file.
-    assert b"N/A" not in restarted.table_path("une_daily").read_bytes()
+    assert b"N/A" not in restarted.file_bytes("une_daily.csv")
 
     bare = store_for(Paths(paths.data_dir, tmp_path / "empty-cache", paths.seeds_dir))
     with pytest.raises(DataUnavailable) as raised:
