@@ -19,6 +19,7 @@ from dashboard.chartdefs.claim_words import (
     unit_label,
 )
 from dashboard.data import DataStore, SourceRef
+from dashboard.describe_periods import when
 from dashboard.figures.basic import open_high
 from dashboard.figures.common import Frame, wrap
 from dashboard.figures.evidence import (
@@ -408,6 +409,12 @@ def data_period(rows: list[dict[str, Any]], lang: str) -> str:
     return a if a == b else f"{a}–{b}"
 
 
+def off_scale_when(row: dict[str, Any], lang: str) -> str:
+    """The day of a mark left off the scale, or the days it covers (two loadings 3–24 January 2025 are not one day)."""
+    start = pd.Timestamp(row["x_start"][:10])
+    return when(start, pd.Timestamp((row.get("x_end") or row["x_start"])[:10]), "period", lang)
+
+
 def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> ChartView:
     """Figure, table, sentence and sources of a claim's chart, all from the claim's published rows."""
     data = evidence_input(claim, lang)
@@ -433,7 +440,7 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     if off:
         what = "; ".join(
             f"{localized(r, 'series', lang) or ''}, {fmt_num(r['value'], lang)} "
-            f"{unit_label(r.get('unit'), lang)} ({fmt_date(r['x_start'][:10], lang)})"
+            f"{unit_label(r.get('unit'), lang)} ({off_scale_when(r, lang)})"
             for r in off
         )
         subtitle += ". " + words["off_scale"].format(what=what)

@@ -795,3 +795,16 @@ def test_a_callout_the_claim_label_would_cover_moves_under_it():
     (a0, a1, b0, b1), _ = callout_boxes(fig, x_bounds, y_bounds, panels=False)
     assert b1 <= region[2]  # now wholly under the label
     assert fig.layout["annotations"][1]["ay"] == 36  # the other, clear of the label, stays
+
+
+def test_a_mark_left_off_the_scale_is_named_with_the_days_it_covers():
+    """Two loadings reported as one figure cover 3–24 January 2025: the note must not date them to the first day."""
+    claim = claimdefs.find_claim(STORE, "mexico-small-shipments")
+    rows = [r for r in claim["evidence_rows"] if r["value"] == 774000]
+    if not rows:
+        pytest.skip("the published claims hold no off-scale Mexican figure")
+    for lang, days in (("en", "3–24 January 2025"), ("es", "3–24 de enero de 2025")):
+        view = claimdefs.build_claim_view(STORE, claim, lang)
+        assert f"774{',' if lang == 'en' else '.'}000" in view.subtitle and f"({days})" in view.subtitle
+    single = {"x_start": "2023-08-25", "x_end": "2023-08-25"}
+    assert claimdefs.off_scale_when(single, "en") == "25 August 2023"
