@@ -141,3 +141,51 @@ def wait_ready(base: str, seconds: float) -> float | None:
             return None
         time.sleep(2)
     return time.monotonic() - started
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat: all but idle and iowait), to tell how much else ran."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    except (OSError, ValueError):
+        return float("nan")
+    return (sum(fields) - fields[3] - fields[4]) / CLOCK_TICKS
+
+
+def _processes() -> dict[int, tuple[int, float, bytes]]:
+    """pid → (parent pid, user + system CPU seconds, command line) of every live process."""
+    found: dict[int, tuple[int, float, bytes]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        found[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS, cmdline)
+    return found
+
+
+def tree_cpu_seconds(root: int | None) -> float:
+    """user + system CPU seconds of `root` and its live descendants (a server's workers and their Chromium)."""
+    found = _processes()
+    total, todo = 0.0, [root] if root is not None else []
+    while todo:
+        pid = todo.pop()
+        total += found[pid][1] if pid in found else 0.0
+        todo.extend(child for child, (parent, _, _) in found.items() if parent == pid)
+    return total
+
+
+def gunicorn_master(port: int) -> int | None:
+    """The pid of the gunicorn master serving 127.0.0.1:`port` (the one whose parent is not one of its kind)."""
+    ours = {
+        pid: parent
+        for pid, (parent, _, cmd) in _processes().items()
+        if b"gunicorn" in cmd and f"127.0.0.1:{port}".encode() in cmd
+    }
+    return next((pid for pid, parent in ours.items() if parent not in ours), None)

@@ -40,16 +40,13 @@ from typing import Any
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for the app's page list
+from bench._support import cpu_busy_seconds, tree_cpu_seconds
+from dashboard.pages_index import PAGES
+
 REPO = Path(__file__).resolve().parents[1]
 GOAL_P95_MS = 500.0
-GENERATION_CHARTS = (
-    "generation-by-source",
-    "oil-share-of-electricity",
-    "fossil-share-of-electricity",
-    "electricity-demand-two-publishers",
-    "thermal-plants",
-    "power-plants-map",
-)
+GENERATION_CHARTS = PAGES["/generation"].charts  # the page's charts, as the app declares them
 
 
 # -- the scenario ----------------------------------------------------------------------------------------------------
@@ -356,40 +353,6 @@ def summarize(run: Run, wall: float) -> dict[str, Any]:
     return rows
 
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def system_busy_seconds() -> float:
-    """CPU seconds all cores spent busy since boot (/proc/stat), to tell how much else ran during the test."""
-    try:
-        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    except (OSError, ValueError):
-        return float("nan")
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
-    return (sum(fields[:8]) - idle) / CLOCK_TICKS
-
-
-def tree_cpu_seconds(root: int) -> float:
-    """user+system CPU seconds of a process and its live descendants (gunicorn master and workers)."""
-    parents: dict[int, int] = {}
-    times: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        rest = text[text.rindex(")") + 2 :].split()
-        pid = int(stat.parent.name)
-        parents[pid] = int(rest[1])
-        times[pid] = (int(rest[11]) + int(rest[12])) / CLOCK_TICKS
-    total, todo = 0.0, [root]
-    while todo:
-        pid = todo.pop()
-        total += times.get(pid, 0.0)
-        todo.extend(child for child, parent in parents.items() if parent == pid)
-    return total
-
-
 def machine() -> dict[str, Any]:
     model = ""
     try:
@@ -553,12 +516,12 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        busy_before = system_busy_seconds()
+        busy_before = cpu_busy_seconds()
         server_before = tree_cpu_seconds(server.proc.pid) if server else 0.0
         run = Run(base, endpoints, args.clients, args.duration, args.accept_encoding, args.processes)
         wall = run.go()
         usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        busy = system_busy_seconds() - busy_before
+        busy = cpu_busy_seconds() - busy_before
         server_cpu = (tree_cpu_seconds(server.proc.pid) - server_before) if server else float("nan")
         client_cpu = (usage_after.ru_utime - usage_before.ru_utime) + (usage_after.ru_stime - usage_before.ru_stime)
         other_cpu = busy - client_cpu - (server_cpu if server else 0.0)

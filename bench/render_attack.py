@@ -28,36 +28,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._support import free_port, image_attacker, machine, wait_for_port
+from bench._support import cpu_busy_seconds, free_port, image_attacker, machine, tree_cpu_seconds, wait_for_port
 
 READER_PATHS = ["/embed/une-supply-demand", "/share/blackouts.png"]  # + the default PNG and a first screen (below)
-
-
-def cpu_busy_seconds() -> float:
-    """CPU seconds the whole machine spent busy so far (/proc/stat: all but idle and iowait)."""
-    fields = [float(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-
-def tree_cpu_seconds(root: int) -> float:
-    """utime + stime of `root` and all its descendants (the workers' Chromium included)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    stats: dict[int, tuple[int, float]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-    keep, changed = {root}, True
-    while changed:
-        changed = False
-        for pid, (ppid, _) in stats.items():
-            if ppid in keep and pid not in keep:
-                keep.add(pid)
-                changed = True
-    return sum(stats[pid][1] for pid in keep if pid in stats)
 
 
 def attacker(base: str, n: int, stop: threading.Event, results: collections.Counter) -> None:

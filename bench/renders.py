@@ -21,38 +21,9 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._support import app_server, image_attacker, machine
+from bench._support import app_server, gunicorn_master, image_attacker, machine, tree_cpu_seconds
 
 EMBED = "/embed/une-supply-demand"
-
-
-def tree_cpu_seconds(port: int) -> float:
-    """utime + stime of the gunicorn serving `port` and all its descendants (Chromium included)."""
-    stats: dict[int, tuple[int, float]] = {}
-    root = None
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        stats[pid] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-        if b"gunicorn" in cmdline and f"127.0.0.1:{port}".encode() in cmdline:
-            root = pid if root is None or stats[pid][0] not in stats else root
-    if root is None:
-        return 0.0
-    keep, changed = {root}, True
-    while changed:
-        changed = False
-        for pid, (ppid, _) in stats.items():
-            if ppid in keep and pid not in keep:
-                keep.add(pid)
-                changed = True
-    return sum(stats[pid][1] for pid in keep)
 
 
 def attacker(base: str, n: int, stop: threading.Event, results: collections.Counter) -> None:
@@ -103,14 +74,14 @@ def main() -> int:
         stop = threading.Event()
         threads = [threading.Thread(target=attacker, args=(base, n, stop, results)) for n in range(args.attackers)]
         threads.append(threading.Thread(target=reader, args=(base, stop, latencies, failures)))
-        cpu_before, wall_before = tree_cpu_seconds(port), time.monotonic()
+        cpu_before, wall_before = tree_cpu_seconds(gunicorn_master(port)), time.monotonic()
         for t in threads:
             t.start()
         time.sleep(args.duration)
         stop.set()
         for t in threads:
             t.join(timeout=60)
-        cpu = (tree_cpu_seconds(port) - cpu_before) / (time.monotonic() - wall_before)
+        cpu = (tree_cpu_seconds(gunicorn_master(port)) - cpu_before) / (time.monotonic() - wall_before)
 
     def pct(values: list[float], q: int) -> float:
         return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else float("nan")
