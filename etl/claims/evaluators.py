@@ -61,6 +61,36 @@ def _measured_entry(
     return entry
 
 
+def _record_missing(
+    result: dict[str, Any], sel: Selection, labels: list[str | None], counted_flags: list[bool]
+) -> None:
+    """A series with no usable value: no label, not counted, listed as measured with its note."""
+    labels.append(None)
+    counted_flags.append(False)
+    result["measured"].append(_measured_entry(sel))
+
+
+def _record_judged(
+    result: dict[str, Any],
+    sel: Selection,
+    judged: tuple[str, float, float | None],
+    weighed: tuple[bool, list[dict[str, str]]],
+    labels: list[str | None],
+    counted_flags: list[bool],
+) -> None:
+    """One series' label, whether it counts, its measured entry and evidence rows; the first counted series gives the
+    claim's difference and ratio."""
+    label, diff, ratio = judged
+    counted, caveats = weighed
+    _add_caveats(result, caveats)
+    labels.append(label)
+    counted_flags.append(counted)
+    result["measured"].append(_measured_entry(sel, label, diff, counted))
+    result["evidence_rows"].extend(evidence_rows(sel, counted))
+    if counted and result["difference"] is None:
+        result["difference"], result["ratio"] = diff, ratio
+
+
 def evaluate_values(
     result: dict[str, Any], selections: list[Selection], claimed: dict[str, Any], rule: dict[str, Any], kind: str
 ) -> None:
@@ -74,19 +104,10 @@ def evaluate_values(
         if sel.ok and number is None:
             no_data(sel, "value_not_a_number", value=repr(sel.value))
         if not sel.ok:
-            labels.append(None)
-            counted_flags.append(False)
-            result["measured"].append(_measured_entry(sel))
+            _record_missing(result, sel, labels, counted_flags)
             continue
-        label, diff, ratio = judge(kind, number, claimed, rule)
-        counted, caveats = weigh(sel, window, period)
-        _add_caveats(result, caveats)
-        labels.append(label)
-        counted_flags.append(counted)
-        result["measured"].append(_measured_entry(sel, label, diff, counted))
-        result["evidence_rows"].extend(evidence_rows(sel, counted))
-        if counted and result["difference"] is None:
-            result["difference"], result["ratio"] = diff, ratio
+        judged = judge(kind, number, claimed, rule)
+        _record_judged(result, sel, judged, weigh(sel, window, period), labels, counted_flags)
     _finish(result, labels, selections, claimed, rule, kind, [value_desc(s) for s in selections], counted_flags)
 
 
@@ -147,21 +168,11 @@ def evaluate_date_diff(
         if sel.ok and (start is None or target is None):
             no_data(sel, "unreadable_date", value=repr(sel.value))
         if not sel.ok:
-            labels.append(None)
-            counted_flags.append(False)
-            result["measured"].append(_measured_entry(sel))
+            _record_missing(result, sel, labels, counted_flags)
             continue
         years = round((target - start).days / 365.2425, 2)
         sel.extra = {"years": years, "from_date": start.isoformat(), "to_date": target.isoformat()}
-        label, diff, ratio = judge(kind, years, claimed, rule)
-        counted, caveats = weigh(sel, None, "")
-        _add_caveats(result, caveats)
-        labels.append(label)
-        counted_flags.append(counted)
-        result["measured"].append(_measured_entry(sel, label, diff, counted))
-        result["evidence_rows"].extend(evidence_rows(sel, counted))
-        if counted and result["difference"] is None:
-            result["difference"], result["ratio"] = diff, ratio
+        _record_judged(result, sel, judge(kind, years, claimed, rule), weigh(sel, None, ""), labels, counted_flags)
     descs: list[dict[str, str] | None] = []
     for sel in selections:
         if not sel.ok:

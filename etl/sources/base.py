@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -66,6 +67,15 @@ def decode_text(content: bytes, what: str) -> str:
         raise ParseError(
             f"{what}: not UTF-8 text (encoding changed upstream?): {exc.reason} at byte {exc.start}"
         ) from exc
+
+
+def parse_json(content: bytes, what: str) -> Any:
+    """A JSON file's document; an HTML error page, another encoding or malformed JSON is a ParseError naming it."""
+    sniff_not_html(content, what)
+    try:
+        return json.loads(decode_text(content, what))
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"{what}: malformed JSON: {exc}") from exc
 
 
 @dataclass(frozen=True)

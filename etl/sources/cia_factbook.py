@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
 
 from etl.meta import SourceMeta
-from etl.sources.base import FetchContext, ParseError, Resource, decode_text, sniff_not_html
+from etl.sources.base import FetchContext, ParseError, Resource, parse_json
 
 BASE = "https://raw.githubusercontent.com/factbook/factbook.json/master"
 # File → (country, ISO code). The Factbook uses its own two-letter codes in file names.
@@ -85,11 +84,7 @@ def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
         if name not in raw:
             raise ParseError(f"{name}: missing")
         content = raw[name]
-        sniff_not_html(content, name)
-        try:
-            doc = json.loads(decode_text(content, name))
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"{name}: malformed JSON: {exc}") from exc
+        doc = parse_json(content, name)
         energy = doc.get("Energy") if isinstance(doc, dict) else None
         if not isinstance(energy, dict) or not energy:
             raise ParseError(f"{name}: no 'Energy' section (schema drift upstream?)")

@@ -6,13 +6,12 @@ activity 1 = production, 2 = consumption, 3 = imports, 4 = exports.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 import pandas as pd
 
 from etl.meta import SourceMeta
-from etl.sources.base import FetchContext, ParseError, Resource, decode_text, sniff_not_html
+from etl.sources.base import FetchContext, ParseError, Resource, parse_json
 
 ENDPOINT = "https://api.eia.gov/v2/international/data/"
 COUNTRIES = ("CUB", "MEX", "BRA", "VEN", "DOM", "JAM")
@@ -45,11 +44,7 @@ def resources(ctx: FetchContext) -> list[Resource]:
 def parse(raw: dict[str, bytes], meta: SourceMeta) -> dict[str, pd.DataFrame]:
     """EIA sends `value` as a string (sometimes "--" or "NA" for missing); totals are cross-checked."""
     content = raw[FILE]
-    sniff_not_html(content, FILE)
-    try:
-        doc = json.loads(decode_text(content, FILE))
-    except json.JSONDecodeError as exc:
-        raise ParseError(f"{FILE}: malformed JSON: {exc}") from exc
+    doc = parse_json(content, FILE)
     response = doc.get("response") if isinstance(doc, dict) else None
     if not isinstance(response, dict) or not isinstance(response.get("data"), list):
         error = doc.get("error") if isinstance(doc, dict) else None
