@@ -76,6 +76,7 @@ def check_monthly(monthly: pd.DataFrame) -> list[str]:
     first = pd.to_datetime(month + "-01")
     last = first + pd.offsets.MonthEnd(0)
     start, end = pd.to_datetime(monthly["period_start"]), pd.to_datetime(monthly["period_end"])
+    several = monthly.get("several_shipments", pd.Series(False, index=monthly.index)).fillna(False)
     problems = []
     checks = {
         "period_end before period_start": end < start,
@@ -91,6 +92,8 @@ def check_monthly(monthly: pd.DataFrame) -> list[str]:
         & ((start != first) | (end != last)),
         "more than 300,000 bbl/d (above Cuba's whole consumption)": (monthly["unit"] == "bbl_per_day")
         & (monthly["value"] > 300_000),
+        "several shipments (several_shipments) in a figure that is not a total in barrels (bbl)": several.astype(bool)
+        & (monthly["unit"] != "bbl"),
     }
     for what, rows in checks.items():
         if rows.any():

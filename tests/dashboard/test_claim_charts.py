@@ -4,6 +4,7 @@ card's heading is the title) while images carry theirs; Spanish everywhere; read
 
 from __future__ import annotations
 
+import copy
 import json
 
 import numpy as np
@@ -798,11 +799,11 @@ def test_a_callout_the_claim_label_would_cover_moves_under_it():
 
 
 def test_a_mark_left_off_the_scale_is_named_with_the_days_it_covers():
-    """Two loadings reported as one figure cover 3–24 January 2025: the note must not date them to the first day."""
-    claim = claimdefs.find_claim(STORE, "mexico-small-shipments")
-    rows = [r for r in claim["evidence_rows"] if r["value"] == 774000]
-    if not rows:
-        pytest.skip("the published claims hold no off-scale Mexican figure")
+    """A figure reported over 3–24 January 2025 and too high for the scale is named with those days, not its first."""
+    claim = copy.deepcopy(claimdefs.find_claim(STORE, "mexico-small-shipments"))
+    context = next(r for r in claim["evidence_rows"] if r["role"] == "context")
+    far = {**context, "key": context["key"] + "-far", "value": 774_000, "period": "2025-01-03/2025-01-24"}
+    claim["evidence_rows"].append({**far, "x_start": "2025-01-03", "x_end": "2025-01-24"})
     for lang, days in (("en", "3–24 January 2025"), ("es", "3–24 de enero de 2025")):
         view = claimdefs.build_claim_view(STORE, claim, lang)
         assert f"774{',' if lang == 'en' else '.'}000" in view.subtitle and f"({days})" in view.subtitle

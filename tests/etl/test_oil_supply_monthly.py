@@ -19,6 +19,7 @@ BASE = {
     "basis": "company documents and tanker tracking",
     "republisher": "",
     "cargo": "",
+    "several_shipments": False,
     "url": "https://example.org/a",
     "checked_date": "2026-12-06",
     "verification": "confirmed",
@@ -249,6 +250,7 @@ def test_annual_figures_add_a_publishers_crude_and_products_and_skip_crude_alone
         ({"period_start": "2024-04-28", "unit": "bbl"}, "whose dates run outside its month"),
         ({"period_end": "2024-05-14"}, "does not cover its whole month"),
         ({"value": 341_000}, "more than 300,000"),
+        ({"several_shipments": True}, "several shipments (several_shipments) in a figure that is not a total"),
     ],
 )
 def test_the_curated_check_refuses_a_row_that_is_not_one_months_figure(change, problem):
@@ -257,6 +259,8 @@ def test_the_curated_check_refuses_a_row_that_is_not_one_months_figure(change, p
     problems = curated.check_monthly(pd.DataFrame([row]))
     assert any(problem in p for p in problems), problems
     assert curated.check_monthly(pd.DataFrame([report("2024-05", 50_000)])) == []
+    two_loadings = report("2024-05", 774_000, unit="bbl", several_shipments=True, period_start="2024-05-03")
+    assert curated.check_monthly(pd.DataFrame([two_loadings])) == []
 
 
 def test_a_curated_refresh_publishes_both_series_with_their_method(paths):
