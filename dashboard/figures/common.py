@@ -226,7 +226,11 @@ def base_figure(frame: Frame, height: int = 460) -> Draft:
     lines = title.count("<br>") + 1
     # plotly.js (4.1) lifts a title of several lines by about its own height above a top-anchored position; the
     # padding puts its first line back at the top (measured in Chromium; tests/dashboard/test_chart_checks.py checks it).
-    pad_top = 12 + (0 if lines == 1 else round(lines * TITLE_FONT_PX * 1.3))
+    lift = 0 if lines == 1 else round(lines * TITLE_FONT_PX * 1.3)
+    pad_top = 12 + lift
+    # `automargin` counts that padding as header too, which left about 50 px blank between the source line and the
+    # plot of every chart with a two-line title; the bottom padding gives it back (graphics review, 7 December 2026).
+    pad_bottom = 14 - lift
     # Spanish numbers in full with the site's separators ("150.000"), never SI suffixes ("150k"), on every axis:
     # the interactive chart shows what the server-drawn first screen showed.
     numbers = {} if plotly_si_suffixes(frame.lang) else {"exponentformat": "none", "separatethousands": True}
@@ -248,7 +252,7 @@ def base_figure(frame: Frame, height: int = 460) -> Draft:
             "yanchor": "top",
             "yref": "container",
             "automargin": True,
-            "pad": {"l": 12, "t": pad_top, "b": 14},
+            "pad": {"l": 12, "t": pad_top, "b": pad_bottom},
             "font": {"size": TITLE_FONT_PX},
         },
         "margin": {"l": 60, "r": 24, "t": 40, "b": 12},

@@ -27,6 +27,7 @@ MIN_FONT_PX = 11.0
 # Viewport width → height: a desktop window, and a phone reading an embed in its default 520 px frame.
 WIDTHS = {1280: 800, 375: 520}
 MIN_PLOT_PX = (150, 110)  # the plot area keeps at least this width and height (a legend must not squeeze it away)
+HEADER_GAP_MAX_PX = 48  # at most this much blank between an image's header (title, subtitle, source) and its plot
 LANGS = ("en", "es")
 IMAGE_SIZE = (960, 560)  # dashboard/render.py SIZES["png"]
 
@@ -325,6 +326,15 @@ CHECK_JS = """([minFont, stretchMax, fullScales, checkFont, minPlot]) => {
       if (overlap(boxes[i][1], boxes[j][1])) { out.push(`${boxes[i][0]} overlaps ${boxes[j][0]}`); }
     }
   }
+  // (j) no blank band between the header and the plot (a two-line title once left ~70 px of it in every image)
+  const header = [title, subtitle].filter((el) => el && el.getBBox().width > 0)
+    .map((el) => el.getBoundingClientRect().bottom);
+  const aboveNotes = Array.from(gd.querySelectorAll('.annotation')).map((a) => a.getBoundingClientRect())
+    .filter((r) => r.width > 0 && r.bottom <= plot.top + 1).map((r) => r.bottom);
+  if (header.length) {
+    const gap = plot.top - Math.max(...header, ...aboveNotes);
+    if (gap > headerGapMax) { out.push(`blank band of ${Math.round(gap)} px between the header and the plot`); }
+  }
   // (h) tick labels of one axis never over those of another (the "0" of a y axis in the corner, on the first date)
   const ticks = (sel) => Array.from(gd.querySelectorAll(sel)).filter(shown);
   const xTicks = ticks('.xtick text, .x2tick text, .x3tick text');
@@ -409,7 +419,7 @@ CHECK_JS = """([minFont, stretchMax, fullScales, checkFont, minPlot]) => {
   // (f) not empty
   if (!points) { out.push('no trace has any data point'); }
   return out;
-}"""
+}""".replace("headerGapMax", str(HEADER_GAP_MAX_PX))
 
 DRAWN_JS = "() => { const gd = document.getElementById('chart'); return !!(gd && gd._fullLayout && gd.querySelector('.main-svg .cartesianlayer, .main-svg .barlayer, .main-svg')); }"
 
@@ -482,7 +492,7 @@ def test_chk011_claim_charts_pass_the_browser_checks(browser, live_server):
 @pytest.mark.browser
 def test_chk012_the_browser_checks_catch_each_defect(browser, live_server):
     """A deliberately broken figure (tiny text, a line back in time, a stretched axis, a legend on the plot, text
-    off the figure) drawn in an embed page: every defect must be reported."""
+    off the figure, a blank band under the header) drawn in an embed page: every defect must be reported."""
     page = browser.new_page(viewport={"width": 375, "height": 740})
     try:
         page.goto(f"{live_server}/embed/une-units-out", wait_until="load")
@@ -539,6 +549,16 @@ def test_chk012_the_browser_checks_catch_each_defect(browser, live_server):
         defects = page.evaluate(CHECK_JS, [MIN_FONT_PX, STRETCH_MAX, list(FULL_SCALES), True, MIN_PLOT_PX])
         assert any(d.startswith('tick "0" overlaps tick "0"') for d in defects), defects
         assert 'note "a note" sits on a data point' in defects, defects
+        gapped = {  # a header whose padding leaves a blank band above the plot
+            "data": [{"type": "scatter", "x": [1, 2], "y": [1, 2]}],
+            "layout": {
+                "title": {"text": "A title", "automargin": True, "yref": "container", "y": 1, "pad": {"b": 90}},
+                "margin": {"t": 20},
+            },
+        }
+        page.evaluate(IMAGE_JS, [gapped, 375, 400])
+        defects = page.evaluate(CHECK_JS, [MIN_FONT_PX, STRETCH_MAX, list(FULL_SCALES), True, MIN_PLOT_PX])
+        assert any(d.startswith("blank band of") for d in defects), defects
         page.evaluate(IMAGE_JS, [crowded, 375, 200])
         defects = page.evaluate(CHECK_JS, [MIN_FONT_PX, STRETCH_MAX, list(FULL_SCALES), True, MIN_PLOT_PX])
         assert any(d.startswith("plot area squeezed") for d in defects), defects
@@ -867,3 +887,17 @@ def test_chk045_the_monthly_oil_phone_image_names_every_year_it_shows_and_its_no
     assert re.findall(r'class="xtick"><text[^>]*>([^<]*)<', svg) == [str(y) for y in shown]
     note = re.search(r'<g class="annotation"[^>]*>.*?font-size: ([\d.]+)px[^>]*>([^<]*(?:3 years|3 años)[^<]*)<', svg)
     assert note and float(note[1]) >= 12
+
+
+def test_no_spanish_hover_asks_plotly_for_a_month_name():
+    """plotly.js writes month names in English (no locale module is loaded), so a Spanish hover read "Jan 2025" until
+    the month came written from the catalogue (graphics review, 7 December 2026)."""
+    english_months = ("%b", "%B")
+    for chart_id in topic_chart_ids():
+        doc = figure_doc(build_view(chart_id, "es"))
+        for trace in doc["data"]:
+            formats = [str(trace.get(k) or "") for k in ("hovertemplate", "xhoverformat", "yhoverformat")]
+            assert not any(m in f for f in formats for m in english_months), (chart_id, trace.get("name"), formats)
+        hover = json.dumps([t.get("customdata") for t in doc["data"]], ensure_ascii=False, default=str)
+        if chart_id == "oil-imports-monthly":
+            assert "enero de 2025" in hover and "January" not in hover

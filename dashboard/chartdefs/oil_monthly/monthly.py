@@ -38,6 +38,12 @@ def _partial(df: pd.DataFrame) -> pd.Series:
     return df["figure_kind"].isin(PARTIAL) | df["lower_bound"].astype(bool)
 
 
+def _month_names(month_starts: pd.Series, lang: str) -> list[str]:
+    """'January 2025' / 'enero de 2025' for the hover: plotly.js writes month names in English whatever the page's
+    language (no locale module is loaded)."""
+    return [fmt_date(m, lang) for m in month_starts.dt.strftime("%Y-%m")]
+
+
 def _kind_text(kind: str, scope: str, lower_bound: bool, lang: str) -> str:
     """What a bar is, for its hover: '... month average, refined products only (at least)'."""
     text = t(KIND_KEYS[kind], lang) if kind in KIND_KEYS else kind
@@ -124,10 +130,10 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                     name=name,
                     showlegend=not partial,
                     marker=marker,
-                    customdata=np.column_stack([kinds, publisher, others]),
+                    customdata=np.column_stack([kinds, publisher, others, _month_names(rows["month_start"], lang)]),
                     xperiod="M1",
                     xperiodalignment="middle",
-                    hovertemplate="%{x|%b %Y}: %{y:,.0f} "
+                    hovertemplate="%{customdata[3]}: %{y:,.0f} "
                     + unit
                     + "<br>%{customdata[0]} · %{customdata[1]}%{customdata[2]}<extra>"
                     + name
@@ -177,12 +183,17 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                 },
                 cliponaxis=False,
                 text=[
-                    f"{n}: 0 · {short_publisher(p)}{_until(k, e, lang)}"
-                    for n, p, k, e in zip(
-                        names, zeros["publisher"], zeros["figure_kind"], zeros["period_end"], strict=True
+                    f"{m} · {n}: 0 · {short_publisher(p)}{_until(k, e, lang)}"
+                    for m, n, p, k, e in zip(
+                        _month_names(zeros["month_start"], lang),
+                        names,
+                        zeros["publisher"],
+                        zeros["figure_kind"],
+                        zeros["period_end"],
+                        strict=True,
                     )
                 ],
-                hovertemplate="%{x|%b %Y} · %{text}<extra></extra>",
+                hovertemplate="%{text}<extra></extra>",
             )
         )
     _context_segments(fig, store, df, lang)
