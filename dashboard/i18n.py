@@ -39,7 +39,7 @@ STRINGS: dict[str, dict[str, str]] = yaml.load(  # libyaml's safe loader when pr
     CATALOGUE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 )
 
-DATA_TERMS_ES = {  # values of published columns shown as words on the home page (suppliers, flows, publishers)
+DATA_TERMS_ES = {  # values of published columns shown as words (home page, chart tables): suppliers, flows, kinds
     "Cubadebate (UNE note)": "Cubadebate (nota de la UNE)",
     "Venezuela": "Venezuela",
     "Mexico": "México",
@@ -54,6 +54,34 @@ DATA_TERMS_ES = {  # values of published columns shown as words on the home page
     "all oil": "todo el petróleo",
     "oil (unspecified)": "petróleo (sin especificar)",
     "all liquids": "todos los líquidos",
+    # in the chart tables (dashboard/table_view.py)
+    "Brazil": "Brasil",
+    "All origins (total imports)": "Todos los orígenes (importaciones totales)",
+    "production": "producción",
+    "import need (consumption − production)": "necesidad de importación (consumo − producción)",
+    "production − consumption": "producción − consumo",
+    "crude (oil equivalent incl. gas liquids)": "crudo (equivalente de petróleo, incl. líquidos del gas)",
+    "diesel": "diésel",
+    "fuel oil": "fueloil",
+    "refined petroleum products": "productos refinados del petróleo",
+    "total petroleum": "total de petróleo",
+    "confirmed": "confirmada",
+    "conflicting": "en conflicto",
+    "unverified": "sin verificar",
+    "month average": "promedio del mes",
+    "part of the month": "parte del mes",
+    "stated zero": "cero declarado",
+    "cargoes reported (at least)": "cargamentos informados (como mínimo)",
+    "monthly figures": "cifras mensuales",
+    "company documents": "documentos de la empresa",
+    "company documents and tanker tracking": "documentos de la empresa y seguimiento de buques",
+    "tanker tracking": "seguimiento de buques",
+    "press report": "informe de prensa",
+    "official filing": "declaración oficial",
+    "evidence": "prueba",
+    "context": "contexto",
+    "note": "nota de la UNE",  # une_daily.source_kind: the day's figures come from a UNE note
+    "press point": "cifra de otro medio",  # ... or from another outlet's report
 }
 
 

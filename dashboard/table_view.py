@@ -3,6 +3,7 @@ Dash sends for it, with the newest rows of a long series first, and kept for the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 
 from dashboard import memo
 from dashboard.chart_registry import ChartView
-from dashboard.i18n import fmt_num, t
+from dashboard.i18n import STRINGS, data_term, fmt_num, publisher_text, t
 
 MAX_TABLE_ROWS = 60  # two months of daily notes, newest first; every row is in the CSV (the note says so)
 
@@ -22,7 +23,9 @@ def _html(tag: str, children: Any, **props: Any) -> dict:
     return {"props": {"children": children, **props}, "type": tag, "namespace": "dash_html_components"}
 
 
-def _cell(value: Any, lang: str) -> dict:
+def _cell(value: Any, lang: str, words: Callable[[str, str], str] = data_term) -> dict:
+    if isinstance(value, bool | np.bool_):
+        return _html("Td", t("table_yes" if value else "table_no", lang))
     if isinstance(value, float):
         return _html("Td", fmt_num(value, lang), className="num")
     if isinstance(value, pd.Timestamp):
@@ -32,7 +35,7 @@ def _cell(value: Any, lang: str) -> dict:
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         text = value[:60] + ("…" if len(value) > 60 else "")
         return _html("Td", _html("A", text, href=value, rel="noopener noreferrer", target="_blank"))
-    return _html("Td", str(value))
+    return _html("Td", words(str(value), lang))
 
 
 _TABLES_MAX = 24  # a page's tables in both languages, and a few more
@@ -55,13 +58,18 @@ def view_table(view: ChartView, lang: str) -> dict:
     return table
 
 
+# Columns naming who published a figure: their connecting words ("via", "citing") are translated, the names kept.
+PUBLISHER_COLUMNS = frozenset({"publisher", "republisher", "consumption_publisher", "source"})
+
+
 def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
     """Those rows of a column as cells, formatted as `_cell` formats each value; the common types in one pass."""
     if col.dtype == "float64":
         return [_html("Td", fmt_num(v, lang), className="num") for v in col.to_numpy()[rows].tolist()]
     if pd.api.types.is_datetime64_dtype(col.dtype):
         return [_html("Td", v) for v in np.datetime_as_string(col.to_numpy()[rows], unit="D").tolist()]
-    return [_cell(v, lang) for v in col.array[rows].tolist()]
+    words = publisher_text if col.name in PUBLISHER_COLUMNS else data_term
+    return [_cell(v, lang, words) for v in col.array[rows].tolist()]
 
 
 def _shown_rows(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, str]:
@@ -86,10 +94,17 @@ def table_rows(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, str]:
     return frame.iloc[rows], note
 
 
+def column_header(column: str, lang: str) -> str:
+    """A column's name in words, with its unit ("Barrels a day (bbl/d)"); the CSV download keeps `value_bbl_per_day`.
+    The explorer's tables show any published column: one the catalogue does not name keeps its published name."""
+    key = f"table.col.{column}"
+    return t(key, lang) if key in STRINGS else column
+
+
 def data_table(frame: pd.DataFrame, lang: str, caption: str) -> dict:
     """A real <table> of the numbers shown (for screen readers and for copying), as an html.Table's JSON."""
     rows, note = _shown_rows(frame, lang)
-    header = _html("Thead", _html("Tr", [_html("Th", c, scope="col") for c in frame.columns]))
+    header = _html("Thead", _html("Tr", [_html("Th", column_header(c, lang), scope="col") for c in frame.columns]))
     columns = [_column_cells(col, rows, lang) for _, col in frame.items()]
     cells = [_html("Tr", list(row)) for row in zip(*columns, strict=True)]
     return _html(

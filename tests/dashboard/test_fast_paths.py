@@ -25,7 +25,7 @@ from dashboard.data import DataStore
 from dashboard.figures import common
 from dashboard.figures.basic import groups, take
 from dashboard.figures.common import for_screen, rows_with_values
-from dashboard.i18n import fmt_num
+from dashboard.i18n import data_term, fmt_num, publisher_text, t
 
 STORE = DataStore()
 CHART_IDS = [spec.id for spec in charts.all_charts()] + [
@@ -97,8 +97,11 @@ def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.T
     rows = []
     for record in shown.itertuples(index=False):
         cells = []
-        for value in record:
-            if isinstance(value, float):
+        for column, value in zip(shown.columns, record, strict=True):
+            words = publisher_text if column in table_view.PUBLISHER_COLUMNS else data_term
+            if isinstance(value, bool | np.bool_):
+                cells.append(html.Td(t("table_yes" if value else "table_no", lang)))
+            elif isinstance(value, float):
                 cells.append(html.Td(fmt_num(value, lang), className="num"))
             elif isinstance(value, pd.Timestamp):
                 cells.append(html.Td(value.date().isoformat()))
@@ -108,9 +111,9 @@ def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.T
                 text = value[:60] + ("…" if len(value) > 60 else "")
                 cells.append(html.Td(html.A(text, href=value, rel="noopener noreferrer", target="_blank")))
             else:
-                cells.append(html.Td(str(value)))
+                cells.append(html.Td(words(str(value), lang)))
         rows.append(html.Tr(cells))
-    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in shown.columns]))
+    header = html.Thead(html.Tr([html.Th(table_view.column_header(c, lang), scope="col") for c in shown.columns]))
     return html.Table(
         [html.Caption(f"{caption} ({note})" if note else caption), header, html.Tbody(rows)],
         className="table table-sm table-striped data-table",
@@ -127,6 +130,8 @@ def test_tables_are_the_json_of_html_components(lang):
             "flag": pd.Series([True, None, False], dtype="boolean"),
             "url": ["https://example.org/" + "x" * 80, "http://example.org/a", None],
             "note": ["<b>bold?</b>", "", "ok"],
+            "supplier": ["Mexico", "Russia", "nowhere"],
+            "publisher": ["CiberCuba (citing Reuters)", "A via B", None],
         }
     )
     assert to_json(table_view.data_table(frame, lang, "Caption")) == to_json(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import charts
+from dashboard import charts, table_view
 from dashboard.charts import BadParameter, ChartState
 from dashboard.data import DataStore
 from dashboard.figures.basic import make_bars, make_lines, with_claim
@@ -144,7 +144,6 @@ def test_state_round_trips_through_the_url(store):
 
 
 def test_long_tables_show_their_newest_rows_first_and_say_so():
-    from dashboard import table_view
 
     n = 1000
     assert table_view.MAX_TABLE_ROWS < n
@@ -252,3 +251,21 @@ def test_a_process_with_no_good_data_starts_and_answers_503_instead_of_exiting(t
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split() == ["503", "503"], out.stdout
     assert "warm-up skipped: no data version can serve" in out.stderr
+
+
+def test_every_chart_table_names_its_columns_in_words_in_both_languages():
+    """The Table view is read, not parsed: 'Barrels a day (bbl/d)', not `value_bbl_per_day`, and Spanish in Spanish
+    (graphics review, 7 December 2026). The CSV download keeps the published names."""
+    from dashboard.chart_registry import REGISTRY
+    from dashboard.chartdefs import claims as claimdefs
+
+    store = DataStore()
+    frames = [charts.get(c).build(store, charts.ChartState(lang="en")).frame for c in REGISTRY if c != "explore"]
+    claims = [c for c in claimdefs.claims_doc(store)["claims"] if claimdefs.has_chart(c)]
+    frames += [claimdefs.build_claim_view(store, c, "en").frame for c in claims[:5]]
+    missing = {c for f in frames for c in f.columns if f"table.col.{c}" not in STRINGS}
+    assert not missing, sorted(missing)
+    shown = table_view.data_table(frames[0], "es", "caption")
+    header = [th["props"]["children"] for th in shown["props"]["children"][1]["props"]["children"]["props"]["children"]]
+    assert header == [table_view.column_header(c, "es") for c in frames[0].columns]
+    assert not set(header) & set(frames[0].columns)  # no published name left as a Spanish header
