@@ -78,10 +78,6 @@ DATA_TERMS_ES = {  # values of published columns shown as words (home page, char
     "tanker tracking": "seguimiento de buques",
     "press report": "informe de prensa",
     "official filing": "declaración oficial",
-    "evidence": "prueba",
-    "context": "contexto",
-    "note": "nota de la UNE",  # une_daily.source_kind: the day's figures come from a UNE note
-    "press point": "cifra de otro medio",  # ... or from another outlet's report
 }
 
 
@@ -106,7 +102,16 @@ PUBLISHER_WORDS_ES = (
     ("MINEM minister via", "ministro del MINEM vía"),
     ("Reuters News Agency coverage page", "página de cobertura de la agencia Reuters"),
     ("citing", "citando a"),
+    ("recalled by Jorge Piñón to", "recordado por Jorge Piñón a"),
+    ("(unattributed)", "(sin atribuir)"),
+    ("(derived)", "(calculado)"),
+    ("(refined products)", "(productos refinados)"),
+    ("(leaked PDVSA documents)", "(documentos filtrados de PDVSA)"),
+    ("(Bloomberg text)", "(texto de Bloomberg)"),
+    ("(Peru)", "(Perú)"),
+    ("annual figure (", "cifra anual ("),
     (" via ", " vía "),
+    ("(via ", "(vía "),
     ("U.S. officials", "funcionarios de EE. UU."),
     ("2010 oil and gas analysis", "análisis del petróleo y el gas de 2010"),
     (" and ", " y "),

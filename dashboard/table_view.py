@@ -3,6 +3,7 @@ Dash sends for it, with the newest rows of a long series first, and kept for the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -26,15 +27,19 @@ def _html(tag: str, children: Any, **props: Any) -> dict:
 def _cell(value: Any, lang: str, words: Callable[[str, str], str] = data_term) -> dict:
     if isinstance(value, bool | np.bool_):
         return _html("Td", t("table_yes" if value else "table_no", lang))
+    if isinstance(value, int | np.integer):  # a year stays "2024"; a quantity gets the site's marks ("350.000")
+        return _html("Td", fmt_num(float(value), lang, 0) if abs(value) >= 10_000 else str(value), className="num")
     if isinstance(value, float):
         return _html("Td", fmt_num(value, lang), className="num")
     if isinstance(value, pd.Timestamp):
-        return _html("Td", value.date().isoformat())
-    if value is None or value is pd.NA:
+        return _html("Td", value.date().isoformat(), className="date")
+    if value is None or value is pd.NA or value == "":
         return _html("Td", "–")
     if isinstance(value, str) and value.startswith(("http://", "https://")):
         text = value[:60] + ("…" if len(value) > 60 else "")
         return _html("Td", _html("A", text, href=value, rel="noopener noreferrer", target="_blank"))
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return _html("Td", value, className="date")
     return _html("Td", words(str(value), lang))
 
 
@@ -59,7 +64,8 @@ def view_table(view: ChartView, lang: str) -> dict:
 
 
 # Columns naming who published a figure: their connecting words ("via", "citing") are translated, the names kept.
-PUBLISHER_COLUMNS = frozenset({"publisher", "republisher", "consumption_publisher", "source"})
+PUBLISHER_COLUMNS = frozenset({"publisher", "republisher", "consumption_publisher", "source", "year_basis"})
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date written as text: kept on one line
 
 
 def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
@@ -67,9 +73,26 @@ def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
     if col.dtype == "float64":
         return [_html("Td", fmt_num(v, lang), className="num") for v in col.to_numpy()[rows].tolist()]
     if pd.api.types.is_datetime64_dtype(col.dtype):
-        return [_html("Td", v) for v in np.datetime_as_string(col.to_numpy()[rows], unit="D").tolist()]
-    words = publisher_text if col.name in PUBLISHER_COLUMNS else data_term
+        unit = "M" if col.name == "month" else "D"  # a month is "2022-07", not its first day
+        dates = np.datetime_as_string(col.to_numpy()[rows], unit=unit).tolist()
+        return [_html("Td", v, className="date") if v != "NaT" else _html("Td", "–") for v in dates]
+    words = cell_words(str(col.name))
     return [_cell(v, lang, words) for v in col.array[rows].tolist()]
+
+
+def cell_words(column: str) -> Callable[[str, str], str]:
+    """How a column's text reads in a language: a publisher's connecting words translated (names kept); a value the
+    catalogue names for this column (`table.value.<column>.<value>`: "note" is a UNE note only in source_kind); else
+    each "; "-separated part as a data term ("press report; tanker tracking")."""
+    prefix = f"table.value.{column}."
+
+    def words(text: str, lang: str) -> str:
+        if prefix + text in STRINGS:
+            return t(prefix + text, lang)
+        translated = "; ".join(data_term(part, lang) for part in text.split("; "))
+        return publisher_text(translated, lang) if column in PUBLISHER_COLUMNS else translated
+
+    return words
 
 
 def _shown_rows(frame: pd.DataFrame, lang: str) -> tuple[np.ndarray, str]:

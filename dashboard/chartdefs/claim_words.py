@@ -26,6 +26,7 @@ CLAIM_WORDS = (  # the claim charts' words, in the catalogue as claim_chart_<key
     "subtitle",
     "subtitle_rank",
     "left_out",
+    "pooled_left_out",
     "more_sources",
     "translated",
     "context_from",

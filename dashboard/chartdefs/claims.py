@@ -309,11 +309,7 @@ def pooled_note(data: EvidenceInput, lang: str) -> list[str]:
     names = list(dict.fromkeys((localized(r, "series", lang) or "") for r in left))
     if not names:
         return []
-    text = {
-        "en": "Not drawn: {n} figures from other reports, by many publishers (in the table), of: {names}.",
-        "es": "No se dibujan {n} cifras de otros informes, de muchos medios (en la tabla), sobre: {names}.",
-    }[lang]
-    return [text.format(names="; ".join(names), n=len(left))]
+    return [claim_words(lang)["pooled_left_out"].format(names="; ".join(names), n=len(left))]
 
 
 def uncounted_ratio_note(claim: dict[str, Any], lang: str) -> list[str]:
@@ -433,7 +429,7 @@ def build_claim_view(store: DataStore, claim: dict[str, Any], lang: str) -> Char
     band = band and not open_high(claimed)
     how = words["how_rank" if data.kind == "rank_min" else "how_band" if band else "how_line"]
     main, second, _second_unit, _left_out = panels(data)  # the period the chart draws, not rows it leaves out
-    drawn_rows = main + second + ratio_rows(data, evidence_words(claim, lang))
+    drawn_rows = main + second_panel_rows(data, second)[0] + ratio_rows(data, evidence_words(claim, lang))
     scope = ", ".join(p for p in (unit, data_period(drawn_rows, lang)) if p)
     subtitle = f"{t('claim', lang)}: {quote} · " + (f"{scope}. " if scope else "") + how
     off = far_context(unique_rows(claim.get("evidence_rows") or []), data.unit, claimed)

@@ -318,7 +318,10 @@ def screen_layout(doc: dict) -> dict:
     layout = dict(doc["layout"])
     layout["annotations"] = [a for a in layout.get("annotations", []) if a.get("name") != "source-line"]
     layout.pop("title", None)
-    layout["margin"] = {**layout.get("margin", {}), "t": 16, "b": 12}  # the legend below makes its own room
+    # The legend below makes its own room; a phone window's note above the plot needs its line (at 16 px the top of
+    # "Últimos 3 años" was cut on a phone: graphics review, 7 December 2026).
+    noted = any(a.get("name") == PHONE_NOTE and a.get("yref") == "paper" for a in layout["annotations"])
+    layout["margin"] = {**layout.get("margin", {}), "t": PHONE_NOTE_ROOM_PX if noted else 16, "b": 12}
     return {"data": doc["data"], "layout": layout}
 
 
@@ -336,9 +339,16 @@ def readable_on(colour: str) -> str:
 
 
 def wrap(text: str, width: int) -> str:
-    """Break long lines for the source line (plotly does not wrap text)."""
-    out, line = [], ""
+    """Break long lines for the source line (plotly does not wrap text). A separator "·" stays at the end of its line,
+    never opening the next ("· %, 2003–2026" read as a stray dot: graphics review, 7 December 2026)."""
+    words: list[str] = []
     for word in text.split(" "):
+        if word == "·" and words:
+            words[-1] += " ·"
+        else:
+            words.append(word)
+    out, line = [], ""
+    for word in words:
         if line and len(line) + 1 + len(word) > width:
             out.append(line)
             line = word

@@ -901,3 +901,6 @@ def test_no_spanish_hover_asks_plotly_for_a_month_name():
         hover = json.dumps([t.get("customdata") for t in doc["data"]], ensure_ascii=False, default=str)
         if chart_id == "oil-imports-monthly":
             assert "enero de 2025" in hover and "January" not in hover
+            # the month's other figures too: "10.000 b/d (14ymedio)", not "10,000 bbl/d (14ymedio)"
+            assert "También: 10.000 b/d (14ymedio)" in hover and "bbl/d" not in hover
+            assert not re.search(r"\d,\d{3}", hover) and " to " not in hover

@@ -9,6 +9,7 @@ encoded differently, fails here rather than in a reader's browser.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from dashboard.data import DataStore
 from dashboard.figures import common
 from dashboard.figures.basic import groups, take
 from dashboard.figures.common import for_screen, rows_with_values
-from dashboard.i18n import data_term, fmt_num, publisher_text, t
+from dashboard.i18n import fmt_num, t
 
 STORE = DataStore()
 CHART_IDS = [spec.id for spec in charts.all_charts()] + [
@@ -98,18 +99,24 @@ def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.T
     for record in shown.itertuples(index=False):
         cells = []
         for column, value in zip(shown.columns, record, strict=True):
-            words = publisher_text if column in table_view.PUBLISHER_COLUMNS else data_term
+            words = table_view.cell_words(str(column))
             if isinstance(value, bool | np.bool_):
                 cells.append(html.Td(t("table_yes" if value else "table_no", lang)))
+            elif isinstance(value, int | np.integer):
+                text = fmt_num(float(value), lang, 0) if abs(value) >= 10_000 else str(value)
+                cells.append(html.Td(text, className="num"))
             elif isinstance(value, float):
                 cells.append(html.Td(fmt_num(value, lang), className="num"))
             elif isinstance(value, pd.Timestamp):
-                cells.append(html.Td(value.date().isoformat()))
-            elif value is None or value is pd.NA:
+                text = value.strftime("%Y-%m") if column == "month" else value.date().isoformat()
+                cells.append(html.Td(text, className="date"))
+            elif value is None or value is pd.NA or value is pd.NaT or value == "":
                 cells.append(html.Td("–"))
             elif isinstance(value, str) and value.startswith(("http://", "https://")):
                 text = value[:60] + ("…" if len(value) > 60 else "")
                 cells.append(html.Td(html.A(text, href=value, rel="noopener noreferrer", target="_blank")))
+            elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                cells.append(html.Td(value, className="date"))
             else:
                 cells.append(html.Td(words(str(value), lang)))
         rows.append(html.Tr(cells))
@@ -131,6 +138,9 @@ def test_tables_are_the_json_of_html_components(lang):
             "url": ["https://example.org/" + "x" * 80, "http://example.org/a", None],
             "note": ["<b>bold?</b>", "", "ok"],
             "supplier": ["Mexico", "Russia", "nowhere"],
+            "source_kind": ["note", "press point", ""],
+            "basis": ["press report; tanker tracking", "2024-05-01", "x"],
+            "value_bbl": pd.Series([350_000, 2024, None], dtype="Int64"),
             "publisher": ["CiberCuba (citing Reuters)", "A via B", None],
         }
     )

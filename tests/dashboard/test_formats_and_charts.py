@@ -269,3 +269,21 @@ def test_every_chart_table_names_its_columns_in_words_in_both_languages():
     header = [th["props"]["children"] for th in shown["props"]["children"][1]["props"]["children"]["props"]["children"]]
     assert header == [table_view.column_header(c, "es") for c in frames[0].columns]
     assert not set(header) & set(frames[0].columns)  # no published name left as a Spanish header
+
+
+def test_a_wrapped_header_never_opens_a_line_with_its_separator():
+    from dashboard.figures.common import wrap
+
+    lines = wrap("Claim: a quote about oil · %, 2003–2026 · Dashed line: the claim", 24).split("<br>")
+    assert not any(line.startswith("·") for line in lines) and " ".join(lines).count("·") == 2
+
+
+def test_a_chart_with_a_phone_note_keeps_a_line_for_it_above_the_plot_on_the_page():
+    """At 16 px the top of "Últimos 3 años" was cut on a phone (graphics review, 7 December 2026)."""
+    from dashboard.figures.common import for_screen
+    from dashboard.figures.phone import PHONE_NOTE_ROOM_PX
+
+    store = DataStore()
+    noted = for_screen(charts.get("oil-imports-monthly").build(store, ChartState(lang="es")).figure)
+    plain = for_screen(charts.get("oil-imports-share").build(store, ChartState(lang="es")).figure)
+    assert noted["layout"]["margin"]["t"] == PHONE_NOTE_ROOM_PX and plain["layout"]["margin"]["t"] == 16

@@ -309,7 +309,9 @@ def test_the_oil_supply_charts_draw_the_published_columns(published, chart_id, l
         published_ven = view.frame[view.frame["supplier"] == "Venezuela"]["value_bbl_per_day"]
         assert sorted(ven) == sorted(published_ven[published_ven > 0])
         zero_marks = [t for t in view.draft.data if t.get("name") in ("None shipped", "Ningún envío")]
-        marked = [text for text in zero_marks[0]["text"] if text.startswith("Venezuela")]
+        marked = [
+            text for text in zero_marks[0]["text"] if " · Venezuela: 0" in text
+        ]  # "February 2026 · Venezuela: 0 …"
         assert len(marked) == int((published_ven == 0).sum()) > 0
         lighter = [t for t in drawn if t["name"] == "Venezuela" and t["marker"].get("pattern")]
         shown = view.frame[(view.frame["supplier"] == "Venezuela") & (view.frame["value_bbl_per_day"] > 0)]

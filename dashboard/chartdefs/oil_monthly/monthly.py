@@ -4,6 +4,8 @@ consumption and domestic production and the 110,000 bbl/d the document cites; a 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,7 @@ from dashboard.data import DataStore
 from dashboard.figures.claim_marks import CLAIM_COLOR
 from dashboard.figures.common import Frame, axis_title, base_figure, empty_figure, trace
 from dashboard.figures.phone import phone_window
-from dashboard.i18n import fmt_date, fmt_num, t
+from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num, publisher_text, t
 
 DOCUMENT_NEEDS_BBL_PER_DAY = 110_000
 LOWER_BOUND = "cargoes reported (at least)"
@@ -36,6 +38,31 @@ CONTEXT = {  # yearly estimates drawn as flat segments across their year, never 
 def _partial(df: pd.DataFrame) -> pd.Series:
     """Figures drawn lighter: part of the month, or a lower bound of it (reported cargoes, one product only)."""
     return df["figure_kind"].isin(PARTIAL) | df["lower_bound"].astype(bool)
+
+
+# One of a month's other figures as the ETL writes it: "48,000 bbl/d (Reuters (via Diario de Cuba))", "0 bbl/d (Reuters,
+# to 12 Jan)" (oil_imports_monthly.other_reports, English).
+OTHER_REPORT = re.compile(
+    r"(?P<value>\d[\d,]*) bbl/d \((?P<who>.*?)(?:, to (?P<day>\d{1,2}) (?P<month>[A-Z][a-z]{2}))?\)"
+)
+
+
+def _other_reports(text: str, lang: str) -> str:
+    """The other figures in the reader's language, one a line: numbers with the site's marks, the unit, "to 12 Jan"
+    and the publishers' connecting words ("via") translated; a figure not in that form stays as written."""
+    parts = []
+    for part in text.split("; "):
+        found = OTHER_REPORT.fullmatch(part)
+        if found is None:
+            parts.append(part)
+            continue
+        who = publisher_text(found["who"], lang)
+        if found["day"]:
+            month = MONTHS_SHORT[lang][MONTHS_SHORT["en"].index(found["month"])]
+            who += ", " + t("oil_monthly_to_day", lang, day=found["day"], month=month)
+        value = fmt_num(float(found["value"].replace(",", "")), lang)
+        parts.append(f"{value} {t('oil_unit_bbl_per_day', lang)} ({who})")
+    return "<br>".join(parts)
 
 
 def _month_names(month_starts: pd.Series, lang: str) -> list[str]:
@@ -115,7 +142,11 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
             ]
             publisher = rows["publisher"].map(short_publisher)
             also = t("oil_monthly_also", lang)
-            others = rows["other_reports"].fillna("").map(lambda o, a=also: f"<br>{a}: {o}" if o else "")
+            others = (
+                rows["other_reports"]
+                .fillna("")
+                .map(lambda o, a=also: f"<br>{a}: {_other_reports(o, lang)}" if o else "")
+            )
             marker = {"color": supplier_colour(supplier), "line": {"width": 0}}
             if partial:
                 marker.update(
@@ -133,11 +164,12 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                     customdata=np.column_stack([kinds, publisher, others, _month_names(rows["month_start"], lang)]),
                     xperiod="M1",
                     xperiodalignment="middle",
-                    hovertemplate="%{customdata[3]}: %{y:,.0f} "
+                    # Short lines, the supplier in the first: a phone's hover box must fit beside the bar (graphics
+                    # review, 7 December 2026: "cargoes reported (at least) · 14ymedio" ran off the screen).
+                    hovertemplate=name
+                    + " · %{customdata[3]}: %{y:,.0f} "
                     + unit
-                    + "<br>%{customdata[0]} · %{customdata[1]}%{customdata[2]}<extra>"
-                    + name
-                    + "</extra>",
+                    + "<br>%{customdata[0]}<br>%{customdata[1]}%{customdata[2]}<extra></extra>",
                 )
             )
         _part_month_bars(fig, mine, name, supplier, lang)
