@@ -18,16 +18,6 @@ from dashboard.i18n import LANGS, lang_query, t
 FEED_ITEMS = 50  # newest events per feed (the whole history is the published alerts table)
 KINDS = ("atom", "json")
 MIMETYPES = {"atom": "application/atom+xml", "json": "application/feed+json"}
-TITLES = {
-    "en": "Cuba Energy Crisis Dashboard: alerts",
-    "es": "Panel de la crisis energética de Cuba: alertas",
-}
-DESCRIPTIONS = {
-    "en": "New records in the daily grid series, grid collapses, relabelled claims, new source versions and "
-    "overdue series.",
-    "es": "Nuevos récords de la serie diaria, desconexiones del sistema eléctrico, afirmaciones reetiquetadas, nuevas "
-    "versiones de las fuentes y series con retraso.",
-}
 
 
 def feed_path(lang: str, kind: str) -> str:
@@ -37,7 +27,7 @@ def feed_path(lang: str, kind: str) -> str:
 def feed_links(base: str, lang: str) -> list[dict[str, str]]:
     """The <link rel="alternate"> a page's head carries for its language's feeds."""
     return [
-        {"type": MIMETYPES[kind], "title": TITLES[lang], "href": f"{base.rstrip('/')}{feed_path(lang, kind)}"}
+        {"type": MIMETYPES[kind], "title": t("feed_title", lang), "href": f"{base.rstrip('/')}{feed_path(lang, kind)}"}
         for kind in KINDS
     ]
 
@@ -82,8 +72,8 @@ def atom_feed(events: list[dict[str, Any]], base: str, lang: str) -> bytes:
     base = base.rstrip("/")
     fg = FeedGenerator()
     fg.id(f"{base}{feed_path(lang, 'atom')}")
-    fg.title(TITLES[lang])
-    fg.subtitle(DESCRIPTIONS[lang])
+    fg.title(t("feed_title", lang))
+    fg.subtitle(t("feed_description", lang))
     fg.author({"name": t("site_title", lang), "uri": base + "/"})
     fg.link(href=f"{base}{localized_link('/', lang)}", rel="alternate", type="text/html")
     fg.link(href=f"{base}{feed_path(lang, 'atom')}", rel="self", type=MIMETYPES["atom"])
@@ -107,10 +97,10 @@ def json_feed(events: list[dict[str, Any]], base: str, lang: str) -> bytes:
     base = base.rstrip("/")
     doc = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": TITLES[lang],
+        "title": t("feed_title", lang),
         "home_page_url": f"{base}{localized_link('/', lang)}",
         "feed_url": f"{base}{feed_path(lang, 'json')}",
-        "description": DESCRIPTIONS[lang],
+        "description": t("feed_description", lang),
         "language": lang,
         "authors": [{"name": t("site_title", lang), "url": base + "/"}],
         "items": [

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from dashboard import charts
 from dashboard.charts import BadParameter, ChartSpec, ChartState, ChartView
 from dashboard.data import DataStore
+from dashboard.i18n import LANGS
 from etl.claims.labels import (
     LABEL_CANNOT_CHECK,
     LABEL_CONSISTENT,
@@ -52,7 +53,7 @@ class PageInfo:
         return ChartSpec(
             id=f"page-{self.key}",
             page=self.path,
-            title={"en": self.key, "es": self.key},
+            title=dict.fromkeys(LANGS, self.key),  # the key names it in every language
             build=_no_build,
             params=tuple(params),
             default_countries=with_countries.default_countries if with_countries else (),

@@ -27,6 +27,7 @@ CLAIM_WORDS = (  # the claim charts' words, in the catalogue as claim_chart_<key
     "subtitle_rank",
     "left_out",
     "pooled_left_out",
+    "uncounted_ratio",
     "more_sources",
     "translated",
     "context_from",

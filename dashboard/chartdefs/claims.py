@@ -324,15 +324,11 @@ def uncounted_ratio_note(claim: dict[str, Any], lang: str) -> list[str]:
         for r in claim.get("ratios") or []
         if not r.get("counted", True) and is_number(r.get("value")) and low <= r["value"] <= high and r.get("x_end")
     ]
-    words = {
-        "en": "{when}: {value}%, inside the claimed range but context, not counted by the check.",
-        "es": "{when}: {value} %, dentro del intervalo afirmado pero es contexto, no contado por la comprobación.",
-    }
     out = []
     for r in inside:
         end = r["x_end"][:10]
         when = f"{MONTHS_SHORT[lang][int(end[5:7]) - 1]} {end[:4]}"
-        out.append(words[lang].format(when=when, value=fmt_num(round(r["value"]), lang)))
+        out.append(claim_words(lang)["uncounted_ratio"].format(when=when, value=fmt_num(round(r["value"]), lang)))
     return out
 
 
