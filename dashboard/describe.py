@@ -31,6 +31,7 @@ from dashboard.i18n import data_term, fmt_date, normalize_lang, source_text, t
 MAX_SOURCES = 2
 MAX_NAMES = 3
 WORD_BUDGET = 70  # optional parts (the list of series) are left out of a paragraph longer than this
+WORD_LIMIT = 100  # past this the sources are named one and counted ("Sources: A and 5 more")
 
 # Value columns a description reads, most important first, with the catalogue key of their unit; their names are the
 # catalogue's `describe_measure_<column>`. A view describes at most two of them (its main measures); the figure's
@@ -87,6 +88,8 @@ def _describe(view: ChartView, lang: str) -> str:
     parts = [p for p in (*body, _sources(view, lang)) if p]
     while sum(len(p.split()) for p in parts) > WORD_BUDGET and any(isinstance(p, Droppable) for p in parts):
         parts.remove(next(p for p in reversed(parts) if isinstance(p, Droppable)))
+    if sum(len(p.split()) for p in parts) > WORD_LIMIT and parts[-1] == _sources(view, lang):
+        parts[-1] = _sources(view, lang, most=1)  # one publisher named, the rest counted
     return " ".join(parts)
 
 
@@ -341,6 +344,10 @@ def _claim_body(view: ChartView, lang: str) -> list[str]:
     values = pd.to_numeric(frame["value"], errors="coerce")
     spans = [periods.claim_period(p) for p in frame["period"]]
     drawn = [i for i, span in enumerate(spans) if span is not None and not math.isnan(values.iloc[i])]
+    shown = figure.date_span(view)  # rows the chart leaves to the table (other reports of 2003) are not "drawn"
+    if shown is not None:
+        first, last = pd.Timestamp(shown[0]), pd.Timestamp(shown[1])
+        drawn = [i for i in drawn if spans[i][1] >= first and spans[i][0] <= last] or drawn
     period = ""
     if drawn:
         period = periods.period(min(spans[i][0] for i in drawn), max(spans[i][1] for i in drawn), "period", lang)
@@ -387,7 +394,8 @@ def _claim_body(view: ChartView, lang: str) -> list[str]:
 
 
 # -- sources ------------------------------------------------------------------------------------------------------------
-def _sources(view: ChartView, lang: str) -> str:
+def _sources(view: ChartView, lang: str, most: int | None = None) -> str:
+    most = MAX_SOURCES if most is None else most
     names: list[str] = []
     for s in view.sources:
         name = source_text(s.publisher or s.title, lang)
@@ -395,10 +403,10 @@ def _sources(view: ChartView, lang: str) -> str:
             names.append(name)
     if not names:
         return ""
-    text = "; ".join(names[:MAX_SOURCES])
+    text = "; ".join(names[:most])
     # The rest counted as organisations, as the image's source line counts them ("14ymedio (…)" is 14ymedio).
-    named = {n.split(" (")[0].strip() for n in names[:MAX_SOURCES]}
-    rest = {n.split(" (")[0].strip() for n in names[MAX_SOURCES:]} - named
+    named = {n.split(" (")[0].strip() for n in names[:most]}
+    rest = {n.split(" (")[0].strip() for n in names[most:]} - named
     if rest:
         text += f" {t('describe_and_more', lang, n=len(rest))}"
     return f"{t('source' if len(names) == 1 else 'sources', lang)}: {text}."

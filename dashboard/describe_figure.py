@@ -44,3 +44,18 @@ def shapes(view: ChartView) -> list[dict[str, Any]]:
     draft = view.draft
     layout = draft.layout if isinstance(getattr(draft, "layout", None), dict) else draft.layout.to_plotly_json()
     return list(layout.get("shapes", []) or [])
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_span(view: ChartView) -> tuple[str, str] | None:
+    """The first and last day the traces draw (ISO), or None when they draw no dates: what a claim chart's
+    description may call the period drawn (rows left to the table lie outside it)."""
+    days = [
+        str(x)[:10]
+        for trace in traces(view)
+        for x in (trace.get("x") if isinstance(trace.get("x"), list | tuple) else [])
+        if x is not None and ISO_DAY.match(str(x)[:10])
+    ]
+    return (min(days), max(days)) if days else None

@@ -7,6 +7,7 @@ not an English word on a Spanish page.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -101,8 +102,15 @@ PUBLISHER_WORDS_ES = (
     ("UNE note", "nota de la UNE"),
     ("MINEM minister via", "ministro del MINEM vía"),
     ("Reuters News Agency coverage page", "página de cobertura de la agencia Reuters"),
+    ("citing the Miami Herald", "citando a The Miami Herald"),
     ("citing", "citando a"),
     ("recalled by Jorge Piñón to", "recordado por Jorge Piñón a"),
+    ("(PDVSA data)", "(datos de PDVSA)"),
+    ("port records", "registros portuarios"),
+    ("Veracruz press", "prensa de Veracruz"),
+    ("(CubaNet/Reuters context)", "(contexto de CubaNet/Reuters)"),
+    ("(Reuters text)", "(texto de Reuters)"),
+    ("(Guardian text)", "(texto de The Guardian)"),
     ("(unattributed)", "(sin atribuir)"),
     ("(derived)", "(calculado)"),
     ("(refined products)", "(productos refinados)"),
@@ -338,3 +346,28 @@ def plotly_si_suffixes(lang: str) -> bool:
     """Whether plotly's SI suffixes read right in this language: "2M" does in English, not in Spanish (where "M" reads
     as thousands, "miles"), so Spanish axes write millions out ("2 mill.")."""
     return normalize_lang(lang) != "es"
+
+
+# One of a month's other oil figures as the ETL writes it (oil_imports_monthly.other_reports, English):
+# "48,000 bbl/d (Reuters (via Diario de Cuba))", "0 bbl/d (Reuters, to 12 Jan)".
+REPORTED_FIGURE = re.compile(
+    r"(?P<value>\d[\d,]*) bbl/d \((?P<who>.*?)(?:, to (?P<day>\d{1,2}) (?P<month>[A-Z][a-z]{2}))?\)"
+)
+
+
+def reported_figures(text: str, lang: str) -> list[str]:
+    """Each of the "; "-separated figures in the reader's language: numbers with the site's marks, the unit, "to 12
+    Jan" and the publishers' connecting words translated; a figure not in that form stays as written."""
+    parts = []
+    for part in text.split("; "):
+        found = REPORTED_FIGURE.fullmatch(part)
+        if found is None:
+            parts.append(part)
+            continue
+        who = publisher_text(found["who"], lang)
+        if found["day"]:
+            month = MONTHS_SHORT[lang][MONTHS_SHORT["en"].index(found["month"])]
+            who += ", " + t("oil_monthly_to_day", lang, day=found["day"], month=month)
+        value = fmt_num(float(found["value"].replace(",", "")), lang)
+        parts.append(f"{value} {t('oil_unit_bbl_per_day', lang)} ({who})")
+    return parts

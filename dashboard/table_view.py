@@ -12,7 +12,7 @@ import pandas as pd
 
 from dashboard import memo
 from dashboard.chart_registry import ChartView
-from dashboard.i18n import STRINGS, data_term, fmt_num, publisher_text, t
+from dashboard.i18n import STRINGS, data_term, fmt_num, publisher_text, reported_figures, t
 
 MAX_TABLE_ROWS = 60  # two months of daily notes, newest first; every row is in the CSV (the note says so)
 
@@ -65,7 +65,7 @@ def view_table(view: ChartView, lang: str) -> dict:
 
 # Columns naming who published a figure: their connecting words ("via", "citing") are translated, the names kept.
 PUBLISHER_COLUMNS = frozenset({"publisher", "republisher", "consumption_publisher", "source", "year_basis"})
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a date written as text: kept on one line
+ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?(/\d{4}-\d{2}(-\d{2})?)?")  # a day, month or period: one line
 
 
 def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
@@ -89,6 +89,8 @@ def cell_words(column: str) -> Callable[[str, str], str]:
     def words(text: str, lang: str) -> str:
         if prefix + text in STRINGS:
             return t(prefix + text, lang)
+        if column == "other_reports":  # "0 b/d (TRT World, hasta el 9 feb)"
+            return "; ".join(reported_figures(text, lang))
         translated = "; ".join(data_term(part, lang) for part in text.split("; "))
         return publisher_text(translated, lang) if column in PUBLISHER_COLUMNS else translated
 

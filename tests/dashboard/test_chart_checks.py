@@ -902,5 +902,23 @@ def test_no_spanish_hover_asks_plotly_for_a_month_name():
         if chart_id == "oil-imports-monthly":
             assert "enero de 2025" in hover and "January" not in hover
             # the month's other figures too: "10.000 b/d (14ymedio)", not "10,000 bbl/d (14ymedio)"
-            assert "También: 10.000 b/d (14ymedio)" in hover and "bbl/d" not in hover
+            assert "También:<br>10.000 b/d (14ymedio)" in hover and "bbl/d" not in hover
             assert not re.search(r"\d,\d{3}", hover) and " to " not in hover
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_monthly_oil_hovers_are_short_lines_a_phone_shows_whole(lang):
+    """A 375 px phone showed hover boxes cut on both sides ("También: 28.000 b/d (Reuters (recordado por…))"): every
+    line the hover fills in is at most HOVER_LINE_CHARS long, the publisher and the other figures each on their own."""
+    from dashboard.chartdefs.oil_monthly.monthly import HOVER_LINE_CHARS
+
+    doc = figure_doc(build_view("oil-imports-monthly", lang))
+    texts = [str(v) for tr in doc["data"] for key in ("customdata", "text") for v in _flat(tr.get(key))]
+    lines = [line for text in texts for line in text.split("<br>") if line]
+    assert lines and max(len(line) for line in lines) <= HOVER_LINE_CHARS + 6, max(lines, key=len)
+
+
+def _flat(values) -> list:
+    if values is None or isinstance(values, str):
+        return [] if values is None else [values]
+    return [x for v in values for x in (_flat(v) if isinstance(v, list | tuple) else [v])]

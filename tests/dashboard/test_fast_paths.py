@@ -9,7 +9,6 @@ encoded differently, fails here rather than in a reader's browser.
 from __future__ import annotations
 
 import json
-import re
 
 import numpy as np
 import pandas as pd
@@ -115,7 +114,7 @@ def _table_as_components(frame: pd.DataFrame, lang: str, caption: str) -> html.T
             elif isinstance(value, str) and value.startswith(("http://", "https://")):
                 text = value[:60] + ("…" if len(value) > 60 else "")
                 cells.append(html.Td(html.A(text, href=value, rel="noopener noreferrer", target="_blank")))
-            elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            elif isinstance(value, str) and table_view.ISO_DATE.fullmatch(value):
                 cells.append(html.Td(value, className="date"))
             else:
                 cells.append(html.Td(words(str(value), lang)))

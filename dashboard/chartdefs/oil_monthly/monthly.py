@@ -4,8 +4,6 @@ consumption and domestic production and the 110,000 bbl/d the document cites; a 
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -16,10 +14,11 @@ from dashboard.chartdefs.oil.balance import balance_frame
 from dashboard.chartdefs.oil.groups import reporter_round, short_publisher
 from dashboard.chartdefs.oil_monthly.suppliers import SUPPLIER_CODES, SUPPLIER_ORDER, supplier_colour, supplier_name
 from dashboard.data import DataStore
+from dashboard.describe_periods import when
 from dashboard.figures.claim_marks import CLAIM_COLOR
-from dashboard.figures.common import Frame, axis_title, base_figure, empty_figure, trace
+from dashboard.figures.common import Frame, axis_title, base_figure, empty_figure, trace, wrap
 from dashboard.figures.phone import phone_window
-from dashboard.i18n import MONTHS_SHORT, fmt_date, fmt_num, publisher_text, t
+from dashboard.i18n import fmt_date, fmt_num, reported_figures, t
 
 DOCUMENT_NEEDS_BBL_PER_DAY = 110_000
 LOWER_BOUND = "cargoes reported (at least)"
@@ -40,29 +39,17 @@ def _partial(df: pd.DataFrame) -> pd.Series:
     return df["figure_kind"].isin(PARTIAL) | df["lower_bound"].astype(bool)
 
 
-# One of a month's other figures as the ETL writes it: "48,000 bbl/d (Reuters (via Diario de Cuba))", "0 bbl/d (Reuters,
-# to 12 Jan)" (oil_imports_monthly.other_reports, English).
-OTHER_REPORT = re.compile(
-    r"(?P<value>\d[\d,]*) bbl/d \((?P<who>.*?)(?:, to (?P<day>\d{1,2}) (?P<month>[A-Z][a-z]{2}))?\)"
-)
-
-
 def _other_reports(text: str, lang: str) -> str:
-    """The other figures in the reader's language, one a line: numbers with the site's marks, the unit, "to 12 Jan"
-    and the publishers' connecting words ("via") translated; a figure not in that form stays as written."""
-    parts = []
-    for part in text.split("; "):
-        found = OTHER_REPORT.fullmatch(part)
-        if found is None:
-            parts.append(part)
-            continue
-        who = publisher_text(found["who"], lang)
-        if found["day"]:
-            month = MONTHS_SHORT[lang][MONTHS_SHORT["en"].index(found["month"])]
-            who += ", " + t("oil_monthly_to_day", lang, day=found["day"], month=month)
-        value = fmt_num(float(found["value"].replace(",", "")), lang)
-        parts.append(f"{value} {t('oil_unit_bbl_per_day', lang)} ({who})")
-    return "<br>".join(parts)
+    """The month's other figures in the reader's language, one a line (dashboard/i18n.py `reported_figures`)."""
+    return "<br>".join(hover_lines(part) for part in reported_figures(text, lang))
+
+
+HOVER_LINE_CHARS = 40  # a hover line a 375 px phone shows whole beside a bar (graphics review 9b: boxes ran off it)
+
+
+def hover_lines(text: str) -> str:
+    """Text for a hover box, broken into lines short enough for a phone."""
+    return wrap(text, HOVER_LINE_CHARS)
 
 
 def _month_names(month_starts: pd.Series, lang: str) -> list[str]:
@@ -137,15 +124,15 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
             if rows.empty:
                 continue
             kinds = [
-                _kind_text(k, scope, bool(low), lang)
+                hover_lines(_kind_text(k, scope, bool(low), lang))
                 for k, scope, low in zip(rows["figure_kind"], rows["product_scope"], rows["lower_bound"], strict=True)
             ]
-            publisher = rows["publisher"].map(short_publisher)
+            publisher = rows["publisher"].map(lambda p: hover_lines(short_publisher(p)))
             also = t("oil_monthly_also", lang)
             others = (
                 rows["other_reports"]
                 .fillna("")
-                .map(lambda o, a=also: f"<br>{a}: {_other_reports(o, lang)}" if o else "")
+                .map(lambda o, a=also: f"<br>{a}:<br>{_other_reports(o, lang)}" if o else "")
             )
             marker = {"color": supplier_colour(supplier), "line": {"width": 0}}
             if partial:
@@ -215,7 +202,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                 },
                 cliponaxis=False,
                 text=[
-                    f"{m} · {n}: 0 · {short_publisher(p)}{_until(k, e, lang)}"
+                    f"{m} · {n}: 0<br>{hover_lines(short_publisher(p) + _until(k, e, lang))}"
                     for m, n, p, k, e in zip(
                         _month_names(zeros["month_start"], lang),
                         names,
@@ -288,8 +275,8 @@ def _part_month_bars(fig, rows: pd.DataFrame, name: str, supplier: str, lang: st
         return
     start, end = pd.to_datetime(part["period_start"]), pd.to_datetime(part["period_end"]) + pd.Timedelta(days=1)
     days = [
-        f"{fmt_date(a, lang)} – {fmt_date(b - pd.Timedelta(days=1), lang)}" for a, b in zip(start, end, strict=True)
-    ]
+        when(a, b - pd.Timedelta(days=1), "period", lang) for a, b in zip(start, end, strict=True)
+    ]  # "1–14 February 2020"
     fig.add_trace(
         trace(
             "bar",
@@ -304,12 +291,11 @@ def _part_month_bars(fig, rows: pd.DataFrame, name: str, supplier: str, lang: st
                 "line": {"width": 0},
                 "pattern": {"shape": "/", "fgcolor": "#ffffff", "fillmode": "overlay", "solidity": 0.4},
             },
-            customdata=np.column_stack([days, part["publisher"].map(short_publisher)]),
-            hovertemplate="%{customdata[0]}: %{y:,.0f} "
+            customdata=np.column_stack([days, part["publisher"].map(lambda p: hover_lines(short_publisher(p)))]),
+            hovertemplate=name
+            + " · %{customdata[0]}: %{y:,.0f} "
             + t("oil_unit_bbl_per_day", lang)
-            + " · %{customdata[1]}<extra>"
-            + name
-            + "</extra>",
+            + "<br>%{customdata[1]}<extra></extra>",
         )
     )
 
@@ -390,7 +376,7 @@ def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) ->
             # Who made the estimate (the basis: "Cupet ... to Granma", "expert estimate (Jorge Piñón) ..."), not only
             # the outlet: two 2024 production estimates reached us through the same outlet.
             who = f"{r.basis} · {short_publisher(r.publisher)}" if r.basis else short_publisher(r.publisher)
-            hover += [f"{r.year}: {fmt_num(r.value_bbl_per_day, lang)} · {who}"] * 2 + [""]
+            hover += [f"{r.year}: {fmt_num(r.value_bbl_per_day, lang)}<br>{hover_lines(who)}"] * 2 + [""]
         if xs:
             fig.add_trace(
                 trace(
