@@ -77,7 +77,17 @@ def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
         dates = np.datetime_as_string(col.to_numpy()[rows], unit=unit).tolist()
         return [_html("Td", v, className="date") if v != "NaT" else _html("Td", "–") for v in dates]
     words = cell_words(str(col.name))
-    return [_cell(v, lang, words) for v in col.array[rows].tolist()]
+    seen: dict[Any, dict] = {}  # a column repeats its words (suppliers, kinds): each distinct value is made once
+    out = []
+    for v in col.array[rows].tolist():
+        key = (type(v), v) if isinstance(v, str | bool | int) else None
+        cell = seen.get(key) if key is not None else None
+        if cell is None:
+            cell = _cell(v, lang, words)
+            if key is not None:
+                seen[key] = cell
+        out.append(cell)
+    return out
 
 
 def cell_words(column: str) -> Callable[[str, str], str]:
