@@ -106,6 +106,7 @@ PUBLISHER_WORDS_ES = (
     ("citing", "citando a"),
     ("recalled by Jorge Piñón to", "recordado por Jorge Piñón a"),
     ("(PDVSA data)", "(datos de PDVSA)"),
+    ("Asipona Coatzacoalcos port records", "registros portuarios de Asipona Coatzacoalcos"),
     ("port records", "registros portuarios"),
     ("Veracruz press", "prensa de Veracruz"),
     ("(CubaNet/Reuters context)", "(contexto de CubaNet/Reuters)"),

@@ -202,7 +202,7 @@ def _monthly(store: DataStore, state: ChartState) -> ChartView:
                 },
                 cliponaxis=False,
                 text=[
-                    f"{m} · {n}: 0<br>{hover_lines(short_publisher(p) + _until(k, e, lang))}"
+                    f"{m} · {n}: 0<br>{hover_lines(short_publisher(p))}{_until_line(k, e, lang)}"
                     for m, n, p, k, e in zip(
                         _month_names(zeros["month_start"], lang),
                         names,
@@ -375,8 +375,11 @@ def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) ->
             ys += [r.value_bbl_per_day] * 2 + [None]
             # Who made the estimate (the basis: "Cupet ... to Granma", "expert estimate (Jorge Piñón) ..."), not only
             # the outlet: two 2024 production estimates reached us through the same outlet.
-            who = f"{r.basis} · {short_publisher(r.publisher)}" if r.basis else short_publisher(r.publisher)
-            hover += [f"{r.year}: {fmt_num(r.value_bbl_per_day, lang)}<br>{hover_lines(who)}"] * 2 + [""]
+            who = hover_lines(short_publisher(r.publisher))
+            if r.basis:  # the basis and the outlet each on their lines: a name is never split between two
+                who = hover_lines(str(r.basis)) + "<br>" + who
+            value = f"{fmt_num(r.value_bbl_per_day, lang)} {t('oil_unit_bbl_per_day', lang)}"
+            hover += [f"{r.year}: {value}<br>{who}"] * 2 + [""]
         if xs:
             fig.add_trace(
                 trace(
@@ -391,6 +394,12 @@ def _context_segments(fig, store: DataStore, months: pd.DataFrame, lang: str) ->
                     connectgaps=False,
                 )
             )
+
+
+def _until_line(kind: str, end: object, lang: str) -> str:
+    """The hover's own line for a part-month figure's last day ("to 16 February 2026"): a date never split."""
+    until = _until(kind, end, lang)
+    return "<br>" + until.removeprefix(", ") if until else ""
 
 
 def _until(kind: str, end: object, lang: str) -> str:
