@@ -65,7 +65,9 @@ def view_table(view: ChartView, lang: str) -> dict:
 
 # Columns naming who published a figure: their connecting words ("via", "citing") are translated, the names kept.
 PUBLISHER_COLUMNS = frozenset({"publisher", "republisher", "consumption_publisher", "source", "year_basis"})
-ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?(/\d{4}-\d{2}(-\d{2})?)?")  # a day, month or period: one line
+# A day, a month, a period or a ratio's two periods ("2025-01-01/2025-10-31 / 2026-01-30"): kept on one line.
+_PERIOD = r"\d{4}-\d{2}(?:-\d{2})?(?:/\d{4}-\d{2}(?:-\d{2})?)?"
+ISO_DATE = re.compile(rf"{_PERIOD}(?: / {_PERIOD})?")
 
 
 def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
