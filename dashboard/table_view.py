@@ -68,6 +68,7 @@ PUBLISHER_COLUMNS = frozenset({"publisher", "republisher", "consumption_publishe
 # A day, a month, a period or a ratio's two periods ("2025-01-01/2025-10-31 / 2026-01-30"): kept on one line.
 _PERIOD = r"\d{4}-\d{2}(?:-\d{2})?(?:/\d{4}-\d{2}(?:-\d{2})?)?"
 ISO_DATE = re.compile(rf"{_PERIOD}(?: / {_PERIOD})?")
+UNIT_LISTS = frozenset({"units_breakdown", "units_maintenance"})  # une_daily's "Plant#unit; …" lists
 
 
 def _column_cells(col: pd.Series, rows: np.ndarray, lang: str) -> list[dict]:
@@ -103,6 +104,9 @@ def cell_words(column: str) -> Callable[[str, str], str]:
             return t(prefix + text, lang)
         if column == "other_reports":  # "0 b/d (TRT World, hasta el 9 feb)"
             return "; ".join(reported_figures(text, lang))
+        if column in UNIT_LISTS:  # "Otto Parellada (Tallapiedra)#": the note named the plant, not the unit
+            unnamed = t("table_unit_unnamed", lang)
+            return "; ".join(f"{part[:-1]} ({unnamed})" if part.endswith("#") else part for part in text.split("; "))
         translated = "; ".join(data_term(part, lang) for part in text.split("; "))
         return publisher_text(translated, lang) if column in PUBLISHER_COLUMNS else translated
 

@@ -287,3 +287,12 @@ def test_a_chart_with_a_phone_note_keeps_a_line_for_it_above_the_plot_on_the_pag
     noted = for_screen(charts.get("oil-imports-monthly").build(store, ChartState(lang="es")).figure)
     plain = for_screen(charts.get("oil-imports-share").build(store, ChartState(lang="es")).figure)
     assert noted["layout"]["margin"]["t"] == PHONE_NOTE_ROOM_PX and plain["layout"]["margin"]["t"] == 16
+
+
+def test_a_table_says_when_a_unit_has_no_number_and_keeps_periods_whole():
+    words = table_view.cell_words("units_breakdown")
+    shown = words("Máximo Gómez (Mariel)#6; Otto Parellada (Tallapiedra)#", "es")
+    assert shown == "Máximo Gómez (Mariel)#6; Otto Parellada (Tallapiedra) (unidad sin número)"
+    for period in ("2026-02", "2023-06-01/2023-06-30", "2025-01-01/2025-10-31 / 2026-01-30"):
+        assert table_view.ISO_DATE.fullmatch(period), period
+    assert not table_view.ISO_DATE.fullmatch("2023/2024")  # a year pair is not a date
