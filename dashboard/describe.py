@@ -85,10 +85,11 @@ def _describe(view: ChartView, lang: str) -> str:
         body = _claim_body(view, lang)
     else:
         body = _series_body(view, lang)
-    parts = [p for p in (*body, _sources(view, lang)) if p]
+    sources = _sources(view, lang)
+    parts = [p for p in (*body, sources) if p]
     while sum(len(p.split()) for p in parts) > WORD_BUDGET and any(isinstance(p, Droppable) for p in parts):
         parts.remove(next(p for p in reversed(parts) if isinstance(p, Droppable)))
-    if sum(len(p.split()) for p in parts) > WORD_LIMIT and parts[-1] == _sources(view, lang):
+    if sum(len(p.split()) for p in parts) > WORD_LIMIT and parts[-1] == sources:
         parts[-1] = _sources(view, lang, most=1)  # one publisher named, the rest counted
     return " ".join(parts)
 

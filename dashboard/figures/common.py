@@ -228,7 +228,7 @@ def base_figure(frame: Frame, height: int = 460) -> Draft:
     # padding puts its first line back at the top (measured in Chromium; tests/dashboard/test_chart_checks.py checks it).
     lift = 0 if lines == 1 else round(lines * TITLE_FONT_PX * 1.3)
     pad_top = 12 + lift
-    # `automargin` counts that padding as header too, which left about 50 px blank between the source line and the
+    # `automargin` counts that padding as header too, which left about 70 px blank between the source line and the
     # plot of every chart with a two-line title; the bottom padding gives it back (graphics review, 7 December 2026).
     pad_bottom = 14 - lift
     # Spanish numbers in full with the site's separators ("150.000"), never SI suffixes ("150k"), on every axis:

@@ -22,11 +22,11 @@ from dashboard.i18n import fmt_date, fmt_num, reported_figures, t
 
 DOCUMENT_NEEDS_BBL_PER_DAY = 110_000
 LOWER_BOUND = "cargoes reported (at least)"
-KIND_KEYS = {  # what a bar is, for its hover: catalogue keys by `figure_kind`
-    "month average": "oil_monthly_kind_month_average",
-    "stated zero": "oil_monthly_kind_stated_zero",
-    "part of the month": "oil_monthly_kind_part_of_month",
-    LOWER_BOUND: "oil_monthly_kind_lower_bound",
+KIND_KEYS = {  # what a bar is, for its hover and the table's column (table_view): catalogue keys by `figure_kind`
+    "month average": "table.value.figure_kind.month average",
+    "stated zero": "table.value.figure_kind.stated zero",
+    "part of the month": "table.value.figure_kind.part of the month",
+    LOWER_BOUND: "table.value.figure_kind.cargoes reported (at least)",
 }
 CONTEXT = {  # yearly estimates drawn as flat segments across their year, never joined: name key, colour, dash
     "consumption": ("oil_monthly_context_consumption", "#555555", "dash"),
